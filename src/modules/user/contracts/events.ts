@@ -1,0 +1,22 @@
+import type { EnvelopeOf } from '../../../platform/events/envelope';
+
+/** Published on this topic, keyed by `user-{id}`. Other modules may rely on these shapes. */
+export const USER_EVENTS_TOPIC = 'user-events';
+
+export const userStreamId = (userId: number) => `user-${userId}`;
+
+export type UserCreated = {
+  type: 'UserCreated';
+  data: { userId: number; firstName: string; lastName: string };
+};
+
+/** Carries the full new name, so the latest version alone tells a consumer the current name. */
+export type UserUpdated = {
+  type: 'UserUpdated';
+  data: { userId: number; firstName: string; lastName: string };
+};
+
+export type UserEvent = UserCreated | UserUpdated;
+export type UserEventEnvelope = EnvelopeOf<UserEvent>;
+
+export const userEventTypes: readonly UserEvent['type'][] = ['UserCreated', 'UserUpdated'];

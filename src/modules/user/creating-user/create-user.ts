@@ -1,0 +1,14 @@
+import type { EventMetadata } from '../../../platform/events/envelope';
+import type { User } from '../contracts/http';
+import { executeUserCommand, nextUserId, type UserDeps } from '../user-commands';
+
+export async function createUser(
+  deps: UserDeps,
+  input: { firstName: string; lastName: string },
+  metadata: EventMetadata,
+): Promise<{ user: User; version: number }> {
+  const userId = await nextUserId(deps.db);
+  const { appended, version } = await executeUserCommand(deps, { type: 'CreateUser', data: { userId, ...input } }, metadata);
+  const at = appended[0]!.occurredAt;
+  return { user: { id: userId, firstName: input.firstName, lastName: input.lastName, createdAt: at, lastModified: at }, version };
+}

@@ -1,0 +1,12 @@
+import { eq } from 'drizzle-orm';
+import type { Queryable } from '../../../platform/db/database';
+import { notFound } from '../../../platform/errors';
+import { users } from '../schema';
+import { toUser } from '../user-projection';
+
+/** Reads the user read model; 404 when the user was never created. */
+export async function getUser(db: Queryable, userId: number) {
+  const [row] = await db.select().from(users).where(eq(users.id, userId));
+  if (!row) throw notFound(`user ${userId} does not exist`);
+  return { user: toUser(row), version: row.version };
+}

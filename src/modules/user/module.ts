@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { t } from 'elysia';
+import type { Clock } from '../../platform/clock';
+import type { Database } from '../../platform/db/database';
+import type { EventBus } from '../../platform/events/bus';
+import { OutboxRelay } from '../../platform/events/outbox-relay';
+import { createHttpApp, requestMetadata } from '../../platform/http/app';
+import { openApi } from '../../platform/http/openapi';
+import { ProblemSchema } from '../../platform/http/problem';
+import type { Logger } from '../../platform/log';
+import type { ModuleInstance } from '../../platform/runtime/module';
+import { CreateUserBody, UpdateUserBody, UserId, UserSchema } from './contracts/http';
+import { createUser } from './creating-user/create-user';
+import { getUser } from './getting-user/get-user';
+import { updateUser } from './updating-user/update-user';
+import { etagOf } from './user-projection';
+
+export const userMigrationsFolder = join(import.meta.dir, 'migrations');
+
+export interface UserModuleDeps {
+  database: Database;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+}
+
+const IdParams = t.Object({ id: UserId });
+
+/** The user domain service: owns users, event-sourced, publishes `user-events`. */
+export function createUserModule({ database, bus, clock, log }: UserModuleDeps) {
+  const relay = new OutboxRelay(database.db, bus, log.child({ component: 'outbox-relay' }));
+  const deps = { db: database.db, clock, onCommitted: () => relay.wake() };
+
+  const app = createHttpApp({ name: 'user', log, health: () => database.ping() })
+    .use(openApi('User service', 'Creates and updates users; each change is an event.'))
+    .post(
+      '/v1/users',
+      async ({ body, request, set }) => {
+        const { user, version } = await createUser(deps, body, requestMetadata(request));
+        set.status = 201;
+        set.headers.etag = etagOf(version);
+        set.headers.location = `/v1/users/${user.id}`;
+        return user;
+      },
+      {
+        body: CreateUserBody,
+        response: { 201: UserSchema, 400: ProblemSchema },
+        detail: { tags: ['user'], summary: 'Create a user' },
+      },
+    )
+    .get(
+      '/v1/users/:id',
+      async ({ params, set }) => {
+        const { user, version } = await getUser(deps.db, params.id);
+        set.headers.etag = etagOf(version);
+        return user;
+      },
+      {
+        params: IdParams,
+        response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema },
+        detail: { tags: ['user'], summary: 'Get a user' },
+      },
+    )
+    .put(
+      '/v1/users/:id',
+      async ({ params, body, request, set }) => {
+        const metadata = requestMetadata(request);
+        const { user, version } = await updateUser(deps, params.id, body, request.headers.get('if-match'), metadata);
+        set.headers.etag = etagOf(version);
+        return user;
+      },
+      {
+        params: IdParams,
+        body: UpdateUserBody,
+        headers: t.Object({ 'if-match': t.Optional(t.String({ description: 'ETag from a previous read; 412 if stale' })) }),
+        response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 412: ProblemSchema },
+        detail: { tags: ['user'], summary: 'Update a user (If-Match for optimistic concurrency)' },
+      },
+    );
+
+  return {
+    name: 'user',
+    app,
+    start: () => relay.start(),
+    stop: () => relay.stop(),
+  } satisfies ModuleInstance;
+}

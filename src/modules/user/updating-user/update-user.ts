@@ -1,0 +1,35 @@
+import type { EventMetadata } from '../../../platform/events/envelope';
+import { invalid } from '../../../platform/errors';
+import { getUser } from '../getting-user/get-user';
+import { executeUserCommand, type UserDeps } from '../user-commands';
+
+/**
+ * `If-Match` carries the version from the ETag the client last saw: `"3"`, `W/"3"`, `3` or `*`.
+ * Returns undefined when there is no precondition.
+ */
+export function parseIfMatch(header: string | null | undefined): number | undefined {
+  if (!header || header.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!match) throw invalid(`If-Match must be an ETag returned by this API, such as "3", got ${header}`);
+  return Number(match[1]);
+}
+
+export async function updateUser(
+  deps: UserDeps,
+  userId: number,
+  input: { id?: number; firstName: string; lastName: string },
+  ifMatch: string | null,
+  metadata: EventMetadata,
+) {
+  if (input.id !== undefined && input.id !== userId) {
+    throw invalid(`body id ${input.id} does not match path id ${userId}`);
+  }
+  const expectedVersion = parseIfMatch(ifMatch);
+  await executeUserCommand(
+    deps,
+    { type: 'UpdateUser', data: { userId, firstName: input.firstName, lastName: input.lastName } },
+    metadata,
+    expectedVersion,
+  );
+  return getUser(deps.db, userId);
+}

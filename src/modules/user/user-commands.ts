@@ -1,0 +1,41 @@
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Db } from '../../platform/db/database';
+import type { Clock } from '../../platform/clock';
+import type { EventMetadata } from '../../platform/events/envelope';
+import { handleCommand } from '../../platform/events/command-handler';
+import { USER_EVENTS_TOPIC, userStreamId, type UserEvent } from './contracts/events';
+import { decide, userDecider, type UserCommand } from './user';
+import { projectUser } from './user-projection';
+
+/** What the user slices need: the database, a clock, and a way to nudge the outbox relay. */
+export interface UserDeps {
+  db: Db;
+  clock: Clock;
+  onCommitted(): void;
+}
+
+export async function nextUserId(db: Db): Promise<number> {
+  const [row] = rowsOf<{ id: string | number }>(await db.execute(sql`select nextval('user_ids') as id`));
+  return Number(row!.id);
+}
+
+/** Runs one user command through the event-sourcing loop, then wakes the relay. */
+export async function executeUserCommand(
+  deps: UserDeps,
+  command: UserCommand,
+  metadata: EventMetadata,
+  expectedVersion?: number,
+) {
+  const result = await handleCommand<ReturnType<typeof userDecider.evolve>, UserEvent>(deps.db, {
+    streamId: userStreamId(command.data.userId),
+    topic: USER_EVENTS_TOPIC,
+    decider: userDecider,
+    decide: (state) => decide(command, state),
+    expectedVersion,
+    metadata,
+    occurredAt: deps.clock.now(),
+    project: (tx, appended) => projectUser(tx, appended),
+  });
+  if (result.appended.length > 0) deps.onCommitted();
+  return result;
+}

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { systemClock } from '../../platform/clock';
+import { openEmbeddedDatabase } from '../../platform/db/embedded';
+import type { Database } from '../../platform/db/database';
+import { InProcessBus } from '../../platform/events/in-process-bus';
+import type { EventEnvelope } from '../../platform/events/envelope';
+import { silentLogger } from '../../platform/log';
+import { call } from '../../platform/testing/http';
+import { createUserModule, USER_EVENTS_TOPIC, userMigrationsFolder } from './index';
+
+let database: Database;
+let user: ReturnType<typeof createUserModule>;
+const published: EventEnvelope[] = [];
+
+beforeAll(async () => {
+  database = await openEmbeddedDatabase({ migrationsFolder: userMigrationsFolder, label: 'user' });
+  const bus = new InProcessBus();
+  await bus.subscribe({ group: 'probe', topics: [USER_EVENTS_TOPIC], handle: async (_t, events) => void published.push(...events) });
+  user = createUserModule({ database, bus, clock: systemClock, log: silentLogger });
+  user.start();
+});
+afterAll(async () => {
+  await user.stop();
+  await database.close();
+});
+
+const countUsers = async () => {
+  const res = await database.db.execute('select count(*)::int as n from users' as any);
+  return Number((res as any).rows[0].n);
+};
+
+describe('POST /v1/users', () => {
+  test('creates users with increasing ids and publishes UserCreated', async () => {
+    const a = await call(user.app, 'POST', '/v1/users', { firstName: 'Ada', lastName: 'Lovelace' });
+    const b = await call(user.app, 'POST', '/v1/users', { firstName: 'Alan', lastName: 'Turing' });
+    expect(a.status).toBe(201);
+    expect(a.body).toMatchObject({ firstName: 'Ada', lastName: 'Lovelace' });
+    expect(b.body.id).toBeGreaterThan(a.body.id);
+    expect(a.body.createdAt).toBe(a.body.lastModified);
+    expect(a.headers.get('etag')).toBe('"1"');
+    await Bun.sleep(20);
+    const created = published.filter((e) => e.type === 'UserCreated').map((e) => (e.data as any).userId);
+    expect(created).toEqual(expect.arrayContaining([a.body.id, b.body.id]));
+  });
+
+  test.each([
+    ['malformed JSON', '{"firstName": "A",'],
+    ['missing lastName', { firstName: 'A' }],
+    ['wrong type', { firstName: 42, lastName: 'B' }],
+    ['blank name', { firstName: '   ', lastName: 'B' }],
+    ['huge string', { firstName: 'x'.repeat(100_000), lastName: 'B' }],
+    ['array body', [1, 2]],
+  ])('rejects %s with a 400 problem and creates nothing', async (_name, body) => {
+    const before = await countUsers();
+    const res = await call(user.app, 'POST', '/v1/users', body);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ status: 400, title: 'Bad Request' });
+    expect(typeof res.body.detail).toBe('string');
+    expect(await countUsers()).toBe(before);
+  });
+
+  test('ignores unknown fields and never assigns id or timestamps from the body', async () => {
+    const res = await call(user.app, 'POST', '/v1/users', {
+      firstName: 'Grace', lastName: 'Hopper', id: 999999, createdAt: '2000-01-01T00:00:00.000Z', admin: true,
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.id).not.toBe(999999);
+    expect(res.body.createdAt).not.toBe('2000-01-01T00:00:00.000Z');
+    expect(res.body).not.toHaveProperty('admin');
+  });
+});
+
+describe('GET /v1/users/:id', () => {
+  test('returns the user with its ETag', async () => {
+    const { body: created } = await call(user.app, 'POST', '/v1/users', { firstName: 'Edsger', lastName: 'Dijkstra' });
+    const res = await call(user.app, 'GET', `/v1/users/${created.id}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(created);
+  });
+
+  test('404 for an unknown id, 400 for a non-numeric or out-of-range one', async () => {
+    expect((await call(user.app, 'GET', '/v1/users/777777')).status).toBe(404);
+    expect((await call(user.app, 'GET', '/v1/users/abc')).status).toBe(400);
+    expect((await call(user.app, 'GET', '/v1/users/99999999999')).status).toBe(400);
+    expect((await call(user.app, 'GET', '/v1/users/0')).status).toBe(400);
+  });
+});
+
+describe('PUT /v1/users/:id', () => {
+  test('updates names, keeps createdAt, bumps the version', async () => {
+    const { body: u } = await call(user.app, 'POST', '/v1/users', { firstName: 'Barbara', lastName: 'Liskow' });
+    await Bun.sleep(2);
+    const res = await call(user.app, 'PUT', `/v1/users/${u.id}`, { ...u, lastName: 'Liskov', createdAt: '1999-01-01T00:00:00Z' }, { 'if-match': '"1"' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: u.id, firstName: 'Barbara', lastName: 'Liskov', createdAt: u.createdAt });
+    expect(res.body.lastModified > u.lastModified).toBe(true);
+    expect(res.headers.get('etag')).toBe('"2"');
+    expect((await call(user.app, 'GET', `/v1/users/${u.id}`)).body.lastName).toBe('Liskov');
+  });
+
+  test('412 for a stale If-Match, and nothing changes', async () => {
+    const { body: u } = await call(user.app, 'POST', '/v1/users', { firstName: 'Ken', lastName: 'Thompson' });
+    await call(user.app, 'PUT', `/v1/users/${u.id}`, { firstName: 'Kenneth', lastName: 'Thompson' }, { 'if-match': '"1"' });
+    const res = await call(user.app, 'PUT', `/v1/users/${u.id}`, { firstName: 'Dennis', lastName: 'Ritchie' }, { 'if-match': '"1"' });
+    expect(res.status).toBe(412);
+    expect((await call(user.app, 'GET', `/v1/users/${u.id}`)).body.firstName).toBe('Kenneth');
+  });
+
+  test('400 when the body id differs from the path, 404 for an unknown user', async () => {
+    const { body: u } = await call(user.app, 'POST', '/v1/users', { firstName: 'Niklaus', lastName: 'Wirth' });
+    const mismatch = await call(user.app, 'PUT', `/v1/users/${u.id}`, { id: u.id + 1, firstName: 'X', lastName: 'Y' });
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.body.detail).toContain('does not match');
+    expect((await call(user.app, 'GET', `/v1/users/${u.id}`)).body.firstName).toBe('Niklaus');
+    expect((await call(user.app, 'PUT', '/v1/users/888888', { firstName: 'X', lastName: 'Y' })).status).toBe(404);
+  });
+
+  test('400 for a malformed If-Match', async () => {
+    const { body: u } = await call(user.app, 'POST', '/v1/users', { firstName: 'Tony', lastName: 'Hoare' });
+    expect((await call(user.app, 'PUT', `/v1/users/${u.id}`, { firstName: 'C', lastName: 'H' }, { 'if-match': 'banana' })).status).toBe(400);
+  });
+});
+
+test('health is UP', async () => {
+  const res = await call(user.app, 'GET', '/actuator/health');
+  expect(res).toMatchObject({ status: 200, body: { status: 'UP' } });
+});
+
+test('unknown route is a 404 problem', async () => {
+  const res = await call(user.app, 'GET', '/nope');
+  expect(res.status).toBe(404);
+  expect(res.headers.get('content-type')).toContain('application/problem+json');
+});

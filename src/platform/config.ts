@@ -1,0 +1,88 @@
+/**
+ * All configuration is read and validated here, and only here: a bad value stops start-up with a
+ * message that names the variable. Modules receive plain typed values, never `process.env`.
+ */
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+export interface Config {
+  dataDir: string;
+  /** Interface the HTTP servers bind to. */
+  host: string;
+  /** Host name other processes use to reach this one (registered in discovery). */
+  advertisedHost: string;
+  ports: { gateway: number; discovery: number; user: number; friend: number; recommendation: number };
+  discoveryUrl: string;
+  heartbeatIntervalMs: number;
+  /** An instance that has not sent a heartbeat for this long is evicted. */
+  evictAfterMs: number;
+  gatewayUpstreamTimeoutMs: number;
+  /** How often the gateway refreshes its view of live instances. */
+  gatewayRefreshMs: number;
+  maxRequestBodyBytes: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function text(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? fallback : raw.trim();
+}
+
+function url(env: Env, name: string, fallback: string): string {
+  const raw = text(env, name, fallback);
+  try {
+    return new URL(raw).origin;
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
+  }
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = text(env, name, fallback);
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+const port = (env: Env, name: string, fallback: number) => integer(env, name, fallback, 0, 65535);
+
+export function loadConfig(env: Env = process.env): Config {
+  const ports = {
+    gateway: port(env, 'GATEWAY_PORT', 9000),
+    discovery: port(env, 'DISCOVERY_PORT', 8761),
+    user: port(env, 'USER_PORT', 8081),
+    friend: port(env, 'FRIEND_PORT', 8082),
+    recommendation: port(env, 'RECOMMENDATION_PORT', 8083),
+  };
+  const advertisedHost = text(env, 'ADVERTISED_HOST', '127.0.0.1');
+  const heartbeatIntervalMs = integer(env, 'HEARTBEAT_INTERVAL_MS', 5_000, 50, 600_000);
+  const evictAfterMs = integer(env, 'EVICT_AFTER_MS', heartbeatIntervalMs * 3, 100, 3_600_000);
+  if (evictAfterMs <= heartbeatIntervalMs) {
+    throw new ConfigError('EVICT_AFTER_MS must be greater than HEARTBEAT_INTERVAL_MS');
+  }
+  return {
+    dataDir: text(env, 'DATA_DIR', './data'),
+    host: text(env, 'HOST', '0.0.0.0'),
+    advertisedHost,
+    ports,
+    discoveryUrl: url(env, 'DISCOVERY_URL', `http://${advertisedHost}:${ports.discovery || 8761}`),
+    heartbeatIntervalMs,
+    evictAfterMs,
+    gatewayUpstreamTimeoutMs: integer(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000),
+    gatewayRefreshMs: integer(env, 'GATEWAY_REFRESH_MS', 1_000, 10, 60_000),
+    maxRequestBodyBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
+  };
+}

@@ -1,0 +1,45 @@
+import { PGlite } from '@electric-sql/pglite';
+import { mkdirSync } from 'node:fs';
+import { drizzle } from 'drizzle-orm/pglite';
+import { sql } from 'drizzle-orm';
+import type { Database, Db } from './database';
+import { lockDataDir } from './data-dir-lock';
+import { migrate } from './migrate';
+
+export interface EmbeddedOptions {
+  /** Directory for this module's data; omitted means in memory (tests). */
+  dataDir?: string;
+  migrationsFolder: string;
+  /** Human name used in the lock error, e.g. "user data directory". */
+  label: string;
+}
+
+/** Opens PGlite for one module: lock first, then open, then migrate. */
+export async function openEmbeddedDatabase(options: EmbeddedOptions): Promise<Database> {
+  const lock = options.dataDir ? lockDataDir(`${options.dataDir}.lock`, options.label) : undefined;
+  try {
+    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+    await client.waitReady;
+    const db = drizzle({ client }) as unknown as Db;
+    await migrate(db, options.migrationsFolder);
+    return {
+      db,
+      async ping() {
+        try {
+          await db.execute(sql`select 1`);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      async close() {
+        await client.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}

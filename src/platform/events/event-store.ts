@@ -1,0 +1,68 @@
+import { asc, eq } from 'drizzle-orm';
+import { conflict } from '../errors';
+import { isUniqueViolation, type Queryable } from '../db/database';
+import type { DomainEvent, EventEnvelope, EventMetadata } from './envelope';
+import { events, outbox } from './event-store-schema';
+
+export type StoredEvent = typeof events.$inferSelect;
+
+export function toEnvelope<E extends DomainEvent>(row: StoredEvent): EventEnvelope<E> {
+  return {
+    id: row.eventId,
+    type: row.type,
+    schemaVersion: row.schemaVersion,
+    streamId: row.streamId,
+    streamVersion: row.streamVersion,
+    occurredAt: row.occurredAt.toISOString(),
+    data: row.data,
+    metadata: row.metadata,
+  } as EventEnvelope<E>;
+}
+
+export async function readStream<E extends DomainEvent>(q: Queryable, streamId: string): Promise<EventEnvelope<E>[]> {
+  const rows = await q.select().from(events).where(eq(events.streamId, streamId)).orderBy(asc(events.streamVersion));
+  return rows.map((row) => toEnvelope<E>(row));
+}
+
+export interface AppendOptions {
+  streamId: string;
+  /** Version the caller's decision was based on; a concurrent append makes this fail. */
+  expectedVersion: number;
+  topic: string;
+  occurredAt: Date;
+  metadata: EventMetadata;
+  schemaVersion?: number;
+}
+
+/**
+ * Appends events and their outbox entries. Must run inside the command's transaction so the event,
+ * the read-model change and the outbox entry commit together or not at all.
+ */
+export async function appendToStream<E extends DomainEvent>(
+  tx: Queryable,
+  newEvents: readonly E[],
+  options: AppendOptions,
+): Promise<EventEnvelope<E>[]> {
+  if (newEvents.length === 0) return [];
+  const rows = newEvents.map((event, i) => ({
+    eventId: Bun.randomUUIDv7(),
+    streamId: options.streamId,
+    streamVersion: options.expectedVersion + i + 1,
+    type: event.type,
+    schemaVersion: options.schemaVersion ?? 1,
+    data: event.data,
+    metadata: options.metadata,
+    occurredAt: options.occurredAt,
+  }));
+  let inserted: StoredEvent[];
+  try {
+    inserted = await tx.insert(events).values(rows).returning();
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw conflict(`${options.streamId} was changed by a concurrent command; retry with its current state`);
+    }
+    throw error;
+  }
+  await tx.insert(outbox).values(inserted.map((row) => ({ eventPosition: row.position, topic: options.topic })));
+  return inserted.map((row) => toEnvelope<E>(row));
+}

@@ -1,0 +1,115 @@
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/database';
+import type { Logger } from '../log';
+import type { EventBus } from './bus';
+import { toEnvelope } from './event-store';
+import { events, outbox } from './event-store-schema';
+
+export interface RelayOptions {
+  batchSize?: number;
+  /** Safety-net poll for rows nobody woke us for (e.g. left by a crash). Commits wake it at once. */
+  pollMs?: number;
+  maxBackoffMs?: number;
+}
+
+/**
+ * Publishes committed events from the outbox to the bus, oldest first, and deletes each row only
+ * after the bus accepted it: at least once, in commit order (hence in order per stream).
+ * One drain runs at a time; `wake()` after a commit starts one immediately.
+ */
+export class OutboxRelay {
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+  private timer?: ReturnType<typeof setTimeout>;
+  private failures = 0;
+  private readonly batchSize: number;
+  private readonly pollMs: number;
+  private readonly maxBackoffMs: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    options: RelayOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.pollMs = options.pollMs ?? 1_000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  /** Ask for a drain; coalesces with one in progress. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.running = this.drainLoop().finally(() => {
+      this.running = undefined;
+      if (this.again && !this.failures) return this.wake();
+      this.schedule(this.failures ? Math.min(this.maxBackoffMs, 100 * 2 ** this.failures) : this.pollMs);
+    });
+  }
+
+  /** Publishes what is left, then stops. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    try {
+      await this.drain();
+    } catch (error) {
+      this.log.warn('outbox not empty at shutdown; it will be published at next start', { error });
+    }
+  }
+
+  /** Publishes everything currently in the outbox; returns how many events went out. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const rows = await this.db
+        .select({ topic: outbox.topic, event: events })
+        .from(outbox)
+        .innerJoin(events, eq(events.position, outbox.eventPosition))
+        .orderBy(asc(outbox.eventPosition))
+        .limit(this.batchSize);
+      if (rows.length === 0) return total;
+      // Publish runs of the same topic together, keeping commit order across runs.
+      for (let start = 0; start < rows.length; ) {
+        let end = start;
+        while (end < rows.length && rows[end]!.topic === rows[start]!.topic) end++;
+        const run = rows.slice(start, end);
+        await this.bus.publish(run[0]!.topic, run.map((r) => toEnvelope(r.event)));
+        await this.db.delete(outbox).where(inArray(outbox.eventPosition, run.map((r) => r.event.position)));
+        total += run.length;
+        start = end;
+      }
+    }
+  }
+
+  private async drainLoop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.drain();
+        this.failures = 0;
+      } catch (error) {
+        this.failures++;
+        this.log.warn('outbox relay could not publish; retrying', { attempt: this.failures, error });
+        return;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  private schedule(ms: number) {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => this.wake(), ms);
+  }
+}

@@ -1,0 +1,35 @@
+/** Structured JSON logs, one object per line, always tagged with the module that wrote them. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
+
+const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export function createLogger(
+  base: LogFields,
+  level: LogLevel = 'info',
+  write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
+): Logger {
+  const emit = (lvl: LogLevel, msg: string, fields?: LogFields) => {
+    if (rank[lvl] < rank[level]) return;
+    const error = fields?.error instanceof Error ? { error: fields.error.message } : {};
+    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, ...base, msg, ...fields, ...error }));
+  };
+  return {
+    debug: (msg, fields) => emit('debug', msg, fields),
+    info: (msg, fields) => emit('info', msg, fields),
+    warn: (msg, fields) => emit('warn', msg, fields),
+    error: (msg, fields) => emit('error', msg, fields),
+    child: (fields) => createLogger({ ...base, ...fields }, level, write),
+  };
+}
+
+/** For tests and tools that want quiet modules. */
+export const silentLogger: Logger = createLogger({}, 'error', () => {});

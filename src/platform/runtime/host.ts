@@ -1,0 +1,103 @@
+import type { Server } from 'bun';
+import { keepRegistered, type RegistrationHandle } from '../discovery/registration';
+import type { LocalFetch } from '../http/local-fetch';
+import type { Logger } from '../log';
+import type { ModuleInstance } from './module';
+
+export interface HostOptions {
+  host: string;
+  advertisedHost: string;
+  discoveryUrl: string;
+  heartbeatIntervalMs: number;
+  maxRequestBodyBytes: number;
+  localFetch: LocalFetch;
+  log: Logger;
+}
+
+export interface HostedModule {
+  module: ModuleInstance;
+  port: number;
+  /** Discovery does not register with itself. */
+  register: boolean;
+}
+
+export interface Running {
+  urls: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs modules: connect all consumers before any relay starts (so no event is published to a bus
+ * nobody listens to yet), listen, register with discovery. `stop` reverses it: stop accepting,
+ * finish in-flight requests, deregister, flush the relays.
+ */
+export async function hostModules(hosted: HostedModule[], options: HostOptions): Promise<Running> {
+  const { log } = options;
+  const servers: { name: string; server: Server<unknown> }[] = [];
+  const registrations: RegistrationHandle[] = [];
+  const urls: Record<string, string> = {};
+
+  for (const { module } of hosted) await module.connect?.();
+  for (const { module, port } of hosted) {
+    const server = Bun.serve({
+      port,
+      hostname: options.host,
+      maxRequestBodySize: options.maxRequestBodyBytes,
+      fetch: (request) => module.app.handle(request),
+    });
+    servers.push({ name: module.name, server });
+    const url = `http://${options.advertisedHost}:${server.port}`;
+    urls[module.name] = url;
+    // In-process callers reach this module without a socket hop.
+    options.localFetch.mount(url, (request) => module.app.handle(request));
+    log.info('listening', { service: module.name, url });
+  }
+  for (const { module } of hosted) module.start?.();
+  for (const { module, register } of hosted) {
+    if (!register) continue;
+    registrations.push(
+      keepRegistered({
+        fetch: options.localFetch.fetch,
+        discoveryUrl: options.discoveryUrl,
+        registration: { service: module.name, instanceId: `${module.name}-${process.pid}-${urls[module.name]!.split(':').at(-1)}`, url: urls[module.name]! },
+        heartbeatIntervalMs: options.heartbeatIntervalMs,
+        log: log.child({ service: module.name }),
+      }),
+    );
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    urls,
+    stop: () =>
+      (stopping ??= (async () => {
+        await Promise.all(registrations.map((r) => r.stop()));
+        // Without `true` Bun lets in-flight requests finish.
+        await Promise.all(servers.map(({ server }) => server.stop()));
+        for (const { module } of [...hosted].reverse()) await module.stop?.();
+        log.info('stopped');
+      })()),
+  };
+}
+
+/** SIGINT/SIGTERM run `shutdown` once; a second signal forces the exit. */
+export function onShutdownSignal(shutdown: () => Promise<void>, log: Logger): void {
+  let started = false;
+  const handler = (signal: string) => {
+    if (started) {
+      log.warn('second signal, exiting now', { signal });
+      process.exit(1);
+    }
+    started = true;
+    log.info('shutting down', { signal });
+    shutdown().then(
+      () => process.exit(0),
+      (error) => {
+        log.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => handler('SIGINT'));
+  process.on('SIGTERM', () => handler('SIGTERM'));
+}

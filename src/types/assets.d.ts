@@ -1,0 +1,9 @@
+// Files imported `with { type: 'file' }` resolve to a path Bun can read, also inside a compiled binary.
+declare module '*.css' {
+  const path: string;
+  export default path;
+}
+declare module 'swagger-ui-dist/swagger-ui-bundle.js' {
+  const path: string;
+  export default path;
+}
