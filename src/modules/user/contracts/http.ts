@@ -22,3 +22,8 @@ export const CreateUserBody = t.Object({ firstName: Name, lastName: Name });
 export const UpdateUserBody = t.Object({ id: t.Optional(t.Integer()), firstName: Name, lastName: Name });
 
 export type User = Static<typeof UserSchema>;
+
+/** Paths other modules may call, relative to a user-service instance. */
+export const userPaths = {
+  user: (id: number) => `/v1/users/${id}`,
+};

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { sql } from 'drizzle-orm';
+import { systemClock } from '../../platform/clock';
+import { rowsOf, type Database } from '../../platform/db/database';
+import { openEmbeddedDatabase } from '../../platform/db/embedded';
+import { InProcessBus } from '../../platform/events/in-process-bus';
+import { createLocalFetch } from '../../platform/http/local-fetch';
+import { silentLogger } from '../../platform/log';
+import { call } from '../../platform/testing/http';
+import { USER_EVENTS_TOPIC } from '../user/contracts/events';
+import { createFriendModule, friendMigrationsFolder } from './index';
+
+let database: Database;
+let friend: ReturnType<typeof createFriendModule>;
+const bus = new InProcessBus();
+const known = [1, 2, 3, 4, 5, 6, 7, 8];
+
+const userCreated = (userId: number, version = 1) => ({
+  id: crypto.randomUUID(), type: 'UserCreated', schemaVersion: 1, streamId: `user-${userId}`, streamVersion: version,
+  occurredAt: new Date().toISOString(), data: { userId, firstName: 'U', lastName: `${userId}` }, metadata: { correlationId: 'test' },
+});
+
+beforeAll(async () => {
+  database = await openEmbeddedDatabase({ migrationsFolder: friendMigrationsFolder, label: 'friend' });
+  // No discovery here: users the replica has not seen make the module answer 503, tested below.
+  const localFetch = createLocalFetch(async () => { throw new Error('offline'); });
+  friend = createFriendModule({ database, bus, clock: systemClock, log: silentLogger, fetch: localFetch.fetch, discoveryUrl: 'http://discovery.test' });
+  await friend.connect();
+  friend.start();
+  // The replica learns users from user events, delivered twice to show redelivery is harmless.
+  await bus.publish(USER_EVENTS_TOPIC, known.map((id) => userCreated(id)));
+  await bus.publish(USER_EVENTS_TOPIC, known.map((id) => userCreated(id)));
+});
+afterAll(async () => {
+  await friend.stop();
+  await database.close();
+});
+
+const friendEvents = async () =>
+  rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from events`))[0]!.n;
+const add = (a: number | string, b: number | string) => call(friend.app, 'POST', `/v1/users/${a}/commands/addFriend?friendId=${b}`);
+const remove = (a: number, b: number) => call(friend.app, 'POST', `/v1/users/${a}/commands/removeFriend?friendId=${b}`);
+
+describe('addFriend', () => {
+  test('201 with the friendship; both users then list each other', async () => {
+    const res = await add(1, 2);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ userId: 1, friendId: 2 });
+    const ofOne = await call(friend.app, 'GET', '/v1/users/1/friends');
+    const ofTwo = await call(friend.app, 'GET', '/v1/users/2/friends');
+    expect(ofOne.body).toEqual([res.body]);
+    expect(ofTwo.body).toEqual([{ ...res.body, userId: 2, friendId: 1 }]);
+    expect((await call(friend.app, 'GET', `/v1/friends/${res.body.id}`)).body).toEqual(res.body);
+  });
+
+  test('409 in either direction once friends, and no new event', async () => {
+    await add(3, 4);
+    const before = await friendEvents();
+    expect((await add(3, 4)).status).toBe(409);
+    const reverse = await add(4, 3);
+    expect(reverse.status).toBe(409);
+    expect(reverse.headers.get('content-type')).toContain('application/problem+json');
+    expect(await friendEvents()).toBe(before);
+  });
+
+  test('of many simultaneous adds in both directions exactly one succeeds', async () => {
+    const before = await friendEvents();
+    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? add(5, 6) : add(6, 5))));
+    const statuses = replies.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    expect(await friendEvents()).toBe(before + 1);
+  });
+
+  test('400 for self-friendship, bad ids or a missing friendId; nothing changes', async () => {
+    const before = await friendEvents();
+    for (const res of [await add(7, 7), await add('x', 1), await add(1, 'y'), await add(0, 1), await add(1, 99999999999),
+      await call(friend.app, 'POST', '/v1/users/1/commands/addFriend')]) {
+      expect(res.status).toBe(400);
+      expect(res.body.status).toBe(400);
+    }
+    expect(await friendEvents()).toBe(before);
+  });
+
+  test('503 when a user is unknown to the replica and the user service cannot be reached', async () => {
+    const res = await add(1, 4242);
+    expect(res.status).toBe(503);
+    expect(res.body.detail).toContain('user service');
+  });
+});
+
+describe('removeFriend', () => {
+  test('204, then gone from both lists and by id; a second removal is 404', async () => {
+    const { body: f } = await add(7, 8);
+    expect((await remove(8, 7)).status).toBe(204);
+    expect((await call(friend.app, 'GET', '/v1/users/7/friends')).body).toEqual([]);
+    expect((await call(friend.app, 'GET', '/v1/users/8/friends')).body).toEqual([]);
+    expect((await call(friend.app, 'GET', `/v1/friends/${f.id}`)).status).toBe(404);
+    expect((await remove(7, 8)).status).toBe(404);
+  });
+
+  test('friends again after removal get a new, larger id', async () => {
+    const { body: first } = await add(2, 3);
+    await remove(2, 3);
+    const again = await add(3, 2);
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBeGreaterThan(first.id);
+  });
+});
+
+describe('listing', () => {
+  test('limit bounds the list and is validated', async () => {
+    await add(1, 5);
+    await add(1, 6);
+    expect((await call(friend.app, 'GET', '/v1/users/1/friends?limit=2')).body).toHaveLength(2);
+    expect((await call(friend.app, 'GET', '/v1/users/1/friends?limit=0')).status).toBe(400);
+    expect((await call(friend.app, 'GET', '/v1/users/1/friends?limit=1001')).status).toBe(400);
+    expect((await call(friend.app, 'GET', '/v1/users/1/friends?limit=abc')).status).toBe(400);
+  });
+
+  test('an unknown user has no friends; an unknown friendship is 404', async () => {
+    expect((await call(friend.app, 'GET', '/v1/users/999/friends')).body).toEqual([]);
+    expect((await call(friend.app, 'GET', '/v1/friends/999999')).status).toBe(404);
+  });
+});

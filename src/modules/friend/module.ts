@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { t } from 'elysia';
+import type { Clock } from '../../platform/clock';
+import type { Database } from '../../platform/db/database';
+import { ServiceLocator } from '../../platform/discovery/service-locator';
+import type { EventBus } from '../../platform/events/bus';
+import { OutboxRelay } from '../../platform/events/outbox-relay';
+import { createHttpApp, requestMetadata } from '../../platform/http/app';
+import type { Fetch } from '../../platform/http/local-fetch';
+import { openApi } from '../../platform/http/openapi';
+import { Id, Limit } from '../../platform/http/paging';
+import { ProblemSchema } from '../../platform/http/problem';
+import type { Logger } from '../../platform/log';
+import type { ModuleInstance } from '../../platform/runtime/module';
+import { addFriend } from './adding-friend/add-friend';
+import { FriendSchema } from './contracts/http';
+import { getFriendship } from './getting-friendship/get-friendship';
+import { UserDirectory } from './knowing-users/user-directory';
+import { userEventsConsumer } from './knowing-users/user-events-consumer';
+import { listFriends } from './listing-friends/list-friends';
+import { removeFriend } from './removing-friend/remove-friend';
+
+export const friendMigrationsFolder = join(import.meta.dir, 'migrations');
+
+export interface FriendModuleDeps {
+  database: Database;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+  /** Reaches the user service (through discovery) to confirm users the replica has not seen yet. */
+  fetch: Fetch;
+  discoveryUrl: string;
+  discoveryRefreshMs?: number;
+}
+
+const PairParams = { params: t.Object({ userId: Id('the user acting') }), query: t.Object({ friendId: Id('the other user') }) };
+
+/** The friend domain service: owns friendships, keeps their integrity, publishes `friend-events`. */
+export function createFriendModule({ database, bus, clock, log, fetch, discoveryUrl, discoveryRefreshMs }: FriendModuleDeps) {
+  const relay = new OutboxRelay(database.db, bus, log.child({ component: 'outbox-relay' }));
+  const users = new UserDirectory(database.db, new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000), fetch);
+  const deps = { db: database.db, clock, users, onCommitted: () => relay.wake() };
+
+  const app = createHttpApp({ name: 'friend', log, health: () => database.ping() })
+    .use(openApi('Friend service', 'Adds and removes friendships; each change is an event.'))
+    .post(
+      '/v1/users/:userId/commands/addFriend',
+      async ({ params, query, request, set }) => {
+        set.status = 201;
+        return addFriend(deps, params.userId, query.friendId, requestMetadata(request));
+      },
+      {
+        ...PairParams,
+        response: { 201: FriendSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 503: ProblemSchema },
+        detail: { tags: ['friend'], summary: 'Befriend another user (symmetric)' },
+      },
+    )
+    .post(
+      '/v1/users/:userId/commands/removeFriend',
+      async ({ params, query, request, set }) => {
+        await removeFriend(deps, params.userId, query.friendId, requestMetadata(request));
+        set.status = 204;
+      },
+      {
+        ...PairParams,
+        response: { 204: t.Void({ description: 'removed' }), 400: ProblemSchema, 404: ProblemSchema },
+        detail: { tags: ['friend'], summary: 'End a friendship (both directions)' },
+      },
+    )
+    .get('/v1/users/:userId/friends', ({ params, query }) => listFriends(deps.db, params.userId, query.limit ?? 100), {
+      params: t.Object({ userId: Id('whose friends') }),
+      query: t.Object({ limit: t.Optional(Limit) }),
+      response: { 200: t.Array(FriendSchema), 400: ProblemSchema },
+      detail: { tags: ['friend'], summary: "A user's friends, oldest first" },
+    })
+    .get('/v1/friends/:id', ({ params }) => getFriendship(deps.db, params.id), {
+      params: t.Object({ id: Id('friendship id') }),
+      response: { 200: FriendSchema, 400: ProblemSchema, 404: ProblemSchema },
+      detail: { tags: ['friend'], summary: 'A friendship by id' },
+    });
+
+  return {
+    name: 'friend',
+    app,
+    connect: () => bus.subscribe(userEventsConsumer(users)),
+    start: () => relay.start(),
+    stop: () => relay.stop(),
+  } satisfies ModuleInstance;
+}
