@@ -1,0 +1,31 @@
+import { ConfigError, loadConfig, type Config } from '../config';
+import { DataDirInUseError } from '../db/data-dir-lock';
+import { createLogger, type Logger } from '../log';
+
+/**
+ * Common start-up for every entrypoint: validated config, a logger, and one clear line (not a stack
+ * trace) for the failures a user can fix: bad configuration, a data directory already in use.
+ */
+export async function startProcess(name: string, main: (config: Config, log: Logger) => Promise<void>): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`${name}: invalid configuration: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger({ module: name }, config.logLevel);
+  try {
+    await main(config, log);
+  } catch (error) {
+    if (error instanceof DataDirInUseError) {
+      console.error(`${name}: ${error.message}`);
+      process.exit(3);
+    }
+    log.error('start-up failed', { error: error as Error });
+    process.exit(1);
+  }
+}
