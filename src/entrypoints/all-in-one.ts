@@ -34,11 +34,12 @@ await startProcess('all-in-one', async (config, log) => {
 
   const forModule = (module: string) => log.child({ module });
   const discoveryUrl = config.discoveryUrl;
+  const relay = { paused: config.outboxRelayPaused };
   const hosted = [
     { module: createDiscoveryModule({ evictAfterMs: config.evictAfterMs, clock, log: forModule('discovery') }), port: config.ports.discovery, register: false },
-    { module: createUserModule({ database: userDb, bus, clock, log: forModule('user') }), port: config.ports.user, register: true },
+    { module: createUserModule({ database: userDb, bus, clock, log: forModule('user'), relay }), port: config.ports.user, register: true },
     {
-      module: createFriendModule({ database: friendDb, bus, clock, log: forModule('friend'), fetch: localFetch.fetch, discoveryUrl }),
+      module: createFriendModule({ database: friendDb, bus, clock, log: forModule('friend'), relay, fetch: localFetch.fetch, discoveryUrl }),
       port: config.ports.friend,
       register: true,
     },

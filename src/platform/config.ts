@@ -21,6 +21,8 @@ export interface Config {
   /** How often the gateway refreshes its view of live instances. */
   gatewayRefreshMs: number;
   maxRequestBodyBytes: number;
+  /** Keep committed events in the outbox instead of publishing them (maintenance, tests). */
+  outboxRelayPaused: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -83,6 +85,7 @@ export function loadConfig(env: Env = process.env): Config {
     gatewayUpstreamTimeoutMs: integer(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000),
     gatewayRefreshMs: integer(env, 'GATEWAY_REFRESH_MS', 1_000, 10, 60_000),
     maxRequestBodyBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
+    outboxRelayPaused: oneOf(env, 'OUTBOX_RELAY_PAUSED', 'false', ['true', 'false'] as const) === 'true',
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
   };
 }

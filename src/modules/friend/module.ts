@@ -4,7 +4,7 @@ import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import { ServiceLocator } from '../../platform/discovery/service-locator';
 import type { EventBus } from '../../platform/events/bus';
-import { OutboxRelay } from '../../platform/events/outbox-relay';
+import { OutboxRelay, type RelayOptions } from '../../platform/events/outbox-relay';
 import { createHttpApp, requestMetadata } from '../../platform/http/app';
 import type { Fetch } from '../../platform/http/local-fetch';
 import { openApi } from '../../platform/http/openapi';
@@ -27,6 +27,7 @@ export interface FriendModuleDeps {
   bus: EventBus;
   clock: Clock;
   log: Logger;
+  relay?: RelayOptions;
   /** Reaches the user service (through discovery) to confirm users the replica has not seen yet. */
   fetch: Fetch;
   discoveryUrl: string;
@@ -36,8 +37,8 @@ export interface FriendModuleDeps {
 const PairParams = { params: t.Object({ userId: Id('the user acting') }), query: t.Object({ friendId: Id('the other user') }) };
 
 /** The friend domain service: owns friendships, keeps their integrity, publishes `friend-events`. */
-export function createFriendModule({ database, bus, clock, log, fetch, discoveryUrl, discoveryRefreshMs }: FriendModuleDeps) {
-  const relay = new OutboxRelay(database.db, bus, log.child({ component: 'outbox-relay' }));
+export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryRefreshMs }: FriendModuleDeps) {
+  const relay = new OutboxRelay(database.db, bus, log.child({ component: 'outbox-relay' }), relayOptions);
   const users = new UserDirectory(database.db, new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000), fetch);
   const deps = { db: database.db, clock, users, onCommitted: () => relay.wake() };
 

@@ -3,7 +3,7 @@ import { t } from 'elysia';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import type { EventBus } from '../../platform/events/bus';
-import { OutboxRelay } from '../../platform/events/outbox-relay';
+import { OutboxRelay, type RelayOptions } from '../../platform/events/outbox-relay';
 import { createHttpApp, requestMetadata } from '../../platform/http/app';
 import { openApi } from '../../platform/http/openapi';
 import { ProblemSchema } from '../../platform/http/problem';
@@ -22,13 +22,14 @@ export interface UserModuleDeps {
   bus: EventBus;
   clock: Clock;
   log: Logger;
+  relay?: RelayOptions;
 }
 
 const IdParams = t.Object({ id: UserId });
 
 /** The user domain service: owns users, event-sourced, publishes `user-events`. */
-export function createUserModule({ database, bus, clock, log }: UserModuleDeps) {
-  const relay = new OutboxRelay(database.db, bus, log.child({ component: 'outbox-relay' }));
+export function createUserModule({ database, bus, clock, log, relay: relayOptions }: UserModuleDeps) {
+  const relay = new OutboxRelay(database.db, bus, log.child({ component: 'outbox-relay' }), relayOptions);
   const deps = { db: database.db, clock, onCommitted: () => relay.wake() };
 
   const app = createHttpApp({ name: 'user', log, health: () => database.ping() })

@@ -10,6 +10,11 @@ export interface RelayOptions {
   /** Safety-net poll for rows nobody woke us for (e.g. left by a crash). Commits wake it at once. */
   pollMs?: number;
   maxBackoffMs?: number;
+  /**
+   * Hold publication: commands are still accepted and kept in the outbox. For maintenance, and
+   * for tests that need committed-but-unpublished events.
+   */
+  paused?: boolean;
 }
 
 /**
@@ -31,7 +36,7 @@ export class OutboxRelay {
     private readonly db: Db,
     private readonly bus: EventBus,
     private readonly log: Logger,
-    options: RelayOptions = {},
+    private readonly options: RelayOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.pollMs = options.pollMs ?? 1_000;
@@ -39,13 +44,14 @@ export class OutboxRelay {
   }
 
   start(): void {
+    if (this.options.paused) return;
     this.stopped = false;
     this.wake();
   }
 
   /** Ask for a drain; coalesces with one in progress. */
   wake(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.options.paused) return;
     if (this.running) {
       this.again = true;
       return;
@@ -63,6 +69,7 @@ export class OutboxRelay {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    if (this.options.paused) return;
     try {
       await this.drain();
     } catch (error) {

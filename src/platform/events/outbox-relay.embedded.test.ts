@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openEmbeddedDatabase } from '../db/embedded';
+import type { Database } from '../db/database';
+import { silentLogger } from '../log';
+import { appendToStream } from './event-store';
+import type { EventEnvelope } from './envelope';
+import { InProcessBus } from './in-process-bus';
+import { OutboxRelay } from './outbox-relay';
+import { outbox } from './event-store-schema';
+
+// A migrations folder holding only the event-store tables, written the way drizzle-kit lays it out.
+function eventStoreMigrations(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mig-'));
+  const sql = `CREATE TABLE "events" ("position" bigserial PRIMARY KEY, "event_id" uuid NOT NULL UNIQUE, "stream_id" text NOT NULL, "stream_version" integer NOT NULL, "type" text NOT NULL, "schema_version" integer NOT NULL, "data" jsonb NOT NULL, "metadata" jsonb NOT NULL, "occurred_at" timestamp with time zone NOT NULL);
+--> statement-breakpoint
+CREATE UNIQUE INDEX "events_stream_version" ON "events" ("stream_id","stream_version");
+--> statement-breakpoint
+CREATE TABLE "outbox" ("event_position" bigint PRIMARY KEY REFERENCES "events"("position"), "topic" text NOT NULL);`;
+  writeFileSync(join(dir, '0000_init.sql'), sql);
+  const journal = { version: '7', dialect: 'postgresql', entries: [{ idx: 0, version: '7', when: 1, tag: '0000_init', breakpoints: true }] };
+  Bun.spawnSync(['mkdir', '-p', join(dir, 'meta')]);
+  writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify(journal));
+  return dir;
+}
+
+let database: Database;
+beforeAll(async () => {
+  database = await openEmbeddedDatabase({ migrationsFolder: eventStoreMigrations(), label: 'relay test' });
+});
+afterAll(() => database.close());
+
+const commit = (streamId: string, version: number, n = 1) =>
+  database.db.transaction((tx) =>
+    appendToStream(tx, Array.from({ length: n }, (_, i) => ({ type: 'Happened', data: { i } })), {
+      streamId, expectedVersion: version, topic: 'things', occurredAt: new Date(), metadata: { correlationId: 'c' },
+    }),
+  );
+
+const waitFor = async (condition: () => boolean | Promise<boolean>) => {
+  for (let i = 0; i < 200 && !(await condition()); i++) await Bun.sleep(10);
+};
+
+test('a commit wakes the relay at once (the safety poll is a minute away), in order per stream', async () => {
+  const bus = new InProcessBus();
+  const seen: EventEnvelope[] = [];
+  await bus.subscribe({ group: 'g', topics: ['things'], handle: async (_t, batch) => void seen.push(...batch) });
+  const relay = new OutboxRelay(database.db, bus, silentLogger, { pollMs: 60_000 });
+  relay.start();
+  await commit('a', 0, 3);
+  relay.wake();
+  await commit('b', 0, 2);
+  relay.wake();
+  await waitFor(() => seen.length === 5);
+  expect(seen.filter((e) => e.streamId === 'a').map((e) => e.streamVersion)).toEqual([1, 2, 3]);
+  expect(seen.filter((e) => e.streamId === 'b').map((e) => e.streamVersion)).toEqual([1, 2]);
+  await relay.stop();
+  expect(await database.db.select().from(outbox)).toHaveLength(0);
+});
+
+test('while the bus refuses, events stay in the outbox; they all go out, once each, when it recovers', async () => {
+  const bus = new InProcessBus();
+  let refusing = true;
+  const seen: string[] = [];
+  await bus.subscribe({
+    group: 'g', topics: ['things'],
+    handle: async (_t, batch) => {
+      if (refusing) throw new Error('broker down');
+      seen.push(...batch.map((e) => e.id));
+    },
+  });
+  const relay = new OutboxRelay(database.db, bus, silentLogger, { pollMs: 60_000, maxBackoffMs: 50 });
+  relay.start();
+  const appended = [...(await commit('c', 0, 2)), ...(await commit('d', 0, 1))];
+  relay.wake();
+  await Bun.sleep(100);
+  expect(await database.db.select().from(outbox)).toHaveLength(3);
+  refusing = false;
+  await waitFor(async () => (await database.db.select().from(outbox)).length === 0);
+  expect(seen.sort()).toEqual(appended.map((e) => e.id).sort());
+  await relay.stop();
+});
+
+test('a paused relay keeps committed events in the outbox', async () => {
+  const bus = new InProcessBus();
+  const relay = new OutboxRelay(database.db, bus, silentLogger, { paused: true });
+  relay.start();
+  await commit('e', 0, 2);
+  relay.wake();
+  await Bun.sleep(50);
+  await relay.stop();
+  expect(await database.db.select().from(outbox)).toHaveLength(2);
+  await new OutboxRelay(database.db, bus, silentLogger).drain();
+  expect(await database.db.select().from(outbox)).toHaveLength(0);
+});
