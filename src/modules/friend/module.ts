@@ -34,7 +34,7 @@ export interface FriendModuleDeps {
   discoveryRefreshMs?: number;
 }
 
-const PairParams = { params: t.Object({ userId: Id('the user acting') }), query: t.Object({ friendId: Id('the other user') }) };
+const PairParams = { params: t.Object({ userId: Id('userId', 'the user acting') }), query: t.Object({ friendId: Id('friendId', 'the other user') }) };
 
 /** The friend domain service: owns friendships, keeps their integrity, publishes `friend-events`. */
 export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryRefreshMs }: FriendModuleDeps) {
@@ -69,13 +69,13 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
       },
     )
     .get('/v1/users/:userId/friends', ({ params, query }) => listFriends(deps.db, params.userId, query.limit ?? 100), {
-      params: t.Object({ userId: Id('whose friends') }),
+      params: t.Object({ userId: Id('userId', 'whose friends') }),
       query: t.Object({ limit: t.Optional(Limit) }),
       response: { 200: t.Array(FriendSchema), 400: ProblemSchema },
       detail: { tags: ['friend'], summary: "A user's friends, oldest first" },
     })
     .get('/v1/friends/:id', ({ params }) => getFriendship(deps.db, params.id), {
-      params: t.Object({ id: Id('friendship id') }),
+      params: t.Object({ id: Id('id', 'friendship id') }),
       response: { 200: FriendSchema, 400: ProblemSchema, 404: ProblemSchema },
       detail: { tags: ['friend'], summary: 'A friendship by id' },
     });

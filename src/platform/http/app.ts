@@ -26,8 +26,9 @@ function validationDetail(error: any): string {
   const where = typeof error.type === 'string' ? error.type : 'request';
   const issues: any[] = Array.isArray(error.all) ? error.all : [];
   const lines = issues.slice(0, 5).map((issue) => {
-    const path = issue.path ? issue.path.replace(/^\//, '').replaceAll('/', '.') : '';
-    return `${where}${path ? '.' + path : ''}: ${issue.summary ?? issue.message}`;
+    const path = issue.path ? issue.path.replace(/^\//, '').replaceAll('/', '.') : issue.schema?.title ?? '';
+    const got = issue.path ? '' : ` (got ${JSON.stringify(issue.value)})`;
+    return `${where === 'property' ? 'parameter' : where}${path ? ' ' + path : ''}: ${issue.summary ?? issue.message}${got}`;
   });
   return lines.length ? [...new Set(lines)].join('; ') : `invalid ${where}`;
 }

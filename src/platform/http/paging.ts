@@ -1,7 +1,17 @@
 import { t } from 'elysia';
 
+// `title` names the field: Elysia reports range errors of coerced path and query values without
+// a path, and the error handler uses the title to say which value was wrong.
+
 /** Every list endpoint is bounded: `limit` defaults to 100 and may not exceed 1000. */
-export const Limit = t.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'at most this many items (1..1000, default 100)' });
+export const Limit = t.Integer({
+  title: 'limit',
+  minimum: 1,
+  maximum: 1000,
+  default: 100,
+  description: 'at most this many items (1 to 1000, default 100)',
+});
 
 /** Ids are positive 32-bit integers; anything else is a 400, never a database error. */
-export const Id = (description: string) => t.Integer({ minimum: 1, maximum: 2147483647, description });
+export const Id = (name: string, description: string) =>
+  t.Integer({ title: name, minimum: 1, maximum: 2147483647, description });

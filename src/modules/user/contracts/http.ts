@@ -1,9 +1,10 @@
 import { t, type Static } from 'elysia';
+import { Id } from '../../../platform/http/paging';
 
 /** HTTP shapes of the user service, compatible with the original Spring API. */
 const Name = t.String({ minLength: 1, maxLength: 100, pattern: '\\S', description: '1 to 100 characters, not blank' });
 
-export const UserId = t.Integer({ minimum: 1, maximum: 2147483647, description: 'user id' });
+export const UserId = Id('id', 'user id');
 
 export const UserSchema = t.Object(
   {

@@ -1,0 +1,115 @@
+// Command-line parsing for scripts/generate.ts.
+//
+// Hand-rolled rather than a dependency: the grammar is five flags, and owning it lets every bad
+// input get a specific message (the caller prints it and exits 2) instead of a generic one.
+
+export interface GenerateOptions {
+  users: number;
+  friendships: number;
+  concurrency: number;
+  url: string;
+  /** The seed as typed (kept for the summary so a run can be repeated), or a random one. */
+  seed: string;
+}
+
+export type ParseResult = { kind: 'help' } | { kind: 'options'; options: GenerateOptions };
+
+/** Thrown for any bad input; its message is meant for the user as is. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const DEFAULTS = { users: 100, friendships: 300, concurrency: 8, url: 'http://localhost:9000' } as const;
+
+// Upper bounds keep a typo (an extra zero or three) from hammering the gateway for hours or
+// making the pair bookkeeping exhaust memory; they are far beyond what a demo needs.
+export const LIMITS = { users: 1_000_000, friendships: 10_000_000, concurrency: 1024 } as const;
+
+export const USAGE = `Usage: bun run generate -- [options]
+
+Fills the social network with users and friendships through the public HTTP API.
+
+Options:
+  --users N         users to create (default ${DEFAULTS.users}, at most ${LIMITS.users})
+  --friendships M   friendships to add among them (default ${DEFAULTS.friendships}, at most ${LIMITS.friendships});
+                    capped at the number of distinct pairs, N*(N-1)/2
+  --concurrency C   requests in flight at once (default ${DEFAULTS.concurrency}, at most ${LIMITS.concurrency})
+  --url U           gateway base URL (default ${DEFAULTS.url})
+  --seed S          seed for names and pairs; the same seed gives the same data (default: random)
+  -h, --help        show this help
+
+Exit codes: 0 success, 1 a 5xx or network error happened, 2 bad arguments.`;
+
+type Flag = 'users' | 'friendships' | 'concurrency' | 'url' | 'seed';
+const FLAGS: readonly Flag[] = ['users', 'friendships', 'concurrency', 'url', 'seed'];
+
+/** Parses argv (without the runtime and script path). Throws UsageError on bad input. */
+export function parseArgs(argv: readonly string[], randomSeed: () => string = defaultRandomSeed): ParseResult {
+  const raw = new Map<Flag, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    // `bun run generate -- --users 5` may or may not forward the separator; accept it either way.
+    if (arg === '--') continue;
+    if (arg === '-h' || arg === '--help') return { kind: 'help' };
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}" (options start with --)`);
+    // Both `--users 5` and `--users=5` are common habits.
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    if (!(FLAGS as readonly string[]).includes(name)) throw new UsageError(`unknown option "--${name}"`);
+    const flag = name as Flag;
+    let value: string | undefined;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      // A following flag means the value was forgotten, not that the value is "--seed".
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${flag} needs a value`);
+      i++;
+    }
+    if (raw.has(flag)) throw new UsageError(`--${flag} given more than once`);
+    raw.set(flag, value);
+  }
+
+  const options: GenerateOptions = {
+    users: integer(raw.get('users'), 'users', DEFAULTS.users, 1, LIMITS.users),
+    friendships: integer(raw.get('friendships'), 'friendships', DEFAULTS.friendships, 0, LIMITS.friendships),
+    concurrency: integer(raw.get('concurrency'), 'concurrency', DEFAULTS.concurrency, 1, LIMITS.concurrency),
+    url: baseUrl(raw.get('url') ?? DEFAULTS.url),
+    seed: seed(raw.get('seed')) ?? randomSeed(),
+  };
+  return { kind: 'options', options };
+}
+
+function integer(value: string | undefined, flag: Flag, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  // Strict digits only: Number('1e3'), Number(' 7') and parseInt('12abc') would all silently accept typos.
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${flag} must be a whole number, got "${value}"`);
+  const n = Number(value);
+  if (n < min || n > max) throw new UsageError(`--${flag} must be between ${min} and ${max}, got ${value}`);
+  return n;
+}
+
+function baseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--url must be an absolute URL such as ${DEFAULTS.url}, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--url must use http or https, got "${url.protocol}"`);
+  }
+  if (url.search || url.hash) throw new UsageError(`--url must not have a query or fragment, got "${value}"`);
+  // Paths are appended as `${url}/user/v1/...`, so drop trailing slashes to avoid `//user`.
+  return url.href.replace(/\/+$/, '');
+}
+
+function seed(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new UsageError('--seed must not be empty');
+  return value;
+}
+
+function defaultRandomSeed(): string {
+  // Printed in the summary, so a random run can still be reproduced afterwards.
+  return String(Math.floor(Math.random() * 2 ** 32));
+}

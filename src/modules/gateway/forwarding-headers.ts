@@ -1,0 +1,75 @@
+/**
+ * Header rules of a forwarding proxy (RFC 9110 §7.6.1): hop-by-hop headers describe one connection
+ * and must not be passed on, in either direction; the client's view of the request travels in
+ * `x-forwarded-*`; one request id follows the request upstream and back to the client.
+ */
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
+
+function dropHopByHop(headers: Headers): void {
+  // Headers the sender named in `Connection` are hop-by-hop too.
+  const named = headers.get('connection');
+  if (named) for (const name of named.split(',')) headers.delete(name.trim());
+  for (const name of HOP_BY_HOP) headers.delete(name);
+}
+
+const REQUEST_ID = /^[\w.:@=+/-]{1,128}$/;
+
+/** The caller's request id when it is a sane token, else a fresh one (never echo arbitrary bytes back). */
+export function requestIdOf(headers: Headers): string {
+  const given = headers.get('x-request-id');
+  return given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+}
+
+export interface ClientView {
+  /** Peer address of the client, when the server exposes it. */
+  ip: string | undefined;
+  proto: 'http' | 'https';
+  host: string;
+}
+
+/** Headers for the upstream request. */
+export function upstreamHeaders(incoming: Headers, client: ClientView, requestId: string): Headers {
+  const headers = new Headers(incoming);
+  dropHopByHop(headers);
+  // The upstream's Host is its own address, which fetch derives from the URL.
+  headers.delete('host');
+  // Bun's fetch inflates compressed bodies but keeps `content-encoding`, so a compressed upstream
+  // reply would reach the client mislabelled; the injected `fetch(request)` cannot opt out of that.
+  // Asking upstreams for identity is the safe choice (they sit on the same network anyway).
+  headers.delete('accept-encoding');
+  if (client.ip) {
+    const chain = headers.get('x-forwarded-for');
+    headers.set('x-forwarded-for', chain ? `${chain}, ${client.ip}` : client.ip);
+  }
+  // This gateway is the public edge: what the client claimed about proto and host is overwritten.
+  headers.set('x-forwarded-proto', client.proto);
+  headers.set('x-forwarded-host', client.host);
+  headers.set('x-request-id', requestId);
+  return headers;
+}
+
+/**
+ * Headers for the client. A relative `Location` from the upstream (`/v1/users/5`) is only right
+ * behind the prefix (`/user/v1/users/5`), and an absolute one must not reveal the instance address.
+ */
+export function downstreamHeaders(upstream: Headers, requestId: string, prefix: string, upstreamOrigin: string): Headers {
+  const headers = new Headers(upstream);
+  dropHopByHop(headers);
+  headers.set('x-request-id', requestId);
+  const location = headers.get('location');
+  if (location) {
+    if (location.startsWith(upstreamOrigin + '/')) headers.set('location', prefix + location.slice(upstreamOrigin.length));
+    else if (location.startsWith('/') && !location.startsWith('//')) headers.set('location', prefix + location);
+  }
+  return headers;
+}

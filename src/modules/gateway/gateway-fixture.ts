@@ -1,0 +1,83 @@
+import { Elysia } from 'elysia';
+import type { Clock } from '../../platform/clock';
+import { registryPaths } from '../../platform/discovery/registry-contract';
+import { createLocalFetch } from '../../platform/http/local-fetch';
+import { silentLogger, type Logger } from '../../platform/log';
+import { call, type Handler } from '../../platform/testing/http';
+import { createGatewayModule, type GatewayModuleDeps } from './index';
+
+/**
+ * Test world for the gateway: a real discovery module with a hand-moved clock, upstreams as
+ * in-process apps (mounted on a LocalFetch) or real servers (reached through its global-fetch
+ * fallback), and the gateway wired to both, exactly as the all-in-one wires them.
+ * Test support only; not exported from index.ts. The discovery factory is passed in by the test
+ * files, so that this (non-test) file imports no other module and the boundary check stays clean.
+ */
+export const DISCOVERY_URL = 'http://discovery.test';
+
+export interface Echo {
+  instance: string;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** An upstream that answers every request with what it received and who it is. */
+export function echoUpstream(instance: string, options: { delayMs?: number } = {}) {
+  return new Elysia().all('/*', async ({ request }) => {
+    if (options.delayMs) await Bun.sleep(options.delayMs);
+    const url = new URL(request.url);
+    const echo: Echo = {
+      instance,
+      method: request.method,
+      path: url.pathname + url.search,
+      headers: Object.fromEntries(request.headers),
+      body: await request.text(),
+    };
+    return Response.json(echo, { headers: { 'x-instance': instance } });
+  });
+}
+
+export type DiscoveryFactory = (deps: { evictAfterMs: number; clock: Clock; log: Logger }) => { app: Handler };
+
+export function gatewayWorld(
+  createDiscovery: DiscoveryFactory,
+  options: Partial<Pick<GatewayModuleDeps, 'upstreamTimeoutMs' | 'refreshMs' | 'docsCacheMs' | 'discoveryUrl'>> = {},
+) {
+  let now = Date.parse('2030-01-01T00:00:00.000Z');
+  const clock = { now: () => new Date(now) };
+  const localFetch = createLocalFetch();
+  const discovery = createDiscovery({ evictAfterMs: 1_000, clock, log: silentLogger });
+  localFetch.mount(DISCOVERY_URL, (request) => discovery.app.handle(request));
+  const gateway = createGatewayModule({
+    fetch: localFetch.fetch,
+    discoveryUrl: options.discoveryUrl ?? DISCOVERY_URL,
+    upstreamTimeoutMs: options.upstreamTimeoutMs ?? 1_000,
+    refreshMs: options.refreshMs ?? 10,
+    docsCacheMs: options.docsCacheMs,
+    log: silentLogger,
+  });
+
+  return {
+    gateway,
+    discovery,
+    advanceClock: (ms: number) => void (now += ms),
+    /** Registers an instance; an app is mounted in-process at a made-up origin, a url is used as is. */
+    async register(service: string, instanceId: string, target: Handler | string) {
+      const url = typeof target === 'string' ? target : `http://${instanceId}.test`;
+      if (typeof target !== 'string') localFetch.mount(url, (request) => target.handle(request));
+      const res = await call(discovery.app, 'POST', registryPaths.register, { service, instanceId, url });
+      if (res.status !== 201 && res.status !== 200) throw new Error(`registration failed: ${JSON.stringify(res.body)}`);
+    },
+    heartbeat: (service: string, instanceId: string) => call(discovery.app, 'PUT', registryPaths.heartbeat(service, instanceId)),
+  };
+}
+
+export const expectProblem = (res: { status: number; headers: Headers; body: any }, status: number) => {
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  if (!res.headers.get('content-type')?.includes('application/problem+json')) throw new Error(`not problem+json: ${res.headers.get('content-type')}`);
+  if (res.body?.status !== status || typeof res.body?.detail !== 'string' || typeof res.body?.title !== 'string') {
+    throw new Error(`not a problem document: ${JSON.stringify(res.body)}`);
+  }
+};

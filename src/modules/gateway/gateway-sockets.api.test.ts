@@ -1,0 +1,88 @@
+import { afterAll, describe, expect, test } from 'bun:test';
+import type { Server } from 'bun';
+import { call } from '../../platform/testing/http';
+import { createDiscoveryModule } from '../discovery/index';
+import { echoUpstream, expectProblem, gatewayWorld, type Echo } from './gateway-fixture';
+
+/**
+ * The same gateway against real upstream servers on ephemeral ports, reached through global fetch:
+ * what distributed mode does. Covers what in-process apps cannot: refused connections, aborting a
+ * slow socket, streaming a body over the wire.
+ */
+const servers: Server<unknown>[] = [];
+afterAll(() => Promise.all(servers.map((s) => s.stop(true))));
+
+function serve(app: { handle(r: Request): Response | Promise<Response> }): string {
+  const server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: (request) => app.handle(request) });
+  servers.push(server);
+  return `http://127.0.0.1:${server.port}`;
+}
+
+/** An address nothing listens on: a server's port right after it stopped. */
+async function refusedUrl(): Promise<string> {
+  const server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() });
+  const url = `http://127.0.0.1:${server.port}`;
+  await server.stop(true);
+  return url;
+}
+
+const world = (options?: Parameters<typeof gatewayWorld>[1]) => gatewayWorld(createDiscoveryModule, options);
+
+describe('over real sockets', () => {
+  test('balances across two servers', async () => {
+    const { gateway, register } = world();
+    await register('user', 'net-a', serve(echoUpstream('net-a')));
+    await register('user', 'net-b', serve(echoUpstream('net-b')));
+    const seen = new Set<string>();
+    for (let i = 0; i < 4; i++) seen.add((await call<Echo>(gateway.app, 'GET', '/user/v1/users/1?x=1')).body.instance);
+    expect(seen).toEqual(new Set(['net-a', 'net-b']));
+  });
+
+  test('streams a large POST body through unchanged', async () => {
+    const { gateway, register } = world();
+    await register('friend', 'net-echo', serve(echoUpstream('net-echo')));
+    const body = 'x'.repeat(300_000) + 'end';
+    const res = await call<Echo>(gateway.app, 'POST', '/friend/v1/upload', body, { 'content-type': 'text/plain' });
+    expect(res.status).toBe(200);
+    expect(res.body.path).toBe('/v1/upload');
+    expect(res.body.body.length).toBe(body.length);
+    expect(res.body.body.endsWith('end')).toBe(true);
+  });
+
+  test('502 problem when the only instance refuses connections, with no internal address in the body', async () => {
+    const { gateway, register } = world();
+    const dead = await refusedUrl();
+    await register('user', 'net-dead', dead);
+    for (const method of ['GET', 'POST']) {
+      const res = await call(gateway.app, method, '/user/v1/users', method === 'POST' ? { firstName: 'A', lastName: 'B' } : undefined);
+      expectProblem(res, 502);
+      expect(res.body.detail).toBe('service user could not be reached');
+      expect(JSON.stringify(res.body)).not.toContain(new URL(dead).port);
+    }
+  });
+
+  test('an idempotent request moves on to the next instance once; a POST is not replayed', async () => {
+    const { gateway, register } = world();
+    await register('user', 'net-dead', await refusedUrl());
+    await register('user', 'net-live', serve(echoUpstream('net-live')));
+    // Round-robin starts at the dead instance; every GET still succeeds, on the live one.
+    for (let i = 0; i < 4; i++) {
+      const res = await call<Echo>(gateway.app, i % 2 ? 'GET' : 'PUT', '/user/v1/users/1', i % 2 ? undefined : { n: i });
+      expect(res).toMatchObject({ status: 200, body: { instance: 'net-live' } });
+      if (!(i % 2)) expect(res.body.body).toBe(JSON.stringify({ n: i }));
+    }
+    const statuses = new Set<number>();
+    for (let i = 0; i < 4; i++) statuses.add((await call(gateway.app, 'POST', '/user/v1/users', { i })).status);
+    expect(statuses).toEqual(new Set([200, 502]));
+  });
+
+  test('504 problem when a real upstream is too slow', async () => {
+    const { gateway, register } = world({ upstreamTimeoutMs: 200 });
+    await register('recommendation', 'net-slow', serve(echoUpstream('net-slow', { delayMs: 2_000 })));
+    const started = performance.now();
+    const res = await call(gateway.app, 'GET', '/recommendation/v1/users/1/commands/recommendFriends');
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expectProblem(res, 504);
+    expect(res.body.detail).toBe('service recommendation did not answer within 200 ms');
+  });
+});

@@ -1,0 +1,2 @@
+export { createGatewayModule, type GatewayModuleDeps } from './module';
+export { defaultRoutes, type GatewayRoute } from './routes';

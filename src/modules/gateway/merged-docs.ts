@@ -1,0 +1,104 @@
+import type { ServiceLocator } from '../../platform/discovery/service-locator';
+import { HealthSchema } from '../../platform/http/app';
+import type { Fetch } from '../../platform/http/local-fetch';
+import { ProblemSchema } from '../../platform/http/problem';
+import type { Logger } from '../../platform/log';
+import { TIMED_OUT, raceTimeout } from './deadline';
+import { mergeOpenApi, type MissingUpstream, type UpstreamDoc } from './openapi-merge';
+import type { OpenApiDoc } from './openapi-normalize';
+import type { GatewayRoute } from './routes';
+
+export interface MergedDocsDeps {
+  locator: Pick<ServiceLocator, 'pick'>;
+  fetch: Fetch;
+  routes: readonly GatewayRoute[];
+  timeoutMs: number;
+  /** How long one merged document is served before the upstreams are asked again. */
+  cacheMs: number;
+  log: Logger;
+}
+
+/** TypeBox schemas are JSON Schema; the round trip drops their symbol keys and `$id`. */
+const plain = (schema: object) => {
+  const { $id: _id, ...rest } = JSON.parse(JSON.stringify(schema));
+  return rest;
+};
+
+const json = (ref: string) => ({ 'application/json': { schema: { $ref: ref } } });
+
+/** The gateway's own part of the document. */
+const own: OpenApiDoc = {
+  paths: {
+    '/actuator/health': {
+      get: {
+        operationId: 'gatewayHealth',
+        tags: ['gateway'],
+        summary: 'Health of the gateway itself',
+        responses: { '200': { description: 'UP', content: json('#/components/schemas/GatewayHealth') } },
+      },
+    },
+  },
+  components: {
+    schemas: { GatewayHealth: plain(HealthSchema), GatewayProblem: plain(ProblemSchema) },
+    responses: {
+      GatewayProblem: {
+        description: 'From the gateway: no live instance (503), instance unreachable (502) or too slow (504)',
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/GatewayProblem' } } },
+      },
+    },
+  },
+  tags: [{ name: 'gateway', description: 'The gateway itself' }],
+};
+const gatewayProblem = { $ref: '#/components/responses/GatewayProblem' };
+const gatewayResponses = { '502': gatewayProblem, '503': gatewayProblem, '504': gatewayProblem };
+
+/**
+ * The merged OpenAPI document, built from each upstream's `/swagger/json` on demand and cached for
+ * a few seconds; concurrent readers share one build. A service that is down is left out and named
+ * in the description, so the document is always served.
+ */
+export function createMergedDocs({ locator, fetch, routes, timeoutMs, cacheMs, log }: MergedDocsDeps) {
+  async function fetchDoc(route: GatewayRoute): Promise<{ doc: OpenApiDoc } | { reason: string }> {
+    try {
+      const instance = await locator.pick(route.service);
+      if (!instance) return { reason: 'no live instance' };
+      const res = await raceTimeout(fetch(new Request(`${instance.url}/swagger/json`, { signal: AbortSignal.timeout(timeoutMs) })), timeoutMs);
+      if (res === TIMED_OUT) return { reason: 'did not answer in time' };
+      if (!res.ok) return { reason: `answered ${res.status}` };
+      return { doc: (await res.json()) as OpenApiDoc };
+    } catch (error) {
+      log.warn('could not read upstream OpenAPI', { service: route.service, error });
+      return { reason: 'unreachable' };
+    }
+  }
+
+  async function build(): Promise<OpenApiDoc> {
+    const upstreams: UpstreamDoc[] = [];
+    const missing: MissingUpstream[] = [];
+    const results = await Promise.all(routes.map(async (route) => ({ route, result: await fetchDoc(route) })));
+    for (const { route, result } of results) {
+      if ('doc' in result) upstreams.push({ route, doc: result.doc });
+      else missing.push({ route, reason: result.reason });
+    }
+    return mergeOpenApi({
+      title: 'Social network API',
+      description: `Every service behind this gateway, each under its prefix: ${routes.map((r) => r.prefix).join(', ')}.`,
+      own,
+      gatewayResponses,
+      upstreams,
+      missing,
+    });
+  }
+
+  let cached: { at: number; doc: OpenApiDoc } | undefined;
+  let building: Promise<OpenApiDoc> | undefined;
+  return {
+    get(): Promise<OpenApiDoc> {
+      if (cached && Date.now() - cached.at < cacheMs) return Promise.resolve(cached.doc);
+      building ??= build()
+        .then((doc) => (cached = { at: Date.now(), doc }).doc)
+        .finally(() => (building = undefined));
+      return building;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import type { Server } from 'bun';
+import { ServiceLocator } from '../../platform/discovery/service-locator';
+import { createHttpApp } from '../../platform/http/app';
+import type { Fetch } from '../../platform/http/local-fetch';
+import { swaggerUi } from '../../platform/http/swagger-ui';
+import type { Logger } from '../../platform/log';
+import type { ModuleInstance } from '../../platform/runtime/module';
+import type { ClientView } from './forwarding-headers';
+import { createMergedDocs } from './merged-docs';
+import { createProxy } from './proxy';
+import { createRouteMatcher, defaultRoutes, type GatewayRoute } from './routes';
+
+export interface GatewayModuleDeps {
+  /** Reaches discovery and the upstreams: a LocalFetch in the all-in-one (no socket hop), else global fetch. */
+  fetch: Fetch;
+  discoveryUrl: string;
+  upstreamTimeoutMs: number;
+  /** How long a list of live instances is trusted before discovery is asked again. */
+  refreshMs: number;
+  log: Logger;
+  routes?: readonly GatewayRoute[];
+  /** How long the merged OpenAPI document is cached. Default 5 s. */
+  docsCacheMs?: number;
+}
+
+function clientViewOf(request: Request, server: Server<unknown> | null | undefined): ClientView {
+  const url = request.url;
+  const hostStart = url.indexOf('://') + 3;
+  const pathStart = url.indexOf('/', hostStart);
+  return {
+    ip: server?.requestIP(request)?.address,
+    proto: url.startsWith('https:') ? 'https' : 'http',
+    host: request.headers.get('host') ?? url.slice(hostStart, pathStart === -1 ? undefined : pathStart),
+  };
+}
+
+/**
+ * The public entry. Requests under a route prefix are forwarded to a live instance of its service
+ * (found through discovery, cached by the locator, balanced round-robin) with the prefix stripped.
+ * The gateway itself serves only its health, the merged OpenAPI document and the Swagger UI.
+ */
+export function createGatewayModule({ fetch, discoveryUrl, upstreamTimeoutMs, refreshMs, log, routes = defaultRoutes, docsCacheMs = 5_000 }: GatewayModuleDeps) {
+  const locator = new ServiceLocator(fetch, discoveryUrl, refreshMs);
+  const match = createRouteMatcher(routes);
+  const forward = createProxy({ locator, fetch, upstreamTimeoutMs, log });
+  const docs = createMergedDocs({ locator, fetch, routes, timeoutMs: upstreamTimeoutMs, cacheMs: docsCacheMs, log });
+
+  const app = createHttpApp({ name: 'gateway', log, health: async () => true })
+    // Forwarding runs before routing: one prefix scan, then straight to the upstream. Nothing here
+    // reads the body, so Elysia never parses it and it streams through. This hook is deliberately
+    // not `async`: for the gateway's own paths it returns undefined synchronously and Elysia goes
+    // on routing.
+    .onRequest(({ request, server }) => {
+      const found = match(request.url);
+      if (found) return forward(request, found, clientViewOf(request, server));
+    })
+    .use(swaggerUi('Social network API'))
+    .get('/swagger/json', () => docs.get(), { detail: { hide: true } });
+
+  // Refreshes the locator's lists in the background, so that after a quiet spell the first request
+  // does not wait on discovery. Under load, requests refresh the cache themselves as it expires.
+  let warmer: ReturnType<typeof setInterval> | undefined;
+  const warm = () => {
+    for (const { service } of routes) locator.instances(service).catch(() => undefined);
+  };
+
+  return {
+    name: 'gateway',
+    app,
+    start() {
+      if (warmer) return;
+      warm();
+      warmer = setInterval(warm, Math.max(5, Math.floor(refreshMs / 2)));
+    },
+    async stop() {
+      clearInterval(warmer);
+      warmer = undefined;
+    },
+  } satisfies ModuleInstance;
+}

@@ -1,0 +1,93 @@
+/** OpenAPI documents from upstreams are data we did not write: typed loosely, checked as we go. */
+export type JsonObject = Record<string, any>;
+
+export interface OpenApiDoc {
+  openapi?: string;
+  info?: JsonObject;
+  paths?: Record<string, JsonObject>;
+  components?: Record<string, JsonObject>;
+  tags?: JsonObject[];
+}
+
+export const HTTP_METHODS: ReadonlySet<string> = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+
+export const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const NAMED_SCHEMA = /^#\/components\/schemas\/([A-Za-z0-9._-]+)$/;
+const nameOf = (id: unknown) => (typeof id === 'string' ? NAMED_SCHEMA.exec(id)?.[1] : undefined);
+
+const statusText: Record<string, string> = {
+  '200': 'OK', '201': 'Created', '202': 'Accepted', '204': 'No Content', '400': 'Bad Request', '404': 'Not Found',
+  '409': 'Conflict', '412': 'Precondition Failed', '422': 'Unprocessable Content', '500': 'Internal Server Error',
+  '503': 'Service Unavailable',
+};
+
+/**
+ * Repairs what @elysiajs/swagger emits so the merged document is valid OpenAPI 3.0:
+ * - a schema carrying `$id: '#/components/schemas/User'` moves into `components.schemas.User` and is
+ *   referenced (`$id` is not an OpenAPI 3.0 keyword, and one named schema beats many copies);
+ * - response objects also get the schema's own keys spread onto them (`$id`, `type`, `items`) and no
+ *   `description`, which OpenAPI requires: they are rebuilt from their allowed fields, and a
+ *   response-level `$id` names the schema of its content.
+ * Returns a new document.
+ */
+export function normalizeUpstreamDoc(doc: OpenApiDoc): OpenApiDoc {
+  const schemas: JsonObject = {};
+  const hoist = (schema: unknown, name: string): unknown => {
+    const existing = schemas[name];
+    if (existing === undefined) schemas[name] = schema;
+    // Another shape under the same name: leave it inline rather than guess.
+    else if (JSON.stringify(existing) !== JSON.stringify(schema)) return schema;
+    return { $ref: `#/components/schemas/${name}` };
+  };
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!isObject(node)) return node;
+    const out: JsonObject = {};
+    for (const [key, value] of Object.entries(node)) if (key !== '$id') out[key] = walk(value);
+    const name = nameOf(node.$id);
+    return name ? hoist(out, name) : out;
+  };
+  const response = (status: string, raw: unknown): unknown => {
+    if (!isObject(raw) || typeof raw.$ref === 'string') return raw;
+    const out: JsonObject = { description: typeof raw.description === 'string' ? raw.description : (statusText[status] ?? `HTTP ${status}`) };
+    for (const [key, value] of Object.entries(raw)) if (key === 'headers' || key === 'links' || key.startsWith('x-')) out[key] = walk(value);
+    if (isObject(raw.content)) {
+      const name = nameOf(raw.$id);
+      out.content = {};
+      for (const [type, media] of Object.entries(raw.content)) {
+        const walked = walk(media) as JsonObject;
+        if (name && walked.schema !== undefined) walked.schema = hoist(walked.schema, name);
+        out.content[type] = walked;
+      }
+    }
+    return out;
+  };
+
+  for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) schemas[name] ??= walk(schema);
+  const paths: Record<string, JsonObject> = {};
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    if (!isObject(item)) continue;
+    const outItem: JsonObject = {};
+    for (const [key, value] of Object.entries(item)) {
+      if (!HTTP_METHODS.has(key) || !isObject(value)) {
+        outItem[key] = walk(value);
+        continue;
+      }
+      const { responses, ...rest } = value;
+      const op = walk(rest) as JsonObject;
+      op.responses = {};
+      for (const [status, raw] of Object.entries(isObject(responses) ? responses : {})) op.responses[status] = response(status, raw);
+      // OpenAPI requires at least one response.
+      if (Object.keys(op.responses).length === 0) op.responses.default = { description: 'Response' };
+      outItem[key] = op;
+    }
+    paths[path] = outItem;
+  }
+  const components: Record<string, JsonObject> = {};
+  for (const [section, entries] of Object.entries(doc.components ?? {})) {
+    if (section !== 'schemas' && isObject(entries)) components[section] = walk(entries) as JsonObject;
+  }
+  components.schemas = schemas;
+  return { ...doc, paths, components, ...(doc.tags ? { tags: walk(doc.tags) as JsonObject[] } : {}) };
+}

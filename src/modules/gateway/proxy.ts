@@ -1,0 +1,102 @@
+import type { Instance } from '../../platform/discovery/registry-contract';
+import type { ServiceLocator } from '../../platform/discovery/service-locator';
+import type { Fetch } from '../../platform/http/local-fetch';
+import { problemResponse } from '../../platform/http/problem';
+import type { Logger } from '../../platform/log';
+import { TIMED_OUT, raceTimeout } from './deadline';
+import { downstreamHeaders, requestIdOf, upstreamHeaders, type ClientView } from './forwarding-headers';
+import type { RouteMatch } from './routes';
+
+export interface ProxyDeps {
+  locator: Pick<ServiceLocator, 'pick' | 'invalidate'>;
+  fetch: Fetch;
+  /** Bounds the wait for the upstream's response head; the body then streams for as long as it takes. */
+  upstreamTimeoutMs: number;
+  log: Logger;
+}
+
+type Attempt =
+  | { kind: 'answered'; response: Response }
+  | { kind: 'timed-out' }
+  | { kind: 'unreachable'; error: unknown }
+  | { kind: 'cancelled' };
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
+
+/**
+ * Forwards one request to a live instance of the matched service and relays its answer. Gateway
+ * failures are problem+json that name the service, never an instance address or a stack trace.
+ */
+export function createProxy({ locator, fetch, upstreamTimeoutMs, log }: ProxyDeps) {
+  async function attempt(instance: Instance, upstreamPath: string, init: RequestInit, client: AbortSignal): Promise<Attempt> {
+    const controller = new AbortController();
+    const signal = AbortSignal.any([controller.signal, client]);
+    try {
+      const request = new Request(instance.url + upstreamPath, { ...init, signal });
+      const response = await raceTimeout(fetch(request), upstreamTimeoutMs, () => controller.abort());
+      return response === TIMED_OUT ? { kind: 'timed-out' } : { kind: 'answered', response };
+    } catch (error) {
+      return client.aborted ? { kind: 'cancelled' } : { kind: 'unreachable', error };
+    }
+  }
+
+  return async function forward(request: Request, { route, upstreamPath }: RouteMatch, client: ClientView): Promise<Response> {
+    const { service, prefix } = route;
+    const requestId = requestIdOf(request.headers);
+    const fail = (status: number, detail: string) => problemResponse(status, detail, { 'x-request-id': requestId });
+    try {
+      let instance = await locator.pick(service).catch((error) => {
+        log.warn('discovery unreachable', { service, error });
+        return undefined;
+      });
+      if (!instance) return fail(503, `no live instance of service ${service}`);
+
+      const method = request.method;
+      const retryable = IDEMPOTENT.has(method);
+      // A stream can be sent only once. Idempotent requests may get a second attempt, so their
+      // bodies (rare and small) are buffered; everything else streams straight through.
+      const body = method === 'GET' || method === 'HEAD' || !request.body ? null : retryable ? await request.arrayBuffer() : request.body;
+      const init = { method, headers: upstreamHeaders(request.headers, client, requestId), body, redirect: 'manual', duplex: 'half' } as RequestInit;
+
+      let result = await attempt(instance, upstreamPath, init, request.signal);
+      if (result.kind === 'unreachable') {
+        locator.invalidate(service);
+        log.warn('upstream unreachable', { service, instance: instance.url, error: result.error });
+        const next = retryable ? await locator.pick(service).catch(() => undefined) : undefined;
+        if (next && next.instanceId !== instance.instanceId) {
+          instance = next;
+          result = await attempt(instance, upstreamPath, init, request.signal);
+          if (result.kind === 'unreachable') {
+            locator.invalidate(service);
+            log.warn('upstream unreachable', { service, instance: instance.url, error: result.error });
+          }
+        }
+      }
+
+      switch (result.kind) {
+        case 'answered': {
+          const { response } = result;
+          const headers = downstreamHeaders(response.headers, requestId, prefix, instance.url);
+          const relayed = method === 'HEAD' || NULL_BODY_STATUS.has(response.status) ? null : response.body;
+          return new Response(relayed, { status: response.status, statusText: response.statusText, headers });
+        }
+        case 'timed-out':
+          log.warn('upstream timed out', { service, instance: instance.url, timeoutMs: upstreamTimeoutMs });
+          return fail(504, `service ${service} did not answer within ${upstreamTimeoutMs} ms`);
+        case 'unreachable':
+          return fail(502, `service ${service} could not be reached`);
+        case 'cancelled':
+          // The client went away; nobody reads this. 499 as in nginx: "client closed request".
+          return fail(499, 'request cancelled by the client');
+        default: {
+          const never: never = result;
+          throw new Error(`unexpected attempt ${JSON.stringify(never)}`);
+        }
+      }
+    } catch (error) {
+      log.error('forwarding failed', { service, error });
+      return fail(500, 'the request could not be completed');
+    }
+  };
+}

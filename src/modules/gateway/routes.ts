@@ -1,0 +1,59 @@
+/** A public path prefix and the service (its name in discovery) that serves everything under it. */
+export interface GatewayRoute {
+  prefix: string;
+  service: string;
+}
+
+export const defaultRoutes: readonly GatewayRoute[] = [
+  { prefix: '/user', service: 'user' },
+  { prefix: '/friend', service: 'friend' },
+  { prefix: '/recommendation', service: 'recommendation' },
+];
+
+export interface RouteMatch {
+  route: GatewayRoute;
+  /** What the upstream sees: the path with the prefix stripped, always starting with `/`, plus the query. */
+  upstreamPath: string;
+}
+
+const PREFIX = /^\/[a-z0-9][a-z0-9-]*$/;
+
+/**
+ * Builds the matcher that runs on every request, so it works on the raw URL string: no `new URL`,
+ * no regular expression, just a scan over a handful of prefixes. A prefix matches only at a
+ * segment boundary (`/user`, `/user/...`, `/user?...`, never `/users`).
+ */
+export function createRouteMatcher(routes: readonly GatewayRoute[]): (url: string) => RouteMatch | undefined {
+  const seen = new Set<string>();
+  for (const { prefix } of routes) {
+    if (!PREFIX.test(prefix)) throw new Error(`gateway route prefix "${prefix}" must look like /name`);
+    if (seen.has(prefix)) throw new Error(`gateway route prefix "${prefix}" is declared twice`);
+    seen.add(prefix);
+  }
+  const table = routes.map((route) => ({ route, length: route.prefix.length }));
+
+  return (url) => {
+    const pathStart = pathStartOf(url);
+    for (const { route, length } of table) {
+      if (!url.startsWith(route.prefix, pathStart)) continue;
+      const next = url.charCodeAt(pathStart + length); // NaN past the end
+      if (next === SLASH) return { route, upstreamPath: url.slice(pathStart + length) };
+      if (next === QUESTION || next === HASH || Number.isNaN(next)) {
+        return { route, upstreamPath: '/' + url.slice(pathStart + length) };
+      }
+    }
+    return undefined;
+  };
+}
+
+const SLASH = 47;
+const QUESTION = 63;
+const HASH = 35;
+
+/** Index of the path in an absolute URL (`http://host:port/path` -> index of `/path`). */
+function pathStartOf(url: string): number {
+  const scheme = url.indexOf('://');
+  if (scheme === -1) return 0;
+  const slash = url.indexOf('/', scheme + 3);
+  return slash === -1 ? url.length : slash;
+}

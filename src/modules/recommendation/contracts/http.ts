@@ -1,0 +1,36 @@
+import { t, type Static } from 'elysia';
+import { Id, Limit } from '../../../platform/http/paging';
+
+/** HTTP shapes of the recommendation service, compatible with the original Spring API. */
+export { Limit };
+
+/**
+ * A user as the recommendation service knows it. Events from the two topics arrive in any order,
+ * so a user can be known from a friendship before its UserCreated arrives: until then the name
+ * and timestamps are null rather than invented.
+ */
+export const RecommendationUserSchema = t.Object(
+  {
+    id: t.Integer(),
+    firstName: t.Nullable(t.String(), { description: 'null until the user\'s UserCreated or UserUpdated has arrived' }),
+    lastName: t.Nullable(t.String(), { description: 'null until the user\'s UserCreated or UserUpdated has arrived' }),
+    createdAt: t.Nullable(t.String({ format: 'date-time' }), { description: 'null until UserCreated has arrived' }),
+    lastModified: t.Nullable(t.String({ format: 'date-time' }), { description: 'time of the latest user event applied' }),
+  },
+  { $id: '#/components/schemas/RecommendationUser' },
+);
+
+export const FriendRecommendationSchema = t.Object(
+  {
+    user: RecommendationUserSchema,
+    weight: t.Integer({ minimum: 1, description: 'number of mutual friends' }),
+  },
+  { $id: '#/components/schemas/FriendRecommendation' },
+);
+
+export const MutualFriendsQuery = t.Object({ friendId: Id('friendId', 'the other user'), limit: t.Optional(Limit) });
+export const RecommendFriendsQuery = t.Object({ limit: t.Optional(Limit) });
+export const UserIdParams = t.Object({ userId: Id('userId', 'whose recommendations') });
+
+export type RecommendationUser = Static<typeof RecommendationUserSchema>;
+export type FriendRecommendation = Static<typeof FriendRecommendationSchema>;

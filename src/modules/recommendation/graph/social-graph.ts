@@ -1,0 +1,48 @@
+import type { FriendRecommendation, RecommendationUser } from '../contracts/http';
+import type { GraphEvent } from './graph-events';
+
+export type { GraphEvent } from './graph-events';
+
+/**
+ * The graph port: the in-memory adapter serves the embedded mode, a Neo4j adapter the distributed
+ * one; both must pass the same contract tests. Async so that a networked adapter fits.
+ *
+ * Semantics every adapter keeps (order-tolerant and idempotent):
+ * - An event changes state only if its streamVersion is above the highest version already applied
+ *   to its stream. Each event carries the full resulting state of its stream (a user's whole
+ *   name; whether a pair are friends), so the graph is a function of the latest event per stream
+ *   and any delivery order, with any redelivery, gives the same graph.
+ * - The one fact that is not in the latest event, a user's createdAt, is taken from UserCreated
+ *   whenever it arrives, even after a later version of that stream.
+ * - A friendship event makes both users known, even before their UserCreated: their names and
+ *   timestamps stay null until a user event arrives.
+ */
+export interface SocialGraph {
+  apply(events: readonly GraphEvent[]): Promise<void>;
+  /** Friends of both users, by id ascending; empty when userId === friendId or either is unknown. */
+  mutualFriends(userId: number, friendId: number, limit: number): Promise<RecommendationUser[]>;
+  /**
+   * Friends of friends that are neither the user nor already friends, weighted by the number of
+   * mutual friends; heaviest first, ties by id ascending.
+   */
+  recommendFriends(userId: number, limit: number): Promise<FriendRecommendation[]>;
+  /** Forgets everything, including stream versions (before a rebuild from the log). */
+  clear(): Promise<void>;
+  /** Canonical dump of all state: equal graphs give deep-equal (and JSON-equal) snapshots. */
+  snapshot(): Promise<GraphSnapshot>;
+  stats(): Promise<GraphStats>;
+}
+
+export interface GraphSnapshot {
+  /** By id ascending. */
+  users: RecommendationUser[];
+  /** Each pair once as [smaller id, larger id], sorted. */
+  friendships: [number, number][];
+  /** [streamId, highest applied version], by stream id. */
+  streams: [string, number][];
+}
+
+export interface GraphStats {
+  users: number;
+  friendships: number;
+}

@@ -1,0 +1,66 @@
+import type { Subprocess } from 'bun';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Ports nobody listens on right now (bound, read, released). */
+export function freePorts(count: number): number[] {
+  const servers = Array.from({ length: count }, () => Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } }));
+  const ports = servers.map((s) => s.port);
+  servers.forEach((s) => s.stop(true));
+  return ports;
+}
+
+export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
+
+export interface RunningProcess {
+  readonly proc: Subprocess<'ignore', 'pipe', 'pipe'>;
+  output(): string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number>;
+  /** SIGKILL: no shutdown hook runs, as in a crash. */
+  crash(): Promise<void>;
+}
+
+/** Starts `bun <script>` with extra environment, collecting its output for failure messages. */
+export function startProcess(script: string, env: Record<string, string>): RunningProcess {
+  const proc = Bun.spawn(['bun', script], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdout: 'pipe',
+    stderr: 'pipe',
+    stdin: 'ignore',
+  });
+  let text = '';
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) text += decoder.decode(chunk);
+  };
+  void collect(proc.stdout);
+  void collect(proc.stderr);
+  return {
+    proc,
+    output: () => text,
+    async stop() {
+      proc.kill('SIGTERM');
+      return proc.exited;
+    },
+    async crash() {
+      proc.kill('SIGKILL');
+      await proc.exited;
+    },
+  };
+}
+
+/** Polls until `probe` is true, failing with `what` after `timeoutMs`. */
+export async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if (await probe()) return;
+    } catch {
+      // not ready yet
+    }
+    await Bun.sleep(50);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
