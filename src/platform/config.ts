@@ -24,6 +24,11 @@ export interface Config {
   /** Keep committed events in the outbox instead of publishing them (maintenance, tests). */
   outboxRelayPaused: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Distributed mode: set, each of these replaces an embedded default. */
+  kafka?: { brokers: string[]; topicPartitions: number; replicationFactor: number };
+  databaseUrls: { user?: string; friend?: string; recommendation?: string };
+  databasePoolSize: number;
+  neo4j?: { url: string; user: string; password: string };
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -60,6 +65,42 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
 
 const port = (env: Env, name: string, fallback: number) => integer(env, name, fallback, 0, 65535);
 
+function postgresUrl(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a postgres:// URL, got "${raw}"`);
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new ConfigError(`${name} must be a postgres:// URL, got protocol "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+function kafka(env: Env): Config['kafka'] {
+  const topicPartitions = integer(env, 'KAFKA_TOPIC_PARTITIONS', 6, 1, 1000);
+  const replicationFactor = integer(env, 'KAFKA_REPLICATION_FACTOR', 1, 1, 10);
+  const raw = env.KAFKA_BROKERS?.trim();
+  if (!raw) return undefined;
+  const brokers = raw.split(',').map((b) => b.trim()).filter(Boolean);
+  for (const broker of brokers) {
+    if (!/^[^\s:/]+:\d{1,5}$/.test(broker)) throw new ConfigError(`KAFKA_BROKERS must list host:port entries, got "${broker}"`);
+  }
+  return { brokers, topicPartitions, replicationFactor };
+}
+
+function neo4j(env: Env): Config['neo4j'] {
+  const url = env.NEO4J_URL?.trim();
+  if (!url) return undefined;
+  if (!/^(bolt|neo4j)(\+s|\+ssc)?:\/\/[^\s]+$/.test(url)) {
+    throw new ConfigError(`NEO4J_URL must be a bolt:// or neo4j:// URL, got "${url}"`);
+  }
+  return { url, user: text(env, 'NEO4J_USER', 'neo4j'), password: env.NEO4J_PASSWORD ?? '' };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const ports = {
     gateway: port(env, 'GATEWAY_PORT', 9000),
@@ -87,5 +128,13 @@ export function loadConfig(env: Env = process.env): Config {
     maxRequestBodyBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
     outboxRelayPaused: oneOf(env, 'OUTBOX_RELAY_PAUSED', 'false', ['true', 'false'] as const) === 'true',
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
+    kafka: kafka(env),
+    databaseUrls: {
+      user: postgresUrl(env, 'USER_DATABASE_URL'),
+      friend: postgresUrl(env, 'FRIEND_DATABASE_URL'),
+      recommendation: postgresUrl(env, 'RECOMMENDATION_DATABASE_URL'),
+    },
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    neo4j: neo4j(env),
   };
 }

@@ -17,9 +17,27 @@ describe('loadConfig', () => {
     ['DISCOVERY_URL', 'not a url'],
     ['LOG_LEVEL', 'chatty'],
     ['OUTBOX_RELAY_PAUSED', 'yes'],
+    ['KAFKA_BROKERS', 'localhost'],
+    ['USER_DATABASE_URL', 'mysql://x@y/z'],
+    ['FRIEND_DATABASE_URL', 'nonsense'],
+    ['NEO4J_URL', 'http://localhost:7474'],
+    ['KAFKA_TOPIC_PARTITIONS', '0'],
   ])('a bad %s stops start-up with a message naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  test('distributed settings replace the embedded defaults', () => {
+    const c = loadConfig({
+      KAFKA_BROKERS: '127.0.0.1:19092, 10.0.0.2:9092',
+      USER_DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/users',
+      NEO4J_URL: 'bolt://127.0.0.1:7687',
+      NEO4J_PASSWORD: 'secret',
+    });
+    expect(c.kafka).toEqual({ brokers: ['127.0.0.1:19092', '10.0.0.2:9092'], topicPartitions: 6, replicationFactor: 1 });
+    expect(c.databaseUrls).toEqual({ user: 'postgres://u:p@127.0.0.1:5432/users', friend: undefined, recommendation: undefined });
+    expect(c.neo4j).toEqual({ url: 'bolt://127.0.0.1:7687', user: 'neo4j', password: 'secret' });
+    expect(loadConfig({}).kafka).toBeUndefined();
   });
 
   test('eviction must outlast the heartbeat interval', () => {

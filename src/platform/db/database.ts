@@ -13,7 +13,28 @@ export interface Database {
   readonly db: Db;
   /** `select 1`, for health checks. */
   ping(): Promise<boolean>;
+  /**
+   * Becomes the single holder of `name` among every process sharing this database, or returns
+   * undefined when another holds it. The claim ends with `release()` or when the process dies.
+   */
+  claim(name: string): Promise<Claim | undefined>;
+  /** Tells every process sharing this database that something happened on `channel`. */
+  notify(channel: string): Promise<void>;
+  listen(channel: string, onNotify: () => void): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface Claim {
+  /** False once the claim was lost (e.g. its connection broke). */
+  stillHeld(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+/** A stable 32-bit key for advisory locks, from a readable name. */
+export function lockKey(name: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 16777619);
+  return hash | 0;
 }
 
 /** Postgres unique-violation, whichever driver raised it (drizzle wraps it in `cause`). */

@@ -22,6 +22,7 @@ export async function openEmbeddedDatabase(options: EmbeddedOptions): Promise<Da
     const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
     await client.waitReady;
     const db = drizzle({ client }) as unknown as Db;
+    const listeners = new Map<string, (() => void)[]>();
     await migrate(db, options.migrationsFolder);
     return {
       db,
@@ -33,6 +34,11 @@ export async function openEmbeddedDatabase(options: EmbeddedOptions): Promise<Da
           return false;
         }
       },
+      // One process owns an embedded database (the data-dir lock), so it holds every claim and
+      // notifications never need to leave it.
+      claim: async () => ({ stillHeld: async () => true, release: async () => {} }),
+      notify: async (channel) => listeners.get(channel)?.forEach((fn) => fn()),
+      listen: async (channel, fn) => void listeners.set(channel, [...(listeners.get(channel) ?? []), fn]),
       async close() {
         await client.close();
         lock?.release();

@@ -1,7 +1,4 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openEmbeddedDatabase } from '../db/embedded';
 import type { Database } from '../db/database';
 import { silentLogger } from '../log';
@@ -10,21 +7,7 @@ import type { EventEnvelope } from './envelope';
 import { InProcessBus } from './in-process-bus';
 import { OutboxRelay } from './outbox-relay';
 import { outbox } from './event-store-schema';
-
-// A migrations folder holding only the event-store tables, written the way drizzle-kit lays it out.
-function eventStoreMigrations(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mig-'));
-  const sql = `CREATE TABLE "events" ("position" bigserial PRIMARY KEY, "event_id" uuid NOT NULL UNIQUE, "stream_id" text NOT NULL, "stream_version" integer NOT NULL, "type" text NOT NULL, "schema_version" integer NOT NULL, "data" jsonb NOT NULL, "metadata" jsonb NOT NULL, "occurred_at" timestamp with time zone NOT NULL);
---> statement-breakpoint
-CREATE UNIQUE INDEX "events_stream_version" ON "events" ("stream_id","stream_version");
---> statement-breakpoint
-CREATE TABLE "outbox" ("event_position" bigint PRIMARY KEY REFERENCES "events"("position"), "topic" text NOT NULL);`;
-  writeFileSync(join(dir, '0000_init.sql'), sql);
-  const journal = { version: '7', dialect: 'postgresql', entries: [{ idx: 0, version: '7', when: 1, tag: '0000_init', breakpoints: true }] };
-  Bun.spawnSync(['mkdir', '-p', join(dir, 'meta')]);
-  writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify(journal));
-  return dir;
-}
+import { eventStoreMigrations } from '../testing/event-store-migrations';
 
 let database: Database;
 beforeAll(async () => {
@@ -47,7 +30,7 @@ test('a commit wakes the relay at once (the safety poll is a minute away), in or
   const bus = new InProcessBus();
   const seen: EventEnvelope[] = [];
   await bus.subscribe({ group: 'g', topics: ['things'], handle: async (_t, batch) => void seen.push(...batch) });
-  const relay = new OutboxRelay(database.db, bus, silentLogger, { pollMs: 60_000 });
+  const relay = new OutboxRelay(database, bus, silentLogger, { pollMs: 60_000 });
   relay.start();
   await commit('a', 0, 3);
   relay.wake();
@@ -71,7 +54,7 @@ test('while the bus refuses, events stay in the outbox; they all go out, once ea
       seen.push(...batch.map((e) => e.id));
     },
   });
-  const relay = new OutboxRelay(database.db, bus, silentLogger, { pollMs: 60_000, maxBackoffMs: 50 });
+  const relay = new OutboxRelay(database, bus, silentLogger, { pollMs: 60_000, maxBackoffMs: 50 });
   relay.start();
   const appended = [...(await commit('c', 0, 2)), ...(await commit('d', 0, 1))];
   relay.wake();
@@ -85,13 +68,13 @@ test('while the bus refuses, events stay in the outbox; they all go out, once ea
 
 test('a paused relay keeps committed events in the outbox', async () => {
   const bus = new InProcessBus();
-  const relay = new OutboxRelay(database.db, bus, silentLogger, { paused: true });
+  const relay = new OutboxRelay(database, bus, silentLogger, { paused: true });
   relay.start();
   await commit('e', 0, 2);
   relay.wake();
   await Bun.sleep(50);
   await relay.stop();
   expect(await database.db.select().from(outbox)).toHaveLength(2);
-  await new OutboxRelay(database.db, bus, silentLogger).drain();
+  await new OutboxRelay(database, bus, silentLogger).drain();
   expect(await database.db.select().from(outbox)).toHaveLength(0);
 });

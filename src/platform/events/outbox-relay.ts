@@ -1,5 +1,5 @@
 import { asc, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../db/database';
+import type { Claim, Database } from '../db/database';
 import type { Logger } from '../log';
 import type { EventBus } from './bus';
 import { toEnvelope } from './event-store';
@@ -17,10 +17,15 @@ export interface RelayOptions {
   paused?: boolean;
 }
 
+const CHANNEL = 'outbox';
+
 /**
  * Publishes committed events from the outbox to the bus, oldest first, and deletes each row only
  * after the bus accepted it: at least once, in commit order (hence in order per stream).
- * One drain runs at a time; `wake()` after a commit starts one immediately.
+ *
+ * Several instances of a module may share one database; only the one holding the database claim
+ * publishes, so per-stream order holds across instances. The others pass their commits on with a
+ * notification, and take over at their next poll if the publisher dies.
  */
 export class OutboxRelay {
   private running?: Promise<void>;
@@ -28,12 +33,14 @@ export class OutboxRelay {
   private stopped = false;
   private timer?: ReturnType<typeof setTimeout>;
   private failures = 0;
+  private claim?: Claim;
+  private listening = false;
   private readonly batchSize: number;
   private readonly pollMs: number;
   private readonly maxBackoffMs: number;
 
   constructor(
-    private readonly db: Db,
+    private readonly database: Database,
     private readonly bus: EventBus,
     private readonly log: Logger,
     private readonly options: RelayOptions = {},
@@ -46,7 +53,20 @@ export class OutboxRelay {
   start(): void {
     if (this.options.paused) return;
     this.stopped = false;
+    if (!this.listening) {
+      this.listening = true;
+      this.database.listen(CHANNEL, () => this.claim && this.wake()).catch((error) =>
+        this.log.warn('cannot listen for commits of other instances; relying on polling', { error }),
+      );
+    }
     this.wake();
+  }
+
+  /** Call after a command committed events: publish now, or tell the instance that publishes. */
+  committed(): void {
+    if (this.options.paused) return;
+    if (this.claim) return this.wake();
+    this.database.notify(CHANNEL).catch(() => {});
   }
 
   /** Ask for a drain; coalesces with one in progress. */
@@ -75,13 +95,24 @@ export class OutboxRelay {
     } catch (error) {
       this.log.warn('outbox not empty at shutdown; it will be published at next start', { error });
     }
+    await this.claim?.release();
+    this.claim = undefined;
+  }
+
+  /** True when this instance holds (or just took) the right to publish. */
+  private async lead(): Promise<boolean> {
+    if (this.claim && (await this.claim.stillHeld())) return true;
+    this.claim = await this.database.claim('outbox-relay');
+    return this.claim !== undefined;
   }
 
   /** Publishes everything currently in the outbox; returns how many events went out. */
   async drain(): Promise<number> {
+    if (!(await this.lead())) return 0;
+    const db = this.database.db;
     let total = 0;
     for (;;) {
-      const rows = await this.db
+      const rows = await db
         .select({ topic: outbox.topic, event: events })
         .from(outbox)
         .innerJoin(events, eq(events.position, outbox.eventPosition))
@@ -94,7 +125,7 @@ export class OutboxRelay {
         while (end < rows.length && rows[end]!.topic === rows[start]!.topic) end++;
         const run = rows.slice(start, end);
         await this.bus.publish(run[0]!.topic, run.map((r) => toEnvelope(r.event)));
-        await this.db.delete(outbox).where(inArray(outbox.eventPosition, run.map((r) => r.event.position)));
+        await db.delete(outbox).where(inArray(outbox.eventPosition, run.map((r) => r.event.position)));
         total += run.length;
         start = end;
       }
