@@ -38,9 +38,9 @@ const PairParams = { params: t.Object({ userId: Id('userId', 'the user acting') 
 
 /** The friend domain service: owns friendships, keeps their integrity, publishes `friend-events`. */
 export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryRefreshMs }: FriendModuleDeps) {
-  const relay = new OutboxRelay(database.db, bus, log.child({ component: 'outbox-relay' }), relayOptions);
+  const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions);
   const users = new UserDirectory(database.db, new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000), fetch);
-  const deps = { db: database.db, clock, users, onCommitted: () => relay.wake() };
+  const deps = { db: database.db, clock, users, onCommitted: () => relay.committed() };
 
   const app = createHttpApp({ name: 'friend', log, health: () => database.ping() })
     .use(openApi('Friend service', 'Adds and removes friendships; each change is an event.'))

@@ -29,8 +29,8 @@ const IdParams = t.Object({ id: UserId });
 
 /** The user domain service: owns users, event-sourced, publishes `user-events`. */
 export function createUserModule({ database, bus, clock, log, relay: relayOptions }: UserModuleDeps) {
-  const relay = new OutboxRelay(database.db, bus, log.child({ component: 'outbox-relay' }), relayOptions);
-  const deps = { db: database.db, clock, onCommitted: () => relay.wake() };
+  const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions);
+  const deps = { db: database.db, clock, onCommitted: () => relay.committed() };
 
   const app = createHttpApp({ name: 'user', log, health: () => database.ping() })
     .use(openApi('User service', 'Creates and updates users; each change is an event.'))
