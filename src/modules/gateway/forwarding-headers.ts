@@ -59,11 +59,11 @@ export function upstreamHeaders(incoming: Headers, client: ClientView, requestId
 }
 
 /**
- * Headers for the client. A relative `Location` from the upstream (`/v1/users/5`) is only right
- * behind the prefix (`/user/v1/users/5`), and an absolute one must not reveal the instance address.
+ * Turns the upstream's response headers into the client's, in place. A relative `Location` from the
+ * upstream (`/v1/users/5`) is only right behind the prefix (`/user/v1/users/5`), and an absolute
+ * one must not reveal the instance address.
  */
-export function downstreamHeaders(upstream: Headers, requestId: string, prefix: string, upstreamOrigin: string): Headers {
-  const headers = new Headers(upstream);
+export function rewriteDownstreamHeaders(headers: Headers, requestId: string, prefix: string, upstreamOrigin: string): void {
   dropHopByHop(headers);
   headers.set('x-request-id', requestId);
   const location = headers.get('location');
@@ -71,5 +71,4 @@ export function downstreamHeaders(upstream: Headers, requestId: string, prefix: 
     if (location.startsWith(upstreamOrigin + '/')) headers.set('location', prefix + location.slice(upstreamOrigin.length));
     else if (location.startsWith('/') && !location.startsWith('//')) headers.set('location', prefix + location);
   }
-  return headers;
 }

@@ -49,7 +49,7 @@ export function gatewayWorld(
   const clock = { now: () => new Date(now) };
   const localFetch = createLocalFetch();
   const discovery = createDiscovery({ evictAfterMs: 1_000, clock, log: silentLogger });
-  localFetch.mount(DISCOVERY_URL, (request) => discovery.app.handle(request));
+  localFetch.mount(DISCOVERY_URL, async (request) => discovery.app.handle(request));
   const gateway = createGatewayModule({
     fetch: localFetch.fetch,
     discoveryUrl: options.discoveryUrl ?? DISCOVERY_URL,
@@ -66,7 +66,7 @@ export function gatewayWorld(
     /** Registers an instance; an app is mounted in-process at a made-up origin, a url is used as is. */
     async register(service: string, instanceId: string, target: Handler | string) {
       const url = typeof target === 'string' ? target : `http://${instanceId}.test`;
-      if (typeof target !== 'string') localFetch.mount(url, (request) => target.handle(request));
+      if (typeof target !== 'string') localFetch.mount(url, async (request) => target.handle(request));
       const res = await call(discovery.app, 'POST', registryPaths.register, { service, instanceId, url });
       if (res.status !== 201 && res.status !== 200) throw new Error(`registration failed: ${JSON.stringify(res.body)}`);
     },

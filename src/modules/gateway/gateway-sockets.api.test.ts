@@ -76,13 +76,37 @@ describe('over real sockets', () => {
     expect(statuses).toEqual(new Set([200, 502]));
   });
 
-  test('504 problem when a real upstream is too slow', async () => {
+  test('504 problem when a real upstream is too slow, and the upstream request is cancelled', async () => {
     const { gateway, register } = world({ upstreamTimeoutMs: 200 });
-    await register('recommendation', 'net-slow', serve(echoUpstream('net-slow', { delayMs: 2_000 })));
+    let cancelled = false;
+    const slow = serve({
+      handle: async (request) => {
+        request.signal.addEventListener('abort', () => (cancelled = true));
+        await Bun.sleep(2_000);
+        return new Response('late');
+      },
+    });
+    await register('recommendation', 'net-slow', slow);
     const started = performance.now();
     const res = await call(gateway.app, 'GET', '/recommendation/v1/users/1/commands/recommendFriends');
     expect(performance.now() - started).toBeLessThan(1_500);
     expectProblem(res, 504);
     expect(res.body.detail).toBe('service recommendation did not answer within 200 ms');
+    await Bun.sleep(100);
+    expect(cancelled).toBe(true);
+  });
+
+  test('served by Elysia itself, the gateway appends the peer address to x-forwarded-for', async () => {
+    const { gateway, register } = world();
+    await register('user', 'net-xff', serve(echoUpstream('net-xff')));
+    gateway.app.listen({ port: 0, hostname: '127.0.0.1' });
+    try {
+      const res = await fetch(`http://127.0.0.1:${gateway.app.server!.port}/user/v1/users/1`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+      const echo = (await res.json()) as Echo;
+      expect(echo.headers['x-forwarded-for']).toBe('203.0.113.9, 127.0.0.1');
+      expect(echo.headers['x-forwarded-host']).toBe(`127.0.0.1:${gateway.app.server!.port}`);
+    } finally {
+      await gateway.app.stop(true);
+    }
   });
 });

@@ -106,6 +106,9 @@ describe('balancing and liveness', () => {
     expect((await heartbeat('user', 'user-b')).status).toBe(200);
     advanceClock(300); // user-a has now been silent for 1100 ms > evictAfterMs
     await Bun.sleep(20); // let the gateway's cached list expire
+    // The first call after expiry is served from the stale list while the refresh runs.
+    await call(gateway.app, 'GET', '/user/x');
+    await Bun.sleep(5);
     const after = new Set<string>();
     for (let i = 0; i < 4; i++) after.add((await call<Echo>(gateway.app, 'GET', '/user/x')).body.instance);
     expect(after).toEqual(new Set(['user-b']));
@@ -144,4 +147,24 @@ describe('gateway errors are problem+json and reveal no internals', () => {
     expectProblem(await call(gateway.app, 'GET', '/nothing/here'), 404);
     expectProblem(await call(gateway.app, 'POST', '/'), 404);
   });
+});
+
+test('start() refreshes the instance lists in the background and stop() ends it', async () => {
+  let lookups = 0;
+  const counting: Parameters<typeof gatewayWorld>[0] = (deps) => {
+    const { app } = createDiscoveryModule(deps);
+    return { app: { handle: (r: Request) => (r.method === 'GET' && lookups++, app.handle(r)) } };
+  };
+  const { gateway } = gatewayWorld(counting, { refreshMs: 10 });
+  gateway.start();
+  try {
+    await Bun.sleep(60);
+    // Three routes, refreshed every 10 ms or so, without a single request.
+    expect(lookups).toBeGreaterThanOrEqual(6);
+  } finally {
+    await gateway.stop();
+  }
+  const after = lookups;
+  await Bun.sleep(40);
+  expect(lookups).toBe(after);
 });

@@ -62,7 +62,9 @@ export function createMergedDocs({ locator, fetch, routes, timeoutMs, cacheMs, l
     try {
       const instance = await locator.pick(route.service);
       if (!instance) return { reason: 'no live instance' };
-      const res = await raceTimeout(fetch(new Request(`${instance.url}/swagger/json`, { signal: AbortSignal.timeout(timeoutMs) })), timeoutMs);
+      const controller = new AbortController();
+      const request = new Request(`${instance.url}/swagger/json`, { signal: controller.signal });
+      const res = await raceTimeout(fetch(request), timeoutMs, () => controller.abort());
       if (res === TIMED_OUT) return { reason: 'did not answer in time' };
       if (!res.ok) return { reason: `answered ${res.status}` };
       return { doc: (await res.json()) as OpenApiDoc };

@@ -46,10 +46,10 @@ export function createGatewayModule({ fetch, discoveryUrl, upstreamTimeoutMs, re
   const docs = createMergedDocs({ locator, fetch, routes, timeoutMs: upstreamTimeoutMs, cacheMs: docsCacheMs, log });
 
   const app = createHttpApp({ name: 'gateway', log, health: async () => true })
-    // Forwarding runs before routing: one prefix scan, then straight to the upstream. Nothing here
-    // reads the body, so Elysia never parses it and it streams through. This hook is deliberately
-    // not `async`: for the gateway's own paths it returns undefined synchronously and Elysia goes
-    // on routing.
+    // Forwarding runs before routing: one prefix scan, then straight to the upstream. Nothing reads
+    // the body first, so Elysia never parses it and it streams through. Deliberately not `async`:
+    // Elysia would then await this hook on every request; as it is, the gateway's own paths get
+    // undefined synchronously and are routed, and a returned Promise<Response> is the response.
     .onRequest(({ request, server }) => {
       const found = match(request.url);
       if (found) return forward(request, found, clientViewOf(request, server));

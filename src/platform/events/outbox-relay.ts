@@ -30,7 +30,8 @@ const CHANNEL = 'outbox';
 export class OutboxRelay {
   private running?: Promise<void>;
   private again = false;
-  private stopped = false;
+  /** Until start(), wakes do nothing: a module created but never started must not poll. */
+  private stopped = true;
   private timer?: ReturnType<typeof setTimeout>;
   private failures = 0;
   private claim?: Claim;

@@ -39,12 +39,9 @@ export async function hostModules(hosted: HostedModule[], options: HostOptions):
 
   for (const { module } of hosted) await module.connect?.();
   for (const { module, port } of hosted) {
-    const server = Bun.serve({
-      port,
-      hostname: options.host,
-      maxRequestBodySize: options.maxRequestBodyBytes,
-      fetch: (request) => module.app.handle(request),
-    });
+    // Elysia's own listen, so handlers can see the server (e.g. the client's address).
+    module.app.listen({ port, hostname: options.host, maxRequestBodySize: options.maxRequestBodyBytes });
+    const server = module.app.server!;
     servers.push({ name: module.name, server });
     const url = `http://${options.advertisedHost}:${server.port}`;
     urls[module.name] = url;

@@ -1,0 +1,130 @@
+/**
+ * How each module is built from configuration, shared by `all-in-one.ts` and the one-module
+ * entrypoints. Adapters are chosen here: PostgreSQL, Kafka and Neo4j when configured, embedded
+ * defaults otherwise.
+ */
+import { systemClock } from '../platform/clock';
+import type { Config } from '../platform/config';
+import type { Database } from '../platform/db/database';
+import type { EventBus } from '../platform/events/bus';
+import { InProcessBus } from '../platform/events/in-process-bus';
+import { createLocalFetch, type LocalFetch } from '../platform/http/local-fetch';
+import type { Logger } from '../platform/log';
+import { openModuleDatabase } from '../platform/runtime/database-choice';
+import { hostModules, onShutdownSignal, type HostedModule } from '../platform/runtime/host';
+import { startProcess } from '../platform/runtime/start';
+import { createDiscoveryModule } from '../modules/discovery';
+import { createFriendModule, friendMigrationsFolder } from '../modules/friend';
+import { createGatewayModule } from '../modules/gateway';
+import { createRecommendationModule, recommendationMigrationsFolder } from '../modules/recommendation';
+import { createUserModule, userMigrationsFolder } from '../modules/user';
+
+export interface Wiring {
+  config: Config;
+  log: Logger;
+  bus: EventBus;
+  localFetch: LocalFetch;
+  /** Opened databases, closed after the modules stopped. */
+  databases: Database[];
+}
+
+const clock = systemClock;
+
+async function database(w: Wiring, owner: 'user' | 'friend' | 'recommendation', migrations: string) {
+  const db = await openModuleDatabase(w.config, owner, migrations, w.log.child({ module: owner }));
+  w.databases.push(db);
+  return db;
+}
+
+const relayOptions = (w: Wiring) => ({ paused: w.config.outboxRelayPaused });
+
+export const discovery = (w: Wiring): HostedModule => ({
+  module: createDiscoveryModule({ evictAfterMs: w.config.evictAfterMs, clock, log: w.log.child({ module: 'discovery' }) }),
+  port: w.config.ports.discovery,
+  register: false,
+});
+
+export const user = async (w: Wiring): Promise<HostedModule> => ({
+  module: createUserModule({ database: await database(w, 'user', userMigrationsFolder), bus: w.bus, clock, log: w.log.child({ module: 'user' }), relay: relayOptions(w) }),
+  port: w.config.ports.user,
+  register: true,
+});
+
+export const friend = async (w: Wiring): Promise<HostedModule> => ({
+  module: createFriendModule({
+    database: await database(w, 'friend', friendMigrationsFolder),
+    bus: w.bus,
+    clock,
+    log: w.log.child({ module: 'friend' }),
+    relay: relayOptions(w),
+    fetch: w.localFetch.fetch,
+    discoveryUrl: w.config.discoveryUrl,
+    discoveryRefreshMs: w.config.gatewayRefreshMs,
+  }),
+  port: w.config.ports.friend,
+  register: true,
+});
+
+export const recommendation = async (w: Wiring): Promise<HostedModule> => ({
+  module: createRecommendationModule({
+    database: await database(w, 'recommendation', recommendationMigrationsFolder),
+    bus: w.bus,
+    clock,
+    log: w.log.child({ module: 'recommendation' }),
+  }),
+  port: w.config.ports.recommendation,
+  register: true,
+});
+
+export const gateway = (w: Wiring): HostedModule => ({
+  module: createGatewayModule({
+    fetch: w.localFetch.fetch,
+    discoveryUrl: w.config.discoveryUrl,
+    upstreamTimeoutMs: w.config.gatewayUpstreamTimeoutMs,
+    refreshMs: w.config.gatewayRefreshMs,
+    log: w.log.child({ module: 'gateway' }),
+  }),
+  port: w.config.ports.gateway,
+  register: false,
+});
+
+function createBus(config: Config, log: Logger, needsSharedBus: boolean): EventBus {
+  if (needsSharedBus) {
+    throw new Error('this module exchanges events with other processes: set KAFKA_BROKERS (host:port,...)');
+  }
+  return new InProcessBus(log);
+}
+
+/**
+ * Starts a process hosting `build`'s modules and stops it cleanly on SIGINT/SIGTERM.
+ * `needsSharedBus`: a module alone in its process must reach the others' events through Kafka.
+ */
+export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) => Promise<HostedModule[]>) {
+  return startProcess(name, async (config, log) => {
+    const w: Wiring = { config, log, bus: createBus(config, log, needsSharedBus), localFetch: createLocalFetch(), databases: [] };
+    const closeAll = async () => {
+      await w.bus.close();
+      await Promise.all(w.databases.map((db) => db.close()));
+    };
+    let running;
+    try {
+      running = await hostModules(await build(w), {
+        host: config.host,
+        advertisedHost: config.advertisedHost,
+        discoveryUrl: config.discoveryUrl,
+        heartbeatIntervalMs: config.heartbeatIntervalMs,
+        maxRequestBodyBytes: config.maxRequestBodyBytes,
+        localFetch: w.localFetch,
+        log,
+      });
+    } catch (error) {
+      await closeAll();
+      throw error;
+    }
+    log.info('ready', { urls: running.urls });
+    onShutdownSignal(async () => {
+      await running.stop();
+      await closeAll();
+    }, log);
+  });
+}
