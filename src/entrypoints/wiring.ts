@@ -4,10 +4,12 @@
  * defaults otherwise.
  */
 import { systemClock } from '../platform/clock';
-import type { Config } from '../platform/config';
+import { ConfigError, type Config } from '../platform/config';
 import type { Database } from '../platform/db/database';
 import type { EventBus } from '../platform/events/bus';
 import { InProcessBus } from '../platform/events/in-process-bus';
+import { KafkaBus } from '../platform/events/kafka-bus';
+import { namespaced } from '../platform/events/namespaced-bus';
 import { createLocalFetch, type LocalFetch } from '../platform/http/local-fetch';
 import type { Logger } from '../platform/log';
 import { openModuleDatabase } from '../platform/runtime/database-choice';
@@ -88,9 +90,13 @@ export const gateway = (w: Wiring): HostedModule => ({
   register: false,
 });
 
-function createBus(config: Config, log: Logger, needsSharedBus: boolean): EventBus {
+function createBus(config: Config, log: Logger, clientId: string, needsSharedBus: boolean): EventBus {
+  if (config.kafka) {
+    const { namespace, ...kafka } = config.kafka;
+    return namespaced(new KafkaBus({ ...kafka, clientId, log: log.child({ component: 'kafka' }) }), namespace ? `${namespace}.` : '');
+  }
   if (needsSharedBus) {
-    throw new Error('this module exchanges events with other processes: set KAFKA_BROKERS (host:port,...)');
+    throw new ConfigError('this module exchanges events with other processes: set KAFKA_BROKERS (host:port,...)');
   }
   return new InProcessBus(log);
 }
@@ -101,7 +107,7 @@ function createBus(config: Config, log: Logger, needsSharedBus: boolean): EventB
  */
 export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) => Promise<HostedModule[]>) {
   return startProcess(name, async (config, log) => {
-    const w: Wiring = { config, log, bus: createBus(config, log, needsSharedBus), localFetch: createLocalFetch(), databases: [] };
+    const w: Wiring = { config, log, bus: createBus(config, log, name, needsSharedBus), localFetch: createLocalFetch(), databases: [] };
     const closeAll = async () => {
       await w.bus.close();
       await Promise.all(w.databases.map((db) => db.close()));

@@ -25,7 +25,7 @@ export interface Config {
   outboxRelayPaused: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Distributed mode: set, each of these replaces an embedded default. */
-  kafka?: { brokers: string[]; topicPartitions: number; replicationFactor: number };
+  kafka?: { brokers: string[]; topicPartitions: number; replicationFactor: number; namespace: string };
   databaseUrls: { user?: string; friend?: string; recommendation?: string };
   databasePoolSize: number;
   neo4j?: { url: string; user: string; password: string };
@@ -89,7 +89,11 @@ function kafka(env: Env): Config['kafka'] {
   for (const broker of brokers) {
     if (!/^[^\s:/]+:\d{1,5}$/.test(broker)) throw new ConfigError(`KAFKA_BROKERS must list host:port entries, got "${broker}"`);
   }
-  return { brokers, topicPartitions, replicationFactor };
+  const namespace = text(env, 'KAFKA_NAMESPACE', '');
+  if (namespace && !/^[A-Za-z0-9._-]{1,100}$/.test(namespace)) {
+    throw new ConfigError(`KAFKA_NAMESPACE may hold letters, digits, '.', '_' and '-' only, got "${namespace}"`);
+  }
+  return { brokers, topicPartitions, replicationFactor, namespace };
 }
 
 function neo4j(env: Env): Config['neo4j'] {

@@ -34,7 +34,7 @@ describe('loadConfig', () => {
       NEO4J_URL: 'bolt://127.0.0.1:7687',
       NEO4J_PASSWORD: 'secret',
     });
-    expect(c.kafka).toEqual({ brokers: ['127.0.0.1:19092', '10.0.0.2:9092'], topicPartitions: 6, replicationFactor: 1 });
+    expect(c.kafka).toEqual({ brokers: ['127.0.0.1:19092', '10.0.0.2:9092'], topicPartitions: 6, replicationFactor: 1, namespace: '' });
     expect(c.databaseUrls).toEqual({ user: 'postgres://u:p@127.0.0.1:5432/users', friend: undefined, recommendation: undefined });
     expect(c.neo4j).toEqual({ url: 'bolt://127.0.0.1:7687', user: 'neo4j', password: 'secret' });
     expect(loadConfig({}).kafka).toBeUndefined();

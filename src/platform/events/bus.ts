@@ -17,7 +17,26 @@ export interface Subscription {
   topics: readonly string[];
   /**
    * Handles a batch from one topic, in order per stream. Resolving acknowledges the batch, so it
-   * must resolve only after the effects are durable. Throwing means "redeliver later".
+   * must resolve only after the effects are durable. Throwing means "redeliver later", except a
+   * `DeadLetterError`, which means "never deliverable".
    */
   handle(topic: string, events: readonly EventEnvelope[]): Promise<void>;
+}
+
+/**
+ * Thrown by a handler for an event it can never apply (a poison message): retrying would block its
+ * partition forever. A bus that has a dead-letter destination moves the event there and moves on;
+ * any other error means "transient, redeliver later". `eventId` names the culprit when the handler
+ * was given a batch, so the rest of the batch is still applied.
+ */
+export class DeadLetterError extends Error {
+  override readonly name = 'DeadLetterError';
+
+  constructor(
+    message: string,
+    readonly eventId?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }

@@ -25,6 +25,10 @@ export async function startProcess(name: string, main: (config: Config, log: Log
       console.error(`${name}: ${error.message}`);
       process.exit(3);
     }
+    if (error instanceof ConfigError) {
+      console.error(`${name}: invalid configuration: ${error.message}`);
+      process.exit(2);
+    }
     log.error('start-up failed', { error: error as Error });
     process.exit(1);
   }

@@ -1,0 +1,11 @@
+import { busContract } from './bus.contract';
+import { InProcessBus } from './in-process-bus';
+
+let counter = 0;
+
+busContract({
+  name: 'in-process',
+  createBus: () => new InProcessBus(),
+  unique: (base) => `${base}-${++counter}`,
+  timeoutMs: 5_000,
+});

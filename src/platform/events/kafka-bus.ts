@@ -1,0 +1,141 @@
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { EventBus, Subscription } from './bus';
+import type { EventEnvelope } from './envelope';
+import { toMessage } from './kafka-codec';
+import { eachBatchHandler } from './kafka-consumer';
+import { kafkaLogCreator } from './kafka-log';
+import { SerialProducer } from './kafka-producer';
+import { defaultTopicConfig, type KafkaBusOptions } from './kafka-options';
+import { TopicProvisioner } from './kafka-topics';
+
+export type { DeadLetterReport } from './kafka-consumer';
+export type { KafkaBusOptions } from './kafka-options';
+
+/**
+ * The Kafka adapter of the event bus. One topic per producing module; the message key is the
+ * stream id, so a stream's events stay in one partition, in order. `publish` resolves once all
+ * in-sync replicas hold the events. Each subscription is a consumer group that starts from the
+ * earliest offset, acknowledges (commits) only what its handler applied, retries failures with
+ * back-off for as long as it takes, and moves what can never be applied to a dead-letter topic.
+ * Delivery is at least once: a redelivery after a crash or rebalance repeats events, never skips.
+ */
+export class KafkaBus implements EventBus {
+  private readonly kafka: Kafka;
+  private readonly producer: SerialProducer;
+  private readonly topics: TopicProvisioner;
+  private readonly consumers = new Map<string, Consumer>();
+  private deadLetters = 0;
+  private closing?: Promise<void>;
+
+  constructor(private readonly options: KafkaBusOptions) {
+    if (options.brokers.length === 0) throw new Error('KafkaBus needs at least one broker');
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      logLevel: logLevel.INFO,
+      logCreator: kafkaLogCreator(options.log.child({ component: 'kafka' })),
+    });
+    this.producer = new SerialProducer(this.kafka, {
+      retry: options.publishRetry ?? { retries: 5, maxRetryTime: 5_000 },
+      ackTimeoutMs: options.ackTimeoutMs ?? 30_000,
+      maxRequestBytes: 512 * 1024,
+    });
+    const replicationFactor = options.replicationFactor ?? 1;
+    this.topics = new TopicProvisioner(
+      this.kafka,
+      { partitions: options.topicPartitions ?? 6, replicationFactor, config: options.topicConfig ?? defaultTopicConfig(replicationFactor) },
+      options.log,
+    );
+  }
+
+  /** Messages moved to dead-letter topics by this bus's consumers since it was created. */
+  get deadLetterCount(): number {
+    return this.deadLetters;
+  }
+
+  deadLetterTopic(topic: string): string {
+    return this.options.deadLetterTopic?.(topic) ?? `${topic}.dlq`;
+  }
+
+  /**
+   * Creates the topics and their dead-letter topics if missing, and connects the producer. Call it
+   * at start to fail fast; `publish` and `subscribe` ensure their topics anyway.
+   */
+  async start(topics: readonly string[] = []): Promise<void> {
+    this.assertOpen();
+    await this.topics.ensure(topics.flatMap((t) => [t, this.deadLetterTopic(t)]));
+    await this.producer.connect();
+  }
+
+  async publish(topic: string, events: readonly EventEnvelope[]): Promise<void> {
+    this.assertOpen();
+    if (events.length === 0) return;
+    await this.topics.ensure([topic]);
+    await this.producer.send(topic, events.map(toMessage));
+  }
+
+  async subscribe({ group, topics, handle }: Subscription): Promise<void> {
+    this.assertOpen();
+    if (this.consumers.has(group)) throw new Error(`group ${group} already subscribed on this bus`);
+    const settings = this.options.consumer ?? {};
+    const consumer = this.kafka.consumer({
+      groupId: group,
+      sessionTimeout: settings.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: settings.heartbeatIntervalMs ?? 3_000,
+      maxWaitTimeInMs: settings.maxWaitTimeMs ?? 1_000,
+      allowAutoTopicCreation: false,
+    });
+    this.consumers.set(group, consumer);
+    const log = this.options.log.child({ group });
+    // kafkajs logs each crash and restarts the consumer itself; only a crash it gives up on needs saying.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) log.error('kafka consumer stopped for good: this group consumes nothing until restarted', { error: payload.error });
+    });
+    try {
+      await this.start(topics);
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        // kafkajs' default (true) would mark a batch consumed even when its handling failed.
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently ?? 1,
+        eachBatch: eachBatchHandler({
+          group,
+          handle,
+          deadLetterTopic: (topic) => this.deadLetterTopic(topic),
+          send: (topic, messages) => this.producer.send(topic, messages),
+          onDeadLetter: (report) => {
+            this.deadLetters++;
+            this.options.onDeadLetter?.(report);
+          },
+          backoff: { initialMs: this.options.handlerRetry?.initialMs ?? 100, maxMs: this.options.handlerRetry?.maxMs ?? 5_000 },
+          maxRun: this.options.maxEventsPerDelivery ?? 500,
+          log,
+        }),
+      });
+    } catch (error) {
+      this.consumers.delete(group);
+      await consumer.disconnect().catch(() => {});
+      throw error;
+    }
+  }
+
+  /**
+   * Stops the consumers (each finishes its in-flight handler call, commits what was applied and
+   * leaves its group, so the partitions move on at once), then lets pending publishes finish and
+   * disconnects the producer.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.allSettled([...this.consumers.values()].map((c) => c.disconnect()));
+      this.consumers.clear();
+      await this.producer.close();
+    })();
+    return this.closing;
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new Error('event bus is closed');
+  }
+}

@@ -1,0 +1,20 @@
+import type { EventBus } from './bus';
+
+/**
+ * Puts every topic and consumer group of a bus under a prefix, so several installations (or test
+ * runs) can share one Kafka cluster without seeing each other's events. Modules keep using the
+ * topic names of their contracts.
+ */
+export function namespaced(bus: EventBus, prefix: string): EventBus {
+  if (!prefix) return bus;
+  return {
+    publish: (topic, events) => bus.publish(prefix + topic, events),
+    subscribe: (s) =>
+      bus.subscribe({
+        group: prefix + s.group,
+        topics: s.topics.map((t) => prefix + t),
+        handle: (topic, events) => s.handle(topic.slice(prefix.length), events),
+      }),
+    close: () => bus.close(),
+  };
+}
