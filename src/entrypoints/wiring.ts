@@ -18,7 +18,7 @@ import { startProcess } from '../platform/runtime/start';
 import { createDiscoveryModule } from '../modules/discovery';
 import { createFriendModule, friendMigrationsFolder } from '../modules/friend';
 import { createGatewayModule } from '../modules/gateway';
-import { createRecommendationModule, recommendationMigrationsFolder } from '../modules/recommendation';
+import { createRecommendationModule, openNeo4jGraph, recommendationMigrationsFolder } from '../modules/recommendation';
 import { createUserModule, userMigrationsFolder } from '../modules/user';
 
 export interface Wiring {
@@ -28,6 +28,8 @@ export interface Wiring {
   localFetch: LocalFetch;
   /** Opened databases, closed after the modules stopped. */
   databases: Database[];
+  /** Other connections (the Neo4j driver), closed after the modules stopped. */
+  closers: (() => Promise<void>)[];
 }
 
 const clock = systemClock;
@@ -67,16 +69,18 @@ export const friend = async (w: Wiring): Promise<HostedModule> => ({
   register: true,
 });
 
-export const recommendation = async (w: Wiring): Promise<HostedModule> => ({
-  module: createRecommendationModule({
-    database: await database(w, 'recommendation', recommendationMigrationsFolder),
-    bus: w.bus,
-    clock,
-    log: w.log.child({ module: 'recommendation' }),
-  }),
-  port: w.config.ports.recommendation,
-  register: true,
-});
+/** The graph lives in Neo4j when NEO4J_URL is set, in memory (rebuilt from the log) otherwise. */
+export const recommendation = async (w: Wiring): Promise<HostedModule> => {
+  const log = w.log.child({ module: 'recommendation' });
+  const graph = w.config.neo4j ? await openNeo4jGraph(w.config.neo4j, log) : undefined;
+  if (graph) w.closers.push(() => graph.close());
+  const db = await database(w, 'recommendation', recommendationMigrationsFolder);
+  return {
+    module: createRecommendationModule({ database: db, bus: w.bus, clock, log, ...(graph ? { graph } : {}) }),
+    port: w.config.ports.recommendation,
+    register: true,
+  };
+};
 
 export const gateway = (w: Wiring): HostedModule => ({
   module: createGatewayModule({
@@ -107,10 +111,10 @@ function createBus(config: Config, log: Logger, clientId: string, needsSharedBus
  */
 export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) => Promise<HostedModule[]>) {
   return startProcess(name, async (config, log) => {
-    const w: Wiring = { config, log, bus: createBus(config, log, name, needsSharedBus), localFetch: createLocalFetch(), databases: [] };
+    const w: Wiring = { config, log, bus: createBus(config, log, name, needsSharedBus), localFetch: createLocalFetch(), databases: [], closers: [] };
     const closeAll = async () => {
       await w.bus.close();
-      await Promise.all(w.databases.map((db) => db.close()));
+      await Promise.all([...w.databases.map((db) => db.close()), ...w.closers.map((close) => close())]);
     };
     let running;
     try {

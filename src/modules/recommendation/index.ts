@@ -1,4 +1,12 @@
-export { createRecommendationModule, recommendationMigrationsFolder, type RecommendationModule, type RecommendationModuleDeps } from './module';
+export {
+  createRecommendationModule,
+  recommendationMigrationsFolder,
+  type DurableGraph,
+  type RecommendationModule,
+  type RecommendationModuleDeps,
+} from './module';
+export { openNeo4jGraph } from './graph/neo4j-open';
+export type { Neo4jConnection, Neo4jGraph, Neo4jGraphOptions } from './graph/neo4j-graph';
 export type { GraphSnapshot, GraphStats, SocialGraph } from './graph/social-graph';
 export type { GraphEvent } from './graph/graph-events';
 export * from './contracts/http';

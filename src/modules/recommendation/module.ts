@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { max } from 'drizzle-orm';
 import { t } from 'elysia';
 import { systemClock, type Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
@@ -17,20 +18,43 @@ import {
   RecommendFriendsQuery,
   UserIdParams,
 } from './contracts/http';
+import { classify } from './graph/graph-events';
 import { MemoryGraph } from './graph/memory-graph';
 import type { SocialGraph } from './graph/social-graph';
+import { readLog } from './projecting-events/event-log';
 import { EventProjector } from './projecting-events/event-projector';
+import { receivedEvents } from './schema';
 
 export const recommendationMigrationsFolder = join(import.meta.dir, 'migrations');
 
 export const RECOMMENDATION_GROUP = 'recommendation';
 const DEFAULT_LIMIT = 100;
+const CATCH_UP_PAGE_SIZE = 5000;
+const CHECKPOINT_EVERY_MS = 5000;
+
+/**
+ * A graph that outlives the process (Neo4j): it keeps a log position such that every row up to it
+ * is applied, or belongs to a batch not yet acknowledged (which the bus delivers again). Start-up
+ * then replays only the rows after it instead of clearing and replaying the whole log; replaying
+ * more than needed is harmless, since applying is idempotent.
+ */
+export interface DurableGraph extends SocialGraph {
+  /** 0 for a new or cleared graph. */
+  checkpoint(): Promise<number>;
+  /** Raises the checkpoint; never lowers it. */
+  saveCheckpoint(position: number): Promise<void>;
+}
+
+const isDurable = (graph: SocialGraph): graph is DurableGraph => 'checkpoint' in graph && 'saveCheckpoint' in graph;
 
 export interface RecommendationModuleDeps {
   /** Holds this service's own log of received events. */
   database: Database;
   bus: EventBus;
-  /** Defaults to the in-memory graph, rebuilt from the log at `connect()`. */
+  /**
+   * Defaults to the in-memory graph, rebuilt from the log at `connect()`. A DurableGraph (Neo4j)
+   * is only caught up with the log rows after its checkpoint.
+   */
   graph?: SocialGraph;
   log: Logger;
   /** Stamps `received_at`; defaults to the system clock. */
@@ -44,6 +68,58 @@ export interface RecommendationModuleDeps {
 export function createRecommendationModule({ database, bus, graph = new MemoryGraph(), log, clock = systemClock }: RecommendationModuleDeps) {
   const projector = new EventProjector({ db: database.db, graph, clock, log: log.child({ component: 'projector' }) });
   let connecting: Promise<void> | undefined;
+  const durable = isDurable(graph) ? graph : undefined;
+  /** Whether the graph holds the whole log: only then may a checkpoint be saved. */
+  let complete = false;
+  let checkpointedAt = Number.NEGATIVE_INFINITY;
+
+  const lastLogPosition = async () => (await database.db.select({ last: max(receivedEvents.position) }).from(receivedEvents))[0]?.last ?? 0;
+
+  /** Replays the rows after the checkpoint; a checkpoint beyond the log means another log built the graph. */
+  async function catchUp(graph: DurableGraph): Promise<{ events: number; from: number }> {
+    const from = await graph.checkpoint();
+    if (from > (await lastLogPosition())) {
+      log.warn('the graph is ahead of the event log that feeds it: rebuilding it', { checkpoint: from });
+      return { ...(await rebuild()), from: 0 };
+    }
+    let events = 0;
+    for (let after = from; ; ) {
+      const page = await readLog(database.db, after, CATCH_UP_PAGE_SIZE);
+      if (page.events.length === 0) break;
+      // Events the graph cannot use were reported when they were received.
+      await graph.apply(
+        page.events.flatMap((e) => {
+          const c = classify(e);
+          return c.ok ? [c.event] : [];
+        }),
+      );
+      await graph.saveCheckpoint(page.last);
+      events += page.events.length;
+      after = page.last;
+    }
+    complete = true;
+    return { events, from };
+  }
+
+  /** Saves the last log position: every row is applied or in a batch the bus will deliver again. */
+  async function checkpoint(force: boolean): Promise<void> {
+    const now = clock.now().getTime();
+    if (!durable || !complete || (!force && now - checkpointedAt < CHECKPOINT_EVERY_MS)) return;
+    checkpointedAt = now;
+    try {
+      await durable.saveCheckpoint(await lastLogPosition());
+    } catch (error) {
+      log.warn('could not save the graph checkpoint; the next start replays more of the log', { error });
+    }
+  }
+
+  async function rebuild(): Promise<{ events: number }> {
+    complete = false;
+    const result = await projector.rebuild();
+    complete = true;
+    await checkpoint(true);
+    return result;
+  }
 
   const app = createHttpApp({ name: 'recommendation', log, health: () => database.ping() })
     .use(openApi('Recommendation service', 'Mutual friends and friend recommendations, projected from user and friend events.'))
@@ -71,25 +147,31 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
   const instance = {
     name: 'recommendation',
     app,
-    /** Rebuilds the graph from the log, then subscribes; the graph is complete before any query. */
+    /** Rebuilds (or catches up) the graph from the log, then subscribes: the graph is complete before any query. */
     connect: () =>
       (connecting ??= (async () => {
-        const { events } = await projector.rebuild();
-        log.info('graph rebuilt from the event log', { events, ...(await graph.stats()) });
+        if (durable) log.info('graph caught up with the event log', { ...(await catchUp(durable)), ...(await graph.stats()) });
+        else log.info('graph rebuilt from the event log', { ...(await projector.rebuild()), ...(await graph.stats()) });
         await bus.subscribe({
           group: RECOMMENDATION_GROUP,
           topics: [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC],
-          handle: (topic, events) => projector.handle(topic, events),
+          handle: async (topic, events) => {
+            await projector.handle(topic, events);
+            await checkpoint(false);
+          },
         });
       })().catch((error) => {
         connecting = undefined;
         throw error;
       })),
     /** Drops the graph and replays the log into it (tests, operations). */
-    rebuild: () => projector.rebuild(),
+    rebuild,
     /** Consumer counters: received, stored, ignored, rejected. */
     stats: () => ({ ...projector.counts }),
-    stop: () => projector.stop(),
+    stop: async () => {
+      await projector.stop();
+      await checkpoint(true);
+    },
   };
   return instance satisfies ModuleInstance;
 }

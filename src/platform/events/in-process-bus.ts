@@ -1,5 +1,5 @@
 import type { Logger } from '../log';
-import type { EventBus, Subscription } from './bus';
+import { DeadLetterError, type EventBus, type Subscription } from './bus';
 import type { EventEnvelope } from './envelope';
 
 /**
@@ -12,6 +12,8 @@ export class InProcessBus implements EventBus {
   private readonly groups = new Map<string, Subscription[]>();
   /** One delivery chain per group and topic keeps batches in publish order. */
   private readonly chains = new Map<string, Promise<unknown>>();
+  /** Events a handler declared it can never apply; there is no dead-letter topic in-process. */
+  readonly deadLetters: { group: string; topic: string; event: EventEnvelope; reason: string }[] = [];
 
   constructor(private readonly log?: Logger) {}
 
@@ -35,10 +37,31 @@ export class InProcessBus implements EventBus {
   private deliver(subscription: Subscription, topic: string, events: readonly EventEnvelope[]) {
     const key = `${subscription.group}\u0000${topic}`;
     const previous = this.chains.get(key) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(() => subscription.handle(topic, events));
+    const next = previous.catch(() => {}).then(() => this.handleSkippingPoison(subscription, topic, events));
     this.chains.set(key, next);
     next.catch((error) => this.log?.warn('delivery failed; the relay will retry', { topic, group: subscription.group, error }));
     return next;
+  }
+
+  /**
+   * A handler throwing DeadLetterError names an event that can never be applied: set it aside and
+   * deliver the rest, so one poison event cannot block the relay forever.
+   */
+  private async handleSkippingPoison(subscription: Subscription, topic: string, events: readonly EventEnvelope[]): Promise<void> {
+    try {
+      await subscription.handle(topic, events);
+    } catch (error) {
+      if (!(error instanceof DeadLetterError)) throw error;
+      const poison = events.find((e) => e.id === error.eventId) ?? (events.length === 1 ? events[0] : undefined);
+      if (!poison) {
+        for (const event of events) await this.handleSkippingPoison(subscription, topic, [event]);
+        return;
+      }
+      this.deadLetters.push({ group: subscription.group, topic, event: poison, reason: error.message });
+      this.log?.error('event set aside: it can never be applied', { topic, group: subscription.group, eventId: poison.id, reason: error.message });
+      const rest = events.filter((e) => e !== poison);
+      if (rest.length) await this.handleSkippingPoison(subscription, topic, rest);
+    }
   }
 
   async close(): Promise<void> {

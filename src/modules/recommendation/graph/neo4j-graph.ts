@@ -1,0 +1,138 @@
+import neo4j, { type Driver, type QueryConfig } from 'neo4j-driver';
+import type { Logger } from '../../../platform/log';
+import { userStreamId } from '../../user/contracts/events';
+import type { FriendRecommendation, RecommendationUser } from '../contracts/http';
+import type { GraphEvent } from './graph-events';
+import { foldBatch } from './neo4j-batch';
+import * as cypher from './neo4j-cypher';
+import type { GraphSnapshot, GraphStats, SocialGraph } from './social-graph';
+
+export type Neo4jConnection = Driver | { url: string; user: string; password: string };
+
+export interface Neo4jGraphOptions {
+  /** Neo4j database name; the server's default database when omitted. */
+  database?: string;
+}
+
+const isDriver = (c: Neo4jConnection): c is Driver => typeof (c as Driver).executeQuery === 'function';
+const CLEAR_SLICE_SIZE = 10_000;
+const CHECKPOINT = 'recommendation-log';
+
+/** Neo4j integers (64-bit) as JS numbers: every value here (ids, versions, counts) is far below 2^53. */
+const num = (v: unknown): number => (neo4j.isInt(v) ? v.toNumber() : Number(v));
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const int = (v: number) => neo4j.int(v);
+
+/** Key order as in MemoryGraph, so that JSON forms of snapshots compare too. */
+const profile = (id: unknown, firstName: unknown, lastName: unknown, createdAt: unknown, lastModified: unknown): RecommendationUser => ({
+  id: num(id),
+  firstName: str(firstName),
+  lastName: str(lastName),
+  createdAt: str(createdAt),
+  lastModified: str(lastModified),
+});
+const toUser = (r: { get(key: string): unknown }) => profile(r.get('id'), r.get('firstName'), r.get('lastName'), r.get('createdAt'), r.get('lastModified'));
+
+/**
+ * The distributed adapter of the graph port (semantics in social-graph.ts, data model in
+ * neo4j-cypher.ts). Durable: it also keeps the highest log position applied, so that a restart
+ * replays only the rest of the log. Call `init()` once before use. `close()` closes the driver
+ * only if this graph created it.
+ */
+export class Neo4jGraph implements SocialGraph {
+  private readonly driver: Driver;
+  private readonly ownsDriver: boolean;
+  private readonly read: QueryConfig;
+  private readonly write: QueryConfig;
+
+  constructor(connection: Neo4jConnection, private readonly log: Logger, options: Neo4jGraphOptions = {}) {
+    this.ownsDriver = !isDriver(connection);
+    this.driver = isDriver(connection) ? connection : neo4j.driver(connection.url, neo4j.auth.basic(connection.user, connection.password));
+    this.read = { routing: neo4j.routing.READ, database: options.database };
+    this.write = { routing: neo4j.routing.WRITE, database: options.database };
+  }
+
+  /** Creates the unique constraints (and so the indexes every MERGE and lookup relies on). */
+  async init(): Promise<void> {
+    for (const statement of cypher.CONSTRAINTS) await this.driver.executeQuery(statement, {}, this.write);
+    await this.driver.executeQuery('CALL db.awaitIndexes(60)', {}, this.write);
+    this.log.info('neo4j graph ready', { ...(await this.stats()) });
+  }
+
+  async apply(events: readonly GraphEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const { users, pairs } = foldBatch(events);
+    await this.driver.executeQuery(
+      cypher.APPLY,
+      {
+        users: users.map((u) => ({ ...u, id: int(u.id), version: int(u.version) })),
+        pairs: pairs.map((p) => ({ ...p, low: int(p.low), high: int(p.high), version: int(p.version) })),
+      },
+      this.write,
+    );
+  }
+
+  async mutualFriends(userId: number, friendId: number, limit: number): Promise<RecommendationUser[]> {
+    if (userId === friendId) return [];
+    const { records } = await this.driver.executeQuery(cypher.MUTUAL_FRIENDS, { a: int(userId), b: int(friendId), limit: int(limit) }, this.read);
+    return records.map(toUser);
+  }
+
+  async recommendFriends(userId: number, limit: number): Promise<FriendRecommendation[]> {
+    const { records } = await this.driver.executeQuery(cypher.RECOMMEND_FRIENDS, { id: int(userId), limit: int(limit) }, this.read);
+    return records.map((r) => ({ user: toUser(r), weight: num(r.get('weight')) }));
+  }
+
+  /** Deletes this graph's nodes (checkpoint, pairs, users) in slices; other labels are left alone. */
+  async clear(): Promise<void> {
+    await this.driver.executeQuery(cypher.CLEAR_CHECKPOINTS, {}, this.write);
+    for (const statement of [cypher.CLEAR_PAIRS, cypher.CLEAR_USERS]) {
+      for (;;) {
+        const { records } = await this.driver.executeQuery(statement, { slice: int(CLEAR_SLICE_SIZE) }, this.write);
+        if (num(records[0]?.get('deleted') ?? 0) < CLEAR_SLICE_SIZE) break;
+      }
+    }
+  }
+
+  async snapshot(): Promise<GraphSnapshot> {
+    const { records } = await this.driver.executeQuery(cypher.SNAPSHOT, {}, this.read);
+    const row = records[0]!;
+    const users: RecommendationUser[] = [];
+    const streams: [string, number][] = [];
+    for (const [id, firstName, lastName, createdAt, lastModified, version] of row.get('users') as unknown[][]) {
+      users.push(profile(id, firstName, lastName, createdAt, lastModified));
+      if (version !== null && num(version) > 0) streams.push([userStreamId(num(id)), num(version)]);
+    }
+    for (const [stream, version] of row.get('pairs') as unknown[][]) streams.push([String(stream), num(version)]);
+    const friendships = (row.get('friendships') as unknown[][]).map(([a, b]) => {
+      const [x, y] = [num(a), num(b)];
+      return (x < y ? [x, y] : [y, x]) as [number, number];
+    });
+    users.sort((x, y) => x.id - y.id);
+    friendships.sort(([a1, b1], [a2, b2]) => a1 - a2 || b1 - b2);
+    // The same comparison as MemoryGraph's (code units, not locale), so that snapshots compare.
+    streams.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    return { users, friendships, streams };
+  }
+
+  async stats(): Promise<GraphStats> {
+    const { records } = await this.driver.executeQuery(cypher.STATS, {}, this.read);
+    return { users: num(records[0]!.get('users')), friendships: num(records[0]!.get('friendships')) };
+  }
+
+  /** Highest log position recorded as applied; 0 for a new or cleared graph. */
+  async checkpoint(): Promise<number> {
+    const { records } = await this.driver.executeQuery(cypher.READ_CHECKPOINT, { name: CHECKPOINT }, this.read);
+    const position = records[0]?.get('position');
+    return position === null || position === undefined ? 0 : num(position);
+  }
+
+  /** Raises the checkpoint to `position`; never lowers it. */
+  async saveCheckpoint(position: number): Promise<void> {
+    await this.driver.executeQuery(cypher.SAVE_CHECKPOINT, { name: CHECKPOINT, position: int(position) }, this.write);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDriver) await this.driver.close();
+  }
+}
