@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock';
-import { rowsOf, type Db } from '../../platform/db/database';
+import { nextval, type Db } from '../../platform/db/database';
 import type { EventMetadata } from '../../platform/events/envelope';
 import { handleCommand } from '../../platform/events/command-handler';
 import { FRIEND_EVENTS_TOPIC, friendshipStreamId, type FriendEvent } from './contracts/events';
@@ -15,10 +14,7 @@ export interface FriendDeps {
   onCommitted(): void;
 }
 
-export async function nextFriendshipId(db: Db): Promise<number> {
-  const [row] = rowsOf<{ id: string | number }>(await db.execute(sql`select nextval('friendship_ids') as id`));
-  return Number(row!.id);
-}
+export const nextFriendshipId = (db: Db) => nextval(db, 'friendship_ids');
 
 /** Runs one friendship command through the event-sourcing loop, then wakes the relay. */
 export async function executeFriendCommand(deps: FriendDeps, command: FriendCommand, metadata: EventMetadata) {

@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import { rowsOf, type Db } from '../../platform/db/database';
+import { nextval, type Db } from '../../platform/db/database';
 import type { Clock } from '../../platform/clock';
 import type { EventMetadata } from '../../platform/events/envelope';
 import { handleCommand } from '../../platform/events/command-handler';
@@ -14,10 +13,7 @@ export interface UserDeps {
   onCommitted(): void;
 }
 
-export async function nextUserId(db: Db): Promise<number> {
-  const [row] = rowsOf<{ id: string | number }>(await db.execute(sql`select nextval('user_ids') as id`));
-  return Number(row!.id);
-}
+export const nextUserId = (db: Db) => nextval(db, 'user_ids');
 
 /** Runs one user command through the event-sourcing loop, then wakes the relay. */
 export async function executeUserCommand(

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 
 /**
@@ -48,4 +49,20 @@ export function isUniqueViolation(error: unknown): boolean {
 /** `execute` returns `{rows}` on PGlite and a plain array on postgres.js. */
 export function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+}
+
+/** `select 1`: true when the database answers. */
+export async function ping(db: Db): Promise<boolean> {
+  try {
+    await db.execute(sql`select 1`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The next value of a sequence: ids allocated in increasing order, outside any transaction. */
+export async function nextval(db: Db, sequence: string): Promise<number> {
+  const [row] = rowsOf<{ id: string | number }>(await db.execute(sql`select nextval(${sequence}) as id`));
+  return Number(row!.id);
 }

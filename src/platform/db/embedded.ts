@@ -1,8 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { drizzle } from 'drizzle-orm/pglite';
-import { sql } from 'drizzle-orm';
-import type { Database, Db } from './database';
+import { ping, type Database, type Db } from './database';
 import { lockDataDir } from './data-dir-lock';
 import { migrate } from './migrate';
 
@@ -26,14 +25,7 @@ export async function openEmbeddedDatabase(options: EmbeddedOptions): Promise<Da
     await migrate(db, options.migrationsFolder);
     return {
       db,
-      async ping() {
-        try {
-          await db.execute(sql`select 1`);
-          return true;
-        } catch {
-          return false;
-        }
-      },
+      ping: () => ping(db),
       // One process owns an embedded database (the data-dir lock), so it holds every claim and
       // notifications never need to leave it.
       claim: async () => ({ stillHeld: async () => true, release: async () => {} }),

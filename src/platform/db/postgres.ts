@@ -1,8 +1,7 @@
-import { sql as raw } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Logger } from '../log';
-import { lockKey, type Claim, type Database, type Db } from './database';
+import { lockKey, ping, type Claim, type Database, type Db } from './database';
 import { migrate } from './migrate';
 
 export interface PostgresOptions {
@@ -34,14 +33,7 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
   }
   return {
     db,
-    async ping() {
-      try {
-        await db.execute(raw`select 1`);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ping: () => ping(db),
     async claim(name) {
       const reserved = await client.reserve();
       const [row] = await reserved`select pg_try_advisory_lock(${lockKey(name)}) as held`;
