@@ -12,7 +12,10 @@ import { KafkaBus } from '../platform/events/kafka-bus';
 import { namespaced } from '../platform/events/namespaced-bus';
 import { createLocalFetch, type LocalFetch } from '../platform/http/local-fetch';
 import type { Logger } from '../platform/log';
+import { Metrics } from '../platform/metrics/metrics';
+import { RuntimeMetrics } from '../platform/metrics/runtime';
 import { openModuleDatabase } from '../platform/runtime/database-choice';
+import { healthUrl, isHealthProbe, probeHealth } from '../platform/runtime/health-probe';
 import { hostModules, onShutdownSignal, type HostedModule } from '../platform/runtime/host';
 import { startProcess } from '../platform/runtime/start';
 import { createDiscoveryModule } from '../modules/discovery';
@@ -30,7 +33,12 @@ export interface Wiring {
   databases: Database[];
   /** Other connections (the Neo4j driver), closed after the modules stopped. */
   closers: (() => Promise<void>)[];
+  /** The process's runtime metrics, shown on every module's `/metrics`. */
+  runtime?: RuntimeMetrics;
 }
+
+/** One registry per module (one port each, so nothing is scraped twice), sharing the process's runtime metrics. */
+const metricsFor = (w: Wiring, service: string) => new Metrics({ service, runtime: (w.runtime ??= new RuntimeMetrics()) });
 
 const clock = systemClock;
 
@@ -43,13 +51,13 @@ async function database(w: Wiring, owner: 'user' | 'friend' | 'recommendation', 
 const relayOptions = (w: Wiring) => ({ paused: w.config.outboxRelayPaused });
 
 export const discovery = (w: Wiring): HostedModule => ({
-  module: createDiscoveryModule({ evictAfterMs: w.config.evictAfterMs, clock, log: w.log.child({ module: 'discovery' }) }),
+  module: createDiscoveryModule({ evictAfterMs: w.config.evictAfterMs, clock, log: w.log.child({ module: 'discovery' }), metrics: metricsFor(w, 'discovery') }),
   port: w.config.ports.discovery,
   register: false,
 });
 
 export const user = async (w: Wiring): Promise<HostedModule> => ({
-  module: createUserModule({ database: await database(w, 'user', userMigrationsFolder), bus: w.bus, clock, log: w.log.child({ module: 'user' }), relay: relayOptions(w) }),
+  module: createUserModule({ database: await database(w, 'user', userMigrationsFolder), bus: w.bus, clock, log: w.log.child({ module: 'user' }), relay: relayOptions(w), metrics: metricsFor(w, 'user') }),
   port: w.config.ports.user,
   register: true,
 });
@@ -64,6 +72,7 @@ export const friend = async (w: Wiring): Promise<HostedModule> => ({
     fetch: w.localFetch.fetch,
     discoveryUrl: w.config.discoveryUrl,
     discoveryRefreshMs: w.config.gatewayRefreshMs,
+    metrics: metricsFor(w, 'friend'),
   }),
   port: w.config.ports.friend,
   register: true,
@@ -76,7 +85,7 @@ export const recommendation = async (w: Wiring): Promise<HostedModule> => {
   if (graph) w.closers.push(() => graph.close());
   const db = await database(w, 'recommendation', recommendationMigrationsFolder);
   return {
-    module: createRecommendationModule({ database: db, bus: w.bus, clock, log, ...(graph ? { graph } : {}) }),
+    module: createRecommendationModule({ database: db, bus: w.bus, clock, log, metrics: metricsFor(w, 'recommendation'), ...(graph ? { graph } : {}) }),
     port: w.config.ports.recommendation,
     register: true,
   };
@@ -88,7 +97,9 @@ export const gateway = (w: Wiring): HostedModule => ({
     discoveryUrl: w.config.discoveryUrl,
     upstreamTimeoutMs: w.config.gatewayUpstreamTimeoutMs,
     refreshMs: w.config.gatewayRefreshMs,
+    ...(w.config.gatewayUpstreams ? { upstreams: w.config.gatewayUpstreams } : {}),
     log: w.log.child({ module: 'gateway' }),
+    metrics: metricsFor(w, 'gateway'),
   }),
   port: w.config.ports.gateway,
   register: false,
@@ -108,9 +119,14 @@ function createBus(config: Config, log: Logger, clientId: string, needsSharedBus
 /**
  * Starts a process hosting `build`'s modules and stops it cleanly on SIGINT/SIGTERM.
  * `needsSharedBus`: a module alone in its process must reach the others' events through Kafka.
+ * With `--health` it only probes an already running process's ports (the container HEALTHCHECK).
  */
 export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) => Promise<HostedModule[]>) {
   return startProcess(name, async (config, log) => {
+    if (isHealthProbe()) {
+      const ports = name === 'all-in-one' ? Object.values(config.ports) : [config.ports[name as keyof Config['ports']]];
+      process.exit((await probeHealth(ports.map((port) => healthUrl(config.host, port)))) ? 0 : 1);
+    }
     const w: Wiring = { config, log, bus: createBus(config, log, name, needsSharedBus), localFetch: createLocalFetch(), databases: [], closers: [] };
     const closeAll = async () => {
       await w.bus.close();

@@ -20,6 +20,8 @@ export interface Config {
   gatewayUpstreamTimeoutMs: number;
   /** How often the gateway refreshes its view of live instances. */
   gatewayRefreshMs: number;
+  /** Fixed upstream origin per service (e.g. Kubernetes Services) instead of discovery look-ups. */
+  gatewayUpstreams?: Record<string, string>;
   maxRequestBodyBytes: number;
   /** Keep committed events in the outbox instead of publishing them (maintenance, tests). */
   outboxRelayPaused: boolean;
@@ -80,6 +82,20 @@ function postgresUrl(env: Env, name: string): string | undefined {
   return raw;
 }
 
+/** `user=http://user:8081,friend=http://friend:8082`: a service name and an http(s) origin each. */
+function upstreams(env: Env, name: string): Record<string, string> | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const table: Record<string, string> = {};
+  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const match = /^([a-z][a-z0-9-]{0,62})=(https?:\/\/[^\s/]+)\/?$/.exec(entry);
+    if (!match) throw new ConfigError(`${name} must list service=http://host:port entries, got "${entry}"`);
+    if (table[match[1]!]) throw new ConfigError(`${name} names service "${match[1]}" twice`);
+    table[match[1]!] = url({ [name]: match[2] }, name, '');
+  }
+  return table;
+}
+
 function kafka(env: Env): Config['kafka'] {
   const topicPartitions = integer(env, 'KAFKA_TOPIC_PARTITIONS', 6, 1, 1000);
   const replicationFactor = integer(env, 'KAFKA_REPLICATION_FACTOR', 1, 1, 10);
@@ -129,6 +145,7 @@ export function loadConfig(env: Env = process.env): Config {
     evictAfterMs,
     gatewayUpstreamTimeoutMs: integer(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000),
     gatewayRefreshMs: integer(env, 'GATEWAY_REFRESH_MS', 1_000, 10, 60_000),
+    gatewayUpstreams: upstreams(env, 'GATEWAY_UPSTREAMS'),
     maxRequestBodyBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
     outboxRelayPaused: oneOf(env, 'OUTBOX_RELAY_PAUSED', 'false', ['true', 'false'] as const) === 'true',
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),

@@ -40,6 +40,17 @@ describe('loadConfig', () => {
     expect(loadConfig({}).kafka).toBeUndefined();
   });
 
+  test('GATEWAY_UPSTREAMS: fixed upstream origins per service, validated', () => {
+    expect(loadConfig({}).gatewayUpstreams).toBeUndefined();
+    expect(loadConfig({ GATEWAY_UPSTREAMS: ' user=http://user:8081/, friend=https://friend.ns.svc:8082 ' }).gatewayUpstreams).toEqual({
+      user: 'http://user:8081',
+      friend: 'https://friend.ns.svc:8082',
+    });
+    for (const bad of ['user', 'user=friend:8082', 'User=http://u:1', 'user=http://u:1/path', 'user=http://a:1,user=http://b:1']) {
+      expect(() => loadConfig({ GATEWAY_UPSTREAMS: bad })).toThrow('GATEWAY_UPSTREAMS');
+    }
+  });
+
   test('eviction must outlast the heartbeat interval', () => {
     expect(() => loadConfig({ HEARTBEAT_INTERVAL_MS: '1000', EVICT_AFTER_MS: '500' })).toThrow('EVICT_AFTER_MS');
   });

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /** Structured JSON logs, one object per line, always tagged with the module that wrote them. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -12,6 +14,17 @@ export interface Logger {
 
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/**
+ * Fields every line written inside `withLogFields` carries (e.g. the trace id of the event being
+ * handled), however deep the code that logs and whichever logger it holds. An AsyncLocalStorage
+ * keeps no state of its own beyond the async call chain, so this is no shared singleton.
+ */
+const scope = new AsyncLocalStorage<LogFields>();
+
+export function withLogFields<T>(fields: LogFields, work: () => T): T {
+  return scope.run({ ...scope.getStore(), ...fields }, work);
+}
+
 export function createLogger(
   base: LogFields,
   level: LogLevel = 'info',
@@ -20,7 +33,7 @@ export function createLogger(
   const emit = (lvl: LogLevel, msg: string, fields?: LogFields) => {
     if (rank[lvl] < rank[level]) return;
     const error = fields?.error instanceof Error ? { error: fields.error.message } : {};
-    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, ...base, msg, ...fields, ...error }));
+    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, ...base, ...scope.getStore(), msg, ...fields, ...error }));
   };
   return {
     debug: (msg, fields) => emit('debug', msg, fields),

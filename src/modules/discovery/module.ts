@@ -6,6 +6,7 @@ import { createHttpApp } from '../../platform/http/app';
 import { openApi } from '../../platform/http/openapi';
 import { ProblemSchema } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
+import type { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
 import { InstanceRegistry } from './instance-registry';
 
@@ -17,6 +18,8 @@ export interface DiscoveryModuleDeps {
   /** How often stale instances are swept from memory; reads already hide them. Default evictAfterMs / 2. */
   sweepIntervalMs?: number;
   maxInstances?: number;
+  /** Served on `/metrics`. */
+  metrics?: Metrics;
 }
 
 const InstanceParams = t.Object({ service: ServiceName, instanceId: t.String({ minLength: 1, maxLength: 128 }) });
@@ -26,11 +29,11 @@ const InstanceParams = t.Object({ service: ServiceName, instanceId: t.String({ m
  * instances. State is in memory on purpose: after a restart the instances' next heartbeat gets a
  * 404 and they register again, so nothing needs to be persisted.
  */
-export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalMs, maxInstances }: DiscoveryModuleDeps) {
+export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalMs, maxInstances, metrics }: DiscoveryModuleDeps) {
   const registry = new InstanceRegistry(evictAfterMs, maxInstances);
   const unknown = (service: string, instanceId: string) => notFound(`no live instance ${instanceId} of service ${service}`);
 
-  const app = createHttpApp({ name: 'discovery', log, health: async () => true })
+  const app = createHttpApp({ name: 'discovery', log, health: async () => true, ...(metrics ? { metrics } : {}) })
     .use(openApi('Discovery service', 'Service registry: register, heartbeat, deregister, list live instances.'))
     .post(
       registryPaths.register,

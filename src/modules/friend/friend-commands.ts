@@ -1,5 +1,6 @@
 import type { Clock } from '../../platform/clock';
 import { nextval, type Db } from '../../platform/db/database';
+import type { CommandMetrics } from '../../platform/events/command-metrics';
 import type { EventMetadata } from '../../platform/events/envelope';
 import { handleCommand } from '../../platform/events/command-handler';
 import { FRIEND_EVENTS_TOPIC, friendshipStreamId, type FriendEvent } from './contracts/events';
@@ -12,7 +13,11 @@ export interface FriendDeps {
   clock: Clock;
   users: UserDirectory;
   onCommitted(): void;
+  commands: CommandMetrics;
 }
+
+/** Named for the commands_total counter, so each outcome starts at 0. */
+export const FRIEND_COMMANDS: readonly FriendCommand['type'][] = ['AddFriend', 'RemoveFriend'];
 
 export const nextFriendshipId = (db: Db) => nextval(db, 'friendship_ids');
 
@@ -26,6 +31,7 @@ export async function executeFriendCommand(deps: FriendDeps, command: FriendComm
     metadata,
     occurredAt: deps.clock.now(),
     project: (tx, appended) => projectFriendship(tx, appended),
+    metrics: deps.commands,
   });
   if (result.appended.length > 0) deps.onCommitted();
   return result;

@@ -1,9 +1,11 @@
-import { join } from 'node:path';
 import { t } from 'elysia';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
+import { migrationsFolder } from '../../platform/db/migrations-folder';
 import { ServiceLocator } from '../../platform/discovery/service-locator';
 import type { EventBus } from '../../platform/events/bus';
+import { commandMetrics } from '../../platform/events/command-metrics';
+import { subscribeObserved } from '../../platform/events/observed-subscription';
 import { OutboxRelay, type RelayOptions } from '../../platform/events/outbox-relay';
 import { createHttpApp, requestMetadata } from '../../platform/http/app';
 import type { Fetch } from '../../platform/http/local-fetch';
@@ -11,16 +13,19 @@ import { openApi } from '../../platform/http/openapi';
 import { Id, Limit } from '../../platform/http/paging';
 import { ProblemSchema } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
+import { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
 import { addFriend } from './adding-friend/add-friend';
 import { FriendSchema } from './contracts/http';
+import { FRIEND_COMMANDS } from './friend-commands';
+import { registerFriendGauges } from './friend-metrics';
 import { getFriendship } from './getting-friendship/get-friendship';
 import { UserDirectory } from './knowing-users/user-directory';
 import { userEventsConsumer } from './knowing-users/user-events-consumer';
 import { listFriends } from './listing-friends/list-friends';
 import { removeFriend } from './removing-friend/remove-friend';
 
-export const friendMigrationsFolder = join(import.meta.dir, 'migrations');
+export const friendMigrationsFolder = migrationsFolder(import.meta.dir, 'friend');
 
 export interface FriendModuleDeps {
   database: Database;
@@ -32,17 +37,20 @@ export interface FriendModuleDeps {
   fetch: Fetch;
   discoveryUrl: string;
   discoveryRefreshMs?: number;
+  /** Served on `/metrics`; the entrypoint passes one per module. */
+  metrics?: Metrics;
 }
 
 const PairParams = { params: t.Object({ userId: Id('userId', 'the user acting') }), query: t.Object({ friendId: Id('friendId', 'the other user') }) };
 
 /** The friend domain service: owns friendships, keeps their integrity, publishes `friend-events`. */
-export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryRefreshMs }: FriendModuleDeps) {
-  const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions);
+export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryRefreshMs, metrics = new Metrics({ service: 'friend' }) }: FriendModuleDeps) {
+  const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
   const users = new UserDirectory(database.db, new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000), fetch);
-  const deps = { db: database.db, clock, users, onCommitted: () => relay.committed() };
+  const deps = { db: database.db, clock, users, onCommitted: () => relay.committed(), commands: commandMetrics(metrics, FRIEND_COMMANDS) };
+  registerFriendGauges(metrics, database.db);
 
-  const app = createHttpApp({ name: 'friend', log, health: () => database.ping() })
+  const app = createHttpApp({ name: 'friend', log, health: () => database.ping(), metrics })
     .use(openApi('Friend service', 'Adds and removes friendships; each change is an event.'))
     .post(
       '/v1/users/:userId/commands/addFriend',
@@ -83,7 +91,7 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
   return {
     name: 'friend',
     app,
-    connect: () => bus.subscribe(userEventsConsumer(users)),
+    connect: () => subscribeObserved(bus, userEventsConsumer(users), { metrics, log }),
     start: () => relay.start(),
     stop: () => relay.stop(),
   } satisfies ModuleInstance;

@@ -1,9 +1,11 @@
 import type { Server } from 'bun';
 import { ServiceLocator } from '../../platform/discovery/service-locator';
+import { staticLocator } from '../../platform/discovery/static-locator';
 import { createHttpApp } from '../../platform/http/app';
 import type { Fetch } from '../../platform/http/local-fetch';
 import { swaggerUi } from '../../platform/http/swagger-ui';
 import type { Logger } from '../../platform/log';
+import { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
 import type { ClientView } from './forwarding-headers';
 import { createMergedDocs } from './merged-docs';
@@ -21,6 +23,13 @@ export interface GatewayModuleDeps {
   routes?: readonly GatewayRoute[];
   /** How long the merged OpenAPI document is cached. Default 5 s. */
   docsCacheMs?: number;
+  /**
+   * Fixed upstream per service (e.g. Kubernetes Services), replacing discovery look-ups. Every
+   * route's service must have one, so a typo fails at start rather than as 503s later.
+   */
+  upstreams?: Readonly<Record<string, string>>;
+  /** Served on the gateway's own `/metrics`; upstreams' `/metrics` are not forwarded. */
+  metrics?: Metrics;
 }
 
 function clientViewOf(request: Request, server: Server<unknown> | null | undefined): ClientView {
@@ -36,16 +45,19 @@ function clientViewOf(request: Request, server: Server<unknown> | null | undefin
 
 /**
  * The public entry. Requests under a route prefix are forwarded to a live instance of its service
- * (found through discovery, cached by the locator, balanced round-robin) with the prefix stripped.
+ * (found through discovery, cached by the locator, balanced round-robin; or fixed `upstreams`) with
+ * the prefix stripped.
  * The gateway itself serves only its health, the merged OpenAPI document and the Swagger UI.
  */
-export function createGatewayModule({ fetch, discoveryUrl, upstreamTimeoutMs, refreshMs, log, routes = defaultRoutes, docsCacheMs = 5_000 }: GatewayModuleDeps) {
-  const locator = new ServiceLocator(fetch, discoveryUrl, refreshMs);
+export function createGatewayModule({ fetch, discoveryUrl, upstreamTimeoutMs, refreshMs, log, routes = defaultRoutes, docsCacheMs = 5_000, upstreams, metrics = new Metrics({ service: 'gateway' }) }: GatewayModuleDeps) {
+  const missing = upstreams ? routes.filter(({ service }) => !upstreams[service]).map(({ service }) => service) : [];
+  if (missing.length) throw new Error(`gateway upstreams lack service(s): ${missing.join(', ')}`);
+  const locator = upstreams ? staticLocator(upstreams) : new ServiceLocator(fetch, discoveryUrl, refreshMs);
   const match = createRouteMatcher(routes);
-  const forward = createProxy({ locator, fetch, upstreamTimeoutMs, log });
+  const forward = createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics });
   const docs = createMergedDocs({ locator, fetch, routes, timeoutMs: upstreamTimeoutMs, cacheMs: docsCacheMs, log });
 
-  const app = createHttpApp({ name: 'gateway', log, health: async () => true })
+  const app = createHttpApp({ name: 'gateway', log, health: async () => true, metrics })
     // Forwarding runs before routing: one prefix scan, then straight to the upstream. Nothing reads
     // the body first, so Elysia never parses it and it streams through. Deliberately not `async`:
     // Elysia would then await this hook on every request; as it is, the gateway's own paths get

@@ -1,8 +1,10 @@
 import type { Instance } from '../../platform/discovery/registry-contract';
 import type { ServiceLocator } from '../../platform/discovery/service-locator';
 import type { Fetch } from '../../platform/http/local-fetch';
+import { httpObserver, requestFields } from '../../platform/http/observe';
 import { problemResponse } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
+import { Metrics } from '../../platform/metrics/metrics';
 import { TIMED_OUT, raceTimeout } from './deadline';
 import { requestIdOf, rewriteDownstreamHeaders, upstreamHeaders, type ClientView } from './forwarding-headers';
 import type { RouteMatch } from './routes';
@@ -13,6 +15,7 @@ export interface ProxyDeps {
   /** Bounds the wait for the upstream's response head; the body then streams for as long as it takes. */
   upstreamTimeoutMs: number;
   log: Logger;
+  metrics?: Metrics;
 }
 
 type Attempt =
@@ -45,7 +48,11 @@ function relay(response: Response, method: string, requestId: string, prefix: st
  * Forwards one request to a live instance of the matched service and relays its answer. Gateway
  * failures are problem+json that name the service, never an instance address or a stack trace.
  */
-export function createProxy({ locator, fetch, upstreamTimeoutMs, log }: ProxyDeps) {
+export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = new Metrics({ service: 'gateway' }) }: ProxyDeps) {
+  const upstream = upstreamMetrics(metrics);
+  // Proxied requests never reach Elysia's routing, so its after-response hook does not see them.
+  const http = httpObserver(metrics, log);
+
   async function attempt(instance: Instance, upstreamPath: string, init: RequestInit, client: AbortSignal): Promise<Attempt> {
     const controller = new AbortController();
     // A client that hangs up cancels the upstream call. A listener costs less than AbortSignal.any
@@ -53,23 +60,36 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log }: ProxyDep
     client.addEventListener('abort', () => controller.abort(), { once: true });
     try {
       const request = new Request(instance.url + upstreamPath, { ...init, signal: controller.signal });
+      const started = performance.now();
       const response = await raceTimeout(fetch(request), upstreamTimeoutMs, () => controller.abort());
+      if (response !== TIMED_OUT) upstream.answered(instance.service, (performance.now() - started) / 1000);
       return response === TIMED_OUT ? { kind: 'timed-out' } : { kind: 'answered', response };
     } catch (error) {
       return client.aborted ? { kind: 'cancelled' } : { kind: 'unreachable', error };
     }
   }
 
-  return async function forward(request: Request, { route, upstreamPath }: RouteMatch, client: ClientView): Promise<Response> {
+  return async function forward(request: Request, match: RouteMatch, client: ClientView): Promise<Response> {
+    const started = { startedAt: performance.now(), fields: requestFields(request) };
+    const response = await forwardOnce(request, match, client, started.fields);
+    http.end(request, started, `${match.route.prefix}/*`, response.status);
+    return response;
+  };
+
+  async function forwardOnce(request: Request, { route, upstreamPath }: RouteMatch, client: ClientView, fields: Record<string, unknown>): Promise<Response> {
     const { service, prefix } = route;
     const requestId = requestIdOf(request.headers);
-    const fail = (status: number, detail: string) => problemResponse(status, detail, { 'x-request-id': requestId });
+    const traceHeader: Record<string, string> = fields.traceId ? { 'x-trace-id': String(fields.traceId) } : {};
+    const fail = (status: number, detail: string) => problemResponse(status, detail, { 'x-request-id': requestId, ...traceHeader });
     try {
       let instance = await locator.pick(service).catch((error) => {
-        log.warn('discovery unreachable', { service, error });
+        log.warn('discovery unreachable', { ...fields, service, error });
         return undefined;
       });
-      if (!instance) return fail(503, `no live instance of service ${service}`);
+      if (!instance) {
+        upstream.failed(service, 'no-instance');
+        return fail(503, `no live instance of service ${service}`);
+      }
 
       const method = request.method;
       const retryable = IDEMPOTENT.has(method);
@@ -81,14 +101,16 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log }: ProxyDep
       let result = await attempt(instance, upstreamPath, init, request.signal);
       if (result.kind === 'unreachable') {
         locator.invalidate(service);
-        log.warn('upstream unreachable', { service, instance: instance.url, error: result.error });
+        upstream.failed(service, 'unreachable');
+        log.warn('upstream unreachable', { ...fields, service, instance: instance.url, error: result.error });
         const next = retryable ? await locator.pick(service).catch(() => undefined) : undefined;
         if (next && next.instanceId !== instance.instanceId) {
           instance = next;
           result = await attempt(instance, upstreamPath, init, request.signal);
           if (result.kind === 'unreachable') {
             locator.invalidate(service);
-            log.warn('upstream unreachable', { service, instance: instance.url, error: result.error });
+            upstream.failed(service, 'unreachable');
+            log.warn('upstream unreachable', { ...fields, service, instance: instance.url, error: result.error });
           }
         }
       }
@@ -97,7 +119,8 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log }: ProxyDep
         case 'answered':
           return relay(result.response, method, requestId, prefix, instance.url);
         case 'timed-out':
-          log.warn('upstream timed out', { service, instance: instance.url, timeoutMs: upstreamTimeoutMs });
+          upstream.failed(service, 'timeout');
+          log.warn('upstream timed out', { ...fields, service, instance: instance.url, timeoutMs: upstreamTimeoutMs });
           return fail(504, `service ${service} did not answer within ${upstreamTimeoutMs} ms`);
         case 'unreachable':
           return fail(502, `service ${service} could not be reached`);
@@ -110,8 +133,35 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log }: ProxyDep
         }
       }
     } catch (error) {
-      log.error('forwarding failed', { service, error });
+      log.error('forwarding failed', { ...fields, service, error });
       return fail(500, 'the request could not be completed');
     }
+  }
+}
+
+type UpstreamFailure = 'no-instance' | 'unreachable' | 'timeout';
+
+/**
+ * `gateway_upstream_request_duration_seconds{upstream}` (until the upstream's response head) and
+ * `gateway_upstream_errors_total{upstream,kind}`; each upstream's kinds start at 0 when first seen.
+ */
+function upstreamMetrics(metrics: Metrics) {
+  const duration = metrics.histogram('gateway_upstream_request_duration_seconds', 'Time until an upstream instance answered (response head)', ['upstream']);
+  const errors = metrics.counter('gateway_upstream_errors_total', 'Requests the gateway could not get answered, by upstream and kind', ['upstream', 'kind']);
+  const seen = new Set<string>();
+  const init = (upstream: string) => {
+    if (seen.has(upstream)) return;
+    seen.add(upstream);
+    for (const kind of ['no-instance', 'unreachable', 'timeout'] satisfies UpstreamFailure[]) errors.inc({ upstream, kind }, 0);
+  };
+  return {
+    answered(upstream: string, seconds: number) {
+      init(upstream);
+      duration.observe({ upstream }, seconds);
+    },
+    failed(upstream: string, kind: UpstreamFailure) {
+      init(upstream);
+      errors.inc({ upstream, kind });
+    },
   };
 }

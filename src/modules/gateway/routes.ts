@@ -37,7 +37,10 @@ export function createRouteMatcher(routes: readonly GatewayRoute[]): (url: strin
     for (const { route, length } of table) {
       if (!url.startsWith(route.prefix, pathStart)) continue;
       const next = url.charCodeAt(pathStart + length); // NaN past the end
-      if (next === SLASH) return { route, upstreamPath: url.slice(pathStart + length) };
+      if (next === SLASH) {
+        const upstreamPath = url.slice(pathStart + length);
+        return isInternal(upstreamPath) ? undefined : { route, upstreamPath };
+      }
       if (next === QUESTION || next === HASH || Number.isNaN(next)) {
         return { route, upstreamPath: '/' + url.slice(pathStart + length) };
       }
@@ -49,6 +52,20 @@ export function createRouteMatcher(routes: readonly GatewayRoute[]): (url: strin
 const SLASH = 47;
 const QUESTION = 63;
 const HASH = 35;
+
+/**
+ * Paths every module serves for its operators, not for the public: `/metrics` is scraped on each
+ * instance's own port. Unmatched here, `/user/metrics` gets the gateway's own 404.
+ */
+const INTERNAL = 'metrics';
+
+function isInternal(upstreamPath: string): boolean {
+  let i = 0;
+  while (upstreamPath.charCodeAt(i) === SLASH) i++; // `//metrics` reaches `/metrics` on some routers
+  if (!upstreamPath.startsWith(INTERNAL, i)) return false;
+  const next = upstreamPath.charCodeAt(i + INTERNAL.length);
+  return Number.isNaN(next) || next === SLASH || next === QUESTION || next === HASH;
+}
 
 /** Index of the path in an absolute URL (`http://host:port/path` -> index of `/path`). */
 function pathStartOf(url: string): number {

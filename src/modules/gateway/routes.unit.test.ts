@@ -29,6 +29,17 @@ describe('createRouteMatcher', () => {
     'http://user/v1', // the host is not the path
   ])('%s matches no route', (url) => expect(match(url)).toBeUndefined());
 
+  // Metrics are scraped on each instance's own port, never through the public entry.
+  test.each(['/user/metrics', '/friend/metrics/', '/recommendation/metrics?x=1', '/user//metrics', '/user/metrics#a'])(
+    '%s is not forwarded',
+    (path) => expect(match(`http://localhost${path}`)).toBeUndefined(),
+  );
+
+  test('paths that merely start with "metrics" are still forwarded', () => {
+    expect(upstream('http://localhost/user/metricsx')).toBe('user /metricsx');
+    expect(upstream('http://localhost/user/v1/metrics')).toBe('user /v1/metrics');
+  });
+
   test('rejects malformed and duplicate prefixes at construction', () => {
     expect(() => createRouteMatcher([{ prefix: 'user', service: 'user' }])).toThrow('must look like /name');
     expect(() => createRouteMatcher([{ prefix: '/user/', service: 'user' }])).toThrow('must look like /name');

@@ -1,13 +1,16 @@
-import { join } from 'node:path';
 import { max } from 'drizzle-orm';
 import { t } from 'elysia';
 import { systemClock, type Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
+import { migrationsFolder } from '../../platform/db/migrations-folder';
 import type { EventBus } from '../../platform/events/bus';
+import type { EventEnvelope } from '../../platform/events/envelope';
+import { subscribeObserved } from '../../platform/events/observed-subscription';
 import { createHttpApp } from '../../platform/http/app';
 import { openApi } from '../../platform/http/openapi';
 import { ProblemSchema } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
+import { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
 import { FRIEND_EVENTS_TOPIC } from '../friend/contracts/events';
 import { USER_EVENTS_TOPIC } from '../user/contracts/events';
@@ -25,7 +28,7 @@ import { readLog } from './projecting-events/event-log';
 import { EventProjector } from './projecting-events/event-projector';
 import { receivedEvents } from './schema';
 
-export const recommendationMigrationsFolder = join(import.meta.dir, 'migrations');
+export const recommendationMigrationsFolder = migrationsFolder(import.meta.dir, 'recommendation');
 
 export const RECOMMENDATION_GROUP = 'recommendation';
 const DEFAULT_LIMIT = 100;
@@ -59,13 +62,15 @@ export interface RecommendationModuleDeps {
   log: Logger;
   /** Stamps `received_at`; defaults to the system clock. */
   clock?: Clock;
+  /** Served on `/metrics`; the entrypoint passes one per module. */
+  metrics?: Metrics;
 }
 
 /**
  * The recommendation aggregate service: read-only. Consumes user and friend events into its own
  * log and a graph, and answers mutual friends and friend recommendations from the graph.
  */
-export function createRecommendationModule({ database, bus, graph = new MemoryGraph(), log, clock = systemClock }: RecommendationModuleDeps) {
+export function createRecommendationModule({ database, bus, graph = new MemoryGraph(), log, clock = systemClock, metrics = new Metrics({ service: 'recommendation' }) }: RecommendationModuleDeps) {
   const projector = new EventProjector({ db: database.db, graph, clock, log: log.child({ component: 'projector' }) });
   let connecting: Promise<void> | undefined;
   const durable = isDurable(graph) ? graph : undefined;
@@ -121,7 +126,11 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
     return result;
   }
 
-  const app = createHttpApp({ name: 'recommendation', log, health: () => database.ping() })
+  // From the graph itself (a count in Neo4j), so it shows what queries are answered from.
+  metrics.gauge('graph_users', 'Users in the recommendation graph', [], async (g) => g.set((await graph.stats()).users));
+  metrics.gauge('graph_friendships', 'Friendships in the recommendation graph, each pair once', [], async (g) => g.set((await graph.stats()).friendships));
+
+  const app = createHttpApp({ name: 'recommendation', log, health: () => database.ping(), metrics })
     .use(openApi('Recommendation service', 'Mutual friends and friend recommendations, projected from user and friend events.'))
     .get(
       '/v1/users/:userId/commands/findMutualFriends',
@@ -152,14 +161,15 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
       (connecting ??= (async () => {
         if (durable) log.info('graph caught up with the event log', { ...(await catchUp(durable)), ...(await graph.stats()) });
         else log.info('graph rebuilt from the event log', { ...(await projector.rebuild()), ...(await graph.stats()) });
-        await bus.subscribe({
+        const consumer = {
           group: RECOMMENDATION_GROUP,
           topics: [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC],
-          handle: async (topic, events) => {
+          handle: async (topic: string, events: readonly EventEnvelope[]) => {
             await projector.handle(topic, events);
             await checkpoint(false);
           },
-        });
+        };
+        await subscribeObserved(bus, consumer, { metrics, log });
       })().catch((error) => {
         connecting = undefined;
         throw error;

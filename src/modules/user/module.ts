@@ -1,21 +1,25 @@
-import { join } from 'node:path';
 import { t } from 'elysia';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
+import { migrationsFolder } from '../../platform/db/migrations-folder';
 import type { EventBus } from '../../platform/events/bus';
+import { commandMetrics } from '../../platform/events/command-metrics';
 import { OutboxRelay, type RelayOptions } from '../../platform/events/outbox-relay';
 import { createHttpApp, requestMetadata } from '../../platform/http/app';
 import { openApi } from '../../platform/http/openapi';
 import { ProblemSchema } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
+import { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
 import { CreateUserBody, UpdateUserBody, UserId, UserSchema } from './contracts/http';
 import { createUser } from './creating-user/create-user';
 import { getUser } from './getting-user/get-user';
 import { updateUser } from './updating-user/update-user';
+import { USER_COMMANDS } from './user-commands';
+import { registerUserGauges } from './user-metrics';
 import { etagOf } from './user-projection';
 
-export const userMigrationsFolder = join(import.meta.dir, 'migrations');
+export const userMigrationsFolder = migrationsFolder(import.meta.dir, 'user');
 
 export interface UserModuleDeps {
   database: Database;
@@ -23,16 +27,19 @@ export interface UserModuleDeps {
   clock: Clock;
   log: Logger;
   relay?: RelayOptions;
+  /** Served on `/metrics`; the entrypoint passes one per module. */
+  metrics?: Metrics;
 }
 
 const IdParams = t.Object({ id: UserId });
 
 /** The user domain service: owns users, event-sourced, publishes `user-events`. */
-export function createUserModule({ database, bus, clock, log, relay: relayOptions }: UserModuleDeps) {
-  const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions);
-  const deps = { db: database.db, clock, onCommitted: () => relay.committed() };
+export function createUserModule({ database, bus, clock, log, relay: relayOptions, metrics = new Metrics({ service: 'user' }) }: UserModuleDeps) {
+  const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
+  const deps = { db: database.db, clock, onCommitted: () => relay.committed(), commands: commandMetrics(metrics, USER_COMMANDS) };
+  registerUserGauges(metrics, database.db);
 
-  const app = createHttpApp({ name: 'user', log, health: () => database.ping() })
+  const app = createHttpApp({ name: 'user', log, health: () => database.ping(), metrics })
     .use(openApi('User service', 'Creates and updates users; each change is an event.'))
     .post(
       '/v1/users',

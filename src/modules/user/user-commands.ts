@@ -1,5 +1,6 @@
 import { nextval, type Db } from '../../platform/db/database';
 import type { Clock } from '../../platform/clock';
+import type { CommandMetrics } from '../../platform/events/command-metrics';
 import type { EventMetadata } from '../../platform/events/envelope';
 import { handleCommand } from '../../platform/events/command-handler';
 import { USER_EVENTS_TOPIC, userStreamId, type UserEvent } from './contracts/events';
@@ -11,7 +12,11 @@ export interface UserDeps {
   db: Db;
   clock: Clock;
   onCommitted(): void;
+  commands: CommandMetrics;
 }
+
+/** Named for the commands_total counter, so each outcome starts at 0. */
+export const USER_COMMANDS: readonly UserCommand['type'][] = ['CreateUser', 'UpdateUser'];
 
 export const nextUserId = (db: Db) => nextval(db, 'user_ids');
 
@@ -31,6 +36,7 @@ export async function executeUserCommand(
     metadata,
     occurredAt: deps.clock.now(),
     project: (tx, appended) => projectUser(tx, appended),
+    metrics: deps.commands,
   });
   if (result.appended.length > 0) deps.onCommitted();
   return result;

@@ -4,6 +4,8 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { ping, type Database, type Db } from './database';
 import { lockDataDir } from './data-dir-lock';
 import { migrate } from './migrate';
+import { pgliteAssets } from './pglite-assets';
+import { withSharedParsers } from './pglite-shared-parsers';
 
 export interface EmbeddedOptions {
   /** Directory for this module's data; omitted means in memory (tests). */
@@ -18,9 +20,11 @@ export async function openEmbeddedDatabase(options: EmbeddedOptions): Promise<Da
   const lock = options.dataDir ? lockDataDir(`${options.dataDir}.lock`, options.label) : undefined;
   try {
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-    const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+    // Assets passed explicitly so a compiled binary does not look for them beside itself.
+    const assets = await pgliteAssets();
+    const client = new PGlite({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...assets });
     await client.waitReady;
-    const db = drizzle({ client }) as unknown as Db;
+    const db = drizzle({ client: withSharedParsers(client) }) as unknown as Db;
     const listeners = new Map<string, (() => void)[]>();
     await migrate(db, options.migrationsFolder);
     return {

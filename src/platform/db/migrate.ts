@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { rowsOf, type Db } from './database';
@@ -8,6 +10,10 @@ import { rowsOf, type Db } from './database';
  * exactly once, and it behaves the same on PGlite and PostgreSQL.
  */
 export async function migrate(db: Db, migrationsFolder: string): Promise<number> {
+  // drizzle's own message ("Can't find meta/_journal.json file") does not say where it looked.
+  if (!existsSync(join(migrationsFolder, 'meta', '_journal.json'))) {
+    throw new Error(`no migrations in ${migrationsFolder} (a compiled binary needs its migrations/ folder beside it)`);
+  }
   const migrations = readMigrationFiles({ migrationsFolder });
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(7262371)`);

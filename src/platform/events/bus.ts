@@ -9,6 +9,25 @@ export interface EventBus {
   publish(topic: string, events: readonly EventEnvelope[]): Promise<void>;
   subscribe(subscription: Subscription): Promise<void>;
   close(): Promise<void>;
+  /**
+   * How far a consumer group is behind the end of each partition of its topics, for buses that
+   * have offsets (Kafka). The in-process bus has none: its publish returns once every group applied.
+   */
+  consumerLag?(group: string, topics: readonly string[]): Promise<PartitionLag[]>;
+}
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** Messages after the group's committed offset. */
+  lag: number;
+}
+
+/** An event (or a message that is not one) set aside for good: never applied, moved on from. */
+export interface DeadLetter {
+  topic: string;
+  reason: string;
+  eventId?: string;
 }
 
 export interface Subscription {
@@ -21,6 +40,8 @@ export interface Subscription {
    * `DeadLetterError`, which means "never deliverable".
    */
   handle(topic: string, events: readonly EventEnvelope[]): Promise<void>;
+  /** Told of each message of this group the bus set aside (dead-lettered), for counters and alerts. */
+  onDeadLetter?(deadLetter: DeadLetter): void;
 }
 
 /**

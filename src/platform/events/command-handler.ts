@@ -1,5 +1,6 @@
 import type { Db, Tx } from '../db/database';
 import { stale } from '../errors';
+import type { CommandMetrics } from './command-metrics';
 import type { DomainEvent, EventEnvelope, EventMetadata } from './envelope';
 import { appendToStream, readStream } from './event-store';
 
@@ -20,6 +21,8 @@ export interface CommandSpec<State, Event extends DomainEvent> {
   occurredAt: Date;
   /** Updates the read model in the same transaction. */
   project(tx: Tx, appended: EventEnvelope<Event>[], state: State): Promise<void>;
+  /** Counts the appended events after commit. */
+  metrics?: Pick<CommandMetrics, 'appended'>;
 }
 
 export interface CommandResult<State, Event extends DomainEvent> {
@@ -36,7 +39,7 @@ export async function handleCommand<State, Event extends DomainEvent>(
   db: Db,
   spec: CommandSpec<State, Event>,
 ): Promise<CommandResult<State, Event>> {
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const history = await readStream<Event>(tx, spec.streamId);
     const fold = (state: State, e: EventEnvelope<Event>) => spec.decider.evolve(state, { type: e.type, data: e.data } as Event);
     const current = history.reduce(fold, spec.decider.initialState);
@@ -55,4 +58,6 @@ export async function handleCommand<State, Event extends DomainEvent>(
     await spec.project(tx, appended, state);
     return { state, version: history.length + appended.length, appended };
   });
+  spec.metrics?.appended(result.appended);
+  return result;
 }

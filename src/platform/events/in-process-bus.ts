@@ -58,6 +58,7 @@ export class InProcessBus implements EventBus {
         return;
       }
       this.deadLetters.push({ group: subscription.group, topic, event: poison, reason: error.message });
+      subscription.onDeadLetter?.({ topic, reason: error.message, eventId: poison.id });
       this.log?.error('event set aside: it can never be applied', { topic, group: subscription.group, eventId: poison.id, reason: error.message });
       const rest = events.filter((e) => e !== poison);
       if (rest.length) await this.handleSkippingPoison(subscription, topic, rest);

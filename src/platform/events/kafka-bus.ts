@@ -1,8 +1,9 @@
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import type { EventBus, Subscription } from './bus';
+import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
+import type { EventBus, PartitionLag, Subscription } from './bus';
 import type { EventEnvelope } from './envelope';
 import { toMessage } from './kafka-codec';
 import { eachBatchHandler } from './kafka-consumer';
+import { consumerLag } from './kafka-lag';
 import { kafkaLogCreator } from './kafka-log';
 import { SerialProducer } from './kafka-producer';
 import { defaultTopicConfig, type KafkaBusOptions } from './kafka-options';
@@ -26,6 +27,8 @@ export class KafkaBus implements EventBus {
   private readonly consumers = new Map<string, Consumer>();
   private deadLetters = 0;
   private closing?: Promise<void>;
+  /** For lag metrics; connected on first use and kept, since scrapes come every few seconds. */
+  private admin?: Promise<Admin>;
 
   constructor(private readonly options: KafkaBusOptions) {
     if (options.brokers.length === 0) throw new Error('KafkaBus needs at least one broker');
@@ -74,7 +77,21 @@ export class KafkaBus implements EventBus {
     await this.producer.send(topic, events.map(toMessage));
   }
 
-  async subscribe({ group, topics, handle }: Subscription): Promise<void> {
+  /** Per partition of `topics`: messages after `group`'s committed offset. */
+  async consumerLag(group: string, topics: readonly string[]): Promise<PartitionLag[]> {
+    this.assertOpen();
+    this.admin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })().catch((error) => {
+      this.admin = undefined;
+      throw error;
+    });
+    return consumerLag(await this.admin, group, topics);
+  }
+
+  async subscribe({ group, topics, handle, onDeadLetter }: Subscription): Promise<void> {
     this.assertOpen();
     if (this.consumers.has(group)) throw new Error(`group ${group} already subscribed on this bus`);
     const settings = this.options.consumer ?? {};
@@ -108,6 +125,7 @@ export class KafkaBus implements EventBus {
           onDeadLetter: (report) => {
             this.deadLetters++;
             this.options.onDeadLetter?.(report);
+            onDeadLetter?.({ topic: report.topic, reason: report.reason });
           },
           backoff: { initialMs: this.options.handlerRetry?.initialMs ?? 100, maxMs: this.options.handlerRetry?.maxMs ?? 5_000 },
           maxRun: this.options.maxEventsPerDelivery ?? 500,
@@ -130,6 +148,7 @@ export class KafkaBus implements EventBus {
     this.closing ??= (async () => {
       await Promise.allSettled([...this.consumers.values()].map((c) => c.disconnect()));
       this.consumers.clear();
+      await this.admin?.then((a) => a.disconnect()).catch(() => {});
       await this.producer.close();
     })();
     return this.closing;

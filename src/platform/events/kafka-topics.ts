@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from '../log';
 
 export interface TopicSpec {
@@ -49,13 +49,35 @@ export class TopicProvisioner {
               replicationFactor: this.spec.replicationFactor,
               configEntries: Object.entries(this.spec.config).map(([name, value]) => ({ name, value })),
             }],
-            waitForLeaders: true,
+            waitForLeaders: false,
           });
           if (created) this.log.info('created topic', { topic, partitions: this.spec.partitions, replicationFactor: this.spec.replicationFactor });
+          await waitForLeaders(admin, topic);
         }),
       );
     } finally {
       await admin.disconnect();
     }
+  }
+}
+
+/**
+ * Until every partition of `topic` has a leader, whoever created it. kafkajs' own wait gives up on
+ * UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker answers for a moment after a topic is created,
+ * and a process that finds the topic already created (by another one starting at the same time)
+ * would subscribe to it too early and fail the same way.
+ */
+async function waitForLeaders(admin: Admin, topic: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const partitions = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions ?? [];
+      if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return;
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topic ${topic}: not every partition has a leader after ${timeoutMs} ms`);
+    await Bun.sleep(50);
   }
 }

@@ -14,7 +14,14 @@ export function namespaced(bus: EventBus, prefix: string): EventBus {
         group: prefix + s.group,
         topics: s.topics.map((t) => prefix + t),
         handle: (topic, events) => s.handle(topic.slice(prefix.length), events),
+        ...(s.onDeadLetter ? { onDeadLetter: (d) => s.onDeadLetter!({ ...d, topic: d.topic.slice(prefix.length) }) } : {}),
       }),
     close: () => bus.close(),
+    ...(bus.consumerLag
+      ? {
+          consumerLag: async (group, topics) =>
+            (await bus.consumerLag!(prefix + group, topics.map((t) => prefix + t))).map((p) => ({ ...p, topic: p.topic.slice(prefix.length) })),
+        }
+      : {}),
   };
 }

@@ -1,6 +1,8 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, count, eq, inArray } from 'drizzle-orm';
+import type { Counter } from 'prom-client';
 import type { Claim, Database } from '../db/database';
 import type { Logger } from '../log';
+import type { Metrics } from '../metrics/metrics';
 import type { EventBus } from './bus';
 import { toEnvelope } from './event-store';
 import { events, outbox } from './event-store-schema';
@@ -39,16 +41,24 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollMs: number;
   private readonly maxBackoffMs: number;
+  private readonly published?: Counter<'topic'>;
 
   constructor(
     private readonly database: Database,
     private readonly bus: EventBus,
     private readonly log: Logger,
     private readonly options: RelayOptions = {},
+    metrics?: Metrics,
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.pollMs = options.pollMs ?? 1_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
+    this.published = metrics?.counter('events_published_total', 'Events the outbox relay handed to the bus', ['topic']);
+    // Counted on scrape, not tracked: rows committed by other instances sharing the database count too.
+    metrics?.gauge('outbox_backlog', 'Committed events still waiting in the outbox to be published', [], async (g) => {
+      const [row] = await database.db.select({ n: count() }).from(outbox);
+      g.set(Number(row?.n ?? 0));
+    });
   }
 
   start(): void {
@@ -127,6 +137,7 @@ export class OutboxRelay {
         const run = rows.slice(start, end);
         await this.bus.publish(run[0]!.topic, run.map((r) => toEnvelope(r.event)));
         await db.delete(outbox).where(inArray(outbox.eventPosition, run.map((r) => r.event.position)));
+        this.published?.inc({ topic: run[0]!.topic }, run.length);
         total += run.length;
         start = end;
       }

@@ -2,6 +2,8 @@ import { Elysia, t } from 'elysia';
 import { DomainError, type DomainErrorKind } from '../errors';
 import type { EventMetadata } from '../events/envelope';
 import type { Logger } from '../log';
+import { Metrics } from '../metrics/metrics';
+import { httpObserver, requestFields, type RequestStart } from './observe';
 import { problemResponse } from './problem';
 
 const statusOf: Record<DomainErrorKind, number> = {
@@ -33,31 +35,63 @@ function validationDetail(error: any): string {
   return lines.length ? [...new Set(lines)].join('; ') : `invalid ${where}`;
 }
 
+/** What the app's hooks keep on Elysia's per-request context. */
+type Observed = { observed?: RequestStart; answeredAt?: number };
+
 /**
  * The base of every module's Elysia app: problem+json errors for every failure path (never a
- * stack trace), and `/actuator/health`. Modules chain their routes onto the returned instance.
+ * stack trace), `/actuator/health`, `/metrics` (Prometheus text; hidden from OpenAPI), and per
+ * request a duration sample by route template plus an access-log line carrying the trace.
+ * Modules chain their routes onto the returned instance.
  */
-export function createHttpApp(options: { name: string; log: Logger; health: () => Promise<boolean> }) {
+export function createHttpApp(options: { name: string; log: Logger; health: () => Promise<boolean>; metrics?: Metrics }) {
   const { log } = options;
-  return new Elysia({ name: options.name })
-    .onError(({ code, error, request }) => {
-      if (error instanceof DomainError) return problemResponse(statusOf[error.kind], error.message);
-      switch (code) {
-        case 'VALIDATION':
-          return problemResponse(400, validationDetail(error));
-        case 'PARSE':
-          return problemResponse(400, 'request body is not valid JSON');
-        case 'NOT_FOUND':
-          return problemResponse(404, `no route for ${request.method} ${new URL(request.url).pathname}`);
-        default: {
-          const status = (error as { status?: number }).status;
-          if (typeof status === 'number' && status >= 400 && status < 500) {
-            return problemResponse(status, (error as Error).message || 'bad request');
-          }
-          log.error('unhandled error', { error: error as Error, path: new URL(request.url).pathname });
-          return problemResponse(500, 'the request could not be completed');
+  const metrics = options.metrics ?? new Metrics({ service: options.name });
+  const observer = httpObserver(metrics, log);
+
+  function problemFor(code: string | number, error: unknown, request: Request): Response {
+    if (error instanceof DomainError) return problemResponse(statusOf[error.kind], error.message);
+    switch (code) {
+      case 'VALIDATION':
+        return problemResponse(400, validationDetail(error));
+      case 'PARSE':
+        return problemResponse(400, 'request body is not valid JSON');
+      case 'NOT_FOUND':
+        return problemResponse(404, `no route for ${request.method} ${new URL(request.url).pathname}`);
+      default: {
+        const status = (error as { status?: number }).status;
+        if (typeof status === 'number' && status >= 400 && status < 500) {
+          return problemResponse(status, (error as Error).message || 'bad request');
         }
+        log.error('unhandled error', { error: error as Error, path: new URL(request.url).pathname, ...requestFields(request) });
+        return problemResponse(500, 'the request could not be completed');
       }
+    }
+  }
+
+  return new Elysia({ name: options.name })
+    .onRequest((ctx) => {
+      const observed = ((ctx as Observed).observed = observer.begin(ctx.request));
+      // Tells the caller which trace id to look for in the logs (`x-request-id` is echoed likewise).
+      ctx.set.headers['x-trace-id'] = observed.fields.traceId as string;
+    })
+    // Elysia runs after-response hooks in a setImmediate; the clock stops when the answer is ready.
+    .onAfterHandle((ctx) => {
+      (ctx as Observed).answeredAt = performance.now();
+    })
+    .onAfterResponse((ctx) => {
+      const { observed, answeredAt } = ctx as Observed;
+      if (!observed) return;
+      const response = (ctx as { response?: unknown }).response;
+      const status = response instanceof Response ? response.status : typeof ctx.set.status === 'number' ? ctx.set.status : 200;
+      observer.end(ctx.request, observed, ctx.route || undefined, status, answeredAt);
+    })
+    .onError((ctx) => {
+      const response = problemFor(ctx.code, ctx.error, ctx.request);
+      // The after-response hook reads the status from here: on error paths it gets no response.
+      ctx.set.status = response.status;
+      (ctx as Observed).answeredAt = performance.now();
+      return response;
     })
     .get(
       '/actuator/health',
@@ -67,5 +101,9 @@ export function createHttpApp(options: { name: string; log: Logger; health: () =
         return { status: up ? ('UP' as const) : ('DOWN' as const) };
       },
       { response: { 200: HealthSchema, 503: HealthSchema }, detail: { tags: ['health'], summary: 'Health of this module' } },
-    );
+    )
+    // Scraped on each instance's own port; the gateway never forwards it (see its routes).
+    .get('/metrics', async () => new Response(await metrics.text(), { headers: { 'content-type': metrics.contentType } }), {
+      detail: { hide: true },
+    });
 }

@@ -1,4 +1,5 @@
 import type { Server } from 'bun';
+import { hostname } from 'node:os';
 import { keepRegistered, type RegistrationHandle } from '../discovery/registration';
 import type { LocalFetch } from '../http/local-fetch';
 import type { Logger } from '../log';
@@ -56,7 +57,8 @@ export async function hostModules(hosted: HostedModule[], options: HostOptions):
       keepRegistered({
         fetch: options.localFetch.fetch,
         discoveryUrl: options.discoveryUrl,
-        registration: { service: module.name, instanceId: `${module.name}-${process.pid}-${urls[module.name]!.split(':').at(-1)}`, url: urls[module.name]! },
+        // The host name too: in containers every process is pid 1, and replicas must not share an id.
+        registration: { service: module.name, instanceId: `${module.name}-${hostname()}-${process.pid}-${urls[module.name]!.split(':').at(-1)}`.slice(0, 128), url: urls[module.name]! },
         heartbeatIntervalMs: options.heartbeatIntervalMs,
         log: log.child({ service: module.name }),
       }),

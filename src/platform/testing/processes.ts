@@ -22,10 +22,24 @@ export interface RunningProcess {
   crash(): Promise<void>;
 }
 
-/** Starts `bun <script>` with extra environment, collecting its output for failure messages. */
+/**
+ * The variables that switch a process from embedded adapters to the shared engines. A test shell
+ * may have them (CI loads them for the `*.int` tests); a child meant to run embedded must not
+ * inherit them, or it would write into the shared databases and topics.
+ */
+const engineVariables = /^(KAFKA_|NEO4J_|[A-Z]+_DATABASE_URL$|POSTGRES_ADMIN_URL$)/;
+
+export function embeddedEnvironment(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !engineVariables.test(name))) as Record<string, string>;
+}
+
+/**
+ * Starts `bun <script>` with extra environment, collecting its output for failure messages. It
+ * runs on embedded adapters unless `env` itself names the engines.
+ */
 export function startProcess(script: string, env: Record<string, string>): RunningProcess {
   const proc = Bun.spawn(['bun', script], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: { ...embeddedEnvironment(), LOG_LEVEL: 'warn', ...env },
     stdout: 'pipe',
     stderr: 'pipe',
     stdin: 'ignore',

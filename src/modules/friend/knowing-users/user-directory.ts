@@ -18,12 +18,13 @@ export class UserDirectory {
     private readonly fetch: Fetch,
   ) {}
 
-  async assertExist(userIds: readonly number[]): Promise<void> {
+  /** `traceparent` goes along with a question to the user service, so its logs join the trace. */
+  async assertExist(userIds: readonly number[], traceparent?: string): Promise<void> {
     const rows = await this.db.select().from(knownUsers).where(inArray(knownUsers.id, [...userIds]));
     const known = new Set(rows.map((r) => r.id));
     for (const id of userIds) {
       if (known.has(id)) continue;
-      if (!(await this.askUserService(id))) throw notFound(`user ${id} does not exist`);
+      if (!(await this.askUserService(id, traceparent))) throw notFound(`user ${id} does not exist`);
       await this.remember([id]);
     }
   }
@@ -33,12 +34,13 @@ export class UserDirectory {
     await this.db.insert(knownUsers).values(userIds.map((id) => ({ id }))).onConflictDoNothing();
   }
 
-  private async askUserService(userId: number): Promise<boolean> {
+  private async askUserService(userId: number, traceparent?: string): Promise<boolean> {
     const instance = await this.locator.pick('user').catch(() => undefined);
     if (!instance) throw unavailable('the user service is unavailable; cannot check that the users exist');
     let res: Response;
     try {
-      res = await this.fetch(new Request(instance.url + userPaths.user(userId), { signal: AbortSignal.timeout(3_000) }));
+      const headers = traceparent ? { traceparent } : undefined;
+      res = await this.fetch(new Request(instance.url + userPaths.user(userId), { headers, signal: AbortSignal.timeout(3_000) }));
     } catch {
       this.locator.invalidate('user');
       throw unavailable('the user service did not answer; cannot check that the users exist');

@@ -7,8 +7,10 @@ export async function createUser(
   input: { firstName: string; lastName: string },
   metadata: EventMetadata,
 ): Promise<{ user: User; version: number }> {
-  const userId = await nextUserId(deps.db);
-  const { appended, version } = await executeUserCommand(deps, { type: 'CreateUser', data: { userId, ...input } }, metadata);
-  const at = appended[0]!.occurredAt;
-  return { user: { id: userId, firstName: input.firstName, lastName: input.lastName, createdAt: at, lastModified: at }, version };
+  return deps.commands.run('CreateUser', async () => {
+    const userId = await nextUserId(deps.db);
+    const { appended, version } = await executeUserCommand(deps, { type: 'CreateUser', data: { userId, ...input } }, metadata);
+    const at = appended[0]!.occurredAt;
+    return { user: { id: userId, firstName: input.firstName, lastName: input.lastName, createdAt: at, lastModified: at }, version };
+  });
 }

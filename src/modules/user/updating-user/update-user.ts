@@ -21,15 +21,17 @@ export async function updateUser(
   ifMatch: string | null,
   metadata: EventMetadata,
 ) {
-  if (input.id !== undefined && input.id !== userId) {
-    throw invalid(`body id ${input.id} does not match path id ${userId}`);
-  }
-  const expectedVersion = parseIfMatch(ifMatch);
-  await executeUserCommand(
-    deps,
-    { type: 'UpdateUser', data: { userId, firstName: input.firstName, lastName: input.lastName } },
-    metadata,
-    expectedVersion,
-  );
+  await deps.commands.run('UpdateUser', async () => {
+    if (input.id !== undefined && input.id !== userId) {
+      throw invalid(`body id ${input.id} does not match path id ${userId}`);
+    }
+    const expectedVersion = parseIfMatch(ifMatch);
+    await executeUserCommand(
+      deps,
+      { type: 'UpdateUser', data: { userId, firstName: input.firstName, lastName: input.lastName } },
+      metadata,
+      expectedVersion,
+    );
+  });
   return getUser(deps.db, userId);
 }

@@ -1,0 +1,26 @@
+import { expect, test } from 'bun:test';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// Smoke test: the quick bench runs end to end on real processes and writes what it promises.
+// Figures are not asserted (they depend on the machine); only that they exist and make sense.
+test('bun run bench -- --quick (graph and http) prints the table and writes JSON and a report', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'bench-')), 'results.json');
+  const proc = Bun.spawn(['bun', join(import.meta.dir, 'run.ts'), '--quick', '--only', 'graph,http', '--out', out], { stdout: 'pipe', stderr: 'pipe' });
+  const [stdout, stderr] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+  expect(await proc.exited, stderr).toBe(0);
+
+  const results = JSON.parse(readFileSync(out, 'utf8'));
+  for (const key of ['rawBunRps', 'directRps', 'gatewayRps', 'gatewayToDirect', 'elysiaToRaw', 'gatewayAddedP50Ms', 'gatewayAddedP99Ms']) expect(typeof results.http[key]).toBe('number');
+  expect(results.http.rawBunRps).toBeGreaterThan(0);
+  expect(results.recommendation.users).toBe(5000);
+  expect(results.recommendation.memory.p99Ms).toBeGreaterThan(0);
+  expect(results.recommendation.memory.bytesPerEdge).toBeGreaterThan(8);
+  expect(results.recommendation.scale.map((s: { users: number }) => s.users)).toEqual([1000, 5000]);
+
+  expect(stdout).toMatch(/HTTP gateway, all-in-one .* (met|NOT MET)/);
+  const report = /report (\S+report\.md)/.exec(stdout)![1]!;
+  expect(readFileSync(report, 'utf8')).toContain('| figure | value |');
+  expect(existsSync(join(report, '../ratios.svg'))).toBe(true);
+}, 120_000);

@@ -1,0 +1,146 @@
+/** Options of `bun run bench` and the sizes each mode implies. */
+
+export const SUITES = ['http', 'writes', 'lag', 'graph', 'memory'] as const;
+export type Suite = (typeof SUITES)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  distributed: boolean;
+  out?: string;
+  /** Only these suites (all by default). */
+  only: Suite[];
+  tool: 'wrk' | 'bun' | 'auto';
+  /** Overrides of the profile, mainly for trying things out. */
+  users?: number;
+  neo4jUsers?: number;
+}
+
+/** How big and how long each measurement is. */
+export interface Profile {
+  /** Seconds per HTTP throughput measurement, and rounds (interleaved raw/direct/gateway). */
+  httpSeconds: number;
+  httpRounds: number;
+  httpConcurrency: number;
+  writeSeconds: number;
+  writeConcurrency: number;
+  lagProbes: number;
+  lagSpacingMs: number;
+  /** Graph sizes of the scale curve; the last is the headline. */
+  scale: number[];
+  avgDegree: number;
+  samples: number;
+  /** Users of the graph loaded into the all-in-one for its loaded RSS. */
+  loadedUsers: number;
+  neo4jUsers: number;
+}
+
+export const QUICK: Profile = {
+  httpSeconds: 1,
+  httpRounds: 1,
+  httpConcurrency: 32,
+  writeSeconds: 2,
+  writeConcurrency: 16,
+  lagProbes: 20,
+  lagSpacingMs: 50,
+  scale: [1000, 5000],
+  avgDegree: 50,
+  samples: 500,
+  loadedUsers: 5000,
+  neo4jUsers: 1000,
+};
+
+export const FULL: Profile = {
+  httpSeconds: 3,
+  httpRounds: 3,
+  httpConcurrency: 32,
+  writeSeconds: 6,
+  writeConcurrency: 16,
+  lagProbes: 100,
+  lagSpacingMs: 100,
+  scale: [1000, 10_000, 100_000],
+  avgDegree: 50,
+  samples: 3000,
+  loadedUsers: 100_000,
+  // 2.5 million edges through Cypher MERGE takes tens of minutes here; 10k users (250k edges) is
+  // enough to see how Neo4j's latency compares, and the report says which size it used.
+  neo4jUsers: 10_000,
+};
+
+export const USAGE = `Usage: bun run bench -- [options]
+
+Measures HTTP overhead, command throughput, projection lag, recommendation latency and memory,
+prints a table of figures and ratios, and writes a markdown report with charts to bench-results/.
+
+Options:
+  --quick            short run (CI): small graphs, 1 s measurements; proves the suite works
+  --distributed      also measure Kafka, PostgreSQL and Neo4j (reads .infra/env; bun run infra:up)
+  --out FILE         write all figures as JSON
+  --only LIST        comma-separated subset of ${SUITES.join(',')}
+  --tool T           HTTP load generator: wrk, bun or auto (default: wrk when installed)
+  --users N          headline graph size (default 100000, quick 5000)
+  --neo4j-users N    graph size loaded into Neo4j (default 10000, quick 1000)
+  -h, --help         show this help`;
+
+export class UsageError extends Error {}
+
+export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefined {
+  const options: BenchOptions = { quick: false, distributed: false, only: [...SUITES], tool: 'auto' };
+  const value = (i: number, flag: string) => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  const count = (text: string, flag: string) => {
+    if (!/^\d+$/.test(text) || Number(text) < 2 || Number(text) > 10_000_000) throw new UsageError(`${flag} must be a whole number from 2 to 10000000, got "${text}"`);
+    return Number(text);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    switch (arg) {
+      case '--':
+        break;
+      case '-h':
+      case '--help':
+        return undefined;
+      case '--quick':
+        options.quick = true;
+        break;
+      case '--distributed':
+        options.distributed = true;
+        break;
+      case '--out':
+        options.out = value(i++, arg);
+        break;
+      case '--only': {
+        const list = value(i++, arg).split(',').map((s) => s.trim());
+        const bad = list.filter((s) => !(SUITES as readonly string[]).includes(s));
+        if (bad.length) throw new UsageError(`--only: unknown suite ${bad.join(', ')} (known: ${SUITES.join(', ')})`);
+        options.only = list as Suite[];
+        break;
+      }
+      case '--tool': {
+        const tool = value(i++, arg);
+        if (tool !== 'wrk' && tool !== 'bun' && tool !== 'auto') throw new UsageError(`--tool must be wrk, bun or auto, got "${tool}"`);
+        options.tool = tool;
+        break;
+      }
+      case '--users':
+        options.users = count(value(i++, arg), arg);
+        break;
+      case '--neo4j-users':
+        options.neo4jUsers = count(value(i++, arg), arg);
+        break;
+      default:
+        throw new UsageError(`unknown option "${arg}"`);
+    }
+  }
+  return options;
+}
+
+/** The profile of a run: quick or full, with --users/--neo4j-users applied. */
+export function profileOf(options: BenchOptions): Profile {
+  const base = options.quick ? QUICK : FULL;
+  const users = options.users ?? base.scale.at(-1)!;
+  const scale = [...base.scale.filter((n) => n < users), users];
+  return { ...base, scale, loadedUsers: options.users ?? base.loadedUsers, neo4jUsers: options.neo4jUsers ?? base.neo4jUsers };
+}

@@ -1,0 +1,123 @@
+/**
+ * The rows of the results table: which figure, its unit, what it is compared with, and the target
+ * it is judged against. Targets are reported as met or not met, never asserted: on a shared
+ * 2-core machine a failed target is information, not a broken build.
+ */
+
+export type Results = Record<string, unknown>;
+
+/** Reads "a.b.c" from nested objects; undefined when any step is missing. */
+export function get(results: Results, key: string): number | undefined {
+  let at: unknown = results;
+  for (const part of key.split('.')) {
+    if (typeof at !== 'object' || at === null) return undefined;
+    at = (at as Record<string, unknown>)[part];
+  }
+  return typeof at === 'number' && Number.isFinite(at) ? at : undefined;
+}
+
+/** Sets "a.b.c", creating the objects on the way. */
+export function set(results: Results, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let at = results as Record<string, unknown>;
+  for (const part of parts.slice(0, -1)) at = (at[part] ??= {}) as Record<string, unknown>;
+  at[parts.at(-1)!] = value;
+}
+
+export interface Target {
+  op: '>=' | '<';
+  value: number;
+}
+
+export interface Row {
+  label: string;
+  key: string;
+  unit: string;
+  /** A ratio key shown beside the figure, and what it is relative to. */
+  ratio?: { key: string; of: string };
+  target?: Target;
+  /** The key the target applies to, when not `ratio.key` or `key`. */
+  judged?: string;
+}
+
+export const ROWS: Row[] = [
+  { label: 'HTTP raw Bun.serve', key: 'http.rawBunRps', unit: 'req/s' },
+  { label: 'HTTP bare Elysia, same route', key: 'http.bareElysiaRps', unit: 'req/s', ratio: { key: 'http.bareElysiaToRaw', of: 'raw' } },
+  { label: 'HTTP module direct (Elysia)', key: 'http.directRps', unit: 'req/s', ratio: { key: 'http.elysiaToRaw', of: 'raw' }, target: { op: '>=', value: 0.8 } },
+  { label: 'HTTP gateway, all-in-one', key: 'http.gatewayRps', unit: 'req/s', ratio: { key: 'http.gatewayToDirect', of: 'direct' }, target: { op: '>=', value: 0.85 } },
+  { label: 'HTTP gateway added latency p50', key: 'http.gatewayAddedP50Ms', unit: 'ms' },
+  { label: 'HTTP gateway added latency p99', key: 'http.gatewayAddedP99Ms', unit: 'ms' },
+  { label: 'HTTP gateway, own process', key: 'http.distributed.gatewayRps', unit: 'req/s', ratio: { key: 'http.distributedGatewayToDirect', of: 'direct' }, target: { op: '>=', value: 0.4 } },
+  { label: 'raw insert tx (PGlite)', key: 'writes.rawInsertTxPerSec', unit: 'tx/s' },
+  { label: 'createUser via gateway', key: 'writes.createUserPerSec', unit: '/s', ratio: { key: 'writes.commandToRawInsert', of: 'raw tx' }, target: { op: '>=', value: 0.5 } },
+  { label: 'addFriend via gateway', key: 'writes.addFriendPerSec', unit: '/s', ratio: { key: 'writes.addFriendToRawInsert', of: 'raw tx' } },
+  { label: 'raw insert tx (PostgreSQL)', key: 'writes.distributed.rawInsertTxPerSec', unit: 'tx/s' },
+  { label: 'createUser, distributed', key: 'writes.distributed.createUserPerSec', unit: '/s', ratio: { key: 'writes.distributed.commandToRawInsert', of: 'raw tx' } },
+  { label: 'addFriend, distributed', key: 'writes.distributed.addFriendPerSec', unit: '/s' },
+  { label: 'projection lag p50', key: 'projectionLag.p50Ms', unit: 'ms' },
+  { label: 'projection lag p99', key: 'projectionLag.p99Ms', unit: 'ms', target: { op: '<', value: 50 } },
+  { label: 'projection lag max', key: 'projectionLag.maxMs', unit: 'ms' },
+  { label: 'projection lag, at load', key: 'projectionLag.loadPerSec', unit: 'addFriend/s' },
+  { label: 'projection lag p99, distributed', key: 'projectionLag.distributed.p99Ms', unit: 'ms', target: { op: '<', value: 200 } },
+  { label: 'recommend users (avg degree)', key: 'recommendation.users', unit: 'users' },
+  { label: 'recommend from memory p50', key: 'recommendation.memory.p50Ms', unit: 'ms' },
+  { label: 'recommend from memory p99', key: 'recommendation.memory.p99Ms', unit: 'ms', target: { op: '<', value: 1 } },
+  { label: 'recommend, 100 hubs p99', key: 'recommendation.memory.hubP99Ms', unit: 'ms' },
+  { label: 'recommend throughput', key: 'recommendation.memory.qps', unit: 'q/s' },
+  { label: 'mutual friends p99', key: 'recommendation.mutual.p99Ms', unit: 'ms' },
+  { label: 'graph memory per edge', key: 'recommendation.memory.bytesPerEdge', unit: 'bytes' },
+  { label: 'edge add/remove, live graph', key: 'recommendation.memory.edgeUpdateUs', unit: 'µs' },
+  { label: 'recommend from Neo4j p50', key: 'recommendation.neo4j.p50Ms', unit: 'ms' },
+  { label: 'recommend from Neo4j p99', key: 'recommendation.neo4j.p99Ms', unit: 'ms', ratio: { key: 'recommendation.neo4j.p99ToMemory', of: 'memory p99' } },
+  { label: 'all-in-one RSS idle', key: 'memory.allInOneIdleRssMb', unit: 'MB' },
+  { label: 'all-in-one RSS with the graph', key: 'memory.allInOneLoadedRssMb', unit: 'MB' },
+  { label: 'distributed modules RSS (sum)', key: 'memory.distributedModulesRssMb', unit: 'MB' },
+];
+
+export function judge(results: Results, row: Row): 'met' | 'NOT MET' | 'not measured' | undefined {
+  if (!row.target) return undefined;
+  const value = get(results, row.judged ?? row.ratio?.key ?? row.key);
+  if (value === undefined) return 'not measured';
+  return (row.target.op === '>=' ? value >= row.target.value : value < row.target.value) ? 'met' : 'NOT MET';
+}
+
+/** Compact numbers: 154,596 / 40.3 / 0.123 / 0.0042. */
+export function formatNumber(value: number | undefined): string {
+  if (value === undefined) return '-';
+  const abs = Math.abs(value);
+  if (Number.isInteger(value) || abs >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (abs >= 100) return value.toFixed(0);
+  if (abs >= 10) return value.toFixed(1);
+  if (abs >= 1) return value.toFixed(2);
+  if (abs === 0) return '0';
+  return value.toPrecision(2);
+}
+
+const targetText = (row: Row) => (row.target ? `${row.target.op === '>=' ? '≥' : '<'} ${row.ratio ? `${Math.round(row.target.value * 100)}%` : `${row.target.value} ${row.unit}`}` : '');
+
+/** Table cells per row that has a figure (rows of suites not run are left out). */
+export function tableCells(results: Results): string[][] {
+  const rows: string[][] = [['figure', 'value', 'unit', 'ratio', 'target', 'status']];
+  for (const row of ROWS) {
+    const value = get(results, row.key);
+    // Rows of suites not run are left out, except targets: each is reported, measured or not.
+    if (value === undefined && !row.target) continue;
+    const ratio = row.ratio ? get(results, row.ratio.key) : undefined;
+    rows.push([row.label, formatNumber(value), row.unit, ratio === undefined ? '' : `${(ratio * 100).toFixed(0)}% of ${row.ratio!.of}`, targetText(row), judge(results, row) ?? '']);
+  }
+  return rows;
+}
+
+/** A fixed-width table for the terminal. */
+export function textTable(cells: string[][]): string {
+  const widths = cells[0]!.map((_, c) => Math.max(...cells.map((r) => r[c]!.length)));
+  const line = (r: string[]) => r.map((cell, c) => (c === 1 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
+  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+/** The same table in markdown. */
+export function markdownTable(cells: string[][]): string {
+  const esc = (s: string) => s.replaceAll('|', '\\|');
+  const [head, ...body] = cells;
+  return [`| ${head!.join(' | ')} |`, `|${head!.map((_, c) => (c === 1 ? ' ---: ' : ' --- ')).join('|')}|`, ...body.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}

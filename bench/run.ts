@@ -1,0 +1,116 @@
+/**
+ * `bun run bench`: HTTP overhead, command throughput, projection lag, recommendation latency and
+ * memory, each figure beside the baseline it is judged against. See bench/README.md.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseBenchArgs, profileOf, USAGE, UsageError, type BenchOptions } from './lib/args';
+import { pickTool } from './lib/http-load';
+import { charts, markdownReport } from './lib/markdown-report';
+import { killChildren, ROOT, startAllInOne, stop, track } from './lib/processes';
+import { tableCells, textTable, type Results } from './lib/report-table';
+import { warn, type BenchContext } from './suites/context';
+import { runDistributed } from './suites/distributed';
+import { measureMemoryGraph } from './suites/graph';
+import { measureEmbeddedHttp } from './suites/http';
+import { measureLag } from './suites/lag';
+import { measureLoadedAllInOne, recordIdleRss } from './suites/memory';
+import { measureWrites } from './suites/writes';
+
+const log = (line: string) => void process.stderr.write(`${line}\n`);
+
+let options: BenchOptions | undefined;
+try {
+  options = parseBenchArgs(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  log(`bench: ${error.message}\nRun with --help for usage.`);
+  process.exit(2);
+}
+if (!options) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+const runDir = join(ROOT, 'bench-results', `${stamp}${options.quick ? '-quick' : ''}${options.distributed ? '-distributed' : ''}`);
+mkdirSync(join(runDir, 'logs'), { recursive: true });
+const results: Results = {};
+const ctx: BenchContext = { options, profile: profileOf(options), tool: pickTool(options.tool), results, runDir, warnings: [], log };
+if (ctx.tool === 'bun') warn(ctx, 'wrk is not installed (apt-get install wrk): HTTP load comes from a Bun fetch client, which needs more CPU and compresses the ratios');
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Bun ${Bun.version}, load average ${loadavg()[0]!.toFixed(1)} at start`;
+const only = new Set(options.only);
+// Ctrl-C or a crash must not leave servers running (each holds ports and a data-dir lock).
+process.on('exit', killChildren);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+const started = performance.now();
+const failures: string[] = [];
+
+/** The baseline servers print their port on their first line. */
+async function portUrl(raw: { stdout: ReadableStream<Uint8Array> }): Promise<string> {
+  const reader = raw.stdout.getReader();
+  let text = '';
+  while (!text.includes('\n')) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error('raw server exited before printing its port');
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  return `http://127.0.0.1:${text.trim()}`;
+}
+
+/** A failing suite is reported and the others still run: half a report beats none. */
+async function step(name: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    failures.push(`${name}: ${(error as Error).message}`);
+    log(`FAILED ${name}: ${(error as Error).stack ?? error}`);
+  }
+}
+
+if (only.has('graph')) await step('graph', () => measureMemoryGraph(ctx));
+
+if (only.has('http') || only.has('writes') || only.has('lag') || only.has('memory')) {
+  await step('all-in-one', async () => {
+    const aio = await startAllInOne(join(runDir, 'data'), join(runDir, 'logs/all-in-one.log'));
+    const raw = track(Bun.spawn(['bun', join(import.meta.dir, 'workers/raw-server.ts')], { stdout: 'pipe', stderr: 'inherit' }));
+    const bare = track(Bun.spawn(['bun', join(import.meta.dir, 'workers/bare-elysia-server.ts')], { stdout: 'pipe', stderr: 'inherit' }));
+    try {
+      if (only.has('memory')) await recordIdleRss(ctx, aio);
+      let addFriendPerSec = 100;
+      if (only.has('http')) await step('http', async () => measureEmbeddedHttp(ctx, await portUrl(raw), await portUrl(bare), aio.direct.recommendation, aio.gateway));
+      if (only.has('writes')) await step('writes', async () => void ({ addFriendPerSec } = await measureWrites(ctx, aio.gateway, { engine: 'pglite', dir: join(runDir, 'raw-pglite') }, 'writes')));
+      if (only.has('lag')) await step('lag', () => measureLag(ctx, aio.gateway, addFriendPerSec / 2, 'projectionLag'));
+    } finally {
+      raw.kill();
+      bare.kill();
+      await stop(aio.proc);
+    }
+  });
+}
+if (only.has('memory')) await step('memory (loaded)', () => measureLoadedAllInOne(ctx));
+if (options.distributed) await step('distributed', () => runDistributed(ctx));
+
+const seconds = (performance.now() - started) / 1000;
+results.meta = { mode: options.quick ? 'quick' : 'full', distributed: options.distributed, machine, seconds: Math.round(seconds), finishedAt: new Date().toISOString(), loadAverageAtEnd: Number(loadavg()[0]!.toFixed(1)), warnings: ctx.warnings, failures };
+
+// Data directories are large (the loaded log is ~2 GB at 100k users) and worth nothing afterwards.
+for (const dir of ['data', 'data-loaded', 'raw-pglite']) rmSync(join(runDir, dir), { recursive: true, force: true });
+
+const command = `bun run bench${process.argv.slice(2).filter((a) => a !== '--').map((a) => ` ${a}`).join('')}`;
+const chartFiles = charts(results);
+for (const [file, svg] of Object.entries(chartFiles)) writeFileSync(join(runDir, file), svg);
+const report = markdownReport(results, { title: `Benchmark ${stamp}`, command, machine, warnings: [...ctx.warnings, ...failures.map((f) => `FAILED ${f}`)] }, Object.keys(chartFiles));
+writeFileSync(join(runDir, 'report.md'), report);
+writeFileSync(join(runDir, 'results.json'), JSON.stringify(results, null, 2));
+if (options.out) writeFileSync(options.out, JSON.stringify(results, null, 2));
+
+console.log(textTable(tableCells(results)));
+console.log(`\n${Math.round(seconds)} s; report ${join(runDir, 'report.md')}${options.out ? `; JSON ${options.out}` : ''}`);
+if (ctx.warnings.length) console.log(ctx.warnings.map((w) => `warning: ${w}`).join('\n'));
+if (failures.length) {
+  console.log(failures.map((f) => `FAILED ${f}`).join('\n'));
+  process.exit(1);
+}

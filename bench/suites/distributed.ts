@@ -1,0 +1,131 @@
+/**
+ * The distributed variants: each module its own process on PostgreSQL, Kafka and Neo4j (from
+ * .infra/env). The bench uses databases and a Kafka namespace of its own, dropped afterwards, so
+ * it leaves the engines as it found them; only Neo4j Community has a single database, which the
+ * graph measurement and the recommendation module share with anything else running (warned).
+ */
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { startInstance, stopInstances, waitHealthy, type Instance, type ModuleName } from '../../src/entrypoints/cluster';
+import { readInfraEnv } from '../../scripts/lib/infra-env';
+import { freePort, rssMb, ROOT, track } from '../lib/processes';
+import { record, round, warn, type BenchContext } from './context';
+import { measureNeo4jGraph } from './graph';
+import { compareTargets, ratioOf, ROUTE } from './http';
+import { measureLag } from './lag';
+import { measureWrites } from './writes';
+import { median } from './context';
+
+const REQUIRED = ['KAFKA_BROKERS', 'USER_DATABASE_URL', 'NEO4J_URL', 'POSTGRES_ADMIN_URL'];
+const STORES = ['user', 'friend', 'recommendation'] as const;
+
+interface Cluster {
+  instances: Instance[];
+  url(module: ModuleName): string;
+}
+
+async function startCluster(ctx: BenchContext, modules: ModuleName[], env: Record<string, string>, label: string): Promise<Cluster> {
+  const ports = Object.fromEntries(modules.map((m) => [m, freePort()])) as Record<ModuleName, number>;
+  const url = (m: ModuleName) => `http://127.0.0.1:${ports[m]}`;
+  const full = { ...env, DISCOVERY_URL: url('discovery'), HOST: '127.0.0.1', ADVERTISED_HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  const instances: Instance[] = [];
+  try {
+    for (const module of modules) {
+      const instance = startInstance({ name: `${label}-${module}`, module, port: ports[module] }, full, join(ctx.runDir, 'logs'));
+      instances.push(instance);
+      track(instance.proc);
+      await waitHealthy(instance, `${url(module)}/actuator/health`, 120_000);
+    }
+    const gateway = instances.find((i) => i.module === 'gateway')!;
+    for (const m of modules.filter((m) => m !== 'discovery' && m !== 'gateway')) await waitHealthy(gateway, `${url('gateway')}/${m}/actuator/health`, 60_000);
+  } catch (error) {
+    await stopInstances(instances);
+    throw error;
+  }
+  return { instances, url };
+}
+
+export async function runDistributed(ctx: BenchContext): Promise<void> {
+  const infra = { ...readInfraEnv(join(ROOT, '.infra/env')), ...(process.env as Record<string, string>) };
+  const missing = REQUIRED.filter((name) => !infra[name]);
+  if (missing.length) throw new Error(`--distributed needs ${missing.join(', ')}: run \`bun run infra:up\` (it writes .infra/env)`);
+  const tag = `bench_${Date.now().toString(36)}`;
+  const admin = postgres(infra.POSTGRES_ADMIN_URL!, { max: 1, onnotice: () => {} });
+  const owner = new URL(infra.USER_DATABASE_URL!).username;
+  const dbUrl = (store: string) => Object.assign(new URL(infra.USER_DATABASE_URL!), { pathname: `/${tag}_${store}` }).href;
+  const env: Record<string, string> = { ...infra, KAFKA_NAMESPACE: tag };
+  for (const store of STORES) {
+    await admin.unsafe(`create database "${tag}_${store}" owner "${owner}"`);
+    env[`${store.toUpperCase()}_DATABASE_URL`] = dbUrl(store);
+  }
+  try {
+    if (ctx.options.only.includes('graph')) await measureNeo4jGraph(ctx, env);
+    if (ctx.options.only.includes('http')) await measureHttp(ctx, env);
+    if (ctx.options.only.some((s) => s === 'writes' || s === 'lag' || s === 'memory')) await measureFullCluster(ctx, env);
+  } finally {
+    for (const store of STORES) await admin.unsafe(`drop database if exists "${tag}_${store}" with (force)`).catch(() => undefined);
+    await admin.end({ timeout: 5 });
+    await deleteTopics(infra.KAFKA_BROKERS!, tag).catch((error) => warn(ctx, `could not delete Kafka topics ${tag}.*: ${error.message}`));
+  }
+}
+
+/** The gateway in its own process in front of a recommendation process with the in-memory graph. */
+async function measureHttp(ctx: BenchContext, env: Record<string, string>): Promise<void> {
+  ctx.log('http (distributed): gateway process -> recommendation process (in-memory graph, so the route stays tiny)');
+  const cluster = await startCluster(ctx, ['discovery', 'recommendation', 'gateway'], { ...env, NEO4J_URL: '' }, 'http');
+  try {
+    const m = await compareTargets(ctx, { direct: cluster.url('recommendation') + ROUTE, gateway: `${cluster.url('gateway')}/recommendation${ROUTE}` });
+    record(ctx, 'http.distributed', {
+      directRps: Math.round(median(m.direct!.rps)),
+      gatewayRps: Math.round(median(m.gateway!.rps)),
+      gatewayAddedP50Ms: round(median(m.gateway!.p50Ms) - median(m.direct!.p50Ms), 4),
+      gatewayAddedP99Ms: round(median(m.gateway!.p99Ms) - median(m.direct!.p99Ms), 4),
+    });
+    record(ctx, 'http.distributedGatewayToDirect', round(ratioOf(m, 'gateway', 'direct')));
+  } finally {
+    await stopInstances(cluster.instances);
+  }
+}
+
+/** Every module its own process with Neo4j: commands, projection lag, resident memory. */
+async function measureFullCluster(ctx: BenchContext, env: Record<string, string>): Promise<void> {
+  warn(ctx, `the distributed recommendation module writes its graph into ${env.NEO4J_URL} (shared: Neo4j Community has one database); the bench clears it afterwards`);
+  ctx.log('distributed cluster: discovery, user, friend, recommendation (Neo4j), gateway');
+  const cluster = await startCluster(ctx, ['discovery', 'user', 'friend', 'recommendation', 'gateway'], env, 'dist');
+  try {
+    const gateway = cluster.url('gateway');
+    let addFriendPerSec = 100;
+    if (ctx.options.only.includes('writes')) {
+      ({ addFriendPerSec } = await measureWrites(ctx, gateway, { engine: 'postgres', url: env.USER_DATABASE_URL! }, 'writes.distributed'));
+    }
+    if (ctx.options.only.includes('lag')) await measureLag(ctx, gateway, addFriendPerSec / 2, 'projectionLag.distributed');
+    const rss = Object.fromEntries(cluster.instances.map((i) => [i.module, round(rssMb(i.proc.pid), 1)]));
+    const total = Object.values(rss).reduce((a, b) => a + b, 0);
+    ctx.log(`memory: distributed modules RSS ${total.toFixed(0)} MB in all ${JSON.stringify(rss)}`);
+    record(ctx, 'memory.distributedModulesRssMb', round(total, 1));
+    record(ctx, 'memory.distributedRssMbByModule', rss);
+  } finally {
+    await stopInstances(cluster.instances);
+    await clearNeo4j(env).catch((error) => warn(ctx, `could not clear Neo4j: ${error.message}`));
+  }
+}
+
+async function clearNeo4j(env: Record<string, string>): Promise<void> {
+  const { openNeo4jGraph } = await import('../../src/modules/recommendation');
+  const { silentLogger } = await import('../../src/platform/log');
+  const graph = await openNeo4jGraph({ url: env.NEO4J_URL!, user: env.NEO4J_USER ?? 'neo4j', password: env.NEO4J_PASSWORD ?? '' }, silentLogger);
+  await graph.clear();
+  await graph.close();
+}
+
+async function deleteTopics(brokers: string, prefix: string): Promise<void> {
+  const { Kafka, logLevel } = await import('kafkajs');
+  const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+    if (topics.length) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Recommendations straight from the graph adapters, without HTTP: the in-memory graph at each
+ * size of the scale curve (each size in a fresh process, so its heap holds that graph alone), and
+ * with --distributed Neo4j at a size it loads in reasonable time.
+ */
+import { record, runWorker, warn, type BenchContext } from './context';
+
+export interface GraphFigures {
+  users: number;
+  friendships: number;
+  avgDegree: number;
+  maxDegree?: number;
+  loadMs: number;
+  loadEventsPerSec: number;
+  heapMb?: number;
+  bytesPerEdge?: number;
+  p50Ms: number;
+  p99Ms: number;
+  hubP99Ms: number;
+  qps: number;
+  mutualP50Ms: number;
+  mutualP99Ms: number;
+  edgeUpdateUs: number;
+}
+
+export async function measureMemoryGraph(ctx: BenchContext): Promise<void> {
+  const { scale, avgDegree, samples } = ctx.profile;
+  const curve: GraphFigures[] = [];
+  for (const users of scale) {
+    ctx.log(`graph (memory): ${users} users, average degree ${avgDegree}`);
+    const f = await runWorker<GraphFigures>('memory-graph', { users, avgDegree, samples, qpsMs: ctx.options.quick ? 500 : 2000 });
+    ctx.log(`  p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, hubs p99 ${f.hubP99Ms} ms, ${f.qps} q/s, ${f.bytesPerEdge} bytes/edge, edge update ${f.edgeUpdateUs} µs, loaded in ${f.loadMs} ms`);
+    curve.push(f);
+  }
+  const top = curve.at(-1)!;
+  record(ctx, 'recommendation.users', top.users);
+  record(ctx, 'recommendation.avgDegree', top.avgDegree);
+  record(ctx, 'recommendation.friendships', top.friendships);
+  record(ctx, 'recommendation.maxDegree', top.maxDegree);
+  record(ctx, 'recommendation.memory', {
+    p50Ms: top.p50Ms,
+    p99Ms: top.p99Ms,
+    hubP99Ms: top.hubP99Ms,
+    qps: top.qps,
+    bytesPerEdge: top.bytesPerEdge,
+    heapMb: top.heapMb,
+    edgeUpdateUs: top.edgeUpdateUs,
+    loadEventsPerSec: top.loadEventsPerSec,
+  });
+  record(ctx, 'recommendation.mutual', { p50Ms: top.mutualP50Ms, p99Ms: top.mutualP99Ms });
+  record(ctx, 'recommendation.scale', curve);
+}
+
+export async function measureNeo4jGraph(ctx: BenchContext, env: Record<string, string | undefined>): Promise<void> {
+  const users = ctx.profile.neo4jUsers;
+  warn(ctx, `the Neo4j measurement clears the graph (User, Pair, GraphCheckpoint nodes) in ${env.NEO4J_URL} before and after: nothing else may use that database meanwhile`);
+  ctx.log(`graph (neo4j): ${users} users, average degree ${ctx.profile.avgDegree}, loaded through Neo4jGraph.apply`);
+  const f = await runWorker<GraphFigures>('neo4j-graph', { users, avgDegree: ctx.profile.avgDegree, samples: ctx.options.quick ? 100 : 500 }, env);
+  ctx.log(`  p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, hubs p99 ${f.hubP99Ms} ms, ${f.qps} q/s (8 in flight), loaded at ${f.loadEventsPerSec} events/s`);
+  const memory = (ctx.results.recommendation as { scale?: GraphFigures[] } | undefined)?.scale?.find((s) => s.users === f.users);
+  record(ctx, 'recommendation.neo4j', {
+    ...f,
+    ...(memory ? { p99ToMemory: Number((memory.p99Ms / f.p99Ms).toFixed(4)) } : {}),
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * Projection lag: from the acknowledgement of an addFriend (201) until the recommendation service
+ * answers with its effect, while `bun run load` keeps a steady open-loop stream of addFriend
+ * commands going. Each probe: a new user C befriends B (A and B are old friends); the effect is
+ * that A becomes C's first recommendation. Probes run one at a time; polling is back to back,
+ * so the lag is an upper bound with a resolution of one poll round trip.
+ */
+import { Samples } from '../../scripts/load-lib/percentiles';
+import { record, round, startLoad, warn, type BenchContext } from './context';
+
+const TIMEOUT_MS = 5_000;
+/** Consecutive probes lost after which the projection is taken as stalled and probing stops. */
+const GIVE_UP_AFTER = 3;
+
+async function post(url: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+async function createUser(gateway: string, name: string): Promise<number> {
+  const { status, json } = await post(`${gateway}/user/v1/users`, { firstName: name, lastName: 'Probe' });
+  if (status !== 201) throw new Error(`creating probe user: HTTP ${status}`);
+  return json.id;
+}
+
+async function addFriend(gateway: string, a: number, b: number): Promise<void> {
+  const { status } = await post(`${gateway}/friend/v1/users/${a}/commands/addFriend?friendId=${b}`);
+  if (status !== 201) throw new Error(`probe addFriend(${a}, ${b}): HTTP ${status}`);
+}
+
+/** Milliseconds from ack to the first answer showing `expected` as `user`'s top recommendation. */
+async function waitVisible(gateway: string, user: number, expected: number, ackAt: number): Promise<number | undefined> {
+  const url = `${gateway}/recommendation/v1/users/${user}/commands/recommendFriends?limit=1`;
+  while (performance.now() - ackAt < TIMEOUT_MS) {
+    const body = (await (await fetch(url)).json()) as { user: { id: number } }[];
+    if (body[0]?.user.id === expected) return performance.now() - ackAt;
+  }
+  return undefined;
+}
+
+export async function measureLag(ctx: BenchContext, gateway: string, ratePerSec: number, prefix: string): Promise<void> {
+  const rate = Math.max(1, Math.round(ratePerSec));
+  const { lagProbes, lagSpacingMs } = ctx.profile;
+  ctx.log(`projection lag (${prefix}): ${lagProbes} probes under ${rate} addFriend/s open loop`);
+  const a = await createUser(gateway, 'LagA');
+  const b = await createUser(gateway, 'LagB');
+  await addFriend(gateway, a, b);
+  // Long enough for every probe; stopped as soon as they are done.
+  const load = startLoad(ctx, ['--scenario', 'befriend', '--rate', String(rate), '--concurrency', '64', '--duration', '600s', '--users', '1000', '--seed', '7', '--url', gateway], `${prefix}-load`);
+  await load.started;
+  await Bun.sleep(500); // let the load settle into its pace
+  const lags = new Samples();
+  let lost = 0;
+  let lostInARow = 0;
+  let summary;
+  try {
+    for (let i = 0; i < lagProbes && lostInARow < GIVE_UP_AFTER; i++) {
+      const c = await createUser(gateway, `LagC${i}`);
+      await addFriend(gateway, c, b);
+      const lag = await waitVisible(gateway, c, a, performance.now());
+      if (lag === undefined) lost++, lostInARow++;
+      else lags.push(lag), (lostInARow = 0);
+      await Bun.sleep(lagSpacingMs);
+    }
+  } finally {
+    summary = await load.stop();
+  }
+  const s = lags.summary();
+  if (lost) warn(ctx, `${prefix}: ${lost} probes not visible within ${TIMEOUT_MS} ms${lostInARow >= GIVE_UP_AFTER ? `; stopped after ${GIVE_UP_AFTER} in a row (projection stalled? see the recommendation log)` : ''}`);
+  if (summary.failures) warn(ctx, `${prefix}: the background load had ${summary.failures} failed requests`);
+  ctx.log(`  lag p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms; load ran at ${summary.perSec.toFixed(0)}/s (dropped ${summary.dropped})`);
+  record(ctx, `${prefix}.p50Ms`, round(s.p50, 2));
+  record(ctx, `${prefix}.p99Ms`, round(s.p99, 2));
+  record(ctx, `${prefix}.maxMs`, round(s.max, 2));
+  record(ctx, `${prefix}.probes`, s.count);
+  record(ctx, `${prefix}.lost`, lost);
+  record(ctx, `${prefix}.loadPerSec`, Math.round(summary.perSec));
+  record(ctx, `${prefix}.loadTargetPerSec`, rate);
+}

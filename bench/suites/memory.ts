@@ -1,0 +1,44 @@
+/**
+ * Resident memory of the all-in-one: idle right after start, and holding the headline graph.
+ * The graph gets there as after a restart: its events are written into the recommendation log
+ * (bench/lib/preseed.ts) and the process rebuilds the graph from the log at start.
+ */
+import { join } from 'node:path';
+import { preseedRecommendationLog } from '../lib/preseed';
+import { rssMb, startAllInOne, stop, type AllInOne } from '../lib/processes';
+import { syntheticGraph } from '../lib/synthetic-graph';
+import { record, round, type BenchContext } from './context';
+
+/** RSS a moment after start, once start-up garbage had a chance to be collected. */
+export async function settledRss(pid: number): Promise<number> {
+  await Bun.sleep(2000);
+  return rssMb(pid);
+}
+
+export async function recordIdleRss(ctx: BenchContext, aio: AllInOne): Promise<void> {
+  const rss = await settledRss(aio.proc.pid!);
+  ctx.log(`memory: all-in-one idle RSS ${rss.toFixed(0)} MB (started in ${(aio.startMs / 1000).toFixed(1)} s)`);
+  record(ctx, 'memory.allInOneIdleRssMb', round(rss, 1));
+  record(ctx, 'memory.allInOneFirstStartMs', Math.round(aio.startMs));
+}
+
+export async function measureLoadedAllInOne(ctx: BenchContext): Promise<void> {
+  const users = ctx.profile.loadedUsers;
+  const dataDir = join(ctx.runDir, 'data-loaded');
+  ctx.log(`memory: all-in-one holding a ${users}-user graph (average degree ${ctx.profile.avgDegree}), rebuilt from its log at start`);
+  const graph = syntheticGraph({ users, avgDegree: ctx.profile.avgDegree });
+  const seeded = await preseedRecommendationLog(dataDir, graph);
+  ctx.log(`  wrote ${seeded.events} events into the recommendation log in ${(seeded.ms / 1000).toFixed(1)} s`);
+  const aio = await startAllInOne(dataDir, join(ctx.runDir, 'logs/all-in-one-loaded.log'));
+  try {
+    const peak = rssMb(aio.proc.pid!);
+    const rss = await settledRss(aio.proc.pid!);
+    ctx.log(`  started (graph rebuilt) in ${(aio.startMs / 1000).toFixed(1)} s; RSS ${rss.toFixed(0)} MB (${peak.toFixed(0)} MB right after start)`);
+    record(ctx, 'memory.allInOneLoadedRssMb', round(rss, 1));
+    record(ctx, 'memory.allInOneLoadedUsers', users);
+    record(ctx, 'memory.allInOneLoadedEvents', seeded.events);
+    record(ctx, 'memory.allInOneRebuildStartMs', Math.round(aio.startMs));
+  } finally {
+    await stop(aio.proc);
+  }
+}

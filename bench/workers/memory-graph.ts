@@ -1,0 +1,98 @@
+/**
+ * Recommendation figures of the in-memory graph at one size, in a process of its own so that the
+ * heap measured holds this graph and nothing else. Prints one JSON object on stdout.
+ *
+ *   bun bench/workers/memory-graph.ts '{"users":100000,"avgDegree":50,"samples":2000,"qpsMs":1000}'
+ */
+import { heapStats } from 'bun:jsc';
+import { MemoryGraph } from '../../src/modules/recommendation/graph/memory-graph';
+import { mulberry32 } from '../../scripts/lib/random';
+import { Samples } from '../../scripts/load-lib/percentiles';
+import { friendship, graphEventBatches } from '../lib/envelopes';
+import { hubs, syntheticGraph } from '../lib/synthetic-graph';
+
+const params = { users: 10_000, avgDegree: 50, samples: 2000, qpsMs: 1000, edgeUpdates: 2000, seed: 42, ...JSON.parse(process.argv[2] ?? '{}') };
+const LIMIT = 100; // the HTTP default page
+
+const heap = () => {
+  Bun.gc(true);
+  return heapStats().heapSize;
+};
+
+const shape = syntheticGraph({ users: params.users, avgDegree: params.avgDegree, seed: params.seed });
+const edges = shape.pairs.length / 2;
+const random = mulberry32(params.seed + 1);
+const anyUser = () => 1 + Math.floor(random() * params.users);
+const anyEdge = () => Math.floor(random() * edges);
+
+const heapBefore = heap();
+const graph = new MemoryGraph();
+const loadStart = performance.now();
+for (const batch of graphEventBatches(params.users, shape.pairs, 10_000)) await graph.apply(batch);
+const loadMs = performance.now() - loadStart;
+const heapAfter = heap();
+
+/** Per-call latency in ms; the first `warmUp` calls only let the JIT settle. */
+async function time(calls: number, call: (i: number) => Promise<unknown>, warmUp = Math.min(200, calls)) {
+  for (let i = 0; i < warmUp; i++) await call(i);
+  const samples = new Samples();
+  for (let i = 0; i < calls; i++) {
+    const start = performance.now();
+    await call(i);
+    samples.push(performance.now() - start);
+  }
+  return samples.summary();
+}
+
+const recommend = await time(params.samples, () => graph.recommendFriends(anyUser(), LIMIT));
+const top = hubs(shape.degrees, 100);
+const hub = await time(top.length * 5, (i) => graph.recommendFriends(top[i % top.length]!, LIMIT), top.length);
+const mutual = await time(params.samples, () => {
+  const e = anyEdge();
+  return graph.mutualFriends(shape.pairs[2 * e]!, shape.pairs[2 * e + 1]!, LIMIT);
+});
+
+// Throughput: back-to-back calls on one thread, as one recommendation instance serves them.
+let calls = 0;
+const qpsStart = performance.now();
+while (performance.now() - qpsStart < params.qpsMs) {
+  for (let i = 0; i < 50; i++) await graph.recommendFriends(anyUser(), LIMIT);
+  calls += 50;
+}
+const qps = calls / ((performance.now() - qpsStart) / 1000);
+
+// A live change: remove an existing friendship, then add it back (the next stream versions), each
+// one apply() of one event as the consumer does it. Hub edges cost a scan of the hub's list.
+const versions = new Map<number, number>();
+const update = await time(params.edgeUpdates, (i) => {
+  const e = anyEdge();
+  const version = (versions.get(e) ?? 1) + 1;
+  versions.set(e, version);
+  return graph.apply([friendship(shape.pairs[2 * e]!, shape.pairs[2 * e + 1]!, version, version % 2 === 1)]);
+}, 0);
+// Leave every touched pair linked again, so the graph ends as it started (and stats agree).
+for (const [e, version] of versions) if (version % 2 === 0) await graph.apply([friendship(shape.pairs[2 * e]!, shape.pairs[2 * e + 1]!, version + 1, true)]);
+
+const stats = await graph.stats();
+const round = (x: number, digits = 4) => Number(x.toFixed(digits));
+console.log(
+  JSON.stringify({
+    users: stats.users,
+    friendships: stats.friendships,
+    avgDegree: round((2 * stats.friendships) / stats.users, 2),
+    maxDegree: shape.degrees[top[0]!]!,
+    loadMs: Math.round(loadMs),
+    loadEventsPerSec: Math.round((params.users + edges) / (loadMs / 1000)),
+    heapMb: round((heapAfter - heapBefore) / 2 ** 20, 1),
+    bytesPerEdge: round((heapAfter - heapBefore) / stats.friendships, 1),
+    p50Ms: round(recommend.p50),
+    p99Ms: round(recommend.p99),
+    maxMs: round(recommend.max),
+    hubP99Ms: round(hub.p99),
+    qps: Math.round(qps),
+    mutualP50Ms: round(mutual.p50),
+    mutualP99Ms: round(mutual.p99),
+    edgeUpdateUs: round(update.mean * 1000, 2),
+    edgeUpdateP99Us: round(update.p99 * 1000, 2),
+  }),
+);

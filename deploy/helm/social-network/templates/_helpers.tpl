@@ -1,0 +1,69 @@
+{{/* Names: "<release>-<chart>" unless the release name already holds the chart name. */}}
+{{- define "sn.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 40 | trimSuffix "-" -}}
+{{- else if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The modules in start order; each has a Deployment, a Service, and its settings under .Values.modules. */}}
+{{- define "sn.modules" -}}discovery user friend recommendation gateway{{- end -}}
+
+{{- define "sn.selectorLabels" -}}
+app.kubernetes.io/name: {{ .root.Chart.Name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "sn.labels" -}}
+{{ include "sn.selectorLabels" . }}
+app.kubernetes.io/part-of: social-network
+app.kubernetes.io/version: {{ .root.Values.image.tag | default .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
+{{- end -}}
+
+{{/* "<fullname>-<component>": the name of a module's or engine's objects and Service. */}}
+{{- define "sn.name" -}}{{ include "sn.fullname" .root }}-{{ .component }}{{- end -}}
+
+{{- define "sn.image" -}}
+{{- $tag := .root.Values.image.tag | default .root.Chart.AppVersion -}}
+{{- printf "%s%s:%s" .root.Values.image.prefix .component $tag -}}
+{{- end -}}
+
+{{/* The environment variable holding a module's port, as src/platform/config.ts reads it. */}}
+{{- define "sn.portVariable" -}}{{ upper . }}_PORT{{- end -}}
+
+{{/* Where the credentials live: an existing Secret (production) or the chart's own (desktop). */}}
+{{- define "sn.credentialsSecret" -}}
+{{- .Values.credentials.existingSecret | default (printf "%s-credentials" (include "sn.fullname" .)) -}}
+{{- end -}}
+
+{{- define "sn.kafkaBrokers" -}}
+{{- if .Values.kafka.internal.enabled -}}
+{{ include "sn.fullname" . }}-kafka:9092
+{{- else -}}
+{{ required "kafka.brokers is required when kafka.internal.enabled is false" .Values.kafka.brokers }}
+{{- end -}}
+{{- end -}}
+
+{{- define "sn.neo4jUrl" -}}
+{{- if .Values.neo4j.internal.enabled -}}
+bolt://{{ include "sn.fullname" . }}-neo4j:7687
+{{- else -}}
+{{ required "neo4j.url is required when neo4j.internal.enabled is false" .Values.neo4j.url }}
+{{- end -}}
+{{- end -}}
+
+{{/* GATEWAY_UPSTREAMS for gateway.upstreams=services: each routed module's Service. */}}
+{{- define "sn.gatewayUpstreams" -}}
+{{- $root := . -}}
+{{- $entries := list -}}
+{{- range $m := list "user" "friend" "recommendation" -}}
+{{- $entries = append $entries (printf "%s=http://%s:%v" $m (include "sn.name" (dict "root" $root "component" $m)) (index $root.Values.modules $m).port) -}}
+{{- end -}}
+{{- join "," $entries -}}
+{{- end -}}

@@ -1,0 +1,74 @@
+/**
+ * `bun run check:deploy`: the deployment files, checked with real tools and no cluster or Docker
+ * engine: hadolint on the Dockerfile, its build stage run on the `.dockerignore`d context, Docker
+ * Compose's own validation (Compose Specification schema) of compose.yml with and without the
+ * all-in-one profile, `helm lint` and `helm template` for both profiles, every rendered object
+ * validated offline against the Kubernetes API schemas (oldest and newest supported version), and
+ * the rendered objects' agreement with the code. Exits non-zero on any failure.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../../src/platform/testing/processes';
+import { dryRunBuildStage } from './docker-context';
+import { checkRendered } from './rendered';
+import { tools } from './tools';
+
+const root = join(import.meta.dir, '..', '..');
+const chart = join(root, 'deploy', 'helm', 'social-network');
+/** The chart's kubeVersion floor (preStop sleep needs 1.30) and the newest schemas kubernetes-validate ships. */
+const kubeVersions = ['1.30.0', '1.37.0'];
+const profiles = ['desktop', 'production'] as const;
+
+async function exec(cmd: string[], cwd = root): Promise<string> {
+  const proc = Bun.spawn(cmd, { cwd, stdout: 'pipe', stderr: 'pipe' });
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  if (code !== 0) throw new Error(`${cmd.map((c) => c.replace(root + '/', '')).join(' ')} exited ${code}\n${out}${err}`.trim());
+  return out;
+}
+
+const results: { name: string; ok: boolean; ms: number }[] = [];
+async function step(name: string, work: () => Promise<string | void>): Promise<void> {
+  const started = performance.now();
+  try {
+    const note = await work();
+    results.push({ name, ok: true, ms: performance.now() - started });
+    console.log(`ok    ${name}${note ? ` (${note})` : ''}  ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  } catch (error) {
+    results.push({ name, ok: false, ms: performance.now() - started });
+    console.log(`FAIL  ${name}\n${String((error as Error).message).replace(/^/gm, '      ')}`);
+  }
+}
+
+const started = performance.now();
+const t = await tools((line) => console.log(`..    ${line}`));
+const out = tempDir('sn-check-deploy-');
+mkdirSync(out, { recursive: true });
+
+const quiet = (cmd: string[]) => async () => void (await exec(cmd));
+await step('hadolint Dockerfile', quiet([t.hadolint, 'Dockerfile']));
+await step('Dockerfile build stage on the .dockerignore context', async () => `${await dryRunBuildStage()} files in the context`);
+await step('compose.yml against the Compose Specification', quiet([t.dockerCompose, '-f', 'compose.yml', 'config', '--quiet']));
+await step('compose.yml with the all-in-one profile', quiet([t.dockerCompose, '-f', 'compose.yml', '--profile', 'all-in-one', 'config', '--quiet']));
+for (const profile of profiles) {
+  const values = join(chart, `values-${profile}.yaml`);
+  await step(`helm lint --strict (${profile})`, quiet([t.helm, 'lint', '--strict', chart, '-f', values, '--kube-version', kubeVersions[0]!]));
+  let rendered = '';
+  await step(`helm template (${profile})`, async () => {
+    rendered = await exec([t.helm, 'template', 'social-network', chart, '-f', values, '--kube-version', kubeVersions[0]!, '--namespace', 'social-network']);
+    await Bun.write(join(out, `${profile}.yaml`), rendered);
+    return `${rendered.match(/^kind: /gm)?.length ?? 0} objects`;
+  });
+  if (!rendered) continue;
+  for (const version of kubeVersions) {
+    await step(`Kubernetes ${version} schemas, strict (${profile})`, quiet([t.kubernetesValidate, '--strict', '--quiet', '-k', version, join(out, `${profile}.yaml`)]));
+  }
+  await step(`rendered objects agree with the code (${profile})`, async () => {
+    const problems = checkRendered(rendered, profile);
+    if (problems.length) throw new Error(problems.join('\n'));
+  });
+}
+rmSync(out, { recursive: true, force: true });
+
+const failed = results.filter((r) => !r.ok).length;
+console.log(`check:deploy: ${results.length - failed} passed, ${failed} failed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+process.exit(failed ? 1 : 0);

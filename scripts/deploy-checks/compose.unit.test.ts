@@ -1,0 +1,136 @@
+/**
+ * compose.yml, the Dockerfile and the Prometheus targets agree with the code: one image target per
+ * entrypoint, the ports the modules really listen on, only variables that src/platform/config.ts
+ * reads, and engine addresses that point at services that exist. (The Compose schema itself is
+ * checked by `bun run check:deploy`, with Docker Compose's own validator.)
+ */
+import { describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { entrypoints } from '../build';
+import { configVariables, defaultPorts } from './config-variables';
+
+const root = join(import.meta.dir, '..', '..');
+const compose = Bun.YAML.parse(readFileSync(join(root, 'compose.yml'), 'utf8')) as any;
+const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+const prometheus = Bun.YAML.parse(readFileSync(join(root, 'deploy/prometheus/prometheus.yml'), 'utf8')) as any;
+const known = configVariables();
+const ports = defaultPorts();
+const modules = ['discovery', 'user', 'friend', 'recommendation', 'gateway'] as const;
+const domain = ['user', 'friend', 'recommendation'] as const;
+const services = compose.services as Record<string, any>;
+
+/** `${NAME:-default}` as Compose resolves it with nothing set. */
+const resolved = (value: string) => value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
+const env = (service: string): Record<string, string> =>
+  Object.fromEntries(Object.entries(services[service].environment ?? {}).map(([k, v]) => [k, resolved(String(v))]));
+
+/** The Dockerfile's stage `name`: its lines up to the next FROM. */
+function stage(name: string): string {
+  const match = new RegExp(`^FROM runtime AS ${name}\\n([\\s\\S]*?)(?=^FROM |(?![\\s\\S]))`, 'm').exec(dockerfile);
+  if (!match) throw new Error(`Dockerfile has no stage "FROM runtime AS ${name}"`);
+  return match[1]!;
+}
+
+describe('Dockerfile', () => {
+  test.each([...entrypoints])('target %s ships its own executable and exposes its ports', (name) => {
+    const body = stage(name);
+    expect(body).toContain(`COPY --from=build /out/${name} /app/service`);
+    const exposed = /^EXPOSE (.+)$/m.exec(body)?.[1]?.split(/\s+/).map(Number).sort();
+    const expected = name === 'all-in-one' ? Object.values(ports) : [ports[name as keyof typeof ports]];
+    expect(exposed).toEqual([...expected].sort());
+  });
+
+  test('the runtime runs as non-root, checks its health with the executable, stops on SIGTERM', () => {
+    const runtime = /^FROM \S+ AS runtime\n([\s\S]*?)^FROM /m.exec(dockerfile)![1]!;
+    expect(runtime).toMatch(/^USER 65532:65532$/m);
+    expect(runtime).toMatch(/^HEALTHCHECK .*CMD \["\/app\/service", "--health"\]$/m);
+    expect(runtime).toMatch(/^STOPSIGNAL SIGTERM$/m);
+    expect(runtime).toMatch(/^ENTRYPOINT \["\/app\/service"\]$/m);
+    for (const label of ['source', 'version', 'revision', 'created']) expect(runtime).toContain(`org.opencontainers.image.${label}=`);
+    for (const name of entrypoints) expect(stage(name)).toContain('org.opencontainers.image.title=');
+  });
+
+  test('the build stage installs from the lockfile and runs the same build script as `bun run build`', () => {
+    expect(dockerfile).toMatch(/^RUN bun install --frozen-lockfile/m);
+    expect(dockerfile).toContain('bun scripts/build.ts --outdir /out');
+  });
+});
+
+describe('compose.yml', () => {
+  test.each([...entrypoints])('service %s is built from its own Dockerfile target', (name) => {
+    expect(services[name].build).toEqual({ context: '.', target: name });
+    expect(services[name].image).toBe(`social-network/${name}:\${TAG:-latest}`);
+  });
+
+  test('modules set only variables the configuration reads, and no port other than their default', () => {
+    for (const name of [...modules, 'all-in-one']) {
+      for (const variable of Object.keys(env(name))) expect({ service: name, variable, known: known.has(variable) }).toEqual({ service: name, variable, known: true });
+    }
+    for (const name of modules) {
+      const portVariable = `${name.toUpperCase()}_PORT`;
+      if (env(name)[portVariable]) expect(Number(env(name)[portVariable])).toBe(ports[name]);
+    }
+  });
+
+  test('registered modules advertise their service name and find discovery where it listens', () => {
+    for (const name of domain) {
+      expect(env(name).ADVERTISED_HOST).toBe(name);
+      expect(env(name).DISCOVERY_URL).toBe(`http://discovery:${ports.discovery}`);
+    }
+    expect(env('gateway').DISCOVERY_URL).toBe(`http://discovery:${ports.discovery}`);
+  });
+
+  test('only the gateway (or the all-in-one) is published, on its real port', () => {
+    for (const name of [...modules, 'all-in-one']) {
+      const published = (services[name].ports ?? []).map((p: string) => resolved(p));
+      if (name === 'gateway' || name === 'all-in-one') expect(published).toEqual([`9000:${ports.gateway}`]);
+      else expect(published).toEqual([]);
+    }
+  });
+
+  test('domain modules reach their own PostgreSQL, Kafka and (recommendation) Neo4j services', () => {
+    const kafkaListener = /PLAINTEXT:\/\/(\w+):(\d+)/.exec(services.kafka.environment.KAFKA_ADVERTISED_LISTENERS)!;
+    for (const name of domain) {
+      const e = env(name);
+      expect(e.KAFKA_BROKERS).toBe(`${kafkaListener[1]}:${kafkaListener[2]}`);
+      const db = new URL(e[`${name.toUpperCase()}_DATABASE_URL`]!);
+      const postgres = services[db.hostname];
+      expect(postgres?.image).toMatch(/^postgres:/);
+      expect(db.pathname.slice(1)).toBe(postgres.environment.POSTGRES_DB);
+      expect(decodeURIComponent(db.username)).toBe(postgres.environment.POSTGRES_USER);
+      expect(decodeURIComponent(db.password)).toBe(resolved(postgres.environment.POSTGRES_PASSWORD));
+      for (const other of domain) if (other !== name) expect(e[`${other.toUpperCase()}_DATABASE_URL`]).toBeUndefined();
+    }
+    const neo4j = new URL(env('recommendation').NEO4J_URL!);
+    expect(services[neo4j.hostname]?.image).toMatch(/^neo4j:5/);
+    expect(`neo4j/${env('recommendation').NEO4J_PASSWORD}`).toBe(resolved(services.neo4j.environment.NEO4J_AUTH));
+  });
+
+  test('the gateway and discovery get no engine settings; the all-in-one runs on embedded defaults only', () => {
+    const engines = /^(KAFKA_|NEO4J_)|_DATABASE_URL$/;
+    for (const name of ['gateway', 'discovery', 'all-in-one']) expect(Object.keys(env(name)).filter((k) => engines.test(k))).toEqual([]);
+    expect(services['all-in-one'].profiles).toEqual(['all-in-one']);
+    expect(services['all-in-one'].volumes).toEqual(['all-in-one-data:/data']);
+  });
+
+  test('every dependency exists, and waits for health only where there is a health check', () => {
+    const imageHealthcheck = new Set<string>(entrypoints); // HEALTHCHECK in the Dockerfile's runtime stage
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {}) as [string, { condition: string }][]) {
+        expect(services[dependency]).toBeDefined();
+        if (condition === 'service_healthy') expect({ name, dependency, checked: Boolean(services[dependency].healthcheck) || imageHealthcheck.has(dependency) }).toEqual({ name, dependency, checked: true });
+      }
+      for (const volume of service.volumes ?? []) {
+        const source = String(volume).split(':')[0]!;
+        if (!source.startsWith('.')) expect(Object.keys(compose.volumes)).toContain(source);
+      }
+    }
+  });
+
+  test('Prometheus scrapes every module on its real port', () => {
+    const job = prometheus.scrape_configs.find((j: any) => j.job_name === 'social-network');
+    const targets = job.static_configs.map((c: any) => [c.labels.service, c.targets[0]]);
+    expect(Object.fromEntries(targets)).toEqual(Object.fromEntries(modules.map((m) => [m, `${m}:${ports[m]}`])));
+  });
+});

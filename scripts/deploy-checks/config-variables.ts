@@ -1,0 +1,26 @@
+/**
+ * The environment variables the application reads, found by running the real `loadConfig` over a
+ * recording environment rather than kept as a second list that could drift from it. Settings read
+ * only when another is set (KAFKA_NAMESPACE after KAFKA_BROKERS, NEO4J_* after NEO4J_URL) are
+ * reached by setting those.
+ */
+import { loadConfig } from '../../src/platform/config';
+
+const unlocking: Record<string, string> = { KAFKA_BROKERS: 'kafka:9092', NEO4J_URL: 'bolt://neo4j:7687' };
+
+export function configVariables(): Set<string> {
+  const read = new Set<string>();
+  const env = new Proxy(unlocking, {
+    get(target, name) {
+      if (typeof name === 'string') read.add(name);
+      return typeof name === 'string' ? target[name] : undefined;
+    },
+  });
+  loadConfig(env);
+  return read;
+}
+
+/** The default port of each module, as the code has it (USER_PORT -> 8081, ...). */
+export function defaultPorts(): Record<'gateway' | 'discovery' | 'user' | 'friend' | 'recommendation', number> {
+  return loadConfig({}).ports;
+}

@@ -1,0 +1,64 @@
+/** The checkers themselves: they must reject what they are there to reject. */
+import { describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dockerIgnore } from './docker-context';
+import { checkRendered } from './rendered';
+
+describe('.dockerignore as Docker reads it', () => {
+  const ignored = dockerIgnore(readFileSync(join(import.meta.dir, '..', '..', '.dockerignore'), 'utf8'));
+
+  test('lets in the lockfile, the sources and the build script only', () => {
+    for (const kept of ['package.json', 'bun.lock', 'bunfig.toml', 'tsconfig.json', 'src/entrypoints/user.ts', 'src/modules/user/migrations/meta/_journal.json', 'scripts/build.ts']) {
+      expect({ kept, ignored: ignored(kept) }).toEqual({ kept, ignored: false });
+    }
+    for (const dropped of ['node_modules/elysia/package.json', 'data/user/PG_VERSION', 'dist/user', '.infra/env', '.git/HEAD', 'scripts/generate.ts', 'src/modules/user/user.api.test.ts', 'README.md']) {
+      expect({ dropped, ignored: ignored(dropped) }).toEqual({ dropped, ignored: true });
+    }
+  });
+
+  test('the last matching pattern wins, and a directory pattern covers its contents', () => {
+    const rules = dockerIgnore('docs\n!docs/keep.md\n*.log\n');
+    expect([ignored('x'), rules('docs/a.md'), rules('docs/keep.md'), rules('a.log'), rules('src/a.log'), rules('src/a.ts')]).toEqual([true, true, false, true, false, false]);
+  });
+});
+
+describe('rendered objects against the code', () => {
+  const deployment = (module: string, port: number, env: object[]) => ({
+    kind: 'Deployment',
+    metadata: { name: `sn-${module}`, labels: { 'app.kubernetes.io/component': module } },
+    spec: { template: { spec: { containers: [{
+      image: `social-network/${module}:1`,
+      ports: [{ containerPort: port }],
+      env,
+      ...Object.fromEntries(['startupProbe', 'readinessProbe', 'livenessProbe'].map((p) => [p, { httpGet: { path: '/actuator/health' } }])),
+    }] } } },
+  });
+  const service = (module: string, port: number) => ({ kind: 'Service', metadata: { name: `sn-${module}` }, spec: { ports: [{ port }] } });
+  const render = (docs: object[]) => docs.map((d) => JSON.stringify(d)).join('\n---\n');
+  const ports = { discovery: 8761, user: 8081, friend: 8082, recommendation: 8083, gateway: 9000 } as Record<string, number>;
+  const engines = (m: string) => [{ name: 'KAFKA_BROKERS', value: 'kafka:9092' }, { name: `${m.toUpperCase()}_DATABASE_URL`, valueFrom: { secretKeyRef: { key: `${m.toUpperCase()}_DATABASE_URL` } } }];
+  const valid = () => Object.entries(ports).flatMap(([m, p]) => [
+    deployment(m, p, [
+      ...(['user', 'friend', 'recommendation'].includes(m) ? engines(m) : []),
+      ...(m === 'recommendation' ? [{ name: 'NEO4J_URL', value: 'bolt://neo4j:7687' }, { name: 'NEO4J_PASSWORD', valueFrom: { secretKeyRef: { key: 'NEO4J_PASSWORD' } } }] : []),
+    ]),
+    service(m, p),
+  ]);
+
+  test('a consistent rendering passes', () => {
+    expect(checkRendered(render(valid()), 't')).toEqual([]);
+  });
+
+  test('unknown variables, wrong ports, engine settings on the gateway and bad upstreams are reported', () => {
+    const docs = valid();
+    (docs[0] as any).spec.template.spec.containers[0].env.push({ name: 'DISCOVERY_PROT', value: '1' });
+    (docs[2] as any).spec.template.spec.containers[0].ports[0].containerPort = 8080;
+    (docs[8] as any).spec.template.spec.containers[0].env.push({ name: 'KAFKA_BROKERS', value: 'k:1' }, { name: 'GATEWAY_UPSTREAMS', value: 'user=http://nowhere:1' });
+    const problems = checkRendered(render(docs), 't').join('\n');
+    expect(problems).toContain('DISCOVERY_PROT');
+    expect(problems).toContain('sn-user listens on 8080');
+    expect(problems).toContain('sn-gateway gets engine settings');
+    expect(problems).toContain('user=http://nowhere:1 matches no rendered Service');
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * The chart's values agree with the code without rendering it (no helm needed): module ports are
+ * the ones the modules listen on, and every configured variable is one the configuration reads.
+ * `bun run check:deploy` renders both profiles and checks the objects themselves.
+ */
+import { describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configVariables, defaultPorts } from './config-variables';
+
+const chart = join(import.meta.dir, '..', '..', 'deploy', 'helm', 'social-network');
+const values = (file: string) => Bun.YAML.parse(readFileSync(join(chart, file), 'utf8')) as any;
+const known = configVariables();
+const profiles = ['values.yaml', 'values-desktop.yaml', 'values-production.yaml'];
+
+describe('helm values', () => {
+  test('each module listens on the port the code defaults to', () => {
+    const ports = defaultPorts();
+    const modules = values('values.yaml').modules;
+    expect(Object.fromEntries(Object.entries(modules).map(([m, v]: [string, any]) => [m, v.port]))).toEqual(ports);
+  });
+
+  test.each(profiles)('%s sets only variables the configuration reads', (file) => {
+    for (const name of Object.keys(values(file).config ?? {})) expect({ file, name, known: known.has(name) }).toEqual({ file, name, known: true });
+  });
+
+  test('variables the templates name are ones the configuration reads', () => {
+    const templates = ['deployments.yaml', 'configmap.yaml', 'secret.yaml'].map((f) => readFileSync(join(chart, 'templates', f), 'utf8')).join('\n');
+    const literal = [...templates.matchAll(/^\s+-?\s*\{?\s*name: ([A-Z][A-Z0-9_]+)/gm), ...templates.matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1]!);
+    expect(literal.length).toBeGreaterThan(5);
+    for (const name of literal) expect({ name, known: known.has(name) }).toEqual({ name, known: true });
+    // Names the templates build: `<MODULE>_PORT` and `<MODULE>_DATABASE_URL`.
+    for (const m of ['discovery', 'user', 'friend', 'recommendation', 'gateway']) expect(known.has(`${m.toUpperCase()}_PORT`)).toBe(true);
+    for (const m of ['user', 'friend', 'recommendation']) expect(known.has(`${m.toUpperCase()}_DATABASE_URL`)).toBe(true);
+  });
+
+  test('production takes its engines and credentials from outside; desktop runs them in the chart', () => {
+    const production = values('values-production.yaml');
+    expect(production.credentials.existingSecret).toBeTruthy();
+    for (const engine of ['kafka', 'postgres', 'neo4j']) expect(production[engine].internal.enabled).toBe(false);
+    expect(production.kafka.brokers).toMatch(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/);
+    expect(production.neo4j.url).toMatch(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//);
+    const desktop = values('values-desktop.yaml');
+    for (const engine of ['kafka', 'postgres', 'neo4j']) expect(desktop[engine].internal.enabled).toBe(true);
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * What the Kubernetes schemas cannot see in the rendered chart: that it agrees with the code.
+ * Returns the problems found (empty when all is well).
+ */
+import { loadConfig } from '../../src/platform/config';
+import { configVariables, defaultPorts } from './config-variables';
+
+type Doc = { kind: string; metadata: { name: string; labels?: Record<string, string> }; [key: string]: any };
+const credentialKeys = new Set(['USER_DATABASE_URL', 'FRIEND_DATABASE_URL', 'RECOMMENDATION_DATABASE_URL', 'NEO4J_PASSWORD']);
+const engineVariable = /^(KAFKA_|NEO4J_)|_DATABASE_URL$/;
+
+export function checkRendered(yaml: string, profile: string): string[] {
+  const docs = (Bun.YAML.parse(yaml) as (Doc | null)[]).filter((d): d is Doc => Boolean(d));
+  const problems: string[] = [];
+  const fail = (what: string) => problems.push(`${profile}: ${what}`);
+  const known = configVariables();
+  const ports = defaultPorts();
+  const configMaps = new Map(docs.filter((d) => d.kind === 'ConfigMap').map((d) => [d.metadata.name, d.data as Record<string, string>]));
+  const services = new Map(docs.filter((d) => d.kind === 'Service').map((d) => [d.metadata.name, d]));
+
+  const deployments = docs.filter((d) => d.kind === 'Deployment');
+  const components = deployments.map((d) => d.metadata.labels?.['app.kubernetes.io/component']).sort();
+  if (components.join() !== Object.keys(ports).sort().join()) fail(`Deployments for ${components.join(', ')}; expected one per module`);
+
+  for (const deployment of deployments) {
+    const module = deployment.metadata.labels!['app.kubernetes.io/component'] as keyof typeof ports;
+    const container = deployment.spec.template.spec.containers[0];
+    const where = `Deployment ${deployment.metadata.name}`;
+    const env: Record<string, string | undefined> = {};
+    for (const from of container.envFrom ?? []) {
+      const data = configMaps.get(from.configMapRef?.name);
+      if (!data) fail(`${where} reads ConfigMap ${from.configMapRef?.name}, which the chart does not render`);
+      Object.assign(env, data);
+    }
+    for (const e of container.env ?? []) {
+      env[e.name] = e.value;
+      const key = e.valueFrom?.secretKeyRef?.key;
+      if (key && !credentialKeys.has(key)) fail(`${where} reads Secret key ${key}, which deploy/README.md does not document`);
+    }
+    for (const name of Object.keys(env)) if (!known.has(name)) fail(`${where} sets ${name}, which src/platform/config.ts does not read`);
+    const domain = module === 'user' || module === 'friend' || module === 'recommendation';
+    if (!domain && Object.keys(env).some((n) => engineVariable.test(n))) fail(`${where} gets engine settings it must not use`);
+    if (domain && !(`${module.toUpperCase()}_DATABASE_URL` in env && 'KAFKA_BROKERS' in env)) fail(`${where} lacks its database or Kafka`);
+    if (module === 'recommendation' && !('NEO4J_URL' in env && 'NEO4J_PASSWORD' in env)) fail(`${where} lacks Neo4j`);
+
+    const port = container.ports?.[0]?.containerPort;
+    if (port !== ports[module]) fail(`${where} listens on ${port}, the code on ${ports[module]}`);
+    const portVariable = env[`${module.toUpperCase()}_PORT`];
+    if (portVariable !== undefined && Number(portVariable) !== port) fail(`${where}: ${module.toUpperCase()}_PORT=${portVariable} but containerPort ${port}`);
+    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+      if (container[probe]?.httpGet?.path !== '/actuator/health') fail(`${where} ${probe} is not on /actuator/health`);
+    }
+    if (!String(container.image).match(new RegExp(`/${module}:[^/]+$`))) fail(`${where} runs image ${container.image}, not the ${module} target`);
+    const service = services.get(deployment.metadata.name);
+    if (service?.spec.ports[0].port !== port) fail(`Service ${deployment.metadata.name} does not expose port ${port}`);
+
+    // Everything the configuration would refuse at start-up, refused here instead.
+    try {
+      loadConfig(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v ?? (k.endsWith('_DATABASE_URL') ? 'postgres://u@h/d' : 'x')])));
+    } catch (error) {
+      fail(`${where}: the configuration would refuse to start: ${(error as Error).message}`);
+    }
+    const upstreams = env.GATEWAY_UPSTREAMS ? loadConfig({ GATEWAY_UPSTREAMS: env.GATEWAY_UPSTREAMS }).gatewayUpstreams! : {};
+    for (const [name, origin] of Object.entries(upstreams)) {
+      const url = new URL(origin);
+      const target = services.get(url.hostname);
+      if (!target || String(target.spec.ports[0].port) !== url.port) fail(`GATEWAY_UPSTREAMS ${name}=${origin} matches no rendered Service`);
+    }
+  }
+  return problems;
+}

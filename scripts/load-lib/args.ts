@@ -1,0 +1,114 @@
+// Command-line options of `bun run load`. Hand-rolled like scripts/lib/args.ts, so every bad input
+// gets a message that names the flag (the caller prints it and exits 2).
+
+export const SCENARIOS = ['signup', 'befriend', 'browse', 'mixed'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface LoadOptions {
+  scenario: ScenarioName;
+  /** Arrivals per second (open loop), or 'max': `concurrency` workers back to back (closed loop). */
+  rate: number | 'max';
+  durationMs: number;
+  /** Most requests in flight; an arrival finding none free is dropped and counted, as in k6. */
+  concurrency: number;
+  url: string;
+  /** Users created before the measured phase, for scenarios that need existing users. */
+  users: number;
+  seed: number;
+  /** Also write the summary as JSON to this file. */
+  json?: string;
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const DEFAULTS = { scenario: 'mixed', rate: 100, duration: '30s', concurrency: 32, url: 'http://localhost:9000', users: 200, seed: 1 } as const;
+
+export const USAGE = `Usage: bun run load -- [options]
+
+Drives the public API (through the gateway) at a fixed arrival rate and reports latency.
+
+Options:
+  --scenario S      ${SCENARIOS.join(' | ')} (default ${DEFAULTS.scenario})
+  --rate R          arrivals per second, open loop (default ${DEFAULTS.rate}); "max" runs
+                    --concurrency workers back to back instead (closed loop)
+  --duration D      how long to run: 30s, 2m, 500ms (default ${DEFAULTS.duration})
+  --concurrency C   most requests in flight (default ${DEFAULTS.concurrency}); an arrival finding
+                    none free is dropped and counted
+  --url U           gateway base URL (default ${DEFAULTS.url})
+  --users N         users created before the run, for befriend/browse/mixed (default ${DEFAULTS.users})
+  --seed N          seed for the random choices (default ${DEFAULTS.seed})
+  --json FILE       also write the summary as JSON
+  -h, --help        show this help`;
+
+const FLAGS = ['scenario', 'rate', 'duration', 'concurrency', 'url', 'users', 'seed', 'json'] as const;
+type Flag = (typeof FLAGS)[number];
+
+/** "30s", "2m", "500ms", "1.5s" or bare seconds ("30") to milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new UsageError(`--duration must look like 30s, 2m or 500ms, got "${text}"`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  const ms = Number(match[1]) * unit;
+  if (ms <= 0) throw new UsageError('--duration must be positive');
+  return ms;
+}
+
+function whole(value: string, flag: Flag, min: number, max: number): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${flag} must be a whole number, got "${value}"`);
+  const n = Number(value);
+  if (n < min || n > max) throw new UsageError(`--${flag} must be between ${min} and ${max}, got ${value}`);
+  return n;
+}
+
+function rate(value: string): number | 'max' {
+  if (value === 'max') return 'max';
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > 1_000_000) throw new UsageError(`--rate must be a positive number up to 1000000 or "max", got "${value}"`);
+  return n;
+}
+
+function baseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--url must be an absolute URL such as ${DEFAULTS.url}, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must use http or https, got "${url.protocol}"`);
+  return url.href.replace(/\/+$/, '');
+}
+
+/** Parses argv (without runtime and script). Returns undefined for --help. */
+export function parseLoadArgs(argv: readonly string[]): LoadOptions | undefined {
+  const raw = new Map<Flag, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') continue; // `bun run load -- ...` may forward the separator
+    if (arg === '-h' || arg === '--help') return undefined;
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}" (options start with --)`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq === -1 ? undefined : eq) as Flag;
+    if (!FLAGS.includes(name)) throw new UsageError(`unknown option "--${name}"`);
+    let value = eq === -1 ? argv[i + 1] : arg.slice(eq + 1);
+    if (eq === -1) {
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      i++;
+    }
+    if (raw.has(name)) throw new UsageError(`--${name} given more than once`);
+    raw.set(name, value!);
+  }
+  const scenario = raw.get('scenario') ?? DEFAULTS.scenario;
+  if (!(SCENARIOS as readonly string[]).includes(scenario)) throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')}, got "${scenario}"`);
+  return {
+    scenario: scenario as ScenarioName,
+    rate: rate(raw.get('rate') ?? String(DEFAULTS.rate)),
+    durationMs: parseDuration(raw.get('duration') ?? DEFAULTS.duration),
+    concurrency: whole(raw.get('concurrency') ?? String(DEFAULTS.concurrency), 'concurrency', 1, 4096),
+    url: baseUrl(raw.get('url') ?? DEFAULTS.url),
+    users: whole(raw.get('users') ?? String(DEFAULTS.users), 'users', 2, 1_000_000),
+    seed: whole(raw.get('seed') ?? String(DEFAULTS.seed), 'seed', 0, 2 ** 32 - 1),
+    ...(raw.has('json') ? { json: raw.get('json')! } : {}),
+  };
+}

@@ -1,0 +1,74 @@
+// Load scenarios against the public API: sign-up, befriend, browse recommendations, mixed.
+// The same scenarios as deploy/k6/, for machines without k6.
+//
+//   bun run load -- --scenario mixed --rate 200 --duration 30s --concurrency 32 [--url U]
+//
+// Open loop: arrivals come at --rate per second whatever the latency (see load-lib/scheduler.ts).
+// A live line on stderr each second; the summary on stdout (and --json FILE). Ctrl-C stops early
+// and still prints the summary. The line "load: started ..." on stderr marks the measured phase.
+// Exit code: 0 ok, 1 any 5xx or network error, 2 bad arguments.
+import { writeFileSync } from 'node:fs';
+import { parseLoadArgs, USAGE, UsageError, type LoadOptions } from './load-lib/args';
+import { send } from './load-lib/http';
+import { formatSummary, Recorder } from './load-lib/recorder';
+import { runClosedLoop, runOpenLoop } from './load-lib/scheduler';
+import { nextOperation, setUp } from './load-lib/scenarios';
+
+const log = (line: string) => void process.stderr.write(`${line}\n`);
+
+async function main(argv: readonly string[]): Promise<number> {
+  let options: LoadOptions | undefined;
+  try {
+    options = parseLoadArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    log(`load: ${error.message}\nRun with --help for usage.`);
+    return 2;
+  }
+  if (!options) {
+    console.log(USAGE);
+    return 0;
+  }
+  const { scenario, rate, durationMs, concurrency, url } = options;
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+
+  let state;
+  try {
+    state = await setUp(scenario, url, options.users, options.seed, Math.min(concurrency, 16), log);
+  } catch (error) {
+    log(`load: ${(error as Error).message}`);
+    return 1;
+  }
+
+  const recorder = new Recorder();
+  let inFlight = 0;
+  const fire = async (k: number) => {
+    const op = nextOperation(scenario, state, k);
+    inFlight++;
+    const out = await send(url, op);
+    inFlight--;
+    recorder.record(op.name, out.status, out.latencyMs, out.error);
+    if (out.status >= 200 && out.status < 300) op.onOk?.(out.body);
+  };
+  log(`load: started scenario=${scenario} rate=${rate} concurrency=${concurrency} duration=${durationMs / 1000}s url=${url}`);
+  const tty = Boolean(process.stderr.isTTY);
+  const ticker = setInterval(() => {
+    const line = recorder.progressLine(durationMs, inFlight);
+    process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+  }, 1000);
+  const common = { durationMs, concurrency, fire, signal: stop.signal };
+  if (rate === 'max') await runClosedLoop(common);
+  else await runOpenLoop({ ...common, rate, drop: () => recorder.dropped++ });
+  clearInterval(ticker);
+  if (tty) process.stderr.write('\n');
+
+  const summary = recorder.summary(undefined, { scenario, rate, concurrency });
+  console.log(formatSummary(summary));
+  if (recorder.firstError) console.log(`first network error: ${recorder.firstError}`);
+  if (options.json) writeFileSync(options.json, JSON.stringify(summary, null, 2));
+  return summary.failures > 0 ? 1 : 0;
+}
+
+process.exit(await main(process.argv.slice(2)));

@@ -1,0 +1,39 @@
+import { DomainError, type DomainErrorKind } from '../errors';
+import type { Metrics } from '../metrics/metrics';
+import type { EventEnvelope } from './envelope';
+
+/** `accepted`, a rejection kind the caller can act on, or `failed` (an unexpected error). */
+export type CommandOutcome = 'accepted' | DomainErrorKind | 'failed';
+const OUTCOMES: readonly CommandOutcome[] = ['accepted', 'invalid', 'not-found', 'conflict', 'stale', 'unavailable', 'failed'];
+
+export interface CommandMetrics {
+  /** Runs a command and counts its outcome, including rejections before the event store is reached. */
+  run<T>(command: string, work: () => Promise<T>): Promise<T>;
+  /** Counts events once their transaction committed (a rolled-back append is not an event). */
+  appended(events: readonly EventEnvelope[]): void;
+}
+
+/**
+ * `commands_total{command,outcome}` and `events_appended_total{type}`. The module's commands are
+ * named up front so every outcome starts at 0: a dashboard then shows "no conflicts", not "no data".
+ */
+export function commandMetrics(metrics: Metrics, commands: readonly string[]): CommandMetrics {
+  const handled = metrics.counter('commands_total', 'Commands handled, by outcome: accepted or the kind of rejection', ['command', 'outcome']);
+  const appended = metrics.counter('events_appended_total', 'Events committed to the event store', ['type']);
+  for (const command of commands) for (const outcome of OUTCOMES) handled.inc({ command, outcome }, 0);
+  return {
+    async run(command, work) {
+      try {
+        const result = await work();
+        handled.inc({ command, outcome: 'accepted' });
+        return result;
+      } catch (error) {
+        handled.inc({ command, outcome: error instanceof DomainError ? error.kind : 'failed' });
+        throw error;
+      }
+    },
+    appended(events) {
+      for (const e of events) appended.inc({ type: e.type });
+    },
+  };
+}

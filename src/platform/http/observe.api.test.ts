@@ -1,0 +1,85 @@
+import { expect, test } from 'bun:test';
+import { t } from 'elysia';
+import { notFound } from '../errors';
+import { createLogger } from '../log';
+import { parseExposition, sumOf } from '../metrics/exposition';
+import { Metrics } from '../metrics/metrics';
+import { call } from '../testing/http';
+import { createHttpApp } from './app';
+import { openApi } from './openapi';
+
+function world() {
+  const lines: any[] = [];
+  const log = createLogger({ module: 'probe' }, 'debug', (line) => lines.push(JSON.parse(line)));
+  const metrics = new Metrics({ service: 'probe' });
+  const seen: (string | null)[] = [];
+  const app = createHttpApp({ name: 'probe', log, health: async () => true, metrics })
+    .use(openApi('Probe', 'test'))
+    .get('/v1/things/:id', ({ params, request }) => {
+      seen.push(request.headers.get('traceparent'));
+      if (params.id === 404) throw notFound('no such thing');
+      return { id: params.id };
+    }, { params: t.Object({ id: t.Integer() }) });
+  const samples = async () => parseExposition((await call(app, 'GET', '/metrics')).body);
+  return { app, lines, samples, seen, settle: () => Bun.sleep(5) };
+}
+
+test('requests are timed by route template, method and status; unmatched paths share one label', async () => {
+  const { app, samples, settle } = world();
+  await call(app, 'GET', '/v1/things/1');
+  await call(app, 'GET', '/v1/things/2');
+  await call(app, 'GET', '/v1/things/404');
+  await call(app, 'GET', '/v1/things/x');
+  await call(app, 'GET', '/nowhere/1');
+  await call(app, 'GET', '/nowhere/2');
+  await settle(); // Elysia runs after-response hooks in a setImmediate
+  const s = await samples();
+  const count = (labels: Record<string, string>) => sumOf(s, 'http_server_request_duration_seconds_count', labels);
+  expect(count({ route: '/v1/things/:id', status: '200', method: 'GET', service: 'probe' })).toBe(2);
+  expect(count({ route: '/v1/things/:id', status: '404' })).toBe(1);
+  expect(count({ route: '/v1/things/:id', status: '400' })).toBe(1);
+  expect(count({ route: 'unmatched', status: '404' })).toBe(2);
+  // No raw path ever becomes a label value.
+  expect(s.some((x) => Object.values(x.labels).some((v) => v.includes('/nowhere') || v.includes('/things/1')))).toBe(false);
+});
+
+test('/metrics is Prometheus text and is not in the OpenAPI document', async () => {
+  const { app } = world();
+  const res = await app.handle(new Request('http://localhost/metrics'));
+  expect(res.headers.get('content-type')).toStartWith('text/plain');
+  expect(await res.text()).toContain('# TYPE http_server_request_duration_seconds histogram');
+  const doc = (await call(app, 'GET', '/swagger/json')).body;
+  expect(Object.keys(doc.paths)).toContain('/v1/things/{id}');
+  expect(Object.keys(doc.paths)).not.toContain('/metrics');
+});
+
+test('continues an incoming trace with its own span, and logs one access line carrying it', async () => {
+  const { app, lines, seen, settle } = world();
+  const incoming = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+  const res = await call(app, 'GET', '/v1/things/7', undefined, { traceparent: incoming, 'x-request-id': 'req-7' });
+  expect(res.headers.get('x-trace-id')).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+  // The handler (and the events it appends) see this server's span, a child of the caller's.
+  expect(seen[0]).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+  expect(seen[0]).not.toBe(incoming);
+  await settle();
+  const access = lines.find((l) => l.msg === 'request');
+  expect(access).toMatchObject({
+    level: 'debug',
+    module: 'probe',
+    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    correlationId: 'req-7',
+    method: 'GET',
+    route: '/v1/things/:id',
+    path: '/v1/things/7',
+    status: 200,
+  });
+  expect(seen[0]).toContain(access.spanId);
+});
+
+test('starts a trace when none came in; failures log above debug', async () => {
+  const { app, lines, seen, settle } = world();
+  await call(app, 'GET', '/v1/things/404');
+  await settle();
+  expect(seen[0]).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  expect(lines.find((l) => l.msg === 'request')).toMatchObject({ level: 'info', status: 404, traceId: seen[0]!.split('-')[1] });
+});

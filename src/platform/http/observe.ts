@@ -1,0 +1,74 @@
+import type { Histogram } from 'prom-client';
+import type { LogFields, Logger } from '../log';
+import type { Metrics } from '../metrics/metrics';
+import { continueTrace, formatTraceparent, parseTraceparent, type TraceContext } from '../tracing/traceparent';
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+
+/** Label for requests no route matched: raw paths would make one series per URL ever tried. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+export interface RequestStart {
+  startedAt: number;
+  /** Trace id, span id, correlation id: every line logged about this request carries them. */
+  fields: LogFields;
+}
+
+/**
+ * What every HTTP server records per request: the duration histogram (by method, route template
+ * and status) and one access-log line carrying the trace. Successes log at debug, so a busy server
+ * does not write a line per request unless asked to (LOG_LEVEL=debug); 4xx log at info, 5xx at warn.
+ */
+export function httpObserver(metrics: Metrics, log: Logger) {
+  const duration = metrics.histogram(
+    'http_server_request_duration_seconds',
+    'Time to answer an HTTP request, by route template (proxied requests: until the upstream answered)',
+    ['method', 'route', 'status'],
+  );
+  // prom-client hashes the labels on every observe; a child per label set skips that on the hot path.
+  const children = new Map<string, ReturnType<Histogram<string>['labels']>>();
+  const child = (method: string, route: string, status: number) => {
+    const key = `${method} ${status} ${route}`;
+    let found = children.get(key);
+    if (!found) children.set(key, (found = duration.labels(method, route, String(status))));
+    return found;
+  };
+
+  return {
+    /**
+     * Continues the caller's trace (or starts one) with a span for this server, and puts that span
+     * in the request's `traceparent`: what this request causes (events, proxied calls) is its child.
+     */
+    begin(request: Request): RequestStart {
+      const trace = continueTrace(request.headers.get('traceparent'));
+      try {
+        request.headers.set('traceparent', formatTraceparent(trace));
+      } catch {
+        // Immutable headers (not Bun): downstream then sees the caller's span; the trace id is the same.
+      }
+      return { startedAt: performance.now(), fields: requestFields(request, trace) };
+    },
+
+    end(request: Request, start: RequestStart, route: string | undefined, status: number, answeredAt = performance.now()): void {
+      const method = KNOWN_METHODS.has(request.method) ? request.method : 'OTHER';
+      const seconds = (answeredAt - start.startedAt) / 1000;
+      child(method, route ?? UNMATCHED_ROUTE, status).observe(seconds);
+      const level = status >= 500 ? 'warn' : status >= 400 ? 'info' : 'debug';
+      log[level]('request', { ...start.fields, method, route: route ?? UNMATCHED_ROUTE, path: pathOf(request.url), status, durationMs: Math.round(seconds * 1e4) / 10 });
+    },
+  };
+}
+
+export type HttpObserver = ReturnType<typeof httpObserver>;
+
+/** Log fields of a request: its trace (as `begin` set it) and correlation id, where known. */
+export function requestFields(request: Request, trace: Pick<TraceContext, 'traceId' | 'spanId'> | undefined = parseTraceparent(request.headers.get('traceparent'))): LogFields {
+  const correlationId = request.headers.get('x-correlation-id') ?? request.headers.get('x-request-id');
+  return { ...(trace ? { traceId: trace.traceId, spanId: trace.spanId } : {}), ...(correlationId ? { correlationId } : {}) };
+}
+
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('://') + 3);
+  const query = url.indexOf('?', start);
+  return start === -1 ? '/' : url.slice(start, query === -1 ? undefined : query);
+}

@@ -1,0 +1,48 @@
+/**
+ * W3C Trace Context (`traceparent: 00-<trace id>-<parent span id>-<flags>`), just enough to carry a
+ * trace from the gateway through each module and its events, so every log line of one request can
+ * be found by its trace id. No spans are exported; the ids are what the logs need.
+ */
+export interface TraceContext {
+  traceId: string;
+  /** The span of the current participant (this server, this consumer). */
+  spanId: string;
+  /** The caller's span, when the trace came in from outside. */
+  parentSpanId?: string;
+  flags: string;
+}
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-.*)?$/;
+const ALL_ZERO = /^0+$/;
+
+function randomHex(bytes: number): string {
+  const buffer = crypto.getRandomValues(new Uint8Array(bytes));
+  let hex = '';
+  for (const b of buffer) hex += b.toString(16).padStart(2, '0');
+  // An all-zero id is invalid; the odds are nil, but the spec says never send one.
+  return ALL_ZERO.test(hex) ? randomHex(bytes) : hex;
+}
+
+/** The caller's context, or undefined when the header is absent or malformed (then a new trace starts). */
+export function parseTraceparent(header: string | null | undefined): Omit<TraceContext, 'parentSpanId'> | undefined {
+  if (!header) return undefined;
+  const match = TRACEPARENT.exec(header.trim().toLowerCase());
+  if (!match) return undefined;
+  const [, version, traceId, spanId, flags] = match;
+  // Version ff is forbidden; version 00 must have exactly four fields.
+  if (version === 'ff' || (version === '00' && header.trim().length !== 55)) return undefined;
+  if (ALL_ZERO.test(traceId!) || ALL_ZERO.test(spanId!)) return undefined;
+  return { traceId: traceId!, spanId: spanId!, flags: flags! };
+}
+
+/** A new span continuing the caller's trace, or the root of a new trace (sampled). */
+export function continueTrace(header: string | null | undefined): TraceContext {
+  const parent = parseTraceparent(header);
+  if (!parent) return { traceId: randomHex(16), spanId: randomHex(8), flags: '01' };
+  return { traceId: parent.traceId, spanId: randomHex(8), parentSpanId: parent.spanId, flags: parent.flags };
+}
+
+/** The header that tells the next hop this span is its parent. */
+export function formatTraceparent(trace: TraceContext): string {
+  return `00-${trace.traceId}-${trace.spanId}-${trace.flags}`;
+}
