@@ -53,7 +53,7 @@ async function portUrl(raw: { stdout: ReadableStream<Uint8Array> }): Promise<str
   let text = '';
   while (!text.includes('\n')) {
     const { value, done } = await reader.read();
-    if (done) throw new Error('raw server exited before printing its port');
+    if (done) throw new Error('a baseline server exited before printing its port');
     text += new TextDecoder().decode(value);
   }
   reader.releaseLock();

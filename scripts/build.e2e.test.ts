@@ -21,6 +21,7 @@ interface Binary {
 
 const outdir = tempDir('sn-build-');
 const cwd = tempDir('sn-cwd-');
+const dataRoot = tempDir('sn-data-');
 let built: Built[] = [];
 const running: Binary[] = [];
 
@@ -56,15 +57,15 @@ async function explained(work: () => Promise<void>): Promise<void> {
 
 const healthy = (url: string) => fetch(`${url}/actuator/health`).then((r) => r.status === 200);
 
+/** Until every URL answers 200; fails at once, with the binary's output, if it exits first. */
 async function waitHealthy(binary: Binary, urls: string[], timeoutMs = 60_000): Promise<void> {
-  try {
-    await eventually(`${urls.join(', ')} healthy`, async () => {
-      if (binary.proc.exitCode !== null) throw new Error('exited');
-      return (await Promise.all(urls.map(healthy))).every(Boolean);
-    }, timeoutMs);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n--- output ---\n${binary.output()}`);
+  const deadline = Date.now() + timeoutMs;
+  while (binary.proc.exitCode === null) {
+    if (await Promise.all(urls.map(healthy)).then((all) => all.every(Boolean), () => false)) return;
+    if (Date.now() > deadline) throw new Error(`${binary.name}: ${urls.join(', ')} not healthy after ${timeoutMs} ms\n--- output ---\n${binary.output()}`);
+    await Bun.sleep(100);
   }
+  throw new Error(`${binary.name} exited with code ${binary.proc.exitCode}\n--- output ---\n${binary.output()}`);
 }
 
 async function api(base: string, method: string, path: string, body?: unknown) {
@@ -104,7 +105,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(running.map((b) => (b.proc.exitCode === null ? b.stop() : undefined)));
   rmSync(outdir, { recursive: true, force: true });
-  rmSync(cwd, { recursive: true, force: true });
+  for (const dir of [cwd, dataRoot]) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('bun run build', () => {
@@ -118,7 +119,7 @@ describe('bun run build', () => {
 
 describe('dist/all-in-one, started from another directory on embedded defaults', () => {
   test('serves the API, Swagger UI and its health probe, and stops cleanly', async () => {
-    const data = join(tempDir('sn-data-'), 'nested', 'data');
+    const data = join(dataRoot, 'nested', 'data');
     const env = systemEnv(data);
     const gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;
     const binary = start('all-in-one', env);
@@ -182,15 +183,10 @@ describe('user, friend and recommendation binaries on PostgreSQL, Kafka and Neo4
     const discovery = start('discovery', env);
     await waitHealthy(discovery, [at(discoveryPort)]);
     const ports = { user: userPort, friend: friendPort, recommendation: recommendationPort };
-    // One after the other: started together, a consumer may subscribe to a topic another process
-    // has just created before its partitions have leaders, and exit ("does not host this
-    // topic-partition"); an orchestrator's restart heals that, a test should not depend on it.
-    const domain: { name: keyof typeof ports; binary: Binary }[] = [];
-    for (const name of ['user', 'friend', 'recommendation'] as const) {
-      const binary = start(name, env);
-      domain.push({ name, binary });
-      await waitHealthy(binary, [at(ports[name])]);
-    }
+    // All at once, as Compose and Kubernetes start them: on a fresh namespace they race to create
+    // the same topics, and each must wait for the partitions' leaders rather than exit.
+    const domain = (['user', 'friend', 'recommendation'] as const).map((name) => ({ name, binary: start(name, env) }));
+    await Promise.all(domain.map(({ name, binary }) => waitHealthy(binary, [at(ports[name])])));
     for (const { name } of domain) expect(await start(name, env, ['--health']).proc.exited).toBe(0);
     const gateway = start('gateway', env);
     await waitHealthy(gateway, ['/user', '/friend', '/recommendation'].map((p) => at(gatewayPort) + p));

@@ -3,11 +3,22 @@
  * The graph gets there as after a restart: its events are written into the recommendation log
  * (bench/lib/preseed.ts) and the process rebuilds the graph from the log at start.
  */
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { preseedRecommendationLog } from '../lib/preseed';
 import { rssMb, startAllInOne, stop, type AllInOne } from '../lib/processes';
 import { syntheticGraph } from '../lib/synthetic-graph';
 import { record, round, type BenchContext } from './context';
+
+/** Bytes under `dir`, recursively (what `du` would say, give or take blocks). */
+function sizeOf(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    total += entry.isDirectory() ? sizeOf(path) : statSync(path).size;
+  }
+  return total;
+}
 
 /** RSS a moment after start, once start-up garbage had a chance to be collected. */
 export async function settledRss(pid: number): Promise<number> {
@@ -38,6 +49,8 @@ export async function measureLoadedAllInOne(ctx: BenchContext): Promise<void> {
     record(ctx, 'memory.allInOneLoadedUsers', users);
     record(ctx, 'memory.allInOneLoadedEvents', seeded.events);
     record(ctx, 'memory.allInOneRebuildStartMs', Math.round(aio.startMs));
+    // PGlite keeps its data directory in memory, so the log's size on disk shows up in the RSS.
+    record(ctx, 'memory.recommendationDataDirMb', round(sizeOf(join(dataDir, 'recommendation')) / 2 ** 20, 1));
   } finally {
     await stop(aio.proc);
   }

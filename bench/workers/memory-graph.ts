@@ -44,7 +44,27 @@ async function time(calls: number, call: (i: number) => Promise<unknown>, warmUp
   return samples.summary();
 }
 
+/**
+ * The same users, each asked three times, keeping the fastest: the query's own cost for that
+ * user (heavy users stay heavy) without the pauses that other processes on a busy machine, or a
+ * GC cycle, add to a single call. The wall-clock p99 above is the one a client sees.
+ */
+async function quietP99(users: number[]): Promise<number> {
+  const best = new Samples();
+  for (const id of users) {
+    let fastest = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const start = performance.now();
+      await graph.recommendFriends(id, LIMIT);
+      fastest = Math.min(fastest, performance.now() - start);
+    }
+    best.push(fastest);
+  }
+  return best.summary().p99;
+}
+
 const recommend = await time(params.samples, () => graph.recommendFriends(anyUser(), LIMIT));
+const quiet = await quietP99(Array.from({ length: params.samples }, anyUser));
 const top = hubs(shape.degrees, 100);
 const hub = await time(top.length * 5, (i) => graph.recommendFriends(top[i % top.length]!, LIMIT), top.length);
 const mutual = await time(params.samples, () => {
@@ -87,6 +107,7 @@ console.log(
     bytesPerEdge: round((heapAfter - heapBefore) / stats.friendships, 1),
     p50Ms: round(recommend.p50),
     p99Ms: round(recommend.p99),
+    quietP99Ms: round(quiet),
     maxMs: round(recommend.max),
     hubP99Ms: round(hub.p99),
     qps: Math.round(qps),

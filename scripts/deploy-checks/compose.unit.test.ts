@@ -13,7 +13,7 @@ import { configVariables, defaultPorts } from './config-variables';
 const root = join(import.meta.dir, '..', '..');
 const compose = Bun.YAML.parse(readFileSync(join(root, 'compose.yml'), 'utf8')) as any;
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-const prometheus = Bun.YAML.parse(readFileSync(join(root, 'deploy/prometheus/prometheus.yml'), 'utf8')) as any;
+const prometheus = Bun.YAML.parse(readFileSync(join(root, 'deploy/prometheus/prometheus-compose.yml'), 'utf8')) as any;
 const known = configVariables();
 const ports = defaultPorts();
 const modules = ['discovery', 'user', 'friend', 'recommendation', 'gateway'] as const;
@@ -128,9 +128,13 @@ describe('compose.yml', () => {
     }
   });
 
-  test('Prometheus scrapes every module on its real port', () => {
-    const job = prometheus.scrape_configs.find((j: any) => j.job_name === 'social-network');
-    const targets = job.static_configs.map((c: any) => [c.labels.service, c.targets[0]]);
-    expect(Object.fromEntries(targets)).toEqual(Object.fromEntries(modules.map((m) => [m, `${m}:${ports[m]}`])));
+  test('Prometheus (the file compose.yml mounts) scrapes every module service, and the all-in-one, on the real ports', () => {
+    expect(services.prometheus.volumes).toContain('./deploy/prometheus/prometheus-compose.yml:/etc/prometheus/prometheus.yml:ro');
+    const job = (name: string) => prometheus.scrape_configs.find((j: any) => j.job_name === name);
+    const discovered = job('social-network').dns_sd_configs.map((c: any) => [c.names[0], c.port]);
+    expect(Object.fromEntries(discovered)).toEqual(ports);
+    for (const name of Object.keys(ports)) expect(services[name]).toBeDefined();
+    const allInOne = job('social-network-all-in-one').static_configs.map((c: any) => [c.labels.service, c.targets[0]]);
+    expect(Object.fromEntries(allInOne)).toEqual(Object.fromEntries(modules.map((m) => [m, `all-in-one:${ports[m]}`])));
   });
 });

@@ -99,12 +99,15 @@ describe.skipIf(missing.length > 0)(`distributed mode on real engines, through t
 
   /** Waits until the recommendations of every user and the recommendation log show exactly the acknowledged events. */
   async function expectConvergence(what: string) {
-    let count = -1;
     await eventually(`${what}: every user's recommendations to match the acknowledged commands, and the log to hold ${model.events} events`, async () => {
-      count = Number((await cluster.query<{ n: string }>('recommendation', 'select count(*) as n from received_events'))[0]!.n);
+      const count = Number((await cluster.query<{ n: string }>('recommendation', 'select count(*) as n from received_events'))[0]!.n);
       if (count < model.events) return `received_events holds ${count} of ${model.events} acknowledged events`;
       return recommendationsMatch(cluster, model);
-    }, CONVERGE_MS, 250);
+    }, CONVERGE_MS, 250).catch(async (error: Error) => {
+      const graph = await cluster.graphCounts().catch((e: Error) => e.message);
+      error.message += `; Neo4j nodes by label: ${JSON.stringify(graph)} (${model.users.size} users expected)`;
+      throw error;
+    });
     const [row] = await cluster.query<{ n: string; distinct: string }>('recommendation', 'select count(*) as n, count(distinct event_id) as distinct from received_events');
     // Exactly once: every acknowledged event, no other, none twice.
     expect({ received: Number(row!.n), distinct: Number(row!.distinct) }).toEqual({ received: model.events, distinct: model.events });
@@ -179,7 +182,7 @@ describe.skipIf(missing.length > 0)(`distributed mode on real engines, through t
         return establishedConnections(gatewayPid, friend2.port) > 0;
       }, 10_000);
       await expectConvergence('after losing and restarting a friend instance');
-    }), 150_000);
+    }), 200_000);
 
   test('recommendation SIGKILLed and restarted during a burst: every acknowledged command reaches the graph exactly once', () =>
     cluster.explain(async () => {
@@ -227,7 +230,7 @@ describe.skipIf(missing.length > 0)(`distributed mode on real engines, through t
         const res = await cluster.api('GET', `/recommendation/v1/users/${x}/commands/findMutualFriends?friendId=${y}&limit=1000`);
         expect({ x, y, mutual: res.body.map((u: any) => u.id) }).toEqual({ x, y, mutual: model.mutualFriends(x, y) });
       }
-    }), 180_000);
+    }), 200_000);
 
   test('Kafka broker stopped during a burst: commands are still accepted, and each reaches the graph exactly once after it returns', () =>
     cluster.explain(async () => {
@@ -317,5 +320,5 @@ describe.skipIf(missing.length > 0)(`distributed mode on real engines, through t
         const res = await cluster.api('GET', `/user/v1/users/${id}`);
         expect({ id, firstName: res.body.firstName }).toEqual({ id, firstName: model.users.get(id)!.firstName });
       }
-    }), 240_000);
+    }), 300_000);
 });

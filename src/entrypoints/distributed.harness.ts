@@ -53,6 +53,8 @@ export interface Cluster {
   liveInstances(service: string): Promise<{ instanceId: string; url: string }[]>;
   /** Runs SQL on one module's database of this run. */
   query<R = Record<string, unknown>>(store: Store, text: string): Promise<R[]>;
+  /** Nodes in Neo4j by label: tells a lagging projection from a graph someone else cleared. */
+  graphCounts(): Promise<Record<string, number>>;
   /** The last lines of every process log, for failure messages. */
   logTails(lines?: number): string;
   /** Runs `work`; on failure adds the tail of every process log to the error. */
@@ -250,6 +252,15 @@ export async function startCluster(options: { friendInstances?: number } = {}): 
         pools.set(store, pool);
       }
       return (await pool.unsafe(text)) as any;
+    },
+    async graphCounts() {
+      const driver = neo4j.driver(env.NEO4J_URL!, neo4j.auth.basic(env.NEO4J_USER ?? 'neo4j', env.NEO4J_PASSWORD ?? ''));
+      try {
+        const { records } = await driver.executeQuery('MATCH (n) RETURN coalesce(labels(n)[0], "") AS label, count(*) AS n');
+        return Object.fromEntries(records.map((r) => [r.get('label') as string, Number(r.get('n'))]));
+      } finally {
+        await driver.close();
+      }
     },
     logTails,
     async explain(work) {
