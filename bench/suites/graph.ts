@@ -63,6 +63,6 @@ export async function measureNeo4jGraph(ctx: BenchContext, env: Record<string, s
   const memory = (ctx.results.recommendation as { scale?: GraphFigures[] } | undefined)?.scale?.find((s) => s.users === f.users);
   record(ctx, 'recommendation.neo4j', {
     ...f,
-    ...(memory ? { p99ToMemory: Number((memory.p99Ms / f.p99Ms).toFixed(4)) } : {}),
+    ...(memory ? { p99VsMemory: Number((f.p99Ms / memory.p99Ms).toFixed(1)) } : {}),
   });
 }

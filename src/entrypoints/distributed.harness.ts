@@ -101,8 +101,11 @@ function tailOf(file: string, lines: number): string {
   return all.slice(-lines).map((line) => (line.length > 400 ? `${line.slice(0, 400)} ...` : line)).join('\n');
 }
 
-const withTimeout = <T>(what: string, promise: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([promise, Bun.sleep(ms).then(() => Promise.reject(new Error(`${what} took longer than ${ms} ms`)))]);
+function withTimeout<T>(what: string, promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Starts discovery, user, two friend instances, recommendation and the gateway as separate
@@ -203,9 +206,14 @@ export async function startCluster(options: { friendInstances?: number } = {}): 
     return { status: res.status, body: parsed as any, headers: res.headers };
   };
 
+  // If the test run itself is cut short, no process of this cluster may outlive it.
+  const killAll = () => running.forEach((i) => i.proc.exitCode === null && i.proc.kill('SIGKILL'));
+  process.on('exit', killAll);
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      process.off('exit', killAll);
       const problems: string[] = [];
       const attempt = async (what: string, work: () => Promise<unknown>, ms: number) => {
         try {
@@ -483,10 +491,11 @@ export function seeded(seed: number): () => number {
 }
 
 /**
- * Runs commands on `concurrency` workers until `next` returns undefined. Each command reports the
- * status it got; the tally keeps every status (and thrown errors as status 0) in completion order.
+ * Runs commands on `concurrency` workers until `next` returns undefined (null: none right now, ask
+ * again shortly). Each command reports the status it got; the tally keeps every status (and thrown
+ * errors as status 0) in completion order.
  */
-export async function runBurst(concurrency: number, next: (index: number) => (() => Promise<number>) | undefined): Promise<{ statuses: number[]; errors: string[] }> {
+export async function runBurst(concurrency: number, next: (index: number) => (() => Promise<number>) | null | undefined): Promise<{ statuses: number[]; errors: string[] }> {
   const statuses: number[] = [];
   const errors: string[] = [];
   let issued = 0;
@@ -494,7 +503,11 @@ export async function runBurst(concurrency: number, next: (index: number) => (()
     Array.from({ length: concurrency }, async () => {
       for (;;) {
         const command = next(issued);
-        if (!command) return;
+        if (command === undefined) return;
+        if (command === null) {
+          await Bun.sleep(50);
+          continue;
+        }
         issued++;
         try {
           statuses.push(await command());
