@@ -41,11 +41,18 @@ const ctx: BenchContext = { options, profile: profileOf(options), tool: pickTool
 if (ctx.tool === 'bun') warn(ctx, 'wrk is not installed (apt-get install wrk): HTTP load comes from a Bun fetch client, which needs more CPU and compresses the ratios');
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Bun ${Bun.version}, load average ${loadavg()[0]!.toFixed(1)} at start`;
 const only = new Set(options.only);
-// Ctrl-C or a crash must not leave servers running (each holds ports and a data-dir lock).
+// Ctrl-C or a crash must not leave servers running (each holds ports and a data-dir lock), and a
+// stopped run still reports what it measured so far.
 process.on('exit', killChildren);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    failures.push(`interrupted by ${signal}`);
+    finish();
+  });
+}
 const started = performance.now();
 const failures: string[] = [];
+let finished = false;
 
 /** The baseline servers print their port on their first line. */
 async function portUrl(raw: { stdout: ReadableStream<Uint8Array> }): Promise<string> {
@@ -93,24 +100,29 @@ if (only.has('http') || only.has('writes') || only.has('lag') || only.has('memor
 if (only.has('memory')) await step('memory (loaded)', () => measureLoadedAllInOne(ctx));
 if (options.distributed) await step('distributed', () => runDistributed(ctx));
 
-const seconds = (performance.now() - started) / 1000;
-results.meta = { mode: options.quick ? 'quick' : 'full', distributed: options.distributed, machine, seconds: Math.round(seconds), finishedAt: new Date().toISOString(), loadAverageAtEnd: Number(loadavg()[0]!.toFixed(1)), warnings: ctx.warnings, failures };
+finish();
 
-// Data directories are large (the loaded log is ~2 GB at 100k users) and worth nothing afterwards.
-for (const dir of ['data', 'data-loaded', 'raw-pglite']) rmSync(join(runDir, dir), { recursive: true, force: true });
+/** Writes the report, the JSON and the table from whatever was measured, then exits. */
+function finish(): never {
+  if (finished) process.exit(1);
+  finished = true;
+  const seconds = (performance.now() - started) / 1000;
+  results.meta = { mode: ctx.options.quick ? 'quick' : 'full', distributed: ctx.options.distributed, machine, seconds: Math.round(seconds), finishedAt: new Date().toISOString(), loadAverageAtEnd: Number(loadavg()[0]!.toFixed(1)), warnings: ctx.warnings, failures };
 
-const command = `bun run bench${process.argv.slice(2).filter((a) => a !== '--').map((a) => ` ${a}`).join('')}`;
-const chartFiles = charts(results);
-for (const [file, svg] of Object.entries(chartFiles)) writeFileSync(join(runDir, file), svg);
-const report = markdownReport(results, { title: `Benchmark ${stamp}`, command, machine, warnings: [...ctx.warnings, ...failures.map((f) => `FAILED ${f}`)] }, Object.keys(chartFiles));
-writeFileSync(join(runDir, 'report.md'), report);
-writeFileSync(join(runDir, 'results.json'), JSON.stringify(results, null, 2));
-if (options.out) writeFileSync(options.out, JSON.stringify(results, null, 2));
+  // Data directories are large (the loaded log is ~2 GB at 100k users) and worth nothing afterwards.
+  for (const dir of ['data', 'data-loaded', 'raw-pglite']) rmSync(join(runDir, dir), { recursive: true, force: true });
 
-console.log(textTable(tableCells(results)));
-console.log(`\n${Math.round(seconds)} s; report ${join(runDir, 'report.md')}${options.out ? `; JSON ${options.out}` : ''}`);
-if (ctx.warnings.length) console.log(ctx.warnings.map((w) => `warning: ${w}`).join('\n'));
-if (failures.length) {
-  console.log(failures.map((f) => `FAILED ${f}`).join('\n'));
-  process.exit(1);
+  const command = `bun run bench${process.argv.slice(2).filter((a) => a !== '--').map((a) => ` ${a}`).join('')}`;
+  const chartFiles = charts(results);
+  for (const [file, svg] of Object.entries(chartFiles)) writeFileSync(join(runDir, file), svg);
+  const report = markdownReport(results, { title: `Benchmark ${stamp}`, command, machine, warnings: [...ctx.warnings, ...failures.map((f) => `FAILED ${f}`)] }, Object.keys(chartFiles));
+  writeFileSync(join(runDir, 'report.md'), report);
+  writeFileSync(join(runDir, 'results.json'), JSON.stringify(results, null, 2));
+  if (ctx.options.out) writeFileSync(ctx.options.out, JSON.stringify(results, null, 2));
+
+  console.log(textTable(tableCells(results)));
+  console.log(`\n${Math.round(seconds)} s; report ${join(runDir, 'report.md')}${ctx.options.out ? `; JSON ${ctx.options.out}` : ''}`);
+  if (ctx.warnings.length) console.log(ctx.warnings.map((w) => `warning: ${w}`).join('\n'));
+  if (failures.length) console.log(failures.map((f) => `FAILED ${f}`).join('\n'));
+  process.exit(failures.length ? 1 : 0);
 }

@@ -79,7 +79,8 @@ test.skipIf(kafka !== undefined)(`Kafka and PostgreSQL: every dashboard query re
     url.pathname = `/${run}_${store}`;
     urls[`${store.toUpperCase()}_DATABASE_URL`] = url.toString();
   }
-  observed = await startObserved(1, { ...urls, KAFKA_NAMESPACE: run, NEO4J_URL: '' });
+  // Engine settings are named explicitly: test processes run embedded unless told otherwise.
+  observed = await startObserved(1, { ...urls, KAFKA_BROKERS: process.env.KAFKA_BROKERS!, KAFKA_NAMESPACE: run });
   const { system, prometheus } = observed;
   await generate(system.gateway, { users: 20, friendships: 30, seed: 'dashboards-kafka' });
   await system.api('POST', '/friend/v1/users/1/commands/addFriend?friendId=1');
