@@ -40,7 +40,7 @@ const results: Results = {};
 const ctx: BenchContext = { options, profile: profileOf(options), tool: pickTool(options.tool), results, runDir, warnings: [], log };
 if (ctx.tool === 'bun') warn(ctx, 'wrk is not installed (apt-get install wrk): HTTP load comes from a Bun fetch client, which needs more CPU and compresses the ratios');
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Bun ${Bun.version}, load average ${loadavg()[0]!.toFixed(1)} at start`;
-const only = new Set(options.only);
+const only = new Set(options.distributedOnly ? [] : options.only);
 // Ctrl-C or a crash must not leave servers running (each holds ports and a data-dir lock), and a
 // stopped run still reports what it measured so far.
 process.on('exit', killChildren);

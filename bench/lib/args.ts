@@ -6,6 +6,8 @@ export type Suite = (typeof SUITES)[number];
 export interface BenchOptions {
   quick: boolean;
   distributed: boolean;
+  /** With --distributed: skip the embedded measurements (e.g. to repeat only the distributed ones). */
+  distributedOnly?: boolean;
   out?: string;
   /** Only these suites (all by default). */
   only: Suite[];
@@ -74,6 +76,7 @@ prints a table of figures and ratios, and writes a markdown report with charts t
 Options:
   --quick            short run (CI): small graphs, 1 s measurements; proves the suite works
   --distributed      also measure Kafka, PostgreSQL and Neo4j (reads .infra/env; bun run infra:up)
+  --distributed-only only the distributed variants
   --out FILE         write all figures as JSON
   --only LIST        comma-separated subset of ${SUITES.join(',')}
   --tool T           HTTP load generator: wrk, bun or auto (default: wrk when installed)
@@ -107,6 +110,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
         break;
       case '--distributed':
         options.distributed = true;
+        break;
+      case '--distributed-only':
+        options.distributed = options.distributedOnly = true;
         break;
       case '--out':
         options.out = value(i++, arg);

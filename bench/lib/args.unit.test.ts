@@ -16,6 +16,7 @@ describe('parseBenchArgs', () => {
       neo4jUsers: 500,
     });
     expect(parseBenchArgs(['--help'])).toBeUndefined();
+    expect(parseBenchArgs(['--distributed-only'])).toMatchObject({ distributed: true, distributedOnly: true });
   });
   test('bad input names what is wrong', () => {
     expect(() => parseBenchArgs(['--only', 'http,nap'])).toThrow('unknown suite nap');
