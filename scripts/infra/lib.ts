@@ -85,7 +85,7 @@ export async function importClient<T>(component: string, load: () => Promise<T>,
 
 // ---- processes ------------------------------------------------------------------------------
 
-/** Alive and not a zombie (the pid 1 of some sandboxes does not reap orphans). */
+/** Alive and not a zombie (the pid 1 of some containers does not reap orphans). */
 export function isAlive(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
