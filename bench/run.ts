@@ -37,7 +37,7 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 const runDir = join(ROOT, 'bench-results', `${stamp}${options.quick ? '-quick' : ''}${options.distributed ? '-distributed' : ''}`);
 mkdirSync(join(runDir, 'logs'), { recursive: true });
 const results: Results = {};
-const ctx: BenchContext = { options, profile: profileOf(options), tool: pickTool(options.tool), results, runDir, warnings: [], log };
+const ctx: BenchContext = { options, profile: profileOf(options), tool: pickTool(options.tool), results, runDir, warnings: [], log, step: (name, run) => step(name, run) };
 if (ctx.tool === 'bun') warn(ctx, 'wrk is not installed (apt-get install wrk): HTTP load comes from a Bun fetch client, which needs more CPU and compresses the ratios');
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Bun ${Bun.version}, load average ${loadavg()[0]!.toFixed(1)} at start`;
 const only = new Set(options.distributedOnly ? [] : options.only);

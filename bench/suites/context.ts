@@ -15,6 +15,8 @@ export interface BenchContext {
   runDir: string;
   warnings: string[];
   log(line: string): void;
+  /** Runs one measurement; a failure is reported and the run goes on (half a report beats none). */
+  step(name: string, run: () => Promise<void>): Promise<void>;
 }
 
 export function warn(ctx: BenchContext, message: string): void {
@@ -38,7 +40,12 @@ export async function runWorker<T>(name: string, params: unknown, env: Record<st
   const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
   const code = await proc.exited;
   const line = out.trim().split('\n').findLast((l) => l.startsWith('{'));
-  if (code !== 0 || !line) throw new Error(`worker ${name} failed (exit ${code}): ${(err || out).trim().split('\n').slice(-5).join(' | ')}`);
+  if (code !== 0 || !line) {
+    // The message, not the stack: the first line that names an error, else the last lines.
+    const lines = (err || out).trim().split('\n');
+    const cause = lines.find((l) => /error/i.test(l) && !/^\s+at /.test(l)) ?? lines.slice(-3).join(' | ');
+    throw new Error(`worker ${name} failed (exit ${code}): ${cause.trim()}`);
+  }
   return JSON.parse(line) as T;
 }
 

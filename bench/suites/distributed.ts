@@ -59,9 +59,9 @@ export async function runDistributed(ctx: BenchContext): Promise<void> {
     env[`${store.toUpperCase()}_DATABASE_URL`] = dbUrl(store);
   }
   try {
-    if (ctx.options.only.includes('graph')) await measureNeo4jGraph(ctx, env);
-    if (ctx.options.only.includes('http')) await measureHttp(ctx, env);
-    if (ctx.options.only.some((s) => s === 'writes' || s === 'lag' || s === 'memory')) await measureFullCluster(ctx, env);
+    if (ctx.options.only.includes('graph')) await ctx.step('distributed graph (neo4j)', () => measureNeo4jGraph(ctx, env));
+    if (ctx.options.only.includes('http')) await ctx.step('distributed http', () => measureHttp(ctx, env));
+    if (ctx.options.only.some((s) => s === 'writes' || s === 'lag' || s === 'memory')) await ctx.step('distributed cluster', () => measureFullCluster(ctx, env));
   } finally {
     for (const store of STORES) await admin.unsafe(`drop database if exists "${tag}_${store}" with (force)`).catch(() => undefined);
     await admin.end({ timeout: 5 });
@@ -96,9 +96,9 @@ async function measureFullCluster(ctx: BenchContext, env: Record<string, string>
     const gateway = cluster.url('gateway');
     let addFriendPerSec = 100;
     if (ctx.options.only.includes('writes')) {
-      ({ addFriendPerSec } = await measureWrites(ctx, gateway, { engine: 'postgres', url: env.USER_DATABASE_URL! }, 'writes.distributed'));
+      await ctx.step('distributed writes', async () => void ({ addFriendPerSec } = await measureWrites(ctx, gateway, { engine: 'postgres', url: env.USER_DATABASE_URL! }, 'writes.distributed')));
     }
-    if (ctx.options.only.includes('lag')) await measureLag(ctx, gateway, addFriendPerSec / 2, 'projectionLag.distributed');
+    if (ctx.options.only.includes('lag')) await ctx.step('distributed lag', () => measureLag(ctx, gateway, addFriendPerSec / 2, 'projectionLag.distributed'));
     const rss = Object.fromEntries(cluster.instances.map((i) => [i.module, round(rssMb(i.proc.pid), 1)]));
     const total = Object.values(rss).reduce((a, b) => a + b, 0);
     ctx.log(`memory: distributed modules RSS ${total.toFixed(0)} MB in all ${JSON.stringify(rss)}`);
