@@ -23,6 +23,21 @@ export interface Config {
   /** Fixed upstream origin per service (e.g. Kubernetes Services) instead of discovery look-ups. */
   gatewayUpstreams?: Record<string, string>;
   maxRequestBodyBytes: number;
+  /** Gateway protections; each limit set to 0 switches that protection off. */
+  gatewayProtection: {
+    /** Request line plus headers, in bytes; beyond it 431. */
+    maxHeaderBytes: number;
+    /** Sustained requests per second per client address (token bucket); beyond it 429. */
+    rateLimitPerSecond: number;
+    /** Requests a client may send at once above the sustained rate. */
+    rateLimitBurst: number;
+    /** Consecutive failures (unreachable, timeout, 5xx) that open an upstream's circuit. */
+    breakerFailures: number;
+    /** How long an open circuit answers 503 before one trial request is let through. */
+    breakerOpenMs: number;
+  };
+  /** Opt-in authentication at the gateway. */
+  auth: { mode: 'off' } | { mode: 'jwt'; secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
   /** Keep committed events in the outbox instead of publishing them (maintenance, tests). */
   outboxRelayPaused: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -96,6 +111,19 @@ function upstreams(env: Env, name: string): Record<string, string> | undefined {
   return table;
 }
 
+function auth(env: Env): Config['auth'] {
+  const mode = oneOf(env, 'AUTH_MODE', 'off', ['off', 'jwt'] as const);
+  if (mode === 'off') return { mode };
+  const secret = env.AUTH_JWT_SECRET?.trim() || undefined;
+  const jwksUrl = env.AUTH_JWKS_URL?.trim() || undefined;
+  if (!secret === !jwksUrl) throw new ConfigError('AUTH_MODE=jwt needs exactly one of AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL');
+  if (secret && new TextEncoder().encode(secret).length < 32) throw new ConfigError('AUTH_JWT_SECRET must be at least 32 bytes long');
+  if (jwksUrl && !/^https?:\/\/\S+$/.test(jwksUrl)) throw new ConfigError(`AUTH_JWKS_URL must be an http(s) URL, got "${jwksUrl}"`);
+  const issuer = env.AUTH_JWT_ISSUER?.trim() || undefined;
+  const audience = env.AUTH_JWT_AUDIENCE?.trim() || undefined;
+  return { mode, ...(secret ? { secret } : {}), ...(jwksUrl ? { jwksUrl } : {}), ...(issuer ? { issuer } : {}), ...(audience ? { audience } : {}) };
+}
+
 function kafka(env: Env): Config['kafka'] {
   const topicPartitions = integer(env, 'KAFKA_TOPIC_PARTITIONS', 6, 1, 1000);
   const replicationFactor = integer(env, 'KAFKA_REPLICATION_FACTOR', 1, 1, 10);
@@ -147,6 +175,14 @@ export function loadConfig(env: Env = process.env): Config {
     gatewayRefreshMs: integer(env, 'GATEWAY_REFRESH_MS', 1_000, 10, 60_000),
     gatewayUpstreams: upstreams(env, 'GATEWAY_UPSTREAMS'),
     maxRequestBodyBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
+    gatewayProtection: {
+      maxHeaderBytes: integer(env, 'GATEWAY_MAX_HEADER_BYTES', 16 * 1024, 0, 1024 * 1024),
+      rateLimitPerSecond: integer(env, 'GATEWAY_RATE_LIMIT_PER_SECOND', 500, 0, 1_000_000),
+      rateLimitBurst: integer(env, 'GATEWAY_RATE_LIMIT_BURST', 1_000, 1, 10_000_000),
+      breakerFailures: integer(env, 'GATEWAY_BREAKER_FAILURES', 10, 0, 10_000),
+      breakerOpenMs: integer(env, 'GATEWAY_BREAKER_OPEN_MS', 5_000, 100, 600_000),
+    },
+    auth: auth(env),
     outboxRelayPaused: oneOf(env, 'OUTBOX_RELAY_PAUSED', 'false', ['true', 'false'] as const) === 'true',
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
     kafka: kafka(env),
