@@ -1,23 +1,13 @@
 import { describe, expect, test } from 'bun:test';
-import postgres from 'postgres';
 import { silentLogger } from '../log';
 import { eventStoreMigrations } from '../testing/event-store-migrations';
+import { freshDatabaseUrl as freshDatabase } from '../testing/postgres';
 import { openPostgresDatabase } from './postgres';
 import { storeContract } from './store.contract';
 
 /** Needs a real PostgreSQL: `bun run infra:up` and `source .infra/env`. Skipped otherwise. */
 const baseUrl = process.env.USER_DATABASE_URL;
-
-/** A fresh database per run, so the contract starts from empty tables. */
-async function freshDatabaseUrl(): Promise<string> {
-  const name = `contract_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl!);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+const freshDatabaseUrl = () => freshDatabase(baseUrl!, 'contract');
 
 describe.skipIf(!baseUrl)('PostgreSQL adapter (set USER_DATABASE_URL to run)', () => {
   storeContract('PostgreSQL', async () => {

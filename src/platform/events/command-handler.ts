@@ -2,7 +2,7 @@ import type { Db, Tx } from '../db/database';
 import { stale } from '../errors';
 import type { CommandMetrics } from './command-metrics';
 import type { DomainEvent, EventEnvelope, EventMetadata } from './envelope';
-import { appendToStream, readStream } from './event-store';
+import { appendToStream, ConcurrentAppendError, readStream } from './event-store';
 
 export interface Decider<State, Event extends DomainEvent> {
   initialState: State;
@@ -31,14 +31,34 @@ export interface CommandResult<State, Event extends DomainEvent> {
   appended: EventEnvelope<Event>[];
 }
 
+/** Re-runs of a command that lost a race without a precondition; more would only add load under contention. */
+const ATTEMPTS_WITHOUT_PRECONDITION = 3;
+
 /**
  * The event-sourcing loop: load the stream, fold it into state, decide, append with the expected
  * version, project. One local transaction; the outbox relay publishes after commit.
+ *
+ * Losing the append race to a concurrent writer means different things. With a precondition
+ * (If-Match) the client's view is now stale: 412, whatever the timing. Without one the decision
+ * is simply made again on the fresh state, which then accepts or rejects it (a second add of the
+ * same friendship is a 409 from the decider, not from the race).
  */
 export async function handleCommand<State, Event extends DomainEvent>(
   db: Db,
   spec: CommandSpec<State, Event>,
 ): Promise<CommandResult<State, Event>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await attemptCommand(db, spec);
+    } catch (error) {
+      if (!(error instanceof ConcurrentAppendError)) throw error;
+      if (spec.expectedVersion !== undefined) throw stale(`${spec.streamId} was changed by a concurrent command since version ${spec.expectedVersion}; reload it and retry`);
+      if (attempt >= ATTEMPTS_WITHOUT_PRECONDITION) throw error;
+    }
+  }
+}
+
+async function attemptCommand<State, Event extends DomainEvent>(db: Db, spec: CommandSpec<State, Event>): Promise<CommandResult<State, Event>> {
   const result = await db.transaction(async (tx) => {
     const history = await readStream<Event>(tx, spec.streamId);
     const fold = (state: State, e: EventEnvelope<Event>) => spec.decider.evolve(state, { type: e.type, data: e.data } as Event);

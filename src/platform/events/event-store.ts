@@ -1,8 +1,15 @@
 import { asc, eq } from 'drizzle-orm';
-import { conflict } from '../errors';
+import { DomainError } from '../errors';
 import { isUniqueViolation, type Queryable } from '../db/database';
 import type { DomainEvent, EventEnvelope, EventMetadata } from './envelope';
 import { events, outbox } from './event-store-schema';
+
+/** Another writer appended to the stream after it was read: the caller lost the optimistic race. */
+export class ConcurrentAppendError extends DomainError {
+  constructor(readonly streamId: string) {
+    super('conflict', `${streamId} was changed by a concurrent command; retry with its current state`);
+  }
+}
 
 export type StoredEvent = typeof events.$inferSelect;
 
@@ -59,7 +66,7 @@ export async function appendToStream<E extends DomainEvent>(
     inserted = await tx.insert(events).values(rows).returning();
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw conflict(`${options.streamId} was changed by a concurrent command; retry with its current state`);
+      throw new ConcurrentAppendError(options.streamId);
     }
     throw error;
   }
