@@ -33,6 +33,8 @@ export async function executeUserCommand(
     decider: userDecider,
     decide: (state) => decide(command, state),
     expectedVersion,
+    // A created user's id comes fresh from a sequence, so its stream has no history to load.
+    streamIsNew: command.type === 'CreateUser',
     metadata,
     occurredAt: deps.clock.now(),
     project: (tx, appended) => projectUser(tx, appended),
