@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { DomainError } from '../errors';
 import { isUniqueViolation, type Queryable } from '../db/database';
 import type { DomainEvent, EventEnvelope, EventMetadata } from './envelope';
@@ -13,7 +13,7 @@ export class ConcurrentAppendError extends DomainError {
 
 export type StoredEvent = typeof events.$inferSelect;
 
-export function toEnvelope<E extends DomainEvent>(row: StoredEvent): EventEnvelope<E> {
+export function toEnvelope<E extends DomainEvent>(row: Omit<StoredEvent, 'position'>): EventEnvelope<E> {
   return {
     id: row.eventId,
     type: row.type,
@@ -61,15 +61,17 @@ export async function appendToStream<E extends DomainEvent>(
     metadata: options.metadata,
     occurredAt: options.occurredAt,
   }));
-  let inserted: StoredEvent[];
+  // One statement for both tables: the events, and their outbox rows from the positions the
+  // insert returns. Every envelope field is already known here, so nothing else is read back.
+  const inserted = tx.$with('inserted').as(tx.insert(events).values(rows).returning({ position: events.position }));
   try {
-    inserted = await tx.insert(events).values(rows).returning();
+    await tx
+      .with(inserted)
+      .insert(outbox)
+      .select(tx.select({ eventPosition: inserted.position, topic: sql<string>`${options.topic}`.as('topic') }).from(inserted));
   } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new ConcurrentAppendError(options.streamId);
-    }
+    if (isUniqueViolation(error)) throw new ConcurrentAppendError(options.streamId);
     throw error;
   }
-  await tx.insert(outbox).values(inserted.map((row) => ({ eventPosition: row.position, topic: options.topic })));
-  return inserted.map((row) => toEnvelope<E>(row));
+  return rows.map((row) => toEnvelope<E>(row));
 }
