@@ -141,6 +141,9 @@ export class OutboxRelay {
         total += run.length;
         start = end;
       }
+      // A short batch was everything there was: no need to ask again. A commit made meanwhile
+      // has set `again`, so the drain loop comes back for it.
+      if (rows.length < this.batchSize) return total;
     }
   }
 
