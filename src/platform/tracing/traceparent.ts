@@ -13,14 +13,28 @@ export interface TraceContext {
 }
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-.*)?$/;
+
 const ALL_ZERO = /^0+$/;
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+// Ids are made on every request: random bytes are drawn a few kilobytes at a time rather than per
+// id, and turned to hex through a table instead of number formatting.
+const pool = new Uint8Array(4096);
+let poolAt = pool.length;
 
 function randomHex(bytes: number): string {
-  const buffer = crypto.getRandomValues(new Uint8Array(bytes));
+  if (poolAt + bytes > pool.length) {
+    crypto.getRandomValues(pool);
+    poolAt = 0;
+  }
   let hex = '';
-  for (const b of buffer) hex += b.toString(16).padStart(2, '0');
+  let zero = true;
+  for (let i = poolAt; i < poolAt + bytes; i++) {
+    hex += HEX[pool[i]!];
+    if (pool[i]) zero = false;
+  }
+  poolAt += bytes;
   // An all-zero id is invalid; the odds are nil, but the spec says never send one.
-  return ALL_ZERO.test(hex) ? randomHex(bytes) : hex;
+  return zero ? randomHex(bytes) : hex;
 }
 
 /** The caller's context, or undefined when the header is absent or malformed (then a new trace starts). */
