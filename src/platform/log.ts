@@ -10,6 +10,8 @@ export interface Logger {
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
   child(fields: LogFields): Logger;
+  /** Whether a line at `level` would be written: lets hot paths skip building fields for nothing. */
+  enabled(level: LogLevel): boolean;
 }
 
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -41,6 +43,7 @@ export function createLogger(
     warn: (msg, fields) => emit('warn', msg, fields),
     error: (msg, fields) => emit('error', msg, fields),
     child: (fields) => createLogger({ ...base, ...fields }, level, write),
+    enabled: (lvl) => rank[lvl] >= rank[level],
   };
 }
 

@@ -54,6 +54,7 @@ export function httpObserver(metrics: Metrics, log: Logger) {
       const seconds = (answeredAt - start.startedAt) / 1000;
       child(method, route ?? UNMATCHED_ROUTE, status).observe(seconds);
       const level = status >= 500 ? 'warn' : status >= 400 ? 'info' : 'debug';
+      if (!log.enabled(level)) return;
       log[level]('request', { ...start.fields, method, route: route ?? UNMATCHED_ROUTE, path: pathOf(request.url), status, durationMs: Math.round(seconds * 1e4) / 10 });
     },
   };
