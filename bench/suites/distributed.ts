@@ -27,7 +27,8 @@ interface Cluster {
 async function startCluster(ctx: BenchContext, modules: ModuleName[], env: Record<string, string>, label: string): Promise<Cluster> {
   const ports = Object.fromEntries(modules.map((m) => [m, freePort()])) as Record<ModuleName, number>;
   const url = (m: ModuleName) => `http://127.0.0.1:${ports[m]}`;
-  const full = { ...env, DISCOVERY_URL: url('discovery'), HOST: '127.0.0.1', ADVERTISED_HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  // One client address drives the load, so the gateway's per-client rate limit is off.
+  const full = { ...env, DISCOVERY_URL: url('discovery'), HOST: '127.0.0.1', ADVERTISED_HOST: '127.0.0.1', LOG_LEVEL: 'warn', GATEWAY_RATE_LIMIT_PER_SECOND: '0' };
   const instances: Instance[] = [];
   try {
     for (const module of modules) {
