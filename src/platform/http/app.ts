@@ -1,10 +1,12 @@
 import { Elysia, t } from 'elysia';
+import { isDatabaseUnavailable } from '../db/database';
 import { DomainError, type DomainErrorKind } from '../errors';
 import type { EventMetadata } from '../events/envelope';
 import type { Logger } from '../log';
 import { Metrics } from '../metrics/metrics';
 import { httpObserver, requestFields, type RequestStart } from './observe';
 import { problemResponse } from './problem';
+import { textIssue } from './text';
 
 const statusOf: Record<DomainErrorKind, number> = {
   invalid: 400,
@@ -30,13 +32,13 @@ function validationDetail(error: any): string {
   const lines = issues.slice(0, 5).map((issue) => {
     const path = issue.path ? issue.path.replace(/^\//, '').replaceAll('/', '.') : issue.schema?.title ?? '';
     const got = issue.path ? '' : ` (got ${JSON.stringify(issue.value)})`;
-    return `${where === 'property' ? 'parameter' : where}${path ? ' ' + path : ''}: ${issue.summary ?? issue.message}${got}`;
+    return `${where === 'property' ? 'parameter' : where}${path ? ' ' + path : ''}: ${textIssue(issue) ?? issue.summary ?? issue.message}${got}`;
   });
   return lines.length ? [...new Set(lines)].join('; ') : `invalid ${where}`;
 }
 
 /** What the app's hooks keep on Elysia's per-request context. */
-type Observed = { observed?: RequestStart; answeredAt?: number };
+type Observed = { observed?: RequestStart };
 
 /**
  * The base of every module's Elysia app: problem+json errors for every failure path (never a
@@ -51,6 +53,8 @@ export function createHttpApp(options: { name: string; log: Logger; health: () =
 
   function problemFor(code: string | number, error: unknown, request: Request): Response {
     if (error instanceof DomainError) return problemResponse(statusOf[error.kind], error.message);
+    // A database that is down is the caller's "try again later", not a bug of this service.
+    if (isDatabaseUnavailable(error)) return problemResponse(503, 'the database is unavailable; retry later');
     switch (code) {
       case 'VALIDATION':
         return problemResponse(400, validationDetail(error));
@@ -75,22 +79,19 @@ export function createHttpApp(options: { name: string; log: Logger; health: () =
       // Tells the caller which trace id to look for in the logs (`x-request-id` is echoed likewise).
       ctx.set.headers['x-trace-id'] = observed.fields.traceId as string;
     })
-    // Elysia runs after-response hooks in a setImmediate; the clock stops when the answer is ready.
+    // Observed when the answer is ready, here or in onError: an after-response hook would cost a
+    // deferred callback per request (Elysia runs those in a setImmediate) and measure that delay too.
     .onAfterHandle((ctx) => {
-      (ctx as Observed).answeredAt = performance.now();
-    })
-    .onAfterResponse((ctx) => {
-      const { observed, answeredAt } = ctx as Observed;
+      const { observed } = ctx as Observed;
       if (!observed) return;
       const response = (ctx as { response?: unknown }).response;
       const status = response instanceof Response ? response.status : typeof ctx.set.status === 'number' ? ctx.set.status : 200;
-      observer.end(ctx.request, observed, ctx.route || undefined, status, answeredAt);
+      observer.end(ctx.request, observed, ctx.route || undefined, status);
     })
     .onError((ctx) => {
       const response = problemFor(ctx.code, ctx.error, ctx.request);
-      // The after-response hook reads the status from here: on error paths it gets no response.
-      ctx.set.status = response.status;
-      (ctx as Observed).answeredAt = performance.now();
+      const { observed } = ctx as Observed;
+      if (observed) observer.end(ctx.request, observed, ctx.route || undefined, response.status);
       return response;
     })
     .get(
