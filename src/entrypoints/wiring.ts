@@ -100,6 +100,8 @@ export const gateway = (w: Wiring): HostedModule => ({
     ...(w.config.gatewayUpstreams ? { upstreams: w.config.gatewayUpstreams } : {}),
     log: w.log.child({ module: 'gateway' }),
     metrics: metricsFor(w, 'gateway'),
+    auth: w.config.auth,
+    protection: { ...w.config.gatewayProtection, maxBodyBytes: w.config.maxRequestBodyBytes },
   }),
   port: w.config.ports.gateway,
   register: false,
@@ -107,8 +109,10 @@ export const gateway = (w: Wiring): HostedModule => ({
 
 function createBus(config: Config, log: Logger, clientId: string, needsSharedBus: boolean): EventBus {
   if (config.kafka) {
-    const { namespace, ...kafka } = config.kafka;
-    return namespaced(new KafkaBus({ ...kafka, clientId, log: log.child({ component: 'kafka' }) }), namespace ? `${namespace}.` : '');
+    const { namespace, sessionTimeoutMs, ...kafka } = config.kafka;
+    // Heart-beats at a tenth of the session, well under the third Kafka asks for.
+    const consumer = { sessionTimeoutMs, heartbeatIntervalMs: Math.max(500, Math.floor(sessionTimeoutMs / 10)) };
+    return namespaced(new KafkaBus({ ...kafka, consumer, clientId, log: log.child({ component: 'kafka' }) }), namespace ? `${namespace}.` : '');
   }
   if (needsSharedBus) {
     throw new ConfigError('this module exchanges events with other processes: set KAFKA_BROKERS (host:port,...)');

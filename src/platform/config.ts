@@ -31,6 +31,11 @@ export interface Config {
     rateLimitPerSecond: number;
     /** Requests a client may send at once above the sustained rate. */
     rateLimitBurst: number;
+    /**
+     * Proxies in front of the gateway (an ingress controller: 1) that append the address they saw
+     * to X-Forwarded-For; the rate limit then keys on that entry. 0: on the connection's peer.
+     */
+    trustedProxyHops: number;
     /** Consecutive failures (unreachable, timeout, 5xx) that open an upstream's circuit. */
     breakerFailures: number;
     /** How long an open circuit answers 503 before one trial request is let through. */
@@ -42,9 +47,24 @@ export interface Config {
   outboxRelayPaused: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Distributed mode: set, each of these replaces an embedded default. */
-  kafka?: { brokers: string[]; topicPartitions: number; replicationFactor: number; namespace: string };
+  kafka?: {
+    brokers: string[];
+    topicPartitions: number;
+    replicationFactor: number;
+    namespace: string;
+    /**
+     * How long the group waits for a silent member before handing its partitions to others. It also
+     * bounds how long a process restarted after a crash waits to rejoin, so it is kept short.
+     */
+    sessionTimeoutMs: number;
+  };
   databaseUrls: { user?: string; friend?: string; recommendation?: string };
   databasePoolSize: number;
+  /**
+   * How long opening a PostgreSQL connection may take before the query waiting for it fails. An
+   * unreachable database then answers 503 within this bound instead of holding requests open.
+   */
+  databaseConnectTimeoutMs: number;
   neo4j?: { url: string; user: string; password: string };
 }
 
@@ -137,7 +157,9 @@ function kafka(env: Env): Config['kafka'] {
   if (namespace && !/^[A-Za-z0-9._-]{1,100}$/.test(namespace)) {
     throw new ConfigError(`KAFKA_NAMESPACE may hold letters, digits, '.', '_' and '-' only, got "${namespace}"`);
   }
-  return { brokers, topicPartitions, replicationFactor, namespace };
+  // The broker refuses sessions outside group.min/max.session.timeout.ms (6 s to 30 min by default).
+  const sessionTimeoutMs = integer(env, 'KAFKA_SESSION_TIMEOUT_MS', 10_000, 6_000, 1_800_000);
+  return { brokers, topicPartitions, replicationFactor, namespace, sessionTimeoutMs };
 }
 
 function neo4j(env: Env): Config['neo4j'] {
@@ -179,6 +201,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxHeaderBytes: integer(env, 'GATEWAY_MAX_HEADER_BYTES', 16 * 1024, 0, 1024 * 1024),
       rateLimitPerSecond: integer(env, 'GATEWAY_RATE_LIMIT_PER_SECOND', 500, 0, 1_000_000),
       rateLimitBurst: integer(env, 'GATEWAY_RATE_LIMIT_BURST', 1_000, 1, 10_000_000),
+      trustedProxyHops: integer(env, 'GATEWAY_TRUSTED_PROXY_HOPS', 0, 0, 10),
       breakerFailures: integer(env, 'GATEWAY_BREAKER_FAILURES', 10, 0, 10_000),
       breakerOpenMs: integer(env, 'GATEWAY_BREAKER_OPEN_MS', 5_000, 100, 600_000),
     },
@@ -192,6 +215,8 @@ export function loadConfig(env: Env = process.env): Config {
       recommendation: postgresUrl(env, 'RECOMMENDATION_DATABASE_URL'),
     },
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    // Below GATEWAY_UPSTREAM_TIMEOUT_MS' default, so the caller hears "unavailable" (503) rather than a gateway timeout.
+    databaseConnectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
     neo4j: neo4j(env),
   };
 }

@@ -8,6 +8,7 @@ describe('loadConfig', () => {
     expect(c.dataDir).toBe('./data');
     expect(c.discoveryUrl).toBe('http://127.0.0.1:8761');
     expect(c.outboxRelayPaused).toBe(false);
+    expect(c.databaseConnectTimeoutMs).toBe(5_000);
   });
 
   test.each([
@@ -22,6 +23,7 @@ describe('loadConfig', () => {
     ['FRIEND_DATABASE_URL', 'nonsense'],
     ['NEO4J_URL', 'http://localhost:7474'],
     ['KAFKA_TOPIC_PARTITIONS', '0'],
+    ['DATABASE_CONNECT_TIMEOUT_MS', '0'],
   ])('a bad %s stops start-up with a message naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
@@ -34,7 +36,7 @@ describe('loadConfig', () => {
       NEO4J_URL: 'bolt://127.0.0.1:7687',
       NEO4J_PASSWORD: 'secret',
     });
-    expect(c.kafka).toEqual({ brokers: ['127.0.0.1:19092', '10.0.0.2:9092'], topicPartitions: 6, replicationFactor: 1, namespace: '' });
+    expect(c.kafka).toEqual({ brokers: ['127.0.0.1:19092', '10.0.0.2:9092'], topicPartitions: 6, replicationFactor: 1, namespace: '', sessionTimeoutMs: 10_000 });
     expect(c.databaseUrls).toEqual({ user: 'postgres://u:p@127.0.0.1:5432/users', friend: undefined, recommendation: undefined });
     expect(c.neo4j).toEqual({ url: 'bolt://127.0.0.1:7687', user: 'neo4j', password: 'secret' });
     expect(loadConfig({}).kafka).toBeUndefined();
@@ -48,6 +50,45 @@ describe('loadConfig', () => {
     });
     for (const bad of ['user', 'user=friend:8082', 'User=http://u:1', 'user=http://u:1/path', 'user=http://a:1,user=http://b:1']) {
       expect(() => loadConfig({ GATEWAY_UPSTREAMS: bad })).toThrow('GATEWAY_UPSTREAMS');
+    }
+  });
+
+  test('AUTH_*: off by default; jwt needs exactly one of a long enough secret or a JWKS URL', () => {
+    const secret = 'x'.repeat(32);
+    expect(loadConfig({}).auth).toEqual({ mode: 'off' });
+    // Keys are ignored while authentication is off: turning it off must not need them removed.
+    expect(loadConfig({ AUTH_MODE: 'off', AUTH_JWT_SECRET: 'short' }).auth).toEqual({ mode: 'off' });
+    expect(loadConfig({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: ` ${secret} ` }).auth).toEqual({ mode: 'jwt', secret });
+    expect(loadConfig({ AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'https://id.example/.well-known/jwks.json', AUTH_JWT_ISSUER: 'https://id.example', AUTH_JWT_AUDIENCE: 'social-network' }).auth).toEqual({
+      mode: 'jwt',
+      jwksUrl: 'https://id.example/.well-known/jwks.json',
+      issuer: 'https://id.example',
+      audience: 'social-network',
+    });
+    const bad: [Record<string, string>, string][] = [
+      [{ AUTH_MODE: 'JWT' }, 'AUTH_MODE'],
+      [{ AUTH_MODE: 'basic' }, 'AUTH_MODE'],
+      [{ AUTH_MODE: 'jwt' }, 'exactly one of AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL'],
+      [{ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: '   ' }, 'exactly one of'],
+      [{ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: 'https://id.example/jwks' }, 'exactly one of'],
+      [{ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 'x'.repeat(31) }, 'AUTH_JWT_SECRET must be at least 32 bytes'],
+      [{ AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'id.example/jwks' }, 'AUTH_JWKS_URL must be an http(s) URL'],
+      [{ AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'file:///etc/keys.json' }, 'AUTH_JWKS_URL'],
+    ];
+    for (const [env, message] of bad) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(message);
+    }
+    // 32 bytes, not 32 characters: multi-byte characters count for what they weigh.
+    expect(loadConfig({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 'é'.repeat(16) }).auth).toMatchObject({ mode: 'jwt' });
+  });
+
+  test('GATEWAY_* protections: on by default, each limit 0 for off, proxy hops trusted only when set', () => {
+    expect(loadConfig({}).gatewayProtection).toEqual({ maxHeaderBytes: 16_384, rateLimitPerSecond: 500, rateLimitBurst: 1_000, trustedProxyHops: 0, breakerFailures: 10, breakerOpenMs: 5_000 });
+    const off = loadConfig({ GATEWAY_MAX_HEADER_BYTES: '0', GATEWAY_RATE_LIMIT_PER_SECOND: '0', GATEWAY_BREAKER_FAILURES: '0', GATEWAY_TRUSTED_PROXY_HOPS: '1' });
+    expect(off.gatewayProtection).toMatchObject({ maxHeaderBytes: 0, rateLimitPerSecond: 0, breakerFailures: 0, trustedProxyHops: 1 });
+    for (const [name, value] of [['GATEWAY_TRUSTED_PROXY_HOPS', '-1'], ['GATEWAY_RATE_LIMIT_BURST', '0'], ['GATEWAY_BREAKER_OPEN_MS', '10']]) {
+      expect(() => loadConfig({ [name!]: value })).toThrow(name!);
     }
   });
 

@@ -35,7 +35,15 @@ export interface ClientView {
   ip: string | undefined;
   proto: 'http' | 'https';
   host: string;
+  /** The user the gateway verified the request's token for; unset when authentication is off. */
+  user?: string;
 }
+
+/**
+ * Who the gateway authenticated, for upstreams to trust. The client's own copy is always dropped,
+ * with authentication on or off, so the header's presence alone means the gateway vouches for it.
+ */
+export const AUTHENTICATED_USER = 'x-authenticated-user';
 
 /** Headers for the upstream request. */
 export function upstreamHeaders(incoming: Headers, client: ClientView, requestId: string): Headers {
@@ -55,6 +63,8 @@ export function upstreamHeaders(incoming: Headers, client: ClientView, requestId
   headers.set('x-forwarded-proto', client.proto);
   headers.set('x-forwarded-host', client.host);
   headers.set('x-request-id', requestId);
+  headers.delete(AUTHENTICATED_USER);
+  if (client.user) headers.set(AUTHENTICATED_USER, client.user);
   return headers;
 }
 

@@ -43,7 +43,7 @@ export type DiscoveryFactory = (deps: { evictAfterMs: number; clock: Clock; log:
 
 export function gatewayWorld(
   createDiscovery: DiscoveryFactory,
-  options: Partial<Pick<GatewayModuleDeps, 'upstreamTimeoutMs' | 'refreshMs' | 'docsCacheMs' | 'discoveryUrl'>> = {},
+  options: Partial<Pick<GatewayModuleDeps, 'upstreamTimeoutMs' | 'refreshMs' | 'docsCacheMs' | 'discoveryUrl' | 'auth' | 'protection'>> = {},
 ) {
   let now = Date.parse('2030-01-01T00:00:00.000Z');
   const clock = { now: () => new Date(now) };
@@ -57,6 +57,8 @@ export function gatewayWorld(
     refreshMs: options.refreshMs ?? 10,
     docsCacheMs: options.docsCacheMs,
     log: silentLogger,
+    auth: options.auth,
+    protection: options.protection,
   });
 
   return {

@@ -77,7 +77,7 @@ describe('forwarding', () => {
 
   test("routes /user/actuator/health to the upstream's health, /actuator/health is the gateway's own", async () => {
     const { gateway, register } = world();
-    await register('user', 'user-a', new Elysia().get('/actuator/health', () => new Response('{"status":"DOWN"}', { status: 503 })));
+    await register('user', 'user-a', new Elysia().get('/actuator/health', () => Response.json({ status: 'DOWN' }, { status: 503 })));
     expect(await call(gateway.app, 'GET', '/user/actuator/health')).toMatchObject({ status: 503, body: { status: 'DOWN' } });
     expect(await call(gateway.app, 'GET', '/actuator/health')).toMatchObject({ status: 200, body: { status: 'UP' } });
   });

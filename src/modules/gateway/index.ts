@@ -1,2 +1,3 @@
 export { createGatewayModule, type GatewayModuleDeps } from './module';
 export { defaultRoutes, type GatewayRoute } from './routes';
+export type { GatewayAuth } from './auth/verifier';

@@ -3,6 +3,7 @@ import { HealthSchema } from '../../platform/http/app';
 import type { Fetch } from '../../platform/http/local-fetch';
 import { ProblemSchema } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
+import { withBearerAuth } from './auth/openapi';
 import { TIMED_OUT, raceTimeout } from './deadline';
 import { mergeOpenApi, type MissingUpstream, type UpstreamDoc } from './openapi-merge';
 import type { OpenApiDoc } from './openapi-normalize';
@@ -16,6 +17,8 @@ export interface MergedDocsDeps {
   /** How long one merged document is served before the upstreams are asked again. */
   cacheMs: number;
   log: Logger;
+  /** The gateway requires bearer tokens: the document says so, and Swagger UI offers to send one. */
+  bearerAuth?: boolean;
 }
 
 /** TypeBox schemas are JSON Schema; the round trip drops their symbol keys and `$id`. */
@@ -57,7 +60,7 @@ const gatewayResponses = { '502': gatewayProblem, '503': gatewayProblem, '504': 
  * a few seconds; concurrent readers share one build. A service that is down is left out and named
  * in the description, so the document is always served.
  */
-export function createMergedDocs({ locator, fetch, routes, timeoutMs, cacheMs, log }: MergedDocsDeps) {
+export function createMergedDocs({ locator, fetch, routes, timeoutMs, cacheMs, log, bearerAuth = false }: MergedDocsDeps) {
   async function fetchDoc(route: GatewayRoute): Promise<{ doc: OpenApiDoc } | { reason: string }> {
     try {
       const instance = await locator.pick(route.service);
@@ -82,7 +85,7 @@ export function createMergedDocs({ locator, fetch, routes, timeoutMs, cacheMs, l
       if ('doc' in result) upstreams.push({ route, doc: result.doc });
       else missing.push({ route, reason: result.reason });
     }
-    return mergeOpenApi({
+    const merged = mergeOpenApi({
       title: 'Social network API',
       description: `Every service behind this gateway, each under its prefix: ${routes.map((r) => r.prefix).join(', ')}.`,
       own,
@@ -90,6 +93,7 @@ export function createMergedDocs({ locator, fetch, routes, timeoutMs, cacheMs, l
       upstreams,
       missing,
     });
+    return bearerAuth ? withBearerAuth(merged) : merged;
   }
 
   let cached: { at: number; doc: OpenApiDoc } | undefined;

@@ -1,4 +1,3 @@
-import type { Server } from 'bun';
 import { ServiceLocator } from '../../platform/discovery/service-locator';
 import { staticLocator } from '../../platform/discovery/static-locator';
 import { createHttpApp } from '../../platform/http/app';
@@ -7,8 +6,11 @@ import { swaggerUi } from '../../platform/http/swagger-ui';
 import type { Logger } from '../../platform/log';
 import { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
+import { requireAuth } from './auth/hook';
+import { createTokenVerifier, type GatewayAuth } from './auth/verifier';
 import type { ClientView } from './forwarding-headers';
 import { createMergedDocs } from './merged-docs';
+import { createProtection, type GatewayProtection } from './protection';
 import { createProxy } from './proxy';
 import { createRouteMatcher, defaultRoutes, type GatewayRoute } from './routes';
 
@@ -30,14 +32,18 @@ export interface GatewayModuleDeps {
   upstreams?: Readonly<Record<string, string>>;
   /** Served on the gateway's own `/metrics`; upstreams' `/metrics` are not forwarded. */
   metrics?: Metrics;
+  /** Bearer tokens on proxied requests (see auth/). Default off: the original API, open to all. */
+  auth?: GatewayAuth;
+  /** Limits, rate limit and circuit breaking (see protection.ts); unset fields take the defaults, which are on. */
+  protection?: Partial<GatewayProtection>;
 }
 
-function clientViewOf(request: Request, server: Server<unknown> | null | undefined): ClientView {
+function clientViewOf(request: Request, ip: string | undefined): ClientView {
   const url = request.url;
   const hostStart = url.indexOf('://') + 3;
   const pathStart = url.indexOf('/', hostStart);
   return {
-    ip: server?.requestIP(request)?.address,
+    ip,
     proto: url.startsWith('https:') ? 'https' : 'http',
     host: request.headers.get('host') ?? url.slice(hostStart, pathStart === -1 ? undefined : pathStart),
   };
@@ -49,13 +55,16 @@ function clientViewOf(request: Request, server: Server<unknown> | null | undefin
  * the prefix stripped.
  * The gateway itself serves only its health, the merged OpenAPI document and the Swagger UI.
  */
-export function createGatewayModule({ fetch, discoveryUrl, upstreamTimeoutMs, refreshMs, log, routes = defaultRoutes, docsCacheMs = 5_000, upstreams, metrics = new Metrics({ service: 'gateway' }) }: GatewayModuleDeps) {
+export function createGatewayModule({ fetch, discoveryUrl, upstreamTimeoutMs, refreshMs, log, routes = defaultRoutes, docsCacheMs = 5_000, upstreams, metrics = new Metrics({ service: 'gateway' }), auth = { mode: 'off' }, protection }: GatewayModuleDeps) {
   const missing = upstreams ? routes.filter(({ service }) => !upstreams[service]).map(({ service }) => service) : [];
   if (missing.length) throw new Error(`gateway upstreams lack service(s): ${missing.join(', ')}`);
   const locator = upstreams ? staticLocator(upstreams) : new ServiceLocator(fetch, discoveryUrl, refreshMs);
   const match = createRouteMatcher(routes);
-  const forward = createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics });
-  const docs = createMergedDocs({ locator, fetch, routes, timeoutMs: upstreamTimeoutMs, cacheMs: docsCacheMs, log });
+  const protect = createProtection(protection, { metrics, log, match, services: routes.map(({ service }) => service) });
+  const proxy = createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics, ...protect.proxy });
+  // With authentication off the proxy is called directly: not one extra step per request.
+  const forward = auth.mode === 'jwt' ? requireAuth({ verifier: createTokenVerifier(auth, { log, fetch }), log, metrics }, proxy) : proxy;
+  const docs = createMergedDocs({ locator, fetch, routes, timeoutMs: upstreamTimeoutMs, cacheMs: docsCacheMs, log, bearerAuth: auth.mode === 'jwt' });
 
   const app = createHttpApp({ name: 'gateway', log, health: async () => true, metrics })
     // Forwarding runs before routing: one prefix scan, then straight to the upstream. Nothing reads
@@ -63,8 +72,12 @@ export function createGatewayModule({ fetch, discoveryUrl, upstreamTimeoutMs, re
     // Elysia would then await this hook on every request; as it is, the gateway's own paths get
     // undefined synchronously and are routed, and a returned Promise<Response> is the response.
     .onRequest(({ request, server }) => {
+      const peer = server?.requestIP(request)?.address;
+      // Head size and rate limit first, on every path; the proxy checks the body and the circuit.
+      const refused = protect.guard(request, peer);
+      if (refused) return refused;
       const found = match(request.url);
-      if (found) return forward(request, found, clientViewOf(request, server));
+      if (found) return forward(request, found, clientViewOf(request, peer));
     })
     .use(swaggerUi('Social network API'))
     .get('/swagger/json', () => docs.get(), { detail: { hide: true } });
@@ -79,6 +92,7 @@ export function createGatewayModule({ fetch, discoveryUrl, upstreamTimeoutMs, re
   return {
     name: 'gateway',
     app,
+    serverMaxRequestBodyBytes: protect.serverMaxRequestBodyBytes,
     start() {
       if (warmer) return;
       warm();

@@ -85,9 +85,11 @@ export function mergeOpenApi(options: {
   upstreams: UpstreamDoc[];
   missing: MissingUpstream[];
 }): OpenApiDoc {
-  const components: Record<string, JsonObject> = structuredClone(options.own.components ?? {});
-  const paths: Record<string, JsonObject> = structuredClone(options.own.paths ?? {});
-  const tags: JsonObject[] = structuredClone(options.own.tags ?? []);
+  // The gateway's own part is built from the same TypeBox schemas, so it needs the same repairs.
+  const own = normalizeUpstreamDoc(options.own);
+  const components: Record<string, JsonObject> = structuredClone(own.components ?? {});
+  const paths: Record<string, JsonObject> = structuredClone(own.paths ?? {});
+  const tags: JsonObject[] = structuredClone(own.tags ?? []);
 
   for (const { route, doc } of options.upstreams) {
     const normalized = normalizeUpstreamDoc(doc);

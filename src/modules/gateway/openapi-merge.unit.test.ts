@@ -44,6 +44,60 @@ describe('normalizeUpstreamDoc', () => {
     expect(doc.paths!['/b']!.get.responses['200'].content).toEqual(jsonOf({ type: 'integer' }));
   });
 
+  test('names response media types for what the modules send: JSON, errors as problem+json', () => {
+    const triple = (schema: object) => ({ 'application/json': { schema }, 'multipart/form-data': { schema }, 'text/plain': { schema } });
+    const problem = { type: 'object', properties: { detail: { type: 'string' } } };
+    const doc = normalizeUpstreamDoc({
+      paths: {
+        '/p': {
+          get: {
+            responses: {
+              '200': { content: triple({ type: 'string' }) },
+              '400': { $id: '#/components/schemas/Problem', content: triple(problem) },
+            },
+          },
+        },
+      },
+    });
+    const responses = doc.paths!['/p']!.get.responses;
+    expect(responses['200'].content).toEqual(jsonOf({ type: 'string' }));
+    expect(responses['400'].content).toEqual({ 'application/problem+json': { schema: ref('Problem') } });
+  });
+
+  test("states Elysia's lenient numbers, nullables and consts as OpenAPI 3.0 schemas", () => {
+    const coerced = (inner: object) => ({ anyOf: [{ format: 'integer', default: 0, type: 'string' }, { type: 'integer', ...inner }] });
+    const doc = normalizeUpstreamDoc({
+      paths: {
+        '/p/{id}': {
+          get: {
+            parameters: [{ in: 'path', name: 'id', schema: { title: 'id', ...coerced({ minimum: 1 }) } }],
+            responses: {},
+          },
+        },
+      },
+      components: {
+        schemas: {
+          Thing: {
+            type: 'object',
+            properties: {
+              id: coerced({}),
+              name: { description: 'd', nullable: true, anyOf: [{ type: 'string' }, { type: 'null' }] },
+              status: { anyOf: [{ const: 'UP', type: 'string' }, { const: 'DOWN', type: 'string' }] },
+              const: { type: 'string' },
+            },
+          },
+        },
+      },
+    });
+    expect(doc.paths!['/p/{id}']!.get.parameters[0].schema).toEqual({ title: 'id', type: 'integer', minimum: 1 });
+    expect(doc.components!.schemas!.Thing.properties).toEqual({
+      id: { type: 'integer' },
+      name: { description: 'd', nullable: true, type: 'string' },
+      status: { anyOf: [{ enum: ['UP'], type: 'string' }, { enum: ['DOWN'], type: 'string' }] },
+      const: { type: 'string' },
+    });
+  });
+
   test('gives an operation without responses a default one', () => {
     expect(normalizeUpstreamDoc({ paths: { '/a': { get: {} } } }).paths!['/a']!.get.responses).toEqual({ default: { description: 'Response' } });
   });

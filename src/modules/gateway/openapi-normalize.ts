@@ -1,3 +1,5 @@
+import { ProblemSchema } from '../../platform/http/problem';
+
 /** OpenAPI documents from upstreams are data we did not write: typed loosely, checked as we go. */
 export type JsonObject = Record<string, any>;
 
@@ -16,6 +18,45 @@ export const isObject = (value: unknown): value is JsonObject => typeof value ==
 const NAMED_SCHEMA = /^#\/components\/schemas\/([A-Za-z0-9._-]+)$/;
 const nameOf = (id: unknown) => (typeof id === 'string' ? NAMED_SCHEMA.exec(id)?.[1] : undefined);
 
+const PROBLEM_REF = `#/components/schemas/${nameOf(ProblemSchema.$id)}`;
+
+/**
+ * Elysia's numeric types also accept their text (`anyOf: [{type: string, format: integer}, {type:
+ * integer}]`): that is lenient parsing, not the contract, and it would tell clients (and fuzzers)
+ * that any string is a valid id. OpenAPI 3.0 also lacks `const` and `type: 'null'`.
+ */
+const COERCED_FORMATS: ReadonlySet<unknown> = new Set(['integer', 'numeric']);
+const isCoercion = (s: unknown) => isObject(s) && s.type === 'string' && COERCED_FORMATS.has(s.format);
+const isNull = (s: unknown) => isObject(s) && s.type === 'null' && Object.keys(s).length === 1;
+
+function schemaFor30(node: JsonObject): JsonObject {
+  let out = node;
+  const anyOf = out.anyOf;
+  if (Array.isArray(anyOf) && anyOf.length === 2) {
+    const { anyOf: _, ...rest } = out;
+    const coerced = anyOf.findIndex(isCoercion);
+    const nulled = anyOf.findIndex(isNull);
+    if (coerced !== -1) out = { ...rest, ...anyOf[1 - coerced] };
+    else if (nulled !== -1) out = { ...rest, ...anyOf[1 - nulled], nullable: true };
+  }
+  // A primitive `const` is a schema keyword; an object under that key is a property named `const`.
+  if ('const' in out && !isObject(out.const)) {
+    const { const: value, ...rest } = out;
+    out = { ...rest, enum: [value] };
+  }
+  return out;
+}
+
+/**
+ * The plugin lists every body parser's media type (JSON, multipart, text) for responses too. The
+ * modules answer JSON, and errors as application/problem+json: one entry, named for what is sent.
+ */
+function responseContent(content: JsonObject): JsonObject {
+  const media = content['application/json'] ?? Object.values(content)[0];
+  if (!isObject(media)) return content;
+  return { [media.schema?.$ref === PROBLEM_REF ? 'application/problem+json' : 'application/json']: media };
+}
+
 const statusText: Record<string, string> = {
   '200': 'OK', '201': 'Created', '202': 'Accepted', '204': 'No Content', '400': 'Bad Request', '404': 'Not Found',
   '409': 'Conflict', '412': 'Precondition Failed', '422': 'Unprocessable Content', '500': 'Internal Server Error',
@@ -28,7 +69,9 @@ const statusText: Record<string, string> = {
  *   referenced (`$id` is not an OpenAPI 3.0 keyword, and one named schema beats many copies);
  * - response objects also get the schema's own keys spread onto them (`$id`, `type`, `items`) and no
  *   `description`, which OpenAPI requires: they are rebuilt from their allowed fields, and a
- *   response-level `$id` names the schema of its content.
+ *   response-level `$id` names the schema of its content;
+ * - response media types are the ones the modules send, and schemas say what they mean in 3.0
+ *   (see `schemaFor30`).
  * Returns a new document.
  */
 export function normalizeUpstreamDoc(doc: OpenApiDoc): OpenApiDoc {
@@ -46,7 +89,7 @@ export function normalizeUpstreamDoc(doc: OpenApiDoc): OpenApiDoc {
     const out: JsonObject = {};
     for (const [key, value] of Object.entries(node)) if (key !== '$id') out[key] = walk(value);
     const name = nameOf(node.$id);
-    return name ? hoist(out, name) : out;
+    return name ? hoist(schemaFor30(out), name) : schemaFor30(out);
   };
   const response = (status: string, raw: unknown): unknown => {
     if (!isObject(raw) || typeof raw.$ref === 'string') return raw;
@@ -60,6 +103,7 @@ export function normalizeUpstreamDoc(doc: OpenApiDoc): OpenApiDoc {
         if (name && walked.schema !== undefined) walked.schema = hoist(walked.schema, name);
         out.content[type] = walked;
       }
+      out.content = responseContent(out.content);
     }
     return out;
   };

@@ -5,8 +5,10 @@ import { httpObserver, requestFields } from '../../platform/http/observe';
 import { problemResponse } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
 import { Metrics } from '../../platform/metrics/metrics';
+import { outcomeOf, type CircuitBreaker, type Outcome, type Pass } from './circuit-breaker';
 import { TIMED_OUT, raceTimeout } from './deadline';
 import { requestIdOf, rewriteDownstreamHeaders, upstreamHeaders, type ClientView } from './forwarding-headers';
+import { TOO_LARGE, declaredLength, readWithin } from './request-limits';
 import type { RouteMatch } from './routes';
 
 export interface ProxyDeps {
@@ -16,6 +18,10 @@ export interface ProxyDeps {
   upstreamTimeoutMs: number;
   log: Logger;
   metrics?: Metrics;
+  /** Largest request body forwarded; larger ones get a 413 and never reach an upstream. */
+  maxBodyBytes?: number;
+  /** The service's circuit breaker, if circuit breaking is on. */
+  breakerOf?: (service: string) => CircuitBreaker | undefined;
 }
 
 type Attempt =
@@ -26,6 +32,9 @@ type Attempt =
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
+/** Error answers the gateway relays as they are: JSON, as every module writes them (problem+json, health). */
+const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\b/i;
+const UNREADABLE: unique symbol = Symbol('unreadable');
 
 /**
  * The upstream's response goes back as is, headers rewritten in place: no copy, and a body whose
@@ -47,8 +56,10 @@ function relay(response: Response, method: string, requestId: string, prefix: st
 /**
  * Forwards one request to a live instance of the matched service and relays its answer. Gateway
  * failures are problem+json that name the service, never an instance address or a stack trace.
+ * Before anything is sent: the body limit (413), then the service's circuit breaker (503), which
+ * hears how every request it let through went.
  */
-export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = new Metrics({ service: 'gateway' }) }: ProxyDeps) {
+export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = new Metrics({ service: 'gateway' }), maxBodyBytes = Infinity, breakerOf = () => undefined }: ProxyDeps) {
   const upstream = upstreamMetrics(metrics);
   // Proxied requests never reach Elysia's routing, so its after-response hook does not see them.
   const http = httpObserver(metrics, log);
@@ -76,12 +87,51 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
     return response;
   };
 
+  /**
+   * The body to send upstream, or why there is none to send. A declared length over the limit is
+   * refused before a byte is read; a body of unknown length (chunked) is read up to the limit first,
+   * so that one growing past it never reaches the upstream, not even in part.
+   * A stream can be sent only once. Idempotent requests may get a second attempt, so their bodies
+   * (rare and small) are buffered; other bodies of declared length stream straight through.
+   */
+  async function bodyOf(request: Request, method: string, retryable: boolean): Promise<RequestInit['body'] | typeof TOO_LARGE | typeof UNREADABLE> {
+    const length = declaredLength(request.headers);
+    if (length !== undefined && length > maxBodyBytes) return TOO_LARGE;
+    if (method === 'GET' || method === 'HEAD' || !request.body) return null;
+    try {
+      if (length === undefined) return await readWithin(request.body, maxBodyBytes);
+      return retryable ? await request.arrayBuffer() : request.body;
+    } catch {
+      return UNREADABLE;
+    }
+  }
+
   async function forwardOnce(request: Request, { route, upstreamPath }: RouteMatch, client: ClientView, fields: Record<string, unknown>): Promise<Response> {
     const { service, prefix } = route;
     const requestId = requestIdOf(request.headers);
     const traceHeader: Record<string, string> = fields.traceId ? { 'x-trace-id': String(fields.traceId) } : {};
-    const fail = (status: number, detail: string) => problemResponse(status, detail, { 'x-request-id': requestId, ...traceHeader });
+    const fail = (status: number, detail: string, headers?: Record<string, string>) => problemResponse(status, detail, { 'x-request-id': requestId, ...traceHeader, ...headers });
+    const breaker = breakerOf(service);
+    let pass: Pass | undefined;
+    let outcome: Outcome = 'neutral';
     try {
+      const method = request.method;
+      const retryable = IDEMPOTENT.has(method);
+      const body = await bodyOf(request, method, retryable);
+      // The rest of the body is left unread: closing the connection spares reading and discarding it.
+      if (body === TOO_LARGE) return fail(413, `the request body exceeds the limit of ${maxBodyBytes} bytes`, { connection: 'close' });
+      if (body === UNREADABLE) return request.signal.aborted ? fail(499, 'request cancelled by the client') : fail(400, 'the request body could not be read');
+
+      if (breaker) {
+        const admission = breaker.admit();
+        if (typeof admission === 'number') {
+          upstream.failed(service, 'circuit-open');
+          const seconds = Math.max(1, Math.ceil(admission / 1000));
+          return fail(503, `service ${service} is failing; requests to it are held back for ${seconds} s`, { 'retry-after': String(seconds) });
+        }
+        pass = admission;
+      }
+
       let instance = await locator.pick(service).catch((error) => {
         log.warn('discovery unreachable', { ...fields, service, error });
         return undefined;
@@ -91,11 +141,6 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
         return fail(503, `no live instance of service ${service}`);
       }
 
-      const method = request.method;
-      const retryable = IDEMPOTENT.has(method);
-      // A stream can be sent only once. Idempotent requests may get a second attempt, so their
-      // bodies (rare and small) are buffered; everything else streams straight through.
-      const body = method === 'GET' || method === 'HEAD' || !request.body ? null : retryable ? await request.arrayBuffer() : request.body;
       const init = { method, headers: upstreamHeaders(request.headers, client, requestId), body, redirect: 'manual', duplex: 'half' } as RequestInit;
 
       let result = await attempt(instance, upstreamPath, init, request.signal);
@@ -116,13 +161,25 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
       }
 
       switch (result.kind) {
-        case 'answered':
-          return relay(result.response, method, requestId, prefix, instance.url);
+        case 'answered': {
+          const { response } = result;
+          outcome = outcomeOf(response.status);
+          // A crashed upstream may answer with a stack trace or a framework's error page: only
+          // JSON error answers (what the modules write) go out as they are.
+          if (response.status >= 500 && !JSON_TYPE.test(response.headers.get('content-type') ?? '')) {
+            response.body?.cancel().catch(() => undefined);
+            log.warn('upstream failed', { ...fields, service, instance: instance.url, status: response.status });
+            return fail(response.status, `service ${service} could not complete the request`);
+          }
+          return relay(response, method, requestId, prefix, instance.url);
+        }
         case 'timed-out':
+          outcome = 'failure';
           upstream.failed(service, 'timeout');
           log.warn('upstream timed out', { ...fields, service, instance: instance.url, timeoutMs: upstreamTimeoutMs });
           return fail(504, `service ${service} did not answer within ${upstreamTimeoutMs} ms`);
         case 'unreachable':
+          outcome = 'failure';
           return fail(502, `service ${service} could not be reached`);
         case 'cancelled':
           // The client went away; nobody reads this. 499 as in nginx: "client closed request".
@@ -135,11 +192,13 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
     } catch (error) {
       log.error('forwarding failed', { ...fields, service, error });
       return fail(500, 'the request could not be completed');
+    } finally {
+      if (pass) breaker!.record(pass, outcome);
     }
   }
 }
 
-type UpstreamFailure = 'no-instance' | 'unreachable' | 'timeout';
+type UpstreamFailure = 'no-instance' | 'unreachable' | 'timeout' | 'circuit-open';
 
 /**
  * `gateway_upstream_request_duration_seconds{upstream}` (until the upstream's response head) and
@@ -152,7 +211,7 @@ function upstreamMetrics(metrics: Metrics) {
   const init = (upstream: string) => {
     if (seen.has(upstream)) return;
     seen.add(upstream);
-    for (const kind of ['no-instance', 'unreachable', 'timeout'] satisfies UpstreamFailure[]) errors.inc({ upstream, kind }, 0);
+    for (const kind of ['no-instance', 'unreachable', 'timeout', 'circuit-open'] satisfies UpstreamFailure[]) errors.inc({ upstream, kind }, 0);
   };
   return {
     answered(upstream: string, seconds: number) {

@@ -30,7 +30,7 @@ export interface KafkaBusOptions {
   /** How long the broker may wait for all in-sync replicas to acknowledge (default 30 s). */
   ackTimeoutMs?: number;
   consumer?: {
-    /** The group drops a member it has not heard from for this long (default 30 s). */
+    /** The group drops a member it has not heard from for this long (default 30 s; the wiring sets KAFKA_SESSION_TIMEOUT_MS). */
     sessionTimeoutMs?: number;
     heartbeatIntervalMs?: number;
     /** Longest fetch long-poll; bounds how long `close()` waits for an idle fetch (default 1 s). */

@@ -41,7 +41,7 @@ export async function hostModules(hosted: HostedModule[], options: HostOptions):
   for (const { module } of hosted) await module.connect?.();
   for (const { module, port } of hosted) {
     // Elysia's own listen, so handlers can see the server (e.g. the client's address).
-    module.app.listen({ port, hostname: options.host, maxRequestBodySize: options.maxRequestBodyBytes });
+    module.app.listen({ port, hostname: options.host, maxRequestBodySize: module.serverMaxRequestBodyBytes ?? options.maxRequestBodyBytes });
     const server = module.app.server!;
     servers.push({ name: module.name, server });
     const url = `http://${options.advertisedHost}:${server.port}`;

@@ -5,6 +5,12 @@ export interface ModuleInstance {
   /** Service name in discovery and the gateway's route prefix. */
   readonly name: string;
   readonly app: AnyElysia;
+  /**
+   * The HTTP server's body limit for this module, instead of the host's. A module that enforces a
+   * limit itself (answering with a problem document) raises the server's, which Bun applies first
+   * with a bare 413; it then only remains a backstop.
+   */
+  readonly serverMaxRequestBodyBytes?: number;
   /** Subscribes consumers (after rebuilding whatever read model lives in memory). */
   connect?(): Promise<void>;
   /** Starts background work, e.g. the outbox relay. Called once every module is connected. */

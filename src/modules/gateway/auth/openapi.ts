@@ -1,0 +1,52 @@
+import { HTTP_METHODS, isObject, type JsonObject, type OpenApiDoc } from '../openapi-normalize';
+import { isPublic } from './policy';
+
+/** Reads are open to every verified user; only other methods can get the ownership 403. */
+const READS: ReadonlySet<string> = new Set(['get', 'head', 'options']);
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/GatewayProblem' } } },
+});
+
+/**
+ * The merged document as it is when tokens are required: a `bearerAuth` scheme and a global
+ * requirement (Swagger UI then shows its Authorize button and sends the token), health checks
+ * marked open, and the gateway's 401 and 403 on every operation that needs the token.
+ */
+export function withBearerAuth(doc: OpenApiDoc): OpenApiDoc & { security: JsonObject[] } {
+  const paths: Record<string, JsonObject> = {};
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    const out: JsonObject = { ...item };
+    for (const [method, op] of Object.entries(item)) {
+      if (!HTTP_METHODS.has(method) || !isObject(op)) continue;
+      // `/actuator/health` is the gateway's own, `/{prefix}/actuator/health` an upstream's: both open.
+      if (isPublic(method.toUpperCase(), path.replace(/^\/[^/]+(?=\/actuator\/)/, ''))) {
+        out[method] = { ...op, security: [] };
+        continue;
+      }
+      const refusals: JsonObject = { '401': { $ref: '#/components/responses/Unauthorized' } };
+      if (!READS.has(method)) refusals['403'] = { $ref: '#/components/responses/Forbidden' };
+      out[method] = { ...op, responses: { ...refusals, ...op.responses } };
+    }
+    paths[path] = out;
+  }
+  const components = doc.components ?? {};
+  return {
+    ...doc,
+    paths,
+    components: {
+      ...components,
+      responses: {
+        ...components.responses,
+        Unauthorized: problem('From the gateway: the bearer token is missing, malformed, expired or badly signed'),
+        Forbidden: problem('From the gateway: the token is valid, but its user may not do this (another user\'s data)'),
+      },
+      securitySchemes: {
+        ...components.securitySchemes,
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT whose `sub` is your user id' },
+      },
+    },
+    security: [{ bearerAuth: [] }],
+  };
+}
