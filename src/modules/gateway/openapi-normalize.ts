@@ -34,10 +34,13 @@ function schemaFor30(node: JsonObject): JsonObject {
   const anyOf = out.anyOf;
   if (Array.isArray(anyOf) && anyOf.length === 2) {
     const { anyOf: _, ...rest } = out;
-    const coerced = anyOf.findIndex(isCoercion);
-    const nulled = anyOf.findIndex(isNull);
-    if (coerced !== -1) out = { ...rest, ...anyOf[1 - coerced] };
-    else if (nulled !== -1) out = { ...rest, ...anyOf[1 - nulled], nullable: true };
+    const [a, b] = anyOf;
+    if (isCoercion(a) || isCoercion(b)) out = { ...rest, ...(isCoercion(a) ? b : a) };
+    else if (isNull(a) || isNull(b)) {
+      const other = isNull(a) ? b : a;
+      // Keywords beside a `$ref` are ignored in 3.0: a nullable reference stays as it is.
+      if (isObject(other) && other.$ref === undefined) out = { ...rest, ...other, nullable: true };
+    }
   }
   // A primitive `const` is a schema keyword; an object under that key is a property named `const`.
   if ('const' in out && !isObject(out.const)) {

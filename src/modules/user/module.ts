@@ -33,6 +33,13 @@ export interface UserModuleDeps {
 
 const IdParams = t.Object({ id: UserId });
 
+/**
+ * Bodies are read as JSON whatever the Content-Type says (`curl -d` sends a form type). Left to
+ * Elysia, form and text bodies are parsed as such and fail validation, and the OpenAPI document
+ * lists them as accepted.
+ */
+const JSON_BODY = 'json' as const;
+
 /** The user domain service: owns users, event-sourced, publishes `user-events`. */
 export function createUserModule({ database, bus, clock, log, relay: relayOptions, metrics = new Metrics({ service: 'user' }) }: UserModuleDeps) {
   const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
@@ -51,6 +58,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
         return user;
       },
       {
+        parse: JSON_BODY,
         body: CreateUserBody,
         response: { 201: UserSchema, 400: ProblemSchema },
         detail: { tags: ['user'], summary: 'Create a user' },
@@ -79,6 +87,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
       },
       {
         params: IdParams,
+        parse: JSON_BODY,
         body: UpdateUserBody,
         headers: t.Object({ 'if-match': t.Optional(t.String({ description: 'ETag from a previous read; 412 if stale' })) }),
         response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 412: ProblemSchema },

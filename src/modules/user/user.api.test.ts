@@ -50,6 +50,10 @@ describe('POST /v1/users', () => {
     ['blank name', { firstName: '   ', lastName: 'B' }],
     ['huge string', { firstName: 'x'.repeat(100_000), lastName: 'B' }],
     ['array body', [1, 2]],
+    // Text PostgreSQL cannot store, which used to reach the database and come back as a 500.
+    ['NUL in a name', { firstName: 'A\u0000B', lastName: 'B' }],
+    ['an unpaired surrogate', { firstName: 'A\ud800', lastName: 'B' }],
+    ['101 characters', { firstName: '😀'.repeat(101), lastName: 'B' }],
   ])('rejects %s with a 400 problem and creates nothing', async (_name, body) => {
     const before = await countUsers();
     const res = await call(user.app, 'POST', '/v1/users', body);
@@ -60,6 +64,23 @@ describe('POST /v1/users', () => {
     expect(await countUsers()).toBe(before);
   });
 
+  test('counts characters as the document does, not UTF-16 units', async () => {
+    const res = await call(user.app, 'POST', '/v1/users', { firstName: '😀'.repeat(100), lastName: 'Ü' });
+    expect(res.status).toBe(201);
+    expect(res.body.firstName).toBe('😀'.repeat(100));
+  });
+
+  test('reads the body as JSON whatever its Content-Type says', async () => {
+    const body = JSON.stringify({ firstName: 'Curl', lastName: 'Default' });
+    const form = await call(user.app, 'POST', '/v1/users', body, { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(form.status).toBe(201);
+    const multipart = await call(user.app, 'POST', '/v1/users', '--b\r\nContent-Disposition: form-data; name="firstName"\r\n\r\nA\r\n--b--\r\n', {
+      'content-type': 'multipart/form-data; boundary=b',
+    });
+    expect(multipart.status).toBe(400);
+    expect(multipart.body.detail).toBe('request body is not valid JSON');
+  });
+
   test('ignores unknown fields and never assigns id or timestamps from the body', async () => {
     const res = await call(user.app, 'POST', '/v1/users', {
       firstName: 'Grace', lastName: 'Hopper', id: 999999, createdAt: '2000-01-01T00:00:00.000Z', admin: true,
@@ -68,6 +89,9 @@ describe('POST /v1/users', () => {
     expect(res.body.id).not.toBe(999999);
     expect(res.body.createdAt).not.toBe('2000-01-01T00:00:00.000Z');
     expect(res.body).not.toHaveProperty('admin');
+    await Bun.sleep(20);
+    const event = published.find((e) => e.type === 'UserCreated' && (e.data as any).userId === res.body.id);
+    expect(event?.data).toEqual({ userId: res.body.id, firstName: 'Grace', lastName: 'Hopper' });
   });
 });
 
@@ -125,6 +149,17 @@ describe('PUT /v1/users/:id', () => {
 test('health is UP', async () => {
   const res = await call(user.app, 'GET', '/actuator/health');
   expect(res).toMatchObject({ status: 200, body: { status: 'UP' } });
+});
+
+test('the OpenAPI document describes bodies as read, also after requests compiled their validators', async () => {
+  await call(user.app, 'PUT', '/v1/users/1', { firstName: 'A', lastName: 'B' });
+  const doc = (await call(user.app, 'GET', '/swagger/json')).body;
+  for (const op of [doc.paths['/v1/users'].post, doc.paths['/v1/users/{id}'].put]) {
+    expect(Object.keys(op.requestBody.content)).toEqual(['application/json']);
+    const schema = op.requestBody.content['application/json'].schema;
+    expect(schema.additionalProperties).toBe(true);
+    expect(schema.properties.firstName).toMatchObject({ type: 'string', minLength: 1, maxLength: 100 });
+  }
 });
 
 test('unknown route is a 404 problem', async () => {

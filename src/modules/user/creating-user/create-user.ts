@@ -9,7 +9,9 @@ export async function createUser(
 ): Promise<{ user: User; version: number }> {
   return deps.commands.run('CreateUser', async () => {
     const userId = await nextUserId(deps.db);
-    const { appended, version } = await executeUserCommand(deps, { type: 'CreateUser', data: { userId, ...input } }, metadata);
+    // Named, not spread: the body may carry fields the event must not.
+    const data = { userId, firstName: input.firstName, lastName: input.lastName };
+    const { appended, version } = await executeUserCommand(deps, { type: 'CreateUser', data }, metadata);
     const at = appended[0]!.occurredAt;
     return { user: { id: userId, firstName: input.firstName, lastName: input.lastName, createdAt: at, lastModified: at }, version };
   });
