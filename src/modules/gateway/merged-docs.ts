@@ -45,7 +45,9 @@ const own: OpenApiDoc = {
     schemas: { GatewayHealth: plain(HealthSchema), GatewayProblem: plain(ProblemSchema) },
     responses: {
       GatewayProblem: {
-        description: 'From the gateway: no live instance (503), instance unreachable (502) or too slow (504)',
+        description:
+          'From the gateway: body too large (413), too many requests from this client (429, see Retry-After), request head too large (431), ' +
+          'instance unreachable (502), no live instance or circuit open (503, Retry-After when open), or too slow (504)',
         content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/GatewayProblem' } } },
       },
     },
@@ -53,7 +55,8 @@ const own: OpenApiDoc = {
   tags: [{ name: 'gateway', description: 'The gateway itself' }],
 };
 const gatewayProblem = { $ref: '#/components/responses/GatewayProblem' };
-const gatewayResponses = { '502': gatewayProblem, '503': gatewayProblem, '504': gatewayProblem };
+// What the gateway's protections and forwarding can answer on any operation it forwards.
+const gatewayResponses = Object.fromEntries(['413', '429', '431', '502', '503', '504'].map((status) => [status, gatewayProblem]));
 
 /**
  * The merged OpenAPI document, built from each upstream's `/swagger/json` on demand and cached for
