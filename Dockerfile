@@ -12,8 +12,10 @@ ARG BUN_VERSION=1.4.5
 FROM --platform=$BUILDPLATFORM oven/bun:${BUN_VERSION} AS build
 WORKDIR /src
 # Dependencies in their own layer, reused until the lockfile changes. Dev dependencies (type
-# checker, linters) are not needed to bundle.
+# checker, linters) are not needed to bundle. The install applies patches/ (package.json's
+# patchedDependencies), so they come with the lockfile.
 COPY package.json bun.lock bunfig.toml ./
+COPY patches ./patches
 RUN bun install --frozen-lockfile --production
 COPY tsconfig.json ./
 COPY src ./src

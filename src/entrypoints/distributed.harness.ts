@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import neo4j from 'neo4j-driver';
 import postgres from 'postgres';
+import { silentLogger } from '../platform/log';
 import { freePorts, tempDir } from '../platform/testing/processes';
+import { openNeo4jGraph, type GraphSnapshot, type Neo4jGraph } from '../modules/recommendation';
 import { startInstance, stopInstances, waitHealthy, type Instance, type InstanceSpec } from './cluster';
 
 /** What `bun run infra:up` writes to `.infra/env`; without them the distributed tests skip. */
@@ -47,14 +49,19 @@ export interface Cluster {
   instance(name: string): Instance;
   /** Sends `signal` and waits until the process is gone. */
   kill(name: string, signal?: 'SIGKILL' | 'SIGTERM'): Promise<number>;
-  /** Starts an instance again with the same port and environment; resolves once it is healthy. */
-  restart(name: string): Promise<void>;
+  /**
+   * Starts an instance again on the same port; resolves once it is healthy. `env` changes its
+   * environment from now on (e.g. `OUTBOX_RELAY_PAUSED`), on top of what it was started with.
+   */
+  restart(name: string, env?: Record<string, string>): Promise<void>;
   /** Instances of `service` that discovery lists as live (an observation of the platform, not the API under test). */
   liveInstances(service: string): Promise<{ instanceId: string; url: string }[]>;
   /** Runs SQL on one module's database of this run. */
   query<R = Record<string, unknown>>(store: Store, text: string): Promise<R[]>;
   /** Nodes in Neo4j by label: tells a lagging projection from a graph someone else cleared. */
   graphCounts(): Promise<Record<string, number>>;
+  /** The whole recommendation graph in Neo4j, in the canonical form every graph adapter gives. */
+  graphSnapshot(): Promise<GraphSnapshot>;
   /** The last lines of every process log, for failure messages. */
   logTails(lines?: number): string;
   /** Runs `work`; on failure adds the tail of every process log to the error. */
@@ -107,12 +114,21 @@ function withTimeout<T>(what: string, promise: Promise<T>, ms: number): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+export interface ClusterOptions {
+  friendInstances?: number;
+  /**
+   * Extra environment of one instance, given the run's settings every process gets: e.g. a paused
+   * outbox relay, or a database URL that goes through a test's proxy.
+   */
+  environment?: (instance: InstanceSpec, shared: Readonly<Record<string, string>>) => Record<string, string>;
+}
+
 /**
  * Starts discovery, user, two friend instances, recommendation and the gateway as separate
  * processes, and waits until the gateway reaches every service (and both friend instances are
  * registered).
  */
-export async function startCluster(options: { friendInstances?: number } = {}): Promise<Cluster> {
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const env = process.env as Record<string, string>;
   const missing = missingEngineVariables();
   if (missing.length > 0) throw new Error(`distributed cluster needs ${missing.join(', ')}`);
@@ -177,8 +193,13 @@ export async function startCluster(options: { friendInstances?: number } = {}): 
     return found;
   };
 
-  const launch = async (name: string) => {
-    const instance = startInstance(spec(name), processEnv, logDir);
+  /** Reads the graph the way the recommendation service does; opened on first use, kept until close. */
+  let graphReader: Promise<Neo4jGraph> | undefined;
+  const overrides = new Map<string, Record<string, string>>();
+  const launch = async (name: string, env?: Record<string, string>) => {
+    if (env) overrides.set(name, { ...overrides.get(name), ...env });
+    const own = { ...options.environment?.(spec(name), processEnv), ...overrides.get(name) };
+    const instance = startInstance(spec(name), { ...processEnv, ...own }, logDir);
     running.set(name, instance);
     await waitHealthy(instance, `http://127.0.0.1:${instance.port}/actuator/health`, 60_000);
   };
@@ -224,6 +245,7 @@ export async function startCluster(options: { friendInstances?: number } = {}): 
       };
       await attempt('stopping the processes', () => stopInstances([...running.values()], 10_000), 20_000);
       await Promise.all([...pools.values()].map((p) => p.end({ timeout: 2 })));
+      await graphReader?.then((g) => g.close()).catch(() => undefined);
       await attempt('dropping the databases', async () => {
         for (const name of created) await admin.unsafe(`drop database if exists "${name}" with (force)`);
       }, 20_000);
@@ -260,6 +282,14 @@ export async function startCluster(options: { friendInstances?: number } = {}): 
         pools.set(store, pool);
       }
       return (await pool.unsafe(text)) as any;
+    },
+    async graphSnapshot() {
+      if (!graphReader) {
+        graphReader = openNeo4jGraph({ url: env.NEO4J_URL!, user: env.NEO4J_USER ?? 'neo4j', password: env.NEO4J_PASSWORD ?? '' }, silentLogger);
+        // A failed open (Neo4j away) is tried again on the next call.
+        graphReader.catch(() => (graphReader = undefined));
+      }
+      return (await graphReader).snapshot();
     },
     async graphCounts() {
       const driver = neo4j.driver(env.NEO4J_URL!, neo4j.auth.basic(env.NEO4J_USER ?? 'neo4j', env.NEO4J_PASSWORD ?? ''));
@@ -322,11 +352,13 @@ export async function eventually(what: string, probe: () => Promise<boolean | st
   }
 }
 
+export type Engine = 'kafka' | 'neo4j' | 'postgres';
+
 /**
  * `bun run infra:down -- kafka` / `bun run infra:up -- kafka`: stops or starts one local engine.
  * Output goes to a file (a started server must not hold our pipe open).
  */
-export async function infra(action: 'up' | 'down', engine: 'kafka', logDir: string, timeoutMs = 150_000): Promise<void> {
+export async function infra(action: 'up' | 'down', engine: Engine, logDir: string, timeoutMs = 150_000): Promise<void> {
   const logFile = join(logDir, `infra-${action}-${engine}.log`);
   const fd = openSync(logFile, 'a');
   try {

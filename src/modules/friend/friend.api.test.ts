@@ -123,3 +123,13 @@ describe('listing', () => {
     expect((await call(friend.app, 'GET', '/v1/friends/999999')).status).toBe(404);
   });
 });
+
+describe('user events', () => {
+  test('a UserCreated whose userId the replica cannot hold is set aside; the rest of its batch is applied', async () => {
+    const poison = { ...userCreated(9), data: { userId: 'nine', firstName: 'U', lastName: '9' } };
+    await bus.publish(USER_EVENTS_TOPIC, [userCreated(10), poison, userCreated(11)]);
+    expect(bus.deadLetters.map((d) => d.event.id)).toEqual([poison.id]);
+    // Both neighbours made it into the replica: befriending them needs no user service.
+    expect((await add(10, 11)).status).toBe(201);
+  });
+});

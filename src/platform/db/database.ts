@@ -46,6 +46,27 @@ export function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
+/** Socket errors, and postgres.js's own codes for a connection that could not open or was lost. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED',
+]);
+/** SQLSTATEs of a server that cannot serve now: connection exceptions (08xxx), shutting down or starting, full. */
+const SERVER_UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
+
+/**
+ * The database could not be reached, or could not serve, whichever driver raised it (drizzle wraps
+ * the driver's error in `cause`): the request may be retried later, and the transaction it was in
+ * did not commit (a lost COMMIT acknowledgement aside).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: any = error; e; e = e.cause) {
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (code && (UNREACHABLE.has(code) || SERVER_UNAVAILABLE.test(code))) return true;
+  }
+  return false;
+}
+
 /** `execute` returns `{rows}` on PGlite and a plain array on postgres.js. */
 export function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);

@@ -1,7 +1,8 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Logger } from '../log';
-import { lockKey, ping, type Claim, type Database, type Db } from './database';
+import { advisoryClaims } from './advisory-claims';
+import { ping, type Database, type Db } from './database';
 import { migrate } from './migrate';
 
 export interface PostgresOptions {
@@ -9,21 +10,34 @@ export interface PostgresOptions {
   migrationsFolder: string;
   /** Connections in the pool. */
   poolSize?: number;
+  /** How long opening a connection may take; a query waiting for it then fails (see `isDatabaseUnavailable`). */
+  connectTimeoutMs?: number;
   log: Logger;
 }
 
 /**
+ * Seconds before a pool connection tries again after failing to connect. postgres.js's default
+ * grows to 20 s: during an outage a query would sit that long waiting for its connection instead
+ * of failing, and once the server is back the pool would take as long to notice. Capped at half a
+ * second, an outage is reported and a recovery seen within about the connect timeout.
+ */
+const reconnectDelay = (failures: number) => Math.min(0.5, 0.01 * 3 ** failures);
+
+/**
  * PostgreSQL through postgres.js, behind the same drizzle database as PGlite. Several instances of
  * a module may share it: migrations serialise on an advisory lock, and `claim` uses a session-level
- * advisory lock on a reserved connection, released by the server if this process dies.
+ * advisory lock on a connection of its own, released by the server if this process dies.
  */
 export async function openPostgresDatabase(options: PostgresOptions): Promise<Database> {
-  const client = postgres(options.url, {
-    max: options.poolSize ?? 10,
+  const settings = {
     onnotice: () => {},
-    connect_timeout: 10,
+    connect_timeout: (options.connectTimeoutMs ?? 5_000) / 1000,
+    backoff: reconnectDelay,
     connection: { application_name: 'social-network' },
-  });
+  };
+  const client = postgres(options.url, { ...settings, max: options.poolSize ?? 10 });
+  // No lifetime limit: replacing the connection would drop the locks held on it.
+  const claims = advisoryClaims((onclose) => postgres(options.url, { ...settings, max: 1, max_lifetime: null, onclose }));
   const db = drizzle({ client }) as unknown as Db;
   try {
     await migrate(db, options.migrationsFolder);
@@ -34,34 +48,7 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
   return {
     db,
     ping: () => ping(db),
-    async claim(name) {
-      const reserved = await client.reserve();
-      const [row] = await reserved`select pg_try_advisory_lock(${lockKey(name)}) as held`;
-      if (!row?.held) {
-        reserved.release();
-        return undefined;
-      }
-      let released = false;
-      const claim: Claim = {
-        async stillHeld() {
-          if (released) return false;
-          try {
-            await reserved`select 1`;
-            return true;
-          } catch {
-            released = true;
-            return false;
-          }
-        },
-        async release() {
-          if (released) return;
-          released = true;
-          await reserved`select pg_advisory_unlock(${lockKey(name)})`.catch(() => {});
-          reserved.release();
-        },
-      };
-      return claim;
-    },
+    claim: (name) => claims.claim(name),
     async notify(channel) {
       await client.notify(channel, '');
     },
@@ -69,7 +56,7 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
       await client.listen(channel, () => onNotify());
     },
     async close() {
-      await client.end({ timeout: 5 });
+      await Promise.all([client.end({ timeout: 5 }), claims.close()]);
       options.log.debug('postgres pool closed');
     },
   };

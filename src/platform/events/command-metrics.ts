@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '../db/database';
 import { DomainError, type DomainErrorKind } from '../errors';
 import type { Metrics } from '../metrics/metrics';
 import type { EventEnvelope } from './envelope';
@@ -28,7 +29,8 @@ export function commandMetrics(metrics: Metrics, commands: readonly string[]): C
         handled.inc({ command, outcome: 'accepted' });
         return result;
       } catch (error) {
-        handled.inc({ command, outcome: error instanceof DomainError ? error.kind : 'failed' });
+        const outcome = error instanceof DomainError ? error.kind : isDatabaseUnavailable(error) ? 'unavailable' : 'failed';
+        handled.inc({ command, outcome });
         throw error;
       }
     },

@@ -77,11 +77,13 @@ describe('consuming events', () => {
     expect((await app.graph.snapshot()).users.map((u) => u.id)).toContain(51);
   });
 
-  test('an envelope the log cannot hold is dropped and counted rather than redelivered forever', async () => {
+  test('an envelope the log cannot hold is set aside as a dead letter rather than redelivered forever', async () => {
     const rows = await logCount();
     const before = app.module.stats();
-    await app.bus.publish(USER_EVENTS_TOPIC, [{ ...e.userCreated(60), id: 'not-a-uuid' }, e.userCreated(61)]);
+    const unstorable = { ...e.userCreated(60), id: 'not-a-uuid' };
+    await app.bus.publish(USER_EVENTS_TOPIC, [unstorable, e.userCreated(61)]);
     expect(app.module.stats().rejected).toBe(before.rejected + 1);
+    expect(app.bus.deadLetters.map((d) => d.event.id)).toEqual(['not-a-uuid']);
     expect(await logCount()).toBe(rows + 1);
   });
 

@@ -1,5 +1,6 @@
 import type { Clock } from '../../../platform/clock';
 import type { Db } from '../../../platform/db/database';
+import { DeadLetterError } from '../../../platform/events/bus';
 import type { EventEnvelope } from '../../../platform/events/envelope';
 import type { Logger } from '../../../platform/log';
 import { classify, type GraphEvent } from '../graph/graph-events';
@@ -13,7 +14,7 @@ export interface ProjectorStats {
   stored: number;
   /** Events logged but not applied: unknown type or data the graph cannot use. */
   ignored: number;
-  /** Events dropped before the log: they would break its constraints on every redelivery. */
+  /** Events set aside (dead-lettered) before the log: they would break its constraints on every redelivery. */
   rejected: number;
 }
 
@@ -41,17 +42,18 @@ export class EventProjector {
       // Throwing asks the bus to redeliver later, to a running instance.
       if (this.stopped) throw new Error('recommendation consumer is stopped');
       this.counts.received += events.length;
-      const skipped: Skipped[] = [];
-      const storable = events.filter((e) => {
+      for (const e of events) {
         const reason = unstorableReason(e);
-        if (reason) skipped.push({ e, reason });
-        return !reason;
-      });
-      this.report('rejected', topic, skipped);
-      this.counts.stored += await appendToLog(this.deps.db, topic, storable, this.deps.clock.now());
+        if (!reason) continue;
+        this.report('rejected', topic, [{ e, reason }]);
+        // It would fail the log's constraints on every redelivery: the bus sets it aside (Kafka:
+        // its dead-letter topic, counted) and delivers the rest of the batch again.
+        throw new DeadLetterError(`cannot be stored: ${reason}`, e?.id);
+      }
+      this.counts.stored += await appendToLog(this.deps.db, topic, events, this.deps.clock.now());
       // Applied even when every row was already logged: a previous attempt may have committed the
       // log and then failed on the graph (a networked adapter can); applying again is harmless.
-      await this.deps.graph.apply(this.applicable(topic, storable));
+      await this.deps.graph.apply(this.applicable(topic, events));
     });
   }
 
