@@ -36,9 +36,9 @@ export interface Config {
      * to X-Forwarded-For; the rate limit then keys on that entry. 0: on the connection's peer.
      */
     trustedProxyHops: number;
-    /** Consecutive failures (unreachable, timeout, 5xx) that open an upstream's circuit. */
+    /** Consecutive failures (unreachable, timeout, 5xx) that open one instance's circuit. */
     breakerFailures: number;
-    /** How long an open circuit answers 503 before one trial request is let through. */
+    /** How long an instance with an open circuit is passed over before one trial request is let through. */
     breakerOpenMs: number;
   };
   /** Opt-in authentication at the gateway. */

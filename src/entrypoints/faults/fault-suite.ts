@@ -42,7 +42,7 @@ export function spread(ms: readonly number[]): { median: number; max: number } {
 
 /**
  * Until the gateway forwards to each service again: after a restart, discovery must list the
- * instance and the gateway's circuit for the service, opened by the failures, must have closed.
+ * instance and the gateway's circuits for its instances, opened by the failures, must let requests through.
  */
 export function untilServed(cluster: Cluster, services: readonly string[], timeoutMs = 30_000): Promise<void> {
   return eventually(`the gateway to serve ${services.join(', ')} again`, async () => {

@@ -1,11 +1,8 @@
-import type { Logger } from '../../platform/log';
-import type { Metrics } from '../../platform/metrics/metrics';
-
 /**
- * A circuit breaker per upstream service. After `failures` consecutive failed requests the circuit
- * opens: for `openMs` the gateway answers 503 at once instead of sending more requests to a service
- * that cannot answer them (and piling up clients waiting for timeouts). Then one trial request is
- * let through (half-open); its outcome closes the circuit or opens it for another period.
+ * A circuit breaker, one per upstream instance (see instance-circuits.ts). After `threshold`
+ * consecutive failed requests the circuit opens: for `openMs` no request is sent to an instance
+ * that cannot answer them (piling up clients waiting for timeouts). Then one trial request is let
+ * through (half-open); its outcome closes the circuit or opens it for another period.
  *
  * What a failure is, is the proxy's call (see `outcomeOf`); outcomes that say nothing about the
  * upstream (the client hung up, no instance to ask) are `neutral`.
@@ -88,44 +85,4 @@ export class CircuitBreaker {
 export function outcomeOf(status: number): Outcome {
   // 501 Not Implemented describes the request, not the service's health.
   return status >= 500 && status !== 501 ? 'failure' : 'success';
-}
-
-/** `gateway_circuit_state` values. */
-export const CIRCUIT_GAUGE: Record<CircuitState, number> = { closed: 0, 'half-open': 0.5, open: 1 };
-
-export interface CircuitBreakersOptions {
-  /** Consecutive failures that open a circuit; 0 switches circuit breaking off. */
-  failures: number;
-  openMs: number;
-  /** Services known up front, shown as closed from the first scrape. */
-  services: readonly string[];
-  metrics: Metrics;
-  log: Logger;
-  now?: () => number;
-}
-
-/**
- * One breaker per service, or undefined for every service when switched off. The state is exposed
- * as `gateway_circuit_state{upstream}`: 0 closed, 1 open, 0.5 half-open. It is read at scrape
- * time, so the hot path touches no gauge.
- */
-export function createCircuitBreakers({ failures, openMs, services, metrics, log, now }: CircuitBreakersOptions): (service: string) => CircuitBreaker | undefined {
-  if (failures <= 0) return () => undefined;
-  const breakers = new Map<string, CircuitBreaker>();
-  const breakerOf = (service: string) => {
-    let breaker = breakers.get(service);
-    if (!breaker) {
-      breaker = new CircuitBreaker(failures, openMs, now, (state) => {
-        if (state === 'open') log.warn('circuit opened', { service, failures, openMs });
-        else if (state === 'closed') log.info('circuit closed', { service });
-      });
-      breakers.set(service, breaker);
-    }
-    return breaker;
-  };
-  for (const service of services) breakerOf(service);
-  metrics.gauge('gateway_circuit_state', 'Circuit breaker per upstream: 0 closed, 1 open, 0.5 half-open (the next request is a trial)', ['upstream'], (gauge) => {
-    for (const [upstream, breaker] of breakers) gauge.set({ upstream }, CIRCUIT_GAUGE[breaker.state]);
-  });
-  return breakerOf;
 }

@@ -1,8 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { silentLogger } from '../../platform/log';
-import { parseExposition, sumOf } from '../../platform/metrics/exposition';
-import { Metrics } from '../../platform/metrics/metrics';
-import { CircuitBreaker, createCircuitBreakers, outcomeOf, type CircuitState, type Outcome } from './circuit-breaker';
+import { CircuitBreaker, outcomeOf, type CircuitState, type Outcome } from './circuit-breaker';
 
 function clocked(threshold = 3, openMs = 1_000) {
   let now = 0;
@@ -101,17 +98,4 @@ describe('circuit breaker', () => {
 test('outcomeOf: 5xx are failures (a 503 of a service whose database is down too), 4xx and 501 are not', () => {
   expect([500, 502, 503, 504].map(outcomeOf)).toEqual(['failure', 'failure', 'failure', 'failure']);
   expect([200, 201, 204, 400, 404, 409, 412, 429, 501].map(outcomeOf).every((o) => o === 'success')).toBe(true);
-});
-
-test('gateway_circuit_state: 0 closed, 1 open, 0.5 half-open, per upstream from the first scrape', async () => {
-  let now = 0;
-  const metrics = new Metrics({ service: 'gateway' });
-  const breakerOf = createCircuitBreakers({ failures: 1, openMs: 1_000, services: ['user', 'friend'], metrics, log: silentLogger, now: () => now });
-  const state = async (upstream: string) => sumOf(parseExposition(await metrics.text()), 'gateway_circuit_state', { upstream });
-  expect([await state('user'), await state('friend')]).toEqual([0, 0]);
-  breakerOf('user')!.record(breakerOf('user')!.admit() as 'pass', 'failure');
-  expect([await state('user'), await state('friend')]).toEqual([1, 0]);
-  now = 1_000;
-  expect(await state('user')).toBe(0.5);
-  expect(createCircuitBreakers({ failures: 0, openMs: 1_000, services: ['user'], metrics: new Metrics(), log: silentLogger })('user')).toBeUndefined();
 });

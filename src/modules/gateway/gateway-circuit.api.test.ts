@@ -2,14 +2,15 @@ import { afterAll, describe, expect, test } from 'bun:test';
 import { parseExposition, sumOf } from '../../platform/metrics/exposition';
 import { call } from '../../platform/testing/http';
 import { createDiscoveryModule } from '../discovery/index';
-import { expectProblem, gatewayWorld } from './gateway-fixture';
+import { controlled, databaseDown, expectProblem, gatewayWorld } from './gateway-fixture';
 import type { GatewayProtection } from './protection';
 import { refusedUrl, serve, stopServers } from './socket-fixture';
 
 /**
- * The circuit breaker against upstreams behind real sockets: a service that keeps failing (down
- * database, refused connections, timeouts) gets 503 at once for a while, without being called;
- * then one trial request decides.
+ * The circuit breaker against upstreams behind real sockets, each service here with one instance:
+ * a service whose only instance keeps failing (down database, refused connections, timeouts) gets
+ * 503 at once for a while, without being called; then one trial request decides. Services with
+ * several instances: gateway-instance-circuits.api.test.ts.
  */
 afterAll(stopServers);
 
@@ -17,19 +18,11 @@ const OPEN_MS = 300;
 const world = (protection: Partial<GatewayProtection> = {}, upstreamTimeoutMs = 1_000) =>
   gatewayWorld(createDiscoveryModule, { upstreamTimeoutMs, protection: { breakerFailures: 3, breakerOpenMs: OPEN_MS, ...protection } });
 
-/** An upstream whose answer the test sets, counting the calls it gets. */
-function controlled(answer: () => Response | Promise<Response>) {
-  const upstream = { calls: 0, answer, handle: async (_: Request) => (upstream.calls++, upstream.answer()) };
-  return upstream;
-}
-
-const databaseDown = () => Response.json({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'the database is unavailable; retry later' }, { status: 503, headers: { 'content-type': 'application/problem+json' } });
-
 async function metricsOf(app: Parameters<typeof call>[0]) {
   return parseExposition((await call(app, 'GET', '/metrics')).body);
 }
 
-describe('circuit breaker per upstream service', () => {
+describe('circuit breaker of a service with one instance', () => {
   test('consecutive 503s (database down) open the circuit: 503 problem naming the service with Retry-After, the upstream is not called', async () => {
     const { gateway, register } = world();
     const user = controlled(databaseDown);

@@ -83,3 +83,13 @@ export const expectProblem = (res: { status: number; headers: Headers; body: any
     throw new Error(`not a problem document: ${JSON.stringify(res.body)}`);
   }
 };
+
+/** An upstream whose answer the test sets (and may change), counting the calls it gets. */
+export function controlled(answer: () => Response | Promise<Response>) {
+  const upstream = { calls: 0, answer, handle: async (_: Request) => (upstream.calls++, upstream.answer()) };
+  return upstream;
+}
+
+/** What a module answers while its database is down: a 503 problem, which counts as a failure. */
+export const databaseDown = () =>
+  Response.json({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'the database is unavailable; retry later' }, { status: 503, headers: { 'content-type': 'application/problem+json' } });

@@ -51,8 +51,8 @@ function clientViewOf(request: Request, ip: string | undefined): ClientView {
 
 /**
  * The public entry. Requests under a route prefix are forwarded to a live instance of its service
- * (found through discovery, cached by the locator, balanced round-robin; or fixed `upstreams`) with
- * the prefix stripped.
+ * (found through discovery, cached by the locator, balanced round-robin, passing over instances
+ * whose circuit is open; or fixed `upstreams`) with the prefix stripped.
  * The gateway itself serves only its health, the merged OpenAPI document and the Swagger UI.
  */
 export function createGatewayModule({ fetch, discoveryUrl, upstreamTimeoutMs, refreshMs, log, routes = defaultRoutes, docsCacheMs = 5_000, upstreams, metrics = new Metrics({ service: 'gateway' }), auth = { mode: 'off' }, protection }: GatewayModuleDeps) {
@@ -73,7 +73,7 @@ export function createGatewayModule({ fetch, discoveryUrl, upstreamTimeoutMs, re
     // undefined synchronously and are routed, and a returned Promise<Response> is the response.
     .onRequest(({ request, server }) => {
       const peer = server?.requestIP(request)?.address;
-      // Head size and rate limit first, on every path; the proxy checks the body and the circuit.
+      // Head size and rate limit first, on every path; the proxy checks the body and the circuits.
       const refused = protect.guard(request, peer);
       if (refused) return refused;
       const found = match(request.url);

@@ -2,8 +2,8 @@ import { httpObserver, requestFields } from '../../platform/http/observe';
 import { problemResponse } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
 import type { Metrics } from '../../platform/metrics/metrics';
-import { createCircuitBreakers } from './circuit-breaker';
 import { requestIdOf } from './forwarding-headers';
+import { createInstanceCircuits } from './instance-circuits';
 import { headerBytes, raiseParserHeaderLimit, serverBodyLimit } from './request-limits';
 import { clientAddress, clientKey, createRateLimiter } from './rate-limit';
 import type { RouteMatch } from './routes';
@@ -11,7 +11,8 @@ import type { RouteMatch } from './routes';
 /**
  * The gateway's protections, each switched off by a 0 limit. The checks run in this order, so the
  * cheapest refusal comes first and nothing refused ever reaches an upstream:
- * head size (431), rate limit (429), [authentication], body size (413), circuit breaker (503).
+ * head size (431), rate limit (429), [authentication], body size (413), circuit breakers (503 once
+ * every instance of the service has its circuit open).
  * The first two are here; the last two need the route and the body and live in the proxy.
  */
 export interface GatewayProtection {
@@ -28,9 +29,9 @@ export interface GatewayProtection {
    * connection's peer is the client, and X-Forwarded-For (written by anyone) is not believed.
    */
   trustedProxyHops: number;
-  /** Consecutive upstream failures that open its circuit; 0: no circuit breaking. */
+  /** Consecutive failures of an upstream instance that open its circuit; 0: no circuit breaking. */
   breakerFailures: number;
-  /** How long an open circuit refuses before one trial request is let through. */
+  /** How long an open circuit passes its instance over before one trial request is let through. */
   breakerOpenMs: number;
 }
 
@@ -115,7 +116,7 @@ export function createProtection(given: Partial<GatewayProtection> | undefined, 
     guard: createRequestGuard(protection, deps),
     proxy: {
       maxBodyBytes: protection.maxBodyBytes,
-      breakerOf: createCircuitBreakers({ failures: protection.breakerFailures, openMs: protection.breakerOpenMs, services: deps.services, metrics: deps.metrics, log: deps.log }),
+      circuits: createInstanceCircuits({ failures: protection.breakerFailures, openMs: protection.breakerOpenMs, services: deps.services, metrics: deps.metrics, log: deps.log }),
     },
     serverMaxRequestBodyBytes: serverBodyLimit(protection.maxBodyBytes),
   };

@@ -8,6 +8,7 @@ import { Metrics } from '../../platform/metrics/metrics';
 import { outcomeOf, type CircuitBreaker, type Outcome, type Pass } from './circuit-breaker';
 import { TIMED_OUT, raceTimeout } from './deadline';
 import { requestIdOf, rewriteDownstreamHeaders, upstreamHeaders, type ClientView } from './forwarding-headers';
+import type { InstanceCircuits } from './instance-circuits';
 import { TOO_LARGE, declaredLength, readWithin } from './request-limits';
 import type { RouteMatch } from './routes';
 
@@ -20,8 +21,8 @@ export interface ProxyDeps {
   metrics?: Metrics;
   /** Largest request body forwarded; larger ones get a 413 and never reach an upstream. */
   maxBodyBytes?: number;
-  /** The service's circuit breaker, if circuit breaking is on. */
-  breakerOf?: (service: string) => CircuitBreaker | undefined;
+  /** The upstream instances' circuit breakers, if circuit breaking is on. */
+  circuits?: Pick<InstanceCircuits, 'of'>;
 }
 
 type Attempt =
@@ -56,10 +57,11 @@ function relay(response: Response, method: string, requestId: string, prefix: st
 /**
  * Forwards one request to a live instance of the matched service and relays its answer. Gateway
  * failures are problem+json that name the service, never an instance address or a stack trace.
- * Before anything is sent: the body limit (413), then the service's circuit breaker (503), which
- * hears how every request it let through went.
+ * Before anything is sent: the body limit (413), then the instances' circuit breakers: an instance
+ * whose circuit is open is passed over for the next one, and only when every live instance's is
+ * open does the request get a 503. Each circuit hears how every request it let through went.
  */
-export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = new Metrics({ service: 'gateway' }), maxBodyBytes = Infinity, breakerOf = () => undefined }: ProxyDeps) {
+export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = new Metrics({ service: 'gateway' }), maxBodyBytes = Infinity, circuits }: ProxyDeps) {
   const upstream = upstreamMetrics(metrics);
   // Proxied requests never reach Elysia's routing, so its after-response hook does not see them.
   const http = httpObserver(metrics, log);
@@ -111,9 +113,35 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
     const requestId = requestIdOf(request.headers);
     const traceHeader: Record<string, string> = fields.traceId ? { 'x-trace-id': String(fields.traceId) } : {};
     const fail = (status: number, detail: string, headers?: Record<string, string>) => problemResponse(status, detail, { 'x-request-id': requestId, ...traceHeader, ...headers });
-    const breaker = breakerOf(service);
-    let pass: Pass | undefined;
+    // The circuit of the instance being tried, and how it let the request through. The locator
+    // offers instances in round-robin order until one is taken: an instance is taken when its
+    // circuit admits the request (which reserves a half-open circuit's one trial), so `breaker` is
+    // always that of the instance picked.
+    let breaker: CircuitBreaker | undefined;
+    let pass: Pass = 'pass';
     let outcome: Outcome = 'neutral';
+    /** Soonest an open circuit among those passed over lets a request through again. */
+    let heldMs = Infinity;
+    /** An instance already tried by this request, not to be picked again. */
+    let tried: string | undefined;
+    const accept = (instance: Instance): boolean => {
+      if (instance.instanceId === tried) return false;
+      if (!circuits) return true;
+      const circuit = circuits.of(service, instance.instanceId);
+      const admission = circuit.admit();
+      if (typeof admission === 'number') {
+        if (admission < heldMs) heldMs = admission;
+        return false;
+      }
+      breaker = circuit;
+      pass = admission;
+      return true;
+    };
+    /** The tried instance's circuit hears how it went; once only, as it must. */
+    const settle = (result: Outcome) => {
+      breaker?.record(pass, result);
+      breaker = undefined;
+    };
     try {
       const method = request.method;
       const retryable = IDEMPOTENT.has(method);
@@ -122,20 +150,17 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
       if (body === TOO_LARGE) return fail(413, `the request body exceeds the limit of ${maxBodyBytes} bytes`, { connection: 'close' });
       if (body === UNREADABLE) return request.signal.aborted ? fail(499, 'request cancelled by the client') : fail(400, 'the request body could not be read');
 
-      if (breaker) {
-        const admission = breaker.admit();
-        if (typeof admission === 'number') {
-          upstream.failed(service, 'circuit-open');
-          const seconds = Math.max(1, Math.ceil(admission / 1000));
-          return fail(503, `service ${service} is failing; requests to it are held back for ${seconds} s`, { 'retry-after': String(seconds) });
-        }
-        pass = admission;
-      }
-
-      let instance = await locator.pick(service).catch((error) => {
+      // Without circuits no predicate: the plain round-robin pick, as cheap as it gets.
+      let instance = await locator.pick(service, circuits ? accept : undefined).catch((error) => {
         log.warn('discovery unreachable', { ...fields, service, error });
         return undefined;
       });
+      if (!instance && heldMs !== Infinity) {
+        // Live instances, every one of them with its circuit open.
+        upstream.failed(service, 'circuit-open');
+        const seconds = Math.max(1, Math.ceil(heldMs / 1000));
+        return fail(503, `service ${service} is failing; requests to it are held back for ${seconds} s`, { 'retry-after': String(seconds) });
+      }
       if (!instance) {
         upstream.failed(service, 'no-instance');
         return fail(503, `no live instance of service ${service}`);
@@ -148,8 +173,14 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
         locator.invalidate(service);
         upstream.failed(service, 'unreachable');
         log.warn('upstream unreachable', { ...fields, service, instance: instance.url, error: result.error });
-        const next = retryable ? await locator.pick(service).catch(() => undefined) : undefined;
-        if (next && next.instanceId !== instance.instanceId) {
+        let next: Instance | undefined;
+        if (retryable) {
+          // Its failure counts against it before another instance, with a circuit of its own, is picked.
+          settle('failure');
+          tried = instance.instanceId;
+          next = await locator.pick(service, accept).catch(() => undefined);
+        }
+        if (next) {
           instance = next;
           result = await attempt(instance, upstreamPath, init, request.signal);
           if (result.kind === 'unreachable') {
@@ -193,7 +224,7 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
       log.error('forwarding failed', { ...fields, service, error });
       return fail(500, 'the request could not be completed');
     } finally {
-      if (pass) breaker!.record(pass, outcome);
+      settle(outcome);
     }
   }
 }

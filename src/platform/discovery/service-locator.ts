@@ -28,13 +28,24 @@ export class ServiceLocator {
     return refresh;
   }
 
-  /** The next instance in round-robin order, or undefined when none is live. */
-  async pick(service: string): Promise<Instance | undefined> {
+  /**
+   * The next instance in round-robin order, or undefined when none is live. With `accept`, the
+   * next one it takes: each live instance is offered once at most, in order, and the first taken is
+   * returned (so `accept` may reserve it, as a circuit breaker's admission does); undefined when
+   * none is. The cursor moves past the instance returned: a skipped instance's share is spread
+   * over the others rather than all going to its neighbour.
+   */
+  async pick(service: string, accept?: (instance: Instance) => boolean): Promise<Instance | undefined> {
     const list = await this.instances(service);
-    if (list.length === 0) return undefined;
-    const n = (this.cursor.get(service) ?? 0) % list.length;
-    this.cursor.set(service, n + 1);
-    return list[n];
+    const start = this.cursor.get(service) ?? 0;
+    for (let tried = 0; tried < list.length; tried++) {
+      const n = (start + tried) % list.length;
+      const instance = list[n]!;
+      if (accept && !accept(instance)) continue;
+      this.cursor.set(service, n + 1);
+      return instance;
+    }
+    return undefined;
   }
 
   /** Forget the cached list, e.g. after an instance failed to answer. */
