@@ -1,4 +1,5 @@
 import neo4j, { type Driver, type QueryConfig } from 'neo4j-driver';
+import { unavailable } from '../../../platform/errors';
 import type { Logger } from '../../../platform/log';
 import { userStreamId } from '../../user/contracts/events';
 import type { FriendRecommendation, RecommendationUser } from '../contracts/http';
@@ -12,6 +13,22 @@ export type Neo4jConnection = Driver | { url: string; user: string; password: st
 export interface Neo4jGraphOptions {
   /** Neo4j database name; the server's default database when omitted. */
   database?: string;
+}
+
+/**
+ * The driver retries a transaction for 30 s by default while the server is away. A reader is
+ * better served by a quick 503 it can retry than by a wait past the gateway's timeout; the
+ * consumer retries failed batches itself, with back-off, so it loses nothing by a shorter bound.
+ */
+const DRIVER_LIMITS = { maxTransactionRetryTime: 3_000, connectionTimeout: 3_000, connectionAcquisitionTimeout: 3_000 };
+
+/** Neo4j codes for "the server cannot be reached now" (as opposed to a bad query). */
+const UNREACHABLE = new Set(['ServiceUnavailable', 'SessionExpired']);
+
+function unreachableAs503(error: unknown): never {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && UNREACHABLE.has(code)) throw unavailable('the graph database is unavailable; retry later');
+  throw error;
 }
 
 const isDriver = (c: Neo4jConnection): c is Driver => typeof (c as Driver).executeQuery === 'function';
@@ -47,7 +64,7 @@ export class Neo4jGraph implements SocialGraph {
 
   constructor(connection: Neo4jConnection, private readonly log: Logger, options: Neo4jGraphOptions = {}) {
     this.ownsDriver = !isDriver(connection);
-    this.driver = isDriver(connection) ? connection : neo4j.driver(connection.url, neo4j.auth.basic(connection.user, connection.password));
+    this.driver = isDriver(connection) ? connection : neo4j.driver(connection.url, neo4j.auth.basic(connection.user, connection.password), DRIVER_LIMITS);
     this.read = { routing: neo4j.routing.READ, database: options.database };
     this.write = { routing: neo4j.routing.WRITE, database: options.database };
   }
@@ -74,12 +91,12 @@ export class Neo4jGraph implements SocialGraph {
 
   async mutualFriends(userId: number, friendId: number, limit: number): Promise<RecommendationUser[]> {
     if (userId === friendId) return [];
-    const { records } = await this.driver.executeQuery(cypher.MUTUAL_FRIENDS, { a: int(userId), b: int(friendId), limit: int(limit) }, this.read);
+    const { records } = await this.driver.executeQuery(cypher.MUTUAL_FRIENDS, { a: int(userId), b: int(friendId), limit: int(limit) }, this.read).catch(unreachableAs503);
     return records.map(toUser);
   }
 
   async recommendFriends(userId: number, limit: number): Promise<FriendRecommendation[]> {
-    const { records } = await this.driver.executeQuery(cypher.RECOMMEND_FRIENDS, { id: int(userId), limit: int(limit) }, this.read);
+    const { records } = await this.driver.executeQuery(cypher.RECOMMEND_FRIENDS, { id: int(userId), limit: int(limit) }, this.read).catch(unreachableAs503);
     return records.map((r) => ({ user: toUser(r), weight: num(r.get('weight')) }));
   }
 
