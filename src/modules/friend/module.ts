@@ -72,19 +72,19 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
       },
       {
         ...PairParams,
-        response: { 204: t.Void({ description: 'removed' }), 400: ProblemSchema, 404: ProblemSchema },
+        response: { 204: t.Void({ description: 'removed' }), 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema },
         detail: { tags: ['friend'], summary: 'End a friendship (both directions)' },
       },
     )
     .get('/v1/users/:userId/friends', ({ params, query }) => listFriends(deps.db, params.userId, query.limit ?? 100), {
       params: t.Object({ userId: Id('userId', 'whose friends') }),
       query: t.Object({ limit: t.Optional(Limit) }),
-      response: { 200: t.Array(FriendSchema), 400: ProblemSchema },
+      response: { 200: t.Array(FriendSchema), 400: ProblemSchema, 503: ProblemSchema },
       detail: { tags: ['friend'], summary: "A user's friends, oldest first" },
     })
     .get('/v1/friends/:id', ({ params }) => getFriendship(deps.db, params.id), {
       params: t.Object({ id: Id('id', 'friendship id') }),
-      response: { 200: FriendSchema, 400: ProblemSchema, 404: ProblemSchema },
+      response: { 200: FriendSchema, 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema },
       detail: { tags: ['friend'], summary: 'A friendship by id' },
     });
 

@@ -138,7 +138,7 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
       {
         params: UserIdParams,
         query: MutualFriendsQuery,
-        response: { 200: t.Array(RecommendationUserSchema), 400: ProblemSchema },
+        response: { 200: t.Array(RecommendationUserSchema), 400: ProblemSchema, 503: ProblemSchema },
         detail: { tags: ['recommendation'], summary: 'Friends both users have, by id (unknown users have none)' },
       },
     )
@@ -148,7 +148,7 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
       {
         params: UserIdParams,
         query: RecommendFriendsQuery,
-        response: { 200: t.Array(FriendRecommendationSchema), 400: ProblemSchema },
+        response: { 200: t.Array(FriendRecommendationSchema), 400: ProblemSchema, 503: ProblemSchema },
         detail: { tags: ['recommendation'], summary: 'Friends of friends, most mutual friends first, ties by id' },
       },
     );

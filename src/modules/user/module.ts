@@ -60,7 +60,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
       {
         parse: JSON_BODY,
         body: CreateUserBody,
-        response: { 201: UserSchema, 400: ProblemSchema },
+        response: { 201: UserSchema, 400: ProblemSchema, 503: ProblemSchema },
         detail: { tags: ['user'], summary: 'Create a user' },
       },
     )
@@ -73,7 +73,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
       },
       {
         params: IdParams,
-        response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema },
+        response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema },
         detail: { tags: ['user'], summary: 'Get a user' },
       },
     )
@@ -90,7 +90,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
         parse: JSON_BODY,
         body: UpdateUserBody,
         headers: t.Object({ 'if-match': t.Optional(t.String({ description: 'ETag from a previous read; 412 if stale' })) }),
-        response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 412: ProblemSchema },
+        response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 412: ProblemSchema, 503: ProblemSchema },
         detail: { tags: ['user'], summary: 'Update a user (If-Match for optimistic concurrency)' },
       },
     );
