@@ -3,6 +3,7 @@ import { runBurst, seeded, startCluster, tally, type Cluster } from '../distribu
 import { CommandLedger } from './command-ledger';
 import { expectExactlyOnce } from './exactly-once';
 import { faultSeed, requireEngines, untilServed } from './fault-suite';
+import { createUserCommand, friendshipCommand, pickUser, renameCommand, type Command } from './random-commands';
 
 /**
  * The domain services die without warning (SIGKILL: no shutdown hook, no relay flush). First
@@ -88,23 +89,12 @@ describe('user and friend processes SIGKILLed', () => {
       };
 
       /** Mostly friendships (removes of pairs that are friends), some renames and new users. */
-      const command = (): (() => Promise<number>) => {
+      const command = (): Command => {
         const roll = random();
-        if (roll < 0.08) return async () => {
-          const { status, id } = await ledger.createUser(`Late${users.length}`, 'Burst');
-          if (id !== undefined) users.push(id);
-          return status;
-        };
-        const a = users[Math.floor(random() * users.length)]!;
-        if (roll < 0.18) return () => ledger.updateUser(a, `Renamed${Math.floor(random() * 1000)}`, 'Burst');
-        const friends = [...ledger.model.friendsOf(a)];
-        if (roll < 0.4 && friends.length > 0) {
-          const b = friends[Math.floor(random() * friends.length)]!;
-          return () => ledger.removeFriend(a, b);
-        }
-        let b = users[Math.floor(random() * users.length)]!;
-        while (b === a) b = users[Math.floor(random() * users.length)]!;
-        return () => ledger.addFriend(a, b);
+        if (roll < 0.08) return createUserCommand(ledger, users, 'Late', 'Burst');
+        const a = pickUser(users, random);
+        if (roll < 0.18) return renameCommand(ledger, a, random, 'Burst');
+        return friendshipCommand(ledger, users, a, roll < 0.4, random);
       };
 
       let issuedAfter = 0;

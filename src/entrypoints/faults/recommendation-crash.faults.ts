@@ -5,6 +5,7 @@ import { BusTap } from './bus-tap';
 import { CommandLedger } from './command-ledger';
 import { expectExactlyOnce } from './exactly-once';
 import { faultSeed, requireEngines } from './fault-suite';
+import { randomFriendshipCommand } from './random-commands';
 
 /**
  * The recommendation process SIGKILLed while it consumes: its Kafka offsets are committed only
@@ -43,19 +44,6 @@ describe('recommendation process SIGKILLed while it consumes', () => {
 
   const logged = async () => Number((await cluster.query<{ n: string }>('recommendation', 'select count(*) as n from received_events'))[0]!.n);
 
-  /** A random friendship command between `users`: mostly adds, removes of pairs that are friends. */
-  const friendshipCommand = (users: number[], random: () => number) => {
-    const a = users[Math.floor(random() * users.length)]!;
-    const friends = [...ledger.model.friendsOf(a)];
-    if (random() < 0.3 && friends.length > 0) {
-      const b = friends[Math.floor(random() * friends.length)]!;
-      return () => ledger.removeFriend(a, b);
-    }
-    let b = users[Math.floor(random() * users.length)]!;
-    while (b === a) b = users[Math.floor(random() * users.length)]!;
-    return () => ledger.addFriend(a, b);
-  };
-
   test(`killed during a burst and restarted (seed ${seed}): every acknowledged command reaches the graph exactly once`, () =>
     cluster.explain(async () => {
       const users = await ledger.createUsers(24, 'R');
@@ -67,7 +55,7 @@ describe('recommendation process SIGKILLed while it consumes', () => {
       let completed = 0;
       const { statuses, errors } = await runBurst(8, (i) => {
         if (i >= total) return undefined;
-        const command = friendshipCommand(users, random);
+        const command = randomFriendshipCommand(ledger, users, random);
         return async () => {
           const status = await command();
           if (++completed === killAfter) {
@@ -103,7 +91,7 @@ describe('recommendation process SIGKILLed while it consumes', () => {
       // Away while 250 commands are acknowledged: their events wait on the topics.
       await cluster.kill('recommendation', 'SIGKILL');
       const random = seeded(seed + 1);
-      await runBurst(8, (i) => (i < 250 ? friendshipCommand(users, random) : undefined));
+      await runBurst(8, (i) => (i < 250 ? randomFriendshipCommand(ledger, users, random) : undefined));
       const backlog = ledger.model.events - before;
 
       // Back, and killed again as soon as its log has grown: after a batch was logged, before the
@@ -135,7 +123,7 @@ describe('recommendation process SIGKILLed while it consumes', () => {
       proxy!.cut('refuse');
       try {
         // Their events reach the topics; the consumer fetches them and cannot store one.
-        await runBurst(4, (i) => (i < 60 ? friendshipCommand(users, random) : undefined));
+        await runBurst(4, (i) => (i < 60 ? randomFriendshipCommand(ledger, users, random) : undefined));
         await eventually('the relays to publish every event', async () => {
           const rows = await Promise.all((['user', 'friend'] as const).map(async (s) => Number((await cluster.query<{ n: string }>(s, 'select count(*) as n from outbox'))[0]!.n)));
           return rows.every((n) => n === 0);
