@@ -5,6 +5,8 @@ import { ping, type Database, type Db } from './database';
 import { lockDataDir } from './data-dir-lock';
 import { migrate } from './migrate';
 import { pgliteAssets } from './pglite-assets';
+import { initDataDirIfNew } from './pglite-init';
+import { PGLITE_START_PARAMS } from './pglite-settings';
 import { withSharedParsers } from './pglite-shared-parsers';
 
 export interface EmbeddedOptions {
@@ -15,14 +17,15 @@ export interface EmbeddedOptions {
   label: string;
 }
 
-/** Opens PGlite for one module: lock first, then open, then migrate. */
+/** Opens PGlite for one module: lock first, then create the cluster if new, open, migrate. */
 export async function openEmbeddedDatabase(options: EmbeddedOptions): Promise<Database> {
   const lock = options.dataDir ? lockDataDir(`${options.dataDir}.lock`, options.label) : undefined;
   try {
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
     // Assets passed explicitly so a compiled binary does not look for them beside itself.
-    const assets = await pgliteAssets();
-    const client = new PGlite({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...assets });
+    const pgOptions = { ...(await pgliteAssets()), startParams: PGLITE_START_PARAMS };
+    if (options.dataDir) await initDataDirIfNew(options.dataDir, pgOptions);
+    const client = new PGlite({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...pgOptions });
     await client.waitReady;
     const db = drizzle({ client: withSharedParsers(client) }) as unknown as Db;
     const listeners = new Map<string, (() => void)[]>();
