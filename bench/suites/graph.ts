@@ -13,7 +13,12 @@ export interface GraphFigures {
   loadMs: number;
   loadEventsPerSec: number;
   heapMb?: number;
+  /** The whole graph's heap (users included) per friendship. */
   bytesPerEdge?: number;
+  /** Heap the friendships add once the users are loaded, per adjacency entry (two per friendship). */
+  bytesPerAdjacencyEntry?: number;
+  /** Heap the users add before any friendship, per user. */
+  bytesPerUser?: number;
   p50Ms: number;
   p99Ms: number;
   /** p99 over users of each user's fastest of three calls: the query's own cost, without preemption. */
@@ -23,6 +28,9 @@ export interface GraphFigures {
   mutualP50Ms: number;
   mutualP99Ms: number;
   edgeUpdateUs: number;
+  /** Mean per change of the median round of 200: without the pauses of a busy machine. */
+  edgeUpdateQuietUs?: number;
+  edgeUpdateP50Us?: number;
 }
 
 export async function measureMemoryGraph(ctx: BenchContext): Promise<void> {
@@ -31,7 +39,7 @@ export async function measureMemoryGraph(ctx: BenchContext): Promise<void> {
   for (const users of scale) {
     ctx.log(`graph (memory): ${users} users, average degree ${avgDegree}`);
     const f = await runWorker<GraphFigures>('memory-graph', { users, avgDegree, samples, qpsMs: ctx.options.quick ? 500 : 2000 });
-    ctx.log(`  p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms (best of 3 per user: ${f.quietP99Ms} ms), hubs p99 ${f.hubP99Ms} ms, ${f.qps} q/s, ${f.bytesPerEdge} bytes/edge, edge update ${f.edgeUpdateUs} µs, loaded in ${f.loadMs} ms`);
+    ctx.log(`  p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms (best of 3 per user: ${f.quietP99Ms} ms), hubs p99 ${f.hubP99Ms} ms, ${f.qps} q/s, ${f.bytesPerEdge} bytes/edge (${f.bytesPerAdjacencyEntry} per adjacency entry + ${f.bytesPerUser} per user), edge update ${f.edgeUpdateUs} µs (median round ${f.edgeUpdateQuietUs} µs, p50 ${f.edgeUpdateP50Us} µs), loaded in ${f.loadMs} ms`);
     curve.push(f);
   }
   const top = curve.at(-1)!;
@@ -46,8 +54,12 @@ export async function measureMemoryGraph(ctx: BenchContext): Promise<void> {
     hubP99Ms: top.hubP99Ms,
     qps: top.qps,
     bytesPerEdge: top.bytesPerEdge,
+    bytesPerAdjacencyEntry: top.bytesPerAdjacencyEntry,
+    bytesPerUser: top.bytesPerUser,
     heapMb: top.heapMb,
     edgeUpdateUs: top.edgeUpdateUs,
+    edgeUpdateQuietUs: top.edgeUpdateQuietUs,
+    edgeUpdateP50Us: top.edgeUpdateP50Us,
     loadEventsPerSec: top.loadEventsPerSec,
   });
   record(ctx, 'recommendation.mutual', { p50Ms: top.mutualP50Ms, p99Ms: top.mutualP99Ms });

@@ -2,36 +2,37 @@ import { friendshipStreamId } from '../../friend/contracts/events';
 import { userStreamId } from '../../user/contracts/events';
 import type { FriendRecommendation, RecommendationUser } from '../contracts/http';
 import { Adjacency } from './adjacency';
+import { FriendshipStreams } from './friendship-streams';
 import type { GraphEvent } from './graph-events';
 import { Ranking } from './ranking';
+import { SlotIndex } from './slot-index';
 import type { GraphSnapshot, GraphStats, SocialGraph } from './social-graph';
 
-interface Node {
-  readonly id: number;
-  /** Dense index into the adjacency and the ranking's typed arrays. */
-  readonly slot: number;
-  /** Replaced, never mutated: callers receive this object as is. */
-  profile: RecommendationUser;
-  /** Highest applied version of stream `user-{id}`; 0 when none. */
-  userVersion: number;
-  /**
-   * State of each stream `friendship-{id}-{other}`, kept on the pair's smaller id: +version when
-   * the last applied event linked the pair, -version when it unlinked them. This is the per-stream
-   * version map, keyed by numbers: millions of stream-id strings would cost hundreds of MB.
-   */
-  pairs: Map<number, number> | undefined;
-}
-
-const unknownProfile = (id: number): RecommendationUser => ({ id, firstName: null, lastName: null, createdAt: null, lastModified: null });
+/** Always built here, with the same property order, so every profile has one shape (and JSON). */
+const profile = (id: number, firstName: string | null, lastName: string | null, createdAt: string | null, lastModified: string | null): RecommendationUser => ({
+  id,
+  firstName,
+  lastName,
+  createdAt,
+  lastModified,
+});
 // Timestamps arrive as ISO strings from the bus and as Dates read back from the log; one form
 // keeps a live graph and a rebuilt one identical.
 const iso = (at: string) => new Date(at).toISOString();
 
-/** The embedded adapter of the graph port; the semantics are documented in social-graph.ts. */
+/**
+ * The embedded adapter of the graph port; the semantics are documented in social-graph.ts. Users
+ * get a dense slot each, and everything per user is an array indexed by slot: no object per user
+ * beyond the profile that queries hand out.
+ */
 export class MemoryGraph implements SocialGraph {
-  private nodes = new Map<number, Node>();
-  private bySlot: Node[] = [];
+  private slots = new SlotIndex();
+  /** By slot. Replaced, never mutated: callers receive these objects as they are. */
+  private profiles: RecommendationUser[] = [];
+  /** By slot: highest applied version of stream `user-{id}`; 0 when none. */
+  private userVersions: number[] = [];
   private adjacency = new Adjacency();
+  private friendships = new FriendshipStreams(this.adjacency);
   private ranking = new Ranking(this.adjacency);
 
   async apply(events: readonly GraphEvent[]): Promise<void> {
@@ -39,62 +40,77 @@ export class MemoryGraph implements SocialGraph {
   }
 
   async mutualFriends(userId: number, friendId: number, limit: number): Promise<RecommendationUser[]> {
-    const a = this.nodes.get(userId);
-    const b = this.nodes.get(friendId);
-    if (!a || !b || a === b) return [];
-    return this.ranking.mutual(a.slot, b.slot, limit).map((id) => this.nodes.get(id)!.profile);
+    const a = this.slots.get(userId);
+    const b = this.slots.get(friendId);
+    if (a < 0 || b < 0 || a === b) return [];
+    return this.ranking.mutual(a, b, limit).map((id) => this.profileOf(id));
   }
 
   async recommendFriends(userId: number, limit: number): Promise<FriendRecommendation[]> {
-    const me = this.nodes.get(userId);
-    if (!me) return [];
-    return this.ranking.recommend(me.slot, limit).map(([id, weight]) => ({ user: this.nodes.get(id)!.profile, weight }));
+    const me = this.slots.get(userId);
+    if (me < 0) return [];
+    return this.ranking.recommend(me, limit, (id, weight) => ({ user: this.profileOf(id), weight }));
   }
 
   async clear(): Promise<void> {
-    this.nodes = new Map();
-    this.bySlot = [];
+    this.slots = new SlotIndex();
+    this.profiles = [];
+    this.userVersions = [];
     this.adjacency = new Adjacency();
+    this.friendships = new FriendshipStreams(this.adjacency);
     this.ranking = new Ranking(this.adjacency);
   }
 
   async snapshot(): Promise<GraphSnapshot> {
-    const byId = [...this.nodes.values()].sort((x, y) => x.id - y.id);
+    const users = this.profiles.map((p) => ({ ...p })).sort((x, y) => x.id - y.id);
     const friendships: [number, number][] = [];
     const streams: [string, number][] = [];
-    for (const node of byId) {
-      const larger = Array.from(this.adjacency.friendsOf(node.slot), (slot) => this.bySlot[slot]!.id).filter((id) => id > node.id);
-      for (const id of larger.sort((x, y) => x - y)) friendships.push([node.id, id]);
-      if (node.userVersion > 0) streams.push([userStreamId(node.id), node.userVersion]);
-      for (const [other, state] of node.pairs ?? []) streams.push([friendshipStreamId(node.id, other), Math.abs(state)]);
-    }
+    this.profiles.forEach(({ id }, slot) => {
+      if (this.userVersions[slot]! > 0) streams.push([userStreamId(id), this.userVersions[slot]!]);
+    });
+    this.friendships.forEach((a, b, version, linked) => {
+      const x = this.profiles[a]!.id;
+      const y = this.profiles[b]!.id;
+      if (linked) friendships.push(x < y ? [x, y] : [y, x]);
+      streams.push([friendshipStreamId(x, y), version]);
+    });
+    friendships.sort(([a1, b1], [a2, b2]) => a1 - a2 || b1 - b2);
     streams.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-    return { users: byId.map((n) => ({ ...n.profile })), friendships, streams };
+    return { users, friendships, streams };
   }
 
   async stats(): Promise<GraphStats> {
-    return { users: this.nodes.size, friendships: this.adjacency.friendships };
+    return { users: this.slots.size, friendships: this.adjacency.friendships };
   }
 
   private applyOne(event: GraphEvent): void {
     switch (event.type) {
       case 'UserCreated':
       case 'UserUpdated': {
-        const node = this.node(event.data.userId);
-        if (event.streamVersion > node.userVersion) {
-          node.userVersion = event.streamVersion;
-          const { firstName, lastName } = event.data;
-          node.profile = { ...node.profile, firstName, lastName, lastModified: iso(event.occurredAt) };
-        }
+        const slot = this.slotOf(event.data.userId);
+        const current = this.profiles[slot]!;
+        const newer = event.streamVersion > this.userVersions[slot]!;
         // createdAt is the one fact later events do not repeat: take it even from a late UserCreated.
-        if (event.type === 'UserCreated' && node.profile.createdAt === null) {
-          node.profile = { ...node.profile, createdAt: iso(event.occurredAt) };
-        }
+        const late = event.type === 'UserCreated' && current.createdAt === null;
+        if (!newer && !late) return;
+        const at = iso(event.occurredAt);
+        if (newer) this.userVersions[slot] = event.streamVersion;
+        this.profiles[slot] = profile(
+          current.id,
+          newer ? event.data.firstName : current.firstName,
+          newer ? event.data.lastName : current.lastName,
+          late ? at : current.createdAt,
+          newer ? at : current.lastModified,
+        );
         return;
       }
       case 'FriendAdded':
-      case 'FriendRemoved':
-        return this.setPair(event.data.userId, event.data.friendId, event.streamVersion, event.type === 'FriendAdded');
+      case 'FriendRemoved': {
+        const a = this.slotOf(event.data.userId);
+        const b = this.slotOf(event.data.friendId);
+        if (a === b) return; // classify() rejects such events; a self-link would corrupt the lists
+        return this.friendships.apply(a, b, event.streamVersion, event.type === 'FriendAdded');
+      }
       default: {
         const never: never = event;
         return never;
@@ -102,29 +118,21 @@ export class MemoryGraph implements SocialGraph {
     }
   }
 
-  /** Applies the state of one friendship stream if `version` is newer than the one applied. */
-  private setPair(userId: number, friendId: number, version: number, linked: boolean): void {
-    const a = this.node(userId);
-    const b = this.node(friendId);
-    const [low, high] = a.id < b.id ? [a, b] : [b, a];
-    const pairs = (low.pairs ??= new Map());
-    const state = pairs.get(high.id) ?? 0;
-    if (version <= Math.abs(state)) return;
-    pairs.set(high.id, linked ? version : -version);
-    const wasLinked = state > 0;
-    if (linked && !wasLinked) this.adjacency.link(a.slot, b.slot);
-    if (!linked && wasLinked) this.adjacency.unlink(a.slot, b.slot);
+  private profileOf(id: number): RecommendationUser {
+    return this.profiles[this.slots.get(id)]!;
   }
 
-  private node(id: number): Node {
-    let node = this.nodes.get(id);
-    if (!node) {
-      const slot = this.adjacency.addSlot();
-      node = { id, slot, profile: unknownProfile(id), userVersion: 0, pairs: undefined };
-      this.nodes.set(id, node);
-      this.bySlot[slot] = node;
+  /** The user's slot, created (unknown name, no versions) at the first event that names the user. */
+  private slotOf(id: number): number {
+    let slot = this.slots.get(id);
+    if (slot < 0) {
+      slot = this.profiles.length;
+      this.slots.add(id, slot); // first, as it throws for what is not a user id
+      this.adjacency.addSlot();
+      this.profiles.push(profile(id, null, null, null, null));
+      this.userVersions.push(0);
       this.ranking.register(slot, id);
     }
-    return node;
+    return slot;
   }
 }
