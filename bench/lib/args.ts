@@ -1,3 +1,4 @@
+import { UsageError } from '../../scripts/lib/flags';
 /** Options of `bun run bench` and the sizes each mode implies. */
 
 export const SUITES = ['http', 'writes', 'lag', 'graph', 'memory'] as const;
@@ -84,7 +85,7 @@ Options:
   --neo4j-users N    graph size loaded into Neo4j (default 10000, quick 1000)
   -h, --help         show this help`;
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefined {
   const options: BenchOptions = { quick: false, distributed: false, only: [...SUITES], tool: 'auto' };

@@ -8,6 +8,7 @@ import { heapStats } from 'bun:jsc';
 import { MemoryGraph } from '../../src/modules/recommendation/graph/memory-graph';
 import { mulberry32 } from '../../scripts/lib/random';
 import { Samples } from '../../scripts/load-lib/percentiles';
+import { callLatency } from '../lib/call-latency';
 import { friendship, graphEventBatches } from '../lib/envelopes';
 import { hubs, syntheticGraph } from '../lib/synthetic-graph';
 
@@ -41,17 +42,8 @@ const heapWithUsers = heap();
 await load(0, shape.pairs);
 const heapAfter = heap();
 
-/** Per-call latency in ms; the first `warmUp` calls only let the JIT settle. */
-async function time(calls: number, call: (i: number) => Promise<unknown>, warmUp = Math.min(200, calls)) {
-  for (let i = 0; i < warmUp; i++) await call(i);
-  const samples = new Samples();
-  for (let i = 0; i < calls; i++) {
-    const start = performance.now();
-    await call(i);
-    samples.push(performance.now() - start);
-  }
-  return samples.summary();
-}
+/** Per-call latency in ms; the first calls only let the JIT settle. */
+const time = (calls: number, call: (i: number) => Promise<unknown>, warmUp = Math.min(200, calls)) => callLatency(calls, call, warmUp);
 
 /**
  * The same users, each asked three times, keeping the fastest: the query's own cost for that

@@ -8,7 +8,7 @@
 import { silentLogger } from '../../src/platform/log';
 import { openNeo4jGraph } from '../../src/modules/recommendation';
 import { mulberry32 } from '../../scripts/lib/random';
-import { Samples } from '../../scripts/load-lib/percentiles';
+import { callLatency } from '../lib/call-latency';
 import { friendship, graphEventBatches } from '../lib/envelopes';
 import { hubs, syntheticGraph } from '../lib/synthetic-graph';
 
@@ -30,16 +30,7 @@ try {
   for (const batch of graphEventBatches(params.users, shape.pairs, params.batch)) await graph.apply(batch);
   const loadMs = performance.now() - loadStart;
 
-  async function time(calls: number, call: (i: number) => Promise<unknown>, warmUp = Math.min(50, calls)) {
-    for (let i = 0; i < warmUp; i++) await call(i);
-    const samples = new Samples();
-    for (let i = 0; i < calls; i++) {
-      const start = performance.now();
-      await call(i);
-      samples.push(performance.now() - start);
-    }
-    return samples.summary();
-  }
+  const time = (calls: number, call: (i: number) => Promise<unknown>, warmUp = Math.min(50, calls)) => callLatency(calls, call, warmUp);
   const recommend = await time(params.samples, () => graph.recommendFriends(anyUser(), LIMIT));
   const top = hubs(shape.degrees, 100);
   const hub = await time(top.length, (i) => graph.recommendFriends(top[i]!, LIMIT), 10);

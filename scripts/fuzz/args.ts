@@ -1,5 +1,7 @@
 // Command line of `bun run fuzz`, and the schemathesis command line built from it.
 
+import { UsageError } from '../lib/flags';
+
 export interface FuzzOptions {
   /** Test cases per operation and phase; bounds the run's length. */
   maxExamples: number;
@@ -21,9 +23,7 @@ Options:
 
 Exit codes: 0 no failure, 1 a check failed or schemathesis reported an error, 2 bad arguments.`;
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 export type ParseResult = { kind: 'help' } | { kind: 'options'; options: FuzzOptions };
 

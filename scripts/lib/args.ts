@@ -1,3 +1,4 @@
+import { httpUrl, UsageError, wholeNumber } from './flags';
 // Command-line parsing for scripts/generate.ts.
 //
 // Hand-rolled rather than a dependency: the grammar is five flags, and owning it lets every bad
@@ -14,10 +15,7 @@ export interface GenerateOptions {
 
 export type ParseResult = { kind: 'help' } | { kind: 'options'; options: GenerateOptions };
 
-/** Thrown for any bad input; its message is meant for the user as is. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 export const DEFAULTS = { users: 100, friendships: 300, concurrency: 8, url: 'http://localhost:9000' } as const;
 
@@ -80,24 +78,11 @@ export function parseArgs(argv: readonly string[], randomSeed: () => string = de
 }
 
 function integer(value: string | undefined, flag: Flag, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  // Strict digits only: Number('1e3'), Number(' 7') and parseInt('12abc') would all silently accept typos.
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${flag} must be a whole number, got "${value}"`);
-  const n = Number(value);
-  if (n < min || n > max) throw new UsageError(`--${flag} must be between ${min} and ${max}, got ${value}`);
-  return n;
+  return value === undefined ? fallback : wholeNumber(value, flag, min, max);
 }
 
 function baseUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--url must be an absolute URL such as ${DEFAULTS.url}, got "${value}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`--url must use http or https, got "${url.protocol}"`);
-  }
+  const url = httpUrl(value, DEFAULTS.url);
   if (url.search || url.hash) throw new UsageError(`--url must not have a query or fragment, got "${value}"`);
   // Paths are appended as `${url}/user/v1/...`, so drop trailing slashes to avoid `//user`.
   return url.href.replace(/\/+$/, '');

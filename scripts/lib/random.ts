@@ -1,23 +1,9 @@
 // Seeded randomness. Math.random cannot be seeded, and `--seed` must reproduce the same names and
 // pairs, so the generator draws everything from a small deterministic PRNG instead.
 
-/** A function returning floats in [0, 1), like Math.random. */
-export type Rng = () => number;
+import { mulberry32, type Rng } from '../../src/platform/random';
 
-/**
- * mulberry32: 32 bits of state, fast, and statistically fine for test data (not for secrets).
- * Chosen because it is a few lines we can own, not because it is the best generator.
- */
-export function mulberry32(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng };
 
 /**
  * Turns any seed text into 32 bits (FNV-1a), so `--seed 42` and `--seed demo` both work.

@@ -1,3 +1,4 @@
+import { httpUrl, UsageError, wholeNumber } from '../lib/flags';
 // Command-line options of `bun run load`. Hand-rolled like scripts/lib/args.ts, so every bad input
 // gets a message that names the flag (the caller prints it and exits 2).
 
@@ -19,9 +20,7 @@ export interface LoadOptions {
   json?: string;
 }
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 export const DEFAULTS = { scenario: 'mixed', rate: 100, duration: '30s', concurrency: 32, url: 'http://localhost:9000', users: 200, seed: 1 } as const;
 
@@ -55,12 +54,7 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
-function whole(value: string, flag: Flag, min: number, max: number): number {
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${flag} must be a whole number, got "${value}"`);
-  const n = Number(value);
-  if (n < min || n > max) throw new UsageError(`--${flag} must be between ${min} and ${max}, got ${value}`);
-  return n;
-}
+const whole = (value: string, flag: Flag, min: number, max: number) => wholeNumber(value, flag, min, max);
 
 function rate(value: string): number | 'max' {
   if (value === 'max') return 'max';
@@ -70,14 +64,7 @@ function rate(value: string): number | 'max' {
 }
 
 function baseUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--url must be an absolute URL such as ${DEFAULTS.url}, got "${value}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must use http or https, got "${url.protocol}"`);
-  return url.href.replace(/\/+$/, '');
+  return httpUrl(value, DEFAULTS.url).href.replace(/\/+$/, '');
 }
 
 /** Parses argv (without runtime and script). Returns undefined for --help. */

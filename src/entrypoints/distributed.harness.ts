@@ -510,17 +510,8 @@ export async function friendListsMatch(cluster: Cluster, expected: ExpectedGraph
   return true;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failing burst can be replayed from its seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers, so a failing burst can be replayed from its seed. */
+export { mulberry32 as seeded } from '../platform/random';
 
 /**
  * Runs commands on `concurrency` workers until `next` returns undefined (null: none right now, ask

@@ -41,16 +41,8 @@ export function eventFactory(start = Date.parse('2025-01-01T00:00:00.000Z')) {
   };
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a failing shuffle can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let r = Math.imul(s ^ (s >>> 15), 1 | s);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers in [0, 1), so a failing shuffle can be replayed. */
+export { mulberry32 as seededRandom } from '../../../platform/random';
 
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const out = [...items];
