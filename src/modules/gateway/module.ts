@@ -1,7 +1,9 @@
 import { ServiceLocator } from '../../platform/discovery/service-locator';
 import { staticLocator } from '../../platform/discovery/static-locator';
+import type { Server } from 'bun';
 import { createHttpApp } from '../../platform/http/app';
 import type { Fetch } from '../../platform/http/local-fetch';
+import { httpObserver, type RequestStart } from '../../platform/http/observe';
 import { swaggerUi } from '../../platform/http/swagger-ui';
 import type { Logger } from '../../platform/log';
 import { Metrics } from '../../platform/metrics/metrics';
@@ -66,19 +68,27 @@ export function createGatewayModule({ fetch, discoveryUrl, upstreamTimeoutMs, re
   const forward = auth.mode === 'jwt' ? requireAuth({ verifier: createTokenVerifier(auth, { log, fetch }), log, metrics }, proxy) : proxy;
   const docs = createMergedDocs({ locator, fetch, routes, timeoutMs: upstreamTimeoutMs, cacheMs: docsCacheMs, log, bearerAuth: auth.mode === 'jwt' });
 
-  const app = createHttpApp({ name: 'gateway', log, health: async () => true, metrics })
-    // Forwarding runs before routing: one prefix scan, then straight to the upstream. Nothing reads
-    // the body first, so Elysia never parses it and it streams through. Deliberately not `async`:
-    // Elysia would then await this hook on every request; as it is, the gateway's own paths get
-    // undefined synchronously and are routed, and a returned Promise<Response> is the response.
-    .onRequest(({ request, server }) => {
-      const peer = server?.requestIP(request)?.address;
-      // Head size and rate limit first, on every path; the proxy checks the body and the circuits.
-      const refused = protect.guard(request, peer);
-      if (refused) return refused;
-      const found = match(request.url);
-      if (found) return forward(request, found, clientViewOf(request, peer));
-    })
+  // Requests reach `front` two ways. Served ones under a route prefix come straight from Bun's
+  // router (`serverRoutes`): no Elysia context, hooks or response mapping, which cost more than
+  // the proxying itself. Everything else, and in-process callers of `app.handle`, go through
+  // Elysia, whose first hook has already begun the request's trace.
+  const observer = httpObserver(metrics, log);
+  function front(request: Request, peer: string | undefined, started: RequestStart): Response | Promise<Response> | undefined {
+    // Head size and rate limit first, on every path; the proxy checks the body and the circuits.
+    const refused = protect.guard(request, peer);
+    if (refused) return refused;
+    const found = match(request.url);
+    if (found) return forward(request, found, clientViewOf(request, peer), started);
+  }
+  const served = (request: Request, server: Server<unknown>): Response | Promise<Response> =>
+    front(request, server.requestIP(request)?.address, observer.begin(request)) ?? app.handle(request);
+  const serverRoutes = Object.fromEntries(routes.map(({ prefix }) => [`${prefix}/*`, served]));
+
+  const app = createHttpApp({ name: 'gateway', log, health: async () => true, metrics, serverRoutes })
+    // Nothing reads the body first, so Elysia never parses it and it streams through. Deliberately
+    // not `async`: Elysia would then await this hook on every request; as it is, the gateway's own
+    // paths get undefined synchronously and are routed, and a returned Promise<Response> is the response.
+    .onRequest((ctx) => front(ctx.request, ctx.server?.requestIP(ctx.request)?.address, (ctx as { observed?: RequestStart }).observed ?? observer.begin(ctx.request)))
     .use(swaggerUi('Social network API'))
     .get('/swagger/json', () => docs.get(), { detail: { hide: true } });
 

@@ -1,9 +1,10 @@
 import type { Instance } from '../../platform/discovery/registry-contract';
 import type { ServiceLocator } from '../../platform/discovery/service-locator';
 import type { Fetch } from '../../platform/http/local-fetch';
-import { httpObserver, requestFields } from '../../platform/http/observe';
+import { httpObserver, type RequestStart } from '../../platform/http/observe';
 import { problemResponse } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
+import type { HistogramSeries } from '../../platform/metrics/histogram';
 import { Metrics } from '../../platform/metrics/metrics';
 import { outcomeOf, type CircuitBreaker, type Outcome, type Pass } from './circuit-breaker';
 import { TIMED_OUT, raceTimeout } from './deadline';
@@ -82,8 +83,7 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
     }
   }
 
-  return async function forward(request: Request, match: RouteMatch, client: ClientView): Promise<Response> {
-    const started = { startedAt: performance.now(), fields: requestFields(request) };
+  return async function forward(request: Request, match: RouteMatch, client: ClientView, started: RequestStart): Promise<Response> {
     const response = await forwardOnce(request, match, client, started.fields);
     http.end(request, started, `${match.route.prefix}/*`, response.status);
     return response;
@@ -238,16 +238,17 @@ type UpstreamFailure = 'no-instance' | 'unreachable' | 'timeout' | 'circuit-open
 function upstreamMetrics(metrics: Metrics) {
   const duration = metrics.histogram('gateway_upstream_request_duration_seconds', 'Time until an upstream instance answered (response head)', ['upstream']);
   const errors = metrics.counter('gateway_upstream_errors_total', 'Requests the gateway could not get answered, by upstream and kind', ['upstream', 'kind']);
-  const seen = new Set<string>();
+  const durations = new Map<string, HistogramSeries>();
   const init = (upstream: string) => {
-    if (seen.has(upstream)) return;
-    seen.add(upstream);
+    let found = durations.get(upstream);
+    if (found) return found;
+    durations.set(upstream, (found = duration.child(upstream)));
     for (const kind of ['no-instance', 'unreachable', 'timeout', 'circuit-open'] satisfies UpstreamFailure[]) errors.inc({ upstream, kind }, 0);
+    return found;
   };
   return {
     answered(upstream: string, seconds: number) {
-      init(upstream);
-      duration.observe({ upstream }, seconds);
+      init(upstream).observe(seconds);
     },
     failed(upstream: string, kind: UpstreamFailure) {
       init(upstream);

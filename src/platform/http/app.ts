@@ -1,3 +1,4 @@
+import type { Server } from 'bun';
 import { Elysia, t } from 'elysia';
 import { isDatabaseUnavailable } from '../db/database';
 import { DomainError, type DomainErrorKind } from '../errors';
@@ -46,7 +47,17 @@ type Observed = { observed?: RequestStart };
  * request a duration sample by route template plus an access-log line carrying the trace.
  * Modules chain their routes onto the returned instance.
  */
-export function createHttpApp(options: { name: string; log: Logger; health: () => Promise<boolean>; metrics?: Metrics }) {
+export function createHttpApp(options: {
+  name: string;
+  log: Logger;
+  health: () => Promise<boolean>;
+  metrics?: Metrics;
+  /**
+   * Paths Bun's router hands straight to a handler when the app listens, bypassing Elysia: none of
+   * the hooks below run, so such a handler observes and answers errors itself (the gateway's proxy).
+   */
+  serverRoutes?: Record<string, (request: Request, server: Server<unknown>) => Response | Promise<Response>>;
+}) {
   const { log } = options;
   const metrics = options.metrics ?? new Metrics({ service: options.name });
   const observer = httpObserver(metrics, log);
@@ -73,7 +84,7 @@ export function createHttpApp(options: { name: string; log: Logger; health: () =
     }
   }
 
-  return new Elysia({ name: options.name })
+  return new Elysia({ name: options.name, ...(options.serverRoutes ? { serve: { routes: options.serverRoutes } } : {}) })
     .onRequest((ctx) => {
       const observed = ((ctx as Observed).observed = observer.begin(ctx.request));
       // Tells the caller which trace id to look for in the logs (`x-request-id` is echoed likewise).

@@ -15,10 +15,22 @@ export function createLocalFetch(fallback: Fetch = (request) => fetch(request)):
   const local = new Map<string, Fetch>();
   return {
     fetch(request) {
-      const handle = local.get(new URL(request.url).origin);
+      const handle = local.get(originOf(request.url));
       return handle ? handle(request) : fallback(request);
     },
     mount: (origin, handle) => void local.set(new URL(origin).origin, handle),
     unmount: (origin) => void local.delete(new URL(origin).origin),
   };
+}
+
+/**
+ * `new URL(url).origin` without parsing the whole URL again (on every in-process call): a Request's
+ * URL is already normalised, so its origin is everything before the path. With user info in it,
+ * the full parse decides.
+ */
+function originOf(url: string): string {
+  const hostStart = url.indexOf('://') + 3;
+  const pathStart = url.indexOf('/', hostStart);
+  const origin = pathStart === -1 ? url : url.slice(0, pathStart);
+  return origin.includes('@', hostStart) ? new URL(url).origin : origin;
 }

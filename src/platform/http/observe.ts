@@ -1,4 +1,4 @@
-import type { Histogram } from 'prom-client';
+import type { HistogramSeries } from '../metrics/histogram';
 import type { LogFields, Logger } from '../log';
 import type { Metrics } from '../metrics/metrics';
 import { continueTrace, formatTraceparent, parseTraceparent, type TraceContext } from '../tracing/traceparent';
@@ -25,12 +25,12 @@ export function httpObserver(metrics: Metrics, log: Logger) {
     'Time to answer an HTTP request, by route template (proxied requests: until the upstream answered)',
     ['method', 'route', 'status'],
   );
-  // prom-client hashes the labels on every observe; a child per label set skips that on the hot path.
-  const children = new Map<string, ReturnType<Histogram<string>['labels']>>();
+  // One series per (method, route, status), found once by a string key and kept.
+  const series = new Map<string, HistogramSeries>();
   const child = (method: string, route: string, status: number) => {
     const key = `${method} ${status} ${route}`;
-    let found = children.get(key);
-    if (!found) children.set(key, (found = duration.labels(method, route, String(status))));
+    let found = series.get(key);
+    if (!found) series.set(key, (found = duration.child(method, route, status)));
     return found;
   };
 

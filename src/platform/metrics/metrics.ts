@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
+import { Counter, Gauge, Registry, type Metric } from 'prom-client';
+import { LabelledHistogram } from './histogram';
 import type { RuntimeMetrics } from './runtime';
 
 /** Latency buckets (seconds) for requests and event handling: 1 ms to 10 s. */
@@ -50,8 +51,13 @@ export class Metrics {
     });
   }
 
-  histogram<L extends string>(name: string, help: string, labelNames: Labels<L> = [], buckets = LATENCY_BUCKETS): Histogram<L> {
-    return this.getOrCreate(name, labelNames, () => new Histogram({ name, help, labelNames, buckets, registers: [this.registry] }));
+  /** Observed on hot paths, so not prom-client's histogram (see histogram.ts); exported the same way. */
+  histogram<L extends string>(name: string, help: string, labelNames: Labels<L> = [], buckets = LATENCY_BUCKETS): LabelledHistogram<L> {
+    return this.getOrCreate(name, labelNames, () => {
+      const histogram = new LabelledHistogram(name, help, labelNames, buckets);
+      this.registry.registerMetric(histogram as unknown as Metric<string>);
+      return histogram;
+    });
   }
 
   /** The Prometheus text exposition of everything registered. */
@@ -63,8 +69,8 @@ export class Metrics {
     return this.registry.contentType;
   }
 
-  private getOrCreate<M extends Metric<string>>(name: string, labelNames: readonly string[], create: () => M): M {
-    const existing = this.registry.getSingleMetric(name) as (M & { labelNames?: string[] }) | undefined;
+  private getOrCreate<M extends object>(name: string, labelNames: readonly string[], create: () => M): M {
+    const existing = this.registry.getSingleMetric(name) as (M & { labelNames?: readonly string[] }) | undefined;
     if (!existing) return create();
     const had = existing.labelNames ?? [];
     if (had.join() !== labelNames.join()) throw new Error(`metric ${name} already exists with labels [${had}], not [${labelNames}]`);

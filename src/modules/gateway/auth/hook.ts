@@ -1,4 +1,4 @@
-import { httpObserver, requestFields } from '../../../platform/http/observe';
+import { httpObserver, type RequestStart } from '../../../platform/http/observe';
 import { problemResponse } from '../../../platform/http/problem';
 import type { Logger } from '../../../platform/log';
 import type { Metrics } from '../../../platform/metrics/metrics';
@@ -8,8 +8,8 @@ import { challenge, credentialsOf } from './bearer';
 import { authorize, isPublic, pathOnly } from './policy';
 import type { TokenVerifier } from './verifier';
 
-/** What the proxy does with a request that got this far. */
-export type Forward = (request: Request, match: RouteMatch, client: ClientView) => Promise<Response>;
+/** What the proxy does with a request that got this far; `started` is when and in which trace it arrived. */
+export type Forward = (request: Request, match: RouteMatch, client: ClientView, started: RequestStart) => Promise<Response>;
 
 export interface AuthHookDeps {
   verifier: Pick<TokenVerifier, 'verify'>;
@@ -28,11 +28,10 @@ export function requireAuth({ verifier, log, metrics }: AuthHookDeps, forward: F
   // Refused requests never reach the proxy, which records the others; these are recorded here.
   const http = httpObserver(metrics, log);
 
-  return async (request, match, client) => {
+  return async (request, match, client, started) => {
     const method = request.method;
     const path = pathOnly(match.upstreamPath);
-    if (isPublic(method, path)) return forward(request, match, client);
-    const started = { startedAt: performance.now(), fields: requestFields(request) };
+    if (isPublic(method, path)) return forward(request, match, client, started);
 
     const refuse = (status: number, detail: string, headers: Record<string, string> = {}) => {
       const traceHeader: Record<string, string> = started.fields.traceId ? { 'x-trace-id': String(started.fields.traceId) } : {};
@@ -53,6 +52,6 @@ export function requireAuth({ verifier, log, metrics }: AuthHookDeps, forward: F
     }
     const decision = authorize(match.route.service, method, path, verified.userId);
     if (!decision.allowed) return refuse(403, decision.detail);
-    return forward(request, match, { ...client, user: verified.userId });
+    return forward(request, match, { ...client, user: verified.userId }, started);
   };
 }
