@@ -15,10 +15,10 @@ export interface TraceContext {
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-.*)?$/;
 
 const ALL_ZERO = /^0+$/;
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 // Ids are made on every request: random bytes are drawn a few kilobytes at a time rather than per
-// id, and turned to hex through a table instead of number formatting.
-const pool = new Uint8Array(4096);
+// id, and turned to hex natively, which gives a flat string (a string built by `+=` is a rope that
+// costs again wherever it is read).
+const pool = Buffer.alloc(4096);
 let poolAt = pool.length;
 
 function randomHex(bytes: number): string {
@@ -26,15 +26,11 @@ function randomHex(bytes: number): string {
     crypto.getRandomValues(pool);
     poolAt = 0;
   }
-  let hex = '';
-  let zero = true;
-  for (let i = poolAt; i < poolAt + bytes; i++) {
-    hex += HEX[pool[i]!];
-    if (pool[i]) zero = false;
-  }
+  const start = poolAt;
   poolAt += bytes;
   // An all-zero id is invalid; the odds are nil, but the spec says never send one.
-  return zero ? randomHex(bytes) : hex;
+  for (let i = start; i < poolAt; i++) if (pool[i]) return pool.toString('hex', start, poolAt);
+  return randomHex(bytes);
 }
 
 /** The caller's context, or undefined when the header is absent or malformed (then a new trace starts). */
