@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock';
-import { nextval, type Db } from '../../platform/db/database';
+import type { Db } from '../../platform/db/database';
 import type { CommandMetrics } from '../../platform/events/command-metrics';
 import type { EventMetadata } from '../../platform/events/envelope';
 import { handleCommand } from '../../platform/events/command-handler';
@@ -10,6 +10,8 @@ import type { UserDirectory } from './knowing-users/user-directory';
 
 export interface FriendDeps {
   db: Db;
+  /** Ids for new friendships (see id-reserve.ts). */
+  nextFriendshipId(): Promise<number>;
   clock: Clock;
   users: UserDirectory;
   onCommitted(): void;
@@ -18,8 +20,6 @@ export interface FriendDeps {
 
 /** Named for the commands_total counter, so each outcome starts at 0. */
 export const FRIEND_COMMANDS: readonly FriendCommand['type'][] = ['AddFriend', 'RemoveFriend'];
-
-export const nextFriendshipId = (db: Db) => nextval(db, 'friendship_ids');
 
 /** Runs one friendship command through the event-sourcing loop, then wakes the relay. */
 export async function executeFriendCommand(deps: FriendDeps, command: FriendCommand, metadata: EventMetadata) {

@@ -1,6 +1,7 @@
 import { t } from 'elysia';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
+import { idReserve } from '../../platform/db/id-reserve';
 import { migrationsFolder } from '../../platform/db/migrations-folder';
 import type { EventBus } from '../../platform/events/bus';
 import { commandMetrics } from '../../platform/events/command-metrics';
@@ -43,7 +44,7 @@ const JSON_BODY = 'json' as const;
 /** The user domain service: owns users, event-sourced, publishes `user-events`. */
 export function createUserModule({ database, bus, clock, log, relay: relayOptions, metrics = new Metrics({ service: 'user' }) }: UserModuleDeps) {
   const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
-  const deps = { db: database.db, clock, onCommitted: () => relay.committed(), commands: commandMetrics(metrics, USER_COMMANDS) };
+  const deps = { db: database.db, nextUserId: idReserve(database.db, 'user_ids'), clock, onCommitted: () => relay.committed(), commands: commandMetrics(metrics, USER_COMMANDS) };
   registerUserGauges(metrics, database.db);
 
   const app = createHttpApp({ name: 'user', log, health: () => database.ping(), metrics })

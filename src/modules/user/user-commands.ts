@@ -1,4 +1,4 @@
-import { nextval, type Db } from '../../platform/db/database';
+import type { Db } from '../../platform/db/database';
 import type { Clock } from '../../platform/clock';
 import type { CommandMetrics } from '../../platform/events/command-metrics';
 import type { EventMetadata } from '../../platform/events/envelope';
@@ -7,9 +7,10 @@ import { USER_EVENTS_TOPIC, userStreamId, type UserEvent } from './contracts/eve
 import { decide, userDecider, type UserCommand } from './user';
 import { projectUser } from './user-projection';
 
-/** What the user slices need: the database, a clock, and a way to nudge the outbox relay. */
+/** What the user slices need: the database, new user ids (see id-reserve.ts), a clock, and a way to nudge the outbox relay. */
 export interface UserDeps {
   db: Db;
+  nextUserId(): Promise<number>;
   clock: Clock;
   onCommitted(): void;
   commands: CommandMetrics;
@@ -17,8 +18,6 @@ export interface UserDeps {
 
 /** Named for the commands_total counter, so each outcome starts at 0. */
 export const USER_COMMANDS: readonly UserCommand['type'][] = ['CreateUser', 'UpdateUser'];
-
-export const nextUserId = (db: Db) => nextval(db, 'user_ids');
 
 /** Runs one user command through the event-sourcing loop, then wakes the relay. */
 export async function executeUserCommand(

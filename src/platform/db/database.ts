@@ -82,8 +82,3 @@ export async function ping(db: Db): Promise<boolean> {
   }
 }
 
-/** The next value of a sequence: ids allocated in increasing order, outside any transaction. */
-export async function nextval(db: Db, sequence: string): Promise<number> {
-  const [row] = rowsOf<{ id: string | number }>(await db.execute(sql`select nextval(${sequence}) as id`));
-  return Number(row!.id);
-}

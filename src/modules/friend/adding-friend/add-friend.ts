@@ -1,7 +1,7 @@
 import type { EventMetadata } from '../../../platform/events/envelope';
 import { invalid } from '../../../platform/errors';
 import type { Friend } from '../contracts/http';
-import { executeFriendCommand, nextFriendshipId, type FriendDeps } from '../friend-commands';
+import { executeFriendCommand, type FriendDeps } from '../friend-commands';
 
 /** 400 for self-friendship, 404 for an unknown user, 409 if the pair are already friends. */
 export function addFriend(deps: FriendDeps, userId: number, friendId: number, metadata: EventMetadata): Promise<Friend> {
@@ -9,7 +9,7 @@ export function addFriend(deps: FriendDeps, userId: number, friendId: number, me
   return deps.commands.run('AddFriend', async () => {
     if (userId === friendId) throw invalid(`user ${userId} cannot be their own friend`);
     await deps.users.assertExist([userId, friendId], metadata.traceparent);
-    const friendshipId = await nextFriendshipId(deps.db);
+    const friendshipId = await deps.nextFriendshipId();
     const { appended } = await executeFriendCommand(deps, { type: 'AddFriend', data: { friendshipId, userId, friendId } }, metadata);
     const at = appended[0]!.occurredAt;
     return { id: friendshipId, userId, friendId, createdAt: at, updatedAt: at };

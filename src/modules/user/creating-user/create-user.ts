@@ -1,6 +1,6 @@
 import type { EventMetadata } from '../../../platform/events/envelope';
 import type { User } from '../contracts/http';
-import { executeUserCommand, nextUserId, type UserDeps } from '../user-commands';
+import { executeUserCommand, type UserDeps } from '../user-commands';
 
 export async function createUser(
   deps: UserDeps,
@@ -8,7 +8,7 @@ export async function createUser(
   metadata: EventMetadata,
 ): Promise<{ user: User; version: number }> {
   return deps.commands.run('CreateUser', async () => {
-    const userId = await nextUserId(deps.db);
+    const userId = await deps.nextUserId();
     // Named, not spread: the body may carry fields the event must not.
     const data = { userId, firstName: input.firstName, lastName: input.lastName };
     const { appended, version } = await executeUserCommand(deps, { type: 'CreateUser', data }, metadata);

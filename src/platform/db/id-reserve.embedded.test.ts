@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { sql } from 'drizzle-orm';
+import { eventStoreMigrations } from '../testing/event-store-migrations';
+import { rowsOf, type Database } from './database';
+import { openEmbeddedDatabase } from './embedded';
+import { idReserve } from './id-reserve';
+
+let database: Database;
+beforeAll(async () => {
+  database = await openEmbeddedDatabase({ migrationsFolder: eventStoreMigrations(), label: 'id-reserve' });
+  await database.db.execute(sql`create sequence test_ids`);
+});
+afterAll(() => database.close());
+
+test('concurrent callers get distinct increasing ids, one statement per block', async () => {
+  const next = idReserve(database.db, 'test_ids', 8);
+  const ids = await Promise.all(Array.from({ length: 20 }, () => next()));
+  expect(new Set(ids).size).toBe(20);
+  expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  // 20 ids in blocks of 8: three blocks drawn, so the sequence stands at 24.
+  const [last] = rowsOf<{ last_value: string }>(await database.db.execute(sql`select last_value from test_ids`));
+  expect(Number(last!.last_value)).toBe(24);
+});
+
+test('two reserves on one sequence (two instances) never hand out the same id', async () => {
+  const a = idReserve(database.db, 'test_ids', 4);
+  const b = idReserve(database.db, 'test_ids', 4);
+  const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a() : b())));
+  expect(new Set(ids).size).toBe(30);
+});
+
+test('a failed refill is retried by the next caller', async () => {
+  const next = idReserve(database.db, 'missing_sequence', 4);
+  await expect(next()).rejects.toThrow();
+  await database.db.execute(sql`create sequence missing_sequence`);
+  expect(await next()).toBe(1);
+});
