@@ -48,7 +48,7 @@ const PairParams = { params: t.Object({ userId: Id('userId', 'the user acting') 
 export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryRefreshMs, metrics = new Metrics({ service: 'friend' }) }: FriendModuleDeps) {
   const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
   const users = new UserDirectory(database.db, new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000), fetch);
-  const deps = { db: database.db, nextFriendshipId: idReserve(database.db, 'friendship_ids'), clock, users, onCommitted: () => relay.committed(), commands: commandMetrics(metrics, FRIEND_COMMANDS) };
+  const deps = { db: database.db, nextFriendshipId: idReserve(database, 'friendship_ids'), clock, users, onCommitted: () => relay.committed(), commands: commandMetrics(metrics, FRIEND_COMMANDS) };
   registerFriendGauges(metrics, database.db);
 
   const app = createHttpApp({ name: 'friend', log, health: () => database.ping(), metrics })

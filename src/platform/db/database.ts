@@ -12,6 +12,11 @@ export type Queryable = Db | Tx;
 
 export interface Database {
   readonly db: Db;
+  /**
+   * True when no other process can use this database (an embedded data directory is locked to one
+   * process): state cached from it in this process, like reserved ids, then stays exact.
+   */
+  readonly ownedByThisProcess: boolean;
   /** `select 1`, for health checks. */
   ping(): Promise<boolean>;
   /**

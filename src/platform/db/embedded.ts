@@ -32,6 +32,7 @@ export async function openEmbeddedDatabase(options: EmbeddedOptions): Promise<Da
     await migrate(db, options.migrationsFolder);
     return {
       db,
+      ownedByThisProcess: true,
       ping: () => ping(db),
       // One process owns an embedded database (the data-dir lock), so it holds every claim and
       // notifications never need to leave it.

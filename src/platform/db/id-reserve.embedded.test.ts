@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 test('concurrent callers get distinct increasing ids, one statement per block', async () => {
-  const next = idReserve(database.db, 'test_ids', 8);
+  const next = idReserve(database, 'test_ids', 8);
   const ids = await Promise.all(Array.from({ length: 20 }, () => next()));
   expect(new Set(ids).size).toBe(20);
   expect(ids).toEqual([...ids].sort((a, b) => a - b));
@@ -23,15 +23,23 @@ test('concurrent callers get distinct increasing ids, one statement per block', 
 });
 
 test('two reserves on one sequence (two instances) never hand out the same id', async () => {
-  const a = idReserve(database.db, 'test_ids', 4);
-  const b = idReserve(database.db, 'test_ids', 4);
+  const a = idReserve(database, 'test_ids', 4);
+  const b = idReserve(database, 'test_ids', 4);
   const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a() : b())));
   expect(new Set(ids).size).toBe(30);
 });
 
 test('a failed refill is retried by the next caller', async () => {
-  const next = idReserve(database.db, 'missing_sequence', 4);
+  const next = idReserve(database, 'missing_sequence', 4);
   await expect(next()).rejects.toThrow();
   await database.db.execute(sql`create sequence missing_sequence`);
   expect(await next()).toBe(1);
+});
+
+test('on a database other processes may share, each id is drawn when needed, so ids follow allocation order across instances', async () => {
+  await database.db.execute(sql`create sequence shared_ids`);
+  const shared = { db: database.db, ownedByThisProcess: false };
+  const [a, b] = [idReserve(shared, 'shared_ids'), idReserve(shared, 'shared_ids')];
+  const ids = [await a(), await b(), await a(), await b()];
+  expect(ids).toEqual([1, 2, 3, 4]);
 });

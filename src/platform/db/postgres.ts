@@ -47,6 +47,7 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
   }
   return {
     db,
+    ownedByThisProcess: false,
     ping: () => ping(db),
     claim: (name) => claims.claim(name),
     async notify(channel) {
