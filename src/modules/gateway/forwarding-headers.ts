@@ -1,3 +1,5 @@
+import { saneId } from '../../platform/http/request-id';
+
 /**
  * Header rules of a forwarding proxy (RFC 9110 §7.6.1): hop-by-hop headers describe one connection
  * and must not be passed on, in either direction; the client's view of the request travels in
@@ -22,12 +24,9 @@ function dropHopByHop(headers: Headers): void {
   for (const name of HOP_BY_HOP) headers.delete(name);
 }
 
-const REQUEST_ID = /^[\w.:@=+/-]{1,128}$/;
-
 /** The caller's request id when it is a sane token, else a fresh one (never echo arbitrary bytes back). */
 export function requestIdOf(headers: Headers): string {
-  const given = headers.get('x-request-id');
-  return given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+  return saneId(headers.get('x-request-id')) ?? crypto.randomUUID();
 }
 
 export interface ClientView {

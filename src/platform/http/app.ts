@@ -7,6 +7,7 @@ import type { Logger } from '../log';
 import { Metrics } from '../metrics/metrics';
 import { httpObserver, requestFields, type RequestStart } from './observe';
 import { problemResponse } from './problem';
+import { saneId } from './request-id';
 import { textIssue } from './text';
 
 const statusOf: Record<DomainErrorKind, number> = {
@@ -19,12 +20,13 @@ const statusOf: Record<DomainErrorKind, number> = {
 
 export const HealthSchema = t.Object({ status: t.Union([t.Literal('UP'), t.Literal('DOWN')]) });
 
-/** Request metadata that follows a command into the events it causes. */
+/** Request metadata that follows a command into the events it causes; ids that are not sane tokens are replaced. */
 export function requestMetadata(request: Request): EventMetadata {
   const headers = request.headers;
-  const correlationId = headers.get('x-correlation-id') ?? headers.get('x-request-id') ?? crypto.randomUUID();
+  const requestId = saneId(headers.get('x-request-id'));
+  const correlationId = saneId(headers.get('x-correlation-id')) ?? requestId ?? crypto.randomUUID();
   const traceparent = headers.get('traceparent') ?? undefined;
-  return { correlationId, causationId: headers.get('x-request-id') ?? correlationId, ...(traceparent ? { traceparent } : {}) };
+  return { correlationId, causationId: requestId ?? correlationId, ...(traceparent ? { traceparent } : {}) };
 }
 
 function validationDetail(error: any): string {

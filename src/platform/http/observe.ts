@@ -1,6 +1,7 @@
 import type { HistogramSeries } from '../metrics/histogram';
 import type { LogFields, Logger } from '../log';
 import type { Metrics } from '../metrics/metrics';
+import { saneId } from './request-id';
 import { continueTrace, formatTraceparent, parseTraceparent, type TraceContext } from '../tracing/traceparent';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
@@ -64,7 +65,7 @@ export type HttpObserver = ReturnType<typeof httpObserver>;
 
 /** Log fields of a request: its trace (as `begin` set it) and correlation id, where known. */
 export function requestFields(request: Request, trace: Pick<TraceContext, 'traceId' | 'spanId'> | undefined = parseTraceparent(request.headers.get('traceparent'))): LogFields {
-  const correlationId = request.headers.get('x-correlation-id') ?? request.headers.get('x-request-id');
+  const correlationId = saneId(request.headers.get('x-correlation-id')) ?? saneId(request.headers.get('x-request-id'));
   return { ...(trace ? { traceId: trace.traceId, spanId: trace.spanId } : {}), ...(correlationId ? { correlationId } : {}) };
 }
 
