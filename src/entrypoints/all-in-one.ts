@@ -5,4 +5,4 @@
  */
 import { discovery, friend, gateway, recommendation, run, user } from './wiring';
 
-await run('all-in-one', false, async (w) => [discovery(w), await user(w), await friend(w), await recommendation(w), gateway(w)]);
+await run('all-in-one', false, async (w) => [await discovery(w), await user(w), await friend(w), await recommendation(w), await gateway(w)]);

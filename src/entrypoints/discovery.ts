@@ -1,4 +1,4 @@
 /** The discovery module alone in its process. */
 import { discovery, run } from './wiring';
 
-await run('discovery', false, async (w) => [discovery(w)]);
+await run('discovery', false, async (w) => [await discovery(w)]);

@@ -1,4 +1,4 @@
 /** The gateway module alone in its process. */
 import { gateway, run } from './wiring';
 
-await run('gateway', false, async (w) => [gateway(w)]);
+await run('gateway', false, async (w) => [await gateway(w)]);

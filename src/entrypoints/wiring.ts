@@ -2,13 +2,16 @@
  * How each module is built from configuration, shared by `all-in-one.ts` and the one-module
  * entrypoints. Adapters are chosen here: PostgreSQL, Kafka and Neo4j when configured, embedded
  * defaults otherwise.
+ *
+ * Modules and adapters are imported when built, not up front: a process loads only the code it
+ * runs. A gateway process never loads drizzle, PGlite or kafkajs, and a module on PostgreSQL never
+ * loads PGlite; each of them costs megabytes of resident memory, in each of five processes.
  */
 import { systemClock } from '../platform/clock';
 import { ConfigError, type Config } from '../platform/config';
 import type { Database } from '../platform/db/database';
 import type { EventBus } from '../platform/events/bus';
 import { InProcessBus } from '../platform/events/in-process-bus';
-import { KafkaBus } from '../platform/events/kafka-bus';
 import { namespaced } from '../platform/events/namespaced-bus';
 import { createLocalFetch, type LocalFetch } from '../platform/http/local-fetch';
 import type { Logger } from '../platform/log';
@@ -18,11 +21,6 @@ import { openModuleDatabase } from '../platform/runtime/database-choice';
 import { healthUrl, isHealthProbe, probeHealth } from '../platform/runtime/health-probe';
 import { hostModules, onShutdownSignal, type HostedModule } from '../platform/runtime/host';
 import { startProcess } from '../platform/runtime/start';
-import { createDiscoveryModule } from '../modules/discovery';
-import { createFriendModule, friendMigrationsFolder } from '../modules/friend';
-import { createGatewayModule } from '../modules/gateway';
-import { createRecommendationModule, openNeo4jGraph, recommendationMigrationsFolder } from '../modules/recommendation';
-import { createUserModule, userMigrationsFolder } from '../modules/user';
 
 export interface Wiring {
   config: Config;
@@ -50,36 +48,46 @@ async function database(w: Wiring, owner: 'user' | 'friend' | 'recommendation', 
 
 const relayOptions = (w: Wiring) => ({ paused: w.config.outboxRelayPaused });
 
-export const discovery = (w: Wiring): HostedModule => ({
-  module: createDiscoveryModule({ evictAfterMs: w.config.evictAfterMs, clock, log: w.log.child({ module: 'discovery' }), metrics: metricsFor(w, 'discovery') }),
-  port: w.config.ports.discovery,
-  register: false,
-});
+export const discovery = async (w: Wiring): Promise<HostedModule> => {
+  const { createDiscoveryModule } = await import('../modules/discovery');
+  return {
+    module: createDiscoveryModule({ evictAfterMs: w.config.evictAfterMs, clock, log: w.log.child({ module: 'discovery' }), metrics: metricsFor(w, 'discovery') }),
+    port: w.config.ports.discovery,
+    register: false,
+  };
+};
 
-export const user = async (w: Wiring): Promise<HostedModule> => ({
-  module: createUserModule({ database: await database(w, 'user', userMigrationsFolder), bus: w.bus, clock, log: w.log.child({ module: 'user' }), relay: relayOptions(w), metrics: metricsFor(w, 'user') }),
-  port: w.config.ports.user,
-  register: true,
-});
+export const user = async (w: Wiring): Promise<HostedModule> => {
+  const { createUserModule, userMigrationsFolder } = await import('../modules/user');
+  return {
+    module: createUserModule({ database: await database(w, 'user', userMigrationsFolder), bus: w.bus, clock, log: w.log.child({ module: 'user' }), relay: relayOptions(w), metrics: metricsFor(w, 'user') }),
+    port: w.config.ports.user,
+    register: true,
+  };
+};
 
-export const friend = async (w: Wiring): Promise<HostedModule> => ({
-  module: createFriendModule({
-    database: await database(w, 'friend', friendMigrationsFolder),
-    bus: w.bus,
-    clock,
-    log: w.log.child({ module: 'friend' }),
-    relay: relayOptions(w),
-    fetch: w.localFetch.fetch,
-    discoveryUrl: w.config.discoveryUrl,
-    discoveryRefreshMs: w.config.gatewayRefreshMs,
-    metrics: metricsFor(w, 'friend'),
-  }),
-  port: w.config.ports.friend,
-  register: true,
-});
+export const friend = async (w: Wiring): Promise<HostedModule> => {
+  const { createFriendModule, friendMigrationsFolder } = await import('../modules/friend');
+  return {
+    module: createFriendModule({
+      database: await database(w, 'friend', friendMigrationsFolder),
+      bus: w.bus,
+      clock,
+      log: w.log.child({ module: 'friend' }),
+      relay: relayOptions(w),
+      fetch: w.localFetch.fetch,
+      discoveryUrl: w.config.discoveryUrl,
+      discoveryRefreshMs: w.config.gatewayRefreshMs,
+      metrics: metricsFor(w, 'friend'),
+    }),
+    port: w.config.ports.friend,
+    register: true,
+  };
+};
 
 /** The graph lives in Neo4j when NEO4J_URL is set, in memory (rebuilt from the log) otherwise. */
 export const recommendation = async (w: Wiring): Promise<HostedModule> => {
+  const { createRecommendationModule, openNeo4jGraph, recommendationMigrationsFolder } = await import('../modules/recommendation');
   const log = w.log.child({ module: 'recommendation' });
   const graph = w.config.neo4j ? await openNeo4jGraph(w.config.neo4j, log) : undefined;
   if (graph) w.closers.push(() => graph.close());
@@ -91,24 +99,28 @@ export const recommendation = async (w: Wiring): Promise<HostedModule> => {
   };
 };
 
-export const gateway = (w: Wiring): HostedModule => ({
-  module: createGatewayModule({
-    fetch: w.localFetch.fetch,
-    discoveryUrl: w.config.discoveryUrl,
-    upstreamTimeoutMs: w.config.gatewayUpstreamTimeoutMs,
-    refreshMs: w.config.gatewayRefreshMs,
-    ...(w.config.gatewayUpstreams ? { upstreams: w.config.gatewayUpstreams } : {}),
-    log: w.log.child({ module: 'gateway' }),
-    metrics: metricsFor(w, 'gateway'),
-    auth: w.config.auth,
-    protection: { ...w.config.gatewayProtection, maxBodyBytes: w.config.maxRequestBodyBytes },
-  }),
-  port: w.config.ports.gateway,
-  register: false,
-});
+export const gateway = async (w: Wiring): Promise<HostedModule> => {
+  const { createGatewayModule } = await import('../modules/gateway');
+  return {
+    module: createGatewayModule({
+      fetch: w.localFetch.fetch,
+      discoveryUrl: w.config.discoveryUrl,
+      upstreamTimeoutMs: w.config.gatewayUpstreamTimeoutMs,
+      refreshMs: w.config.gatewayRefreshMs,
+      ...(w.config.gatewayUpstreams ? { upstreams: w.config.gatewayUpstreams } : {}),
+      log: w.log.child({ module: 'gateway' }),
+      metrics: metricsFor(w, 'gateway'),
+      auth: w.config.auth,
+      protection: { ...w.config.gatewayProtection, maxBodyBytes: w.config.maxRequestBodyBytes },
+    }),
+    port: w.config.ports.gateway,
+    register: false,
+  };
+};
 
-function createBus(config: Config, log: Logger, clientId: string, needsSharedBus: boolean): EventBus {
+async function createBus(config: Config, log: Logger, clientId: string, needsSharedBus: boolean): Promise<EventBus> {
   if (config.kafka) {
+    const { KafkaBus } = await import('../platform/events/kafka-bus');
     const { namespace, sessionTimeoutMs, ...kafka } = config.kafka;
     // Heart-beats at a tenth of the session, well under the third Kafka asks for.
     const consumer = { sessionTimeoutMs, heartbeatIntervalMs: Math.max(500, Math.floor(sessionTimeoutMs / 10)) };
@@ -131,7 +143,7 @@ export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) =>
       const ports = name === 'all-in-one' ? Object.values(config.ports) : [config.ports[name as keyof Config['ports']]];
       process.exit((await probeHealth(ports.map((port) => healthUrl(config.host, port)))) ? 0 : 1);
     }
-    const w: Wiring = { config, log, bus: createBus(config, log, name, needsSharedBus), localFetch: createLocalFetch(), databases: [], closers: [] };
+    const w: Wiring = { config, log, bus: await createBus(config, log, name, needsSharedBus), localFetch: createLocalFetch(), databases: [], closers: [] };
     const closeAll = async () => {
       await w.bus.close();
       await Promise.all([...w.databases.map((db) => db.close()), ...w.closers.map((close) => close())]);
