@@ -9,7 +9,7 @@ export function eventStoreMigrations(): string {
 --> statement-breakpoint
 CREATE UNIQUE INDEX "events_stream_version" ON "events" ("stream_id","stream_version");
 --> statement-breakpoint
-CREATE TABLE "outbox" ("event_position" bigint PRIMARY KEY REFERENCES "events"("position"), "topic" text NOT NULL);`;
+CREATE TABLE "outbox" ("event_position" bigint PRIMARY KEY, "topic" text NOT NULL);`;
   writeFileSync(join(dir, '0000_init.sql'), sql);
   const journal = { version: '7', dialect: 'postgresql', entries: [{ idx: 0, version: '7', when: 1, tag: '0000_init', breakpoints: true }] };
   mkdirSync(join(dir, 'meta'));
