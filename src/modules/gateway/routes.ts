@@ -12,6 +12,8 @@ export const defaultRoutes: readonly GatewayRoute[] = [
 
 export interface RouteMatch {
   route: GatewayRoute;
+  /** The route's label in metrics and logs, `<prefix>/*`: one string per route, not one per request. */
+  template: string;
   /** What the upstream sees: the path with the prefix stripped, always starting with `/`, plus the query. */
   upstreamPath: string;
 }
@@ -30,19 +32,19 @@ export function createRouteMatcher(routes: readonly GatewayRoute[]): (url: strin
     if (seen.has(prefix)) throw new Error(`gateway route prefix "${prefix}" is declared twice`);
     seen.add(prefix);
   }
-  const table = routes.map((route) => ({ route, length: route.prefix.length }));
+  const table = routes.map((route) => ({ route, template: `${route.prefix}/*`, length: route.prefix.length }));
 
   return (url) => {
     const pathStart = pathStartOf(url);
-    for (const { route, length } of table) {
+    for (const { route, template, length } of table) {
       if (!url.startsWith(route.prefix, pathStart)) continue;
       const next = url.charCodeAt(pathStart + length); // NaN past the end
       if (next === SLASH) {
         const upstreamPath = url.slice(pathStart + length);
-        return isInternal(upstreamPath) ? undefined : { route, upstreamPath };
+        return isInternal(upstreamPath) ? undefined : { route, template, upstreamPath };
       }
       if (next === QUESTION || next === HASH || Number.isNaN(next)) {
-        return { route, upstreamPath: '/' + url.slice(pathStart + length) };
+        return { route, template, upstreamPath: '/' + url.slice(pathStart + length) };
       }
     }
     return undefined;

@@ -26,12 +26,16 @@ export function httpObserver(metrics: Metrics, log: Logger) {
     'Time to answer an HTTP request, by route template (proxied requests: until the upstream answered)',
     ['method', 'route', 'status'],
   );
-  // One series per (method, route, status), found once by a string key and kept.
-  const series = new Map<string, HistogramSeries>();
+  // One series per (method, route, status), created once and kept. Nested maps rather than one
+  // map under a joined key: joining builds a new string per request, which is hashed at each look-up.
+  const series = new Map<string, Map<string, Map<number, HistogramSeries>>>();
   const child = (method: string, route: string, status: number) => {
-    const key = `${method} ${status} ${route}`;
-    let found = series.get(key);
-    if (!found) series.set(key, (found = duration.child(method, route, status)));
+    let byRoute = series.get(method);
+    if (!byRoute) series.set(method, (byRoute = new Map()));
+    let byStatus = byRoute.get(route);
+    if (!byStatus) byRoute.set(route, (byStatus = new Map()));
+    let found = byStatus.get(status);
+    if (!found) byStatus.set(status, (found = duration.child(method, route, status)));
     return found;
   };
 
