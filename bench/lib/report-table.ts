@@ -68,6 +68,7 @@ export const ROWS: Row[] = [
   { label: 'mutual friends p99', key: 'recommendation.mutual.p99Ms', unit: 'ms' },
   { label: 'graph memory per edge', key: 'recommendation.memory.bytesPerEdge', unit: 'bytes' },
   { label: 'edge add/remove, live graph', key: 'recommendation.memory.edgeUpdateUs', unit: 'µs' },
+  { label: 'edge add/remove, in batches of 100, each', key: 'recommendation.memory.edgeUpdateBatchedUs', unit: 'µs' },
   { label: 'recommend from Neo4j p50', key: 'recommendation.neo4j.p50Ms', unit: 'ms' },
   { label: 'recommend from Neo4j p99', key: 'recommendation.neo4j.p99Ms', unit: 'ms', ratio: { key: 'recommendation.neo4j.p99VsMemory', of: 'memory p99, same size', times: true } },
   { label: 'all-in-one RSS idle', key: 'memory.allInOneIdleRssMb', unit: 'MB' },

@@ -31,6 +31,7 @@ export interface GraphFigures {
   /** Mean per change of the median round of 200: without the pauses of a busy machine. */
   edgeUpdateQuietUs?: number;
   edgeUpdateP50Us?: number;
+  edgeUpdateBatchedUs?: number;
 }
 
 export async function measureMemoryGraph(ctx: BenchContext): Promise<void> {
@@ -39,7 +40,7 @@ export async function measureMemoryGraph(ctx: BenchContext): Promise<void> {
   for (const users of scale) {
     ctx.log(`graph (memory): ${users} users, average degree ${avgDegree}`);
     const f = await runWorker<GraphFigures>('memory-graph', { users, avgDegree, samples, qpsMs: ctx.options.quick ? 500 : 2000 });
-    ctx.log(`  p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms (best of 3 per user: ${f.quietP99Ms} ms), hubs p99 ${f.hubP99Ms} ms, ${f.qps} q/s, ${f.bytesPerEdge} bytes/edge (${f.bytesPerAdjacencyEntry} per adjacency entry + ${f.bytesPerUser} per user), edge update ${f.edgeUpdateUs} µs (median round ${f.edgeUpdateQuietUs} µs, p50 ${f.edgeUpdateP50Us} µs), loaded in ${f.loadMs} ms`);
+    ctx.log(`  p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms (best of 3 per user: ${f.quietP99Ms} ms), hubs p99 ${f.hubP99Ms} ms, ${f.qps} q/s, ${f.bytesPerEdge} bytes/edge (${f.bytesPerAdjacencyEntry} per adjacency entry + ${f.bytesPerUser} per user), edge update ${f.edgeUpdateUs} µs (median round ${f.edgeUpdateQuietUs} µs, p50 ${f.edgeUpdateP50Us} µs; in batches of 100 ${f.edgeUpdateBatchedUs} µs each), loaded in ${f.loadMs} ms`);
     curve.push(f);
   }
   const top = curve.at(-1)!;
@@ -60,6 +61,7 @@ export async function measureMemoryGraph(ctx: BenchContext): Promise<void> {
     edgeUpdateUs: top.edgeUpdateUs,
     edgeUpdateQuietUs: top.edgeUpdateQuietUs,
     edgeUpdateP50Us: top.edgeUpdateP50Us,
+    edgeUpdateBatchedUs: top.edgeUpdateBatchedUs,
     loadEventsPerSec: top.loadEventsPerSec,
   });
   record(ctx, 'recommendation.mutual', { p50Ms: top.mutualP50Ms, p99Ms: top.mutualP99Ms });
