@@ -96,7 +96,7 @@ describe('over real sockets', () => {
     expect(cancelled).toBe(true);
   });
 
-  test('served by Elysia itself, the gateway appends the peer address to x-forwarded-for', async () => {
+  test('listening on a socket (Bun routes proxied paths past Elysia), the gateway appends the peer address to x-forwarded-for, and observes the request', async () => {
     const { gateway, register } = world();
     await register('user', 'net-xff', serve(echoUpstream('net-xff')));
     gateway.app.listen({ port: 0, hostname: '127.0.0.1' });
@@ -105,6 +105,11 @@ describe('over real sockets', () => {
       const echo = (await res.json()) as Echo;
       expect(echo.headers['x-forwarded-for']).toBe('203.0.113.9, 127.0.0.1');
       expect(echo.headers['x-forwarded-host']).toBe(`127.0.0.1:${gateway.app.server!.port}`);
+      // The upstream continues the trace the gateway started, and the request is in its metrics.
+      expect(echo.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      expect(res.headers.get('x-request-id')).toBeTruthy();
+      const metrics = await (await fetch(`http://127.0.0.1:${gateway.app.server!.port}/metrics`)).text();
+      expect(metrics).toMatch(/http_server_request_duration_seconds_count\{service="gateway",method="GET",route="\/user\/\*",status="200"\} 1\b/);
     } finally {
       await gateway.app.stop(true);
     }
