@@ -77,6 +77,8 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
   /** Whether the graph holds the whole log: only then may a checkpoint be saved. */
   let complete = false;
   let checkpointedAt = Number.NEGATIVE_INFINITY;
+  /** The last checkpoint save; the consumer does not wait for it, stop() does. */
+  let saving: Promise<void> = Promise.resolve();
 
   const lastLogPosition = async () => (await database.db.select({ last: max(receivedEvents.position) }).from(receivedEvents))[0]?.last ?? 0;
 
@@ -107,19 +109,23 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
   }
 
   /** Saves the last log position: every row is applied or in a batch the bus will deliver again. */
-  async function checkpoint(force: boolean): Promise<void> {
+  function checkpoint(force: boolean): Promise<void> {
     const now = clock.now().getTime();
-    if (!durable || !complete || (!force && now - checkpointedAt < CHECKPOINT_EVERY_MS)) return;
+    if (!durable || !complete || (!force && now - checkpointedAt < CHECKPOINT_EVERY_MS)) return saving;
     checkpointedAt = now;
-    try {
-      await durable.saveCheckpoint(await lastLogPosition());
-    } catch (error) {
-      log.warn('could not save the graph checkpoint; the next start replays more of the log', { error });
-    }
+    return (saving = (async () => {
+      try {
+        await durable.saveCheckpoint(await lastLogPosition());
+      } catch (error) {
+        log.warn('could not save the graph checkpoint; the next start replays more of the log', { error });
+      }
+    })());
   }
 
   async function rebuild(): Promise<{ events: number }> {
     complete = false;
+    // A save still in flight must not land on the cleared graph: it would skip rows at the next start.
+    await saving;
     const result = await projector.rebuild();
     complete = true;
     await checkpoint(true);
@@ -166,7 +172,9 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
           topics: [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC],
           handle: async (topic: string, events: readonly EventEnvelope[]) => {
             await projector.handle(topic, events);
-            await checkpoint(false);
+            // Not awaited: the batch is applied, and a graph write here (every few seconds) would
+            // hold up the next fetch, and so every event behind it. It never throws.
+            void checkpoint(false);
           },
         };
         await subscribeObserved(bus, consumer, { metrics, log });
@@ -180,6 +188,7 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
     stats: () => ({ ...projector.counts }),
     stop: async () => {
       await projector.stop();
+      await saving;
       await checkpoint(true);
     },
   };

@@ -4,7 +4,9 @@ import { DeadLetterError } from './bus';
 import { streamEvents } from './bus.contract';
 import { lastOffsetOf, planSegments, splitRun, type RunItem } from './kafka-batch';
 import { chunkBySize, fromMessage, HEADERS, toMessage } from './kafka-codec';
+import { OffsetCommitter } from './kafka-consumer';
 import { backoffDelay } from './kafka-retry';
+import { silentLogger } from '../log';
 
 const message = (offset: number, value: string | null): KafkaMessage =>
   ({ key: null, value: value === null ? null : Buffer.from(value), offset: String(offset), timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage;
@@ -61,4 +63,59 @@ describe('segments', () => {
 
 test('back-off doubles from the first delay up to the cap', () => {
   expect([0, 1, 2, 5, 6, 60].map((a) => backoffDelay(a, { initialMs: 100, maxMs: 5_000 }))).toEqual([100, 200, 400, 3_200, 5_000, 5_000]);
+});
+
+describe('offset commits in the background', () => {
+  type Sent = { topic: string; partitions: { partition: number; offset: string }[] }[];
+  /** Stands in for the broker's answer to each OffsetCommit: the test decides when and how it ends. */
+  function broker() {
+    const requests: { topics: Sent; answer(error?: Error): void }[] = [];
+    const commit = (offsets: { topics: Sent }) =>
+      new Promise<void>((resolve, reject) => requests.push({ topics: offsets.topics, answer: (error) => (error ? reject(error) : resolve()) }));
+    return { requests, commit: commit as never };
+  }
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  test('offsets noted while a commit is in flight go out together in the next one, latest per partition', async () => {
+    const { requests, commit } = broker();
+    const commits = new OffsetCommitter(silentLogger);
+    commits.note('a', 0, '5', commit);
+    expect(requests.map((r) => r.topics)).toEqual([[{ topic: 'a', partitions: [{ partition: 0, offset: '5' }] }]]);
+    commits.note('a', 1, '3', commit);
+    commits.note('b', 0, '9', commit);
+    commits.note('a', 1, '4', commit);
+    expect(requests).toHaveLength(1);
+    requests[0]!.answer();
+    await settle();
+    expect(requests[1]!.topics).toEqual([
+      { topic: 'a', partitions: [{ partition: 1, offset: '4' }] },
+      { topic: 'b', partitions: [{ partition: 0, offset: '9' }] },
+    ]);
+    requests[1]!.answer();
+    await commits.flush();
+    expect(requests).toHaveLength(2);
+  });
+
+  test('an offset whose commit failed goes out again with the next commit, unless a later one replaced it', async () => {
+    const { requests, commit } = broker();
+    const commits = new OffsetCommitter(silentLogger);
+    const partitionsOf = (i: number) => requests[i]!.topics.flatMap((t) => t.partitions).sort((x, y) => x.partition - y.partition);
+    commits.note('a', 0, '5', commit);
+    commits.note('a', 0, '6', commit);
+    commits.note('a', 1, '7', commit);
+    requests[0]!.answer(new Error('rebalance in progress'));
+    await settle();
+    // Not retried at once (the broker may be away); it goes with the next commit. Partition 0's
+    // failed '5' was replaced by '6', noted meanwhile.
+    expect(requests).toHaveLength(1);
+    commits.note('a', 2, '1', commit);
+    expect(partitionsOf(1)).toEqual([{ partition: 0, offset: '6' }, { partition: 1, offset: '7' }, { partition: 2, offset: '1' }]);
+    requests[1]!.answer(new Error('coordinator not available'));
+    await settle();
+    // A stopping consumer flushes what is left before it leaves its group.
+    const flushed = commits.flush();
+    expect(partitionsOf(2)).toEqual([{ partition: 0, offset: '6' }, { partition: 1, offset: '7' }, { partition: 2, offset: '1' }]);
+    requests[2]!.answer();
+    await flushed;
+});
 });

@@ -29,6 +29,8 @@ export class KafkaBus implements EventBus {
   private closing?: Promise<void>;
   /** For lag metrics; connected on first use and kept, since scrapes come every few seconds. */
   private admin?: Promise<Admin>;
+  /** Of each topic the bus creates. */
+  private readonly partitionsPerTopic: number;
 
   constructor(private readonly options: KafkaBusOptions) {
     if (options.brokers.length === 0) throw new Error('KafkaBus needs at least one broker');
@@ -44,9 +46,10 @@ export class KafkaBus implements EventBus {
       maxRequestBytes: 512 * 1024,
     });
     const replicationFactor = options.replicationFactor ?? 1;
+    this.partitionsPerTopic = options.topicPartitions ?? 6;
     this.topics = new TopicProvisioner(
       this.kafka,
-      { partitions: options.topicPartitions ?? 6, replicationFactor, config: options.topicConfig ?? defaultTopicConfig(replicationFactor) },
+      { partitions: this.partitionsPerTopic, replicationFactor, config: options.topicConfig ?? defaultTopicConfig(replicationFactor) },
       options.log,
     );
   }
@@ -116,7 +119,12 @@ export class KafkaBus implements EventBus {
         autoCommit: false,
         // kafkajs' default (true) would mark a batch consumed even when its handling failed.
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently ?? 1,
+        // kafkajs fetches all partitions at once and fetches again only when every batch of that
+        // fetch was handled. Handled one after another, each batch pays its handler's fixed cost
+        // (transactions) in turn and the last waits for all the others; handed over together, a
+        // handler can write them as one (the recommendation projector does). A partition's
+        // batches still come one at a time, in order.
+        partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently ?? topics.length * this.partitionsPerTopic,
         eachBatch: eachBatchHandler({
           group,
           handle,

@@ -51,16 +51,77 @@ export function deadLetterMessage(message: KafkaMessage, r: DeadLetterReport): M
   };
 }
 
+type Commit = EachBatchPayload['commitOffsetsIfNecessary'];
+type PartitionOffset = { topic: string; partition: number; offset: string };
+
+/**
+ * Commits applied offsets in the background. The batch loop only notes an offset once its events
+ * are applied; the commit goes out without kafkajs waiting for it, since kafkajs fetches again
+ * only once every batch of the last fetch returned, and a broker round trip per partition there
+ * added to every event's lag. Offsets noted meanwhile go out together in the next request, one
+ * for all partitions. A lost or late commit can only make the group repeat events, never skip one.
+ */
+export class OffsetCommitter {
+  private pending = new Map<string, PartitionOffset>();
+  private sending?: Promise<void>;
+  private commit?: Commit;
+
+  constructor(private readonly log: Logger) {}
+
+  /** `offset` is the next one to read: every message before it in the partition was applied. */
+  note(topic: string, partition: number, offset: string, commit: Commit): void {
+    // The latest batch's function: after kafkajs restarts a crashed consumer, older ones are stale.
+    this.commit = commit;
+    this.pending.set(`${topic}\u0000${partition}`, { topic, partition, offset });
+    this.sending ??= this.send();
+  }
+
+  /** Sends what is noted and waits for every commit in flight. */
+  async flush(): Promise<void> {
+    if (this.pending.size > 0) this.sending ??= this.send();
+    while (this.sending) await this.sending;
+  }
+
+  private async send(): Promise<void> {
+    try {
+      while (this.pending.size > 0) {
+        const offsets = [...this.pending.values()];
+        this.pending.clear();
+        try {
+          await this.commit!({ topics: byTopic(offsets) });
+        } catch (error) {
+          // Kept for the next commit unless a later offset replaced it; until then a restart or a
+          // rebalance repeats those events.
+          for (const o of offsets) if (!this.pending.has(`${o.topic}\u0000${o.partition}`)) this.pending.set(`${o.topic}\u0000${o.partition}`, o);
+          this.log.warn('could not commit consumer offsets; retried with the next commit', { error });
+          return;
+        }
+      }
+    } finally {
+      // Cleared in the same tick as the last check of `pending`, so no note can be left unsent.
+      this.sending = undefined;
+    }
+  }
+}
+
+function byTopic(offsets: readonly PartitionOffset[]) {
+  const topics = new Map<string, { partition: number; offset: string }[]>();
+  for (const { topic, partition, offset } of offsets) topics.set(topic, [...(topics.get(topic) ?? []), { partition, offset }]);
+  return [...topics].map(([topic, partitions]) => ({ topic, partitions }));
+}
+
 /**
  * kafkajs' eachBatch for one group (run it with eachBatchAutoResolve and autoCommit off). A
- * partition's batch is worked through segment by segment; each segment's offset is resolved and
- * committed only after its events were applied (the handler resolved) or dead-lettered (the
- * broker acknowledged the copy). On a stop or a re-positioned partition the loop returns with the
- * rest unacknowledged: kafkajs fetches from the last resolved offset, and after a rebalance the
- * new owner starts from the last committed one, so nothing unapplied is ever skipped.
+ * partition's batch is worked through segment by segment; each segment's offset is resolved, and
+ * handed to the committer, only after its events were applied (the handler resolved) or
+ * dead-lettered (the broker acknowledged the copy). On a stop or a re-positioned partition the
+ * loop returns with the rest unacknowledged: kafkajs fetches from the last resolved offset, and
+ * after a rebalance the new owner starts from the last committed one, so nothing unapplied is
+ * ever skipped.
  */
 export function eachBatchHandler(deps: BatchHandlerDeps): (payload: EachBatchPayload) => Promise<void> {
-  return async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
+  const commits = new OffsetCommitter(deps.log);
+  const handleBatch = async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload) => {
     const { topic, partition } = batch;
     const control: BatchControl = { active: () => isRunning() && !isStale(), heartbeat };
     const queue = planSegments(batch.messages, deps.maxRun);
@@ -95,8 +156,17 @@ export function eachBatchHandler(deps: BatchHandlerDeps): (payload: EachBatchPay
       const last = lastOffsetOf(segment);
       resolveOffset(last);
       // Explicit offsets: commit exactly what was applied, never kafkajs' idea of "uncommitted".
-      await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }] });
+      commits.note(topic, partition, (BigInt(last) + 1n).toString(), commitOffsetsIfNecessary);
       if (control.active()) await heartbeat();
+    }
+  };
+  return async (payload) => {
+    try {
+      await handleBatch(payload);
+    } finally {
+      // A stopping consumer leaves its group next: what it applied is committed first, so that
+      // the partition's next owner does not repeat it.
+      if (!payload.isRunning()) await commits.flush();
     }
   };
 }

@@ -35,7 +35,10 @@ export interface KafkaBusOptions {
     heartbeatIntervalMs?: number;
     /** Longest fetch long-poll; bounds how long `close()` waits for an idle fetch (default 1 s). */
     maxWaitTimeMs?: number;
-    /** Partitions of one group handled at the same time (default 1). */
+    /**
+     * Partitions of one group handled at the same time (default: every partition of its topics, as
+     * the bus creates them). Batches of different partitions hold different streams.
+     */
     partitionsConsumedConcurrently?: number;
   };
   /** Called for every message moved to a dead-letter topic (metrics, alerts). */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { silentLogger } from '../../../platform/log';
 import { eventFactory, seededRandom, shuffled } from '../testing/event-fixtures';
+import { groupedDeliveryContract } from '../projecting-events/grouped-delivery.contract';
 import { durableStartContract } from './durable-start.contract';
 import { applyInBatches, randomHistory, socialGraphContract } from './graph.contract';
 import { MemoryGraph } from './memory-graph';
@@ -130,5 +131,12 @@ describe.skipIf(!connection)(`Neo4jGraph on a real Neo4j${skipped}`, () => {
 
   describe('module start-up replays only what the graph missed', () => {
     durableStartContract(async () => graph);
+  });
+
+  describe('the projector writes batches handed over together as one transaction', () => {
+    groupedDeliveryContract(async () => {
+      await graph.clear();
+      return graph;
+    });
   });
 });

@@ -27,23 +27,32 @@ export function unstorableReason(e: EventEnvelope): string | undefined {
   return undefined;
 }
 
+/** Events received together from one topic. */
+export interface TopicBatch {
+  topic: string;
+  events: readonly EventEnvelope[];
+}
+
 /**
- * Appends a batch to the log in one transaction; events already there (same id) are skipped, so a
- * redelivered batch adds nothing. Returns how many rows were new.
+ * Appends batches (from any topics) to the log in one transaction, in the order given; events
+ * already there (same id) are skipped, so a redelivered batch adds nothing. Returns how many rows
+ * were new.
  */
-export async function appendToLog(db: Db, topic: string, events: readonly EventEnvelope[], receivedAt: Date): Promise<number> {
-  const rows = events.map((e) => ({
-    eventId: e.id,
-    topic,
-    streamId: e.streamId,
-    streamVersion: e.streamVersion,
-    type: e.type,
-    schemaVersion: e.schemaVersion,
-    data: e.data,
-    metadata: e.metadata ?? {},
-    occurredAt: new Date(e.occurredAt),
-    receivedAt,
-  }));
+export async function appendToLog(db: Db, batches: readonly TopicBatch[], receivedAt: Date): Promise<number> {
+  const rows = batches.flatMap(({ topic, events }) =>
+    events.map((e) => ({
+      eventId: e.id,
+      topic,
+      streamId: e.streamId,
+      streamVersion: e.streamVersion,
+      type: e.type,
+      schemaVersion: e.schemaVersion,
+      data: e.data,
+      metadata: e.metadata ?? {},
+      occurredAt: new Date(e.occurredAt),
+      receivedAt,
+    })),
+  );
   if (rows.length === 0) return 0;
   return db.transaction(async (tx) => {
     let stored = 0;

@@ -10,6 +10,7 @@ import { USER_EVENTS_TOPIC } from '../../user/contracts/events';
 import { MemoryGraph } from '../graph/memory-graph';
 import { createRecommendationModule, recommendationMigrationsFolder } from '../index';
 import { eventFactory } from '../testing/event-fixtures';
+import { groupedDeliveryContract } from './grouped-delivery.contract';
 
 let database: Database;
 const started: { bus: InProcessBus; module: ReturnType<typeof createRecommendationModule> }[] = [];
@@ -132,4 +133,8 @@ test('after stop, deliveries are refused so that the bus redelivers them later',
   await module.stop();
   await expect(bus.publish(USER_EVENTS_TOPIC, [eventFactory().userCreated(900)])).rejects.toThrow('stopped');
   expect((await graph.snapshot()).users.map((u) => u.id)).not.toContain(900);
+});
+
+describe('batches handed over together (in-memory graph)', () => {
+  groupedDeliveryContract(async () => new MemoryGraph());
 });

@@ -22,15 +22,31 @@ const REBUILD_PAGE_SIZE = 5000;
 
 type Skipped = { e: EventEnvelope; reason: string };
 
+/** A handle() call waiting for the next group. */
+interface Waiting {
+  topic: string;
+  events: readonly EventEnvelope[];
+  done(error?: unknown): void;
+}
+
 /**
- * The consumer: log first, then graph. A batch is acknowledged (the promise resolves) only once
- * the log insert has committed, so a crash after the ack loses nothing: the graph is rebuilt
- * from the log at start. Work runs one batch at a time: the in-process bus delivers the two
- * topics concurrently, and a rebuild must never interleave with live batches.
+ * The consumer: stores each batch in the log and applies it to the graph. A batch is acknowledged
+ * (the promise resolves) only once the log insert has committed and the graph applied it, so a
+ * crash after the ack loses nothing.
+ * Work runs one group at a time: a rebuild must never interleave with live batches.
+ *
+ * Batches that arrive while a group is being written (Kafka hands over the batches of all its
+ * partitions at once; the in-process bus delivers both topics concurrently) are written together
+ * as the next group: one log transaction and one graph transaction for all of them. The fixed cost
+ * of a transaction, not the events in it, is what bounds throughput (Neo4j above all), so grouping
+ * is what keeps the projection up with the load. It is safe because a stream's events all come
+ * through one partition, whose batches are never handed over concurrently, and because applying
+ * is order-tolerant and idempotent per stream (versions), however batches are grouped.
  */
 export class EventProjector {
   readonly counts: ProjectorStats = { received: 0, stored: 0, ignored: 0, rejected: 0 };
   private tail: Promise<unknown> = Promise.resolve();
+  private waiting: Waiting[] = [];
   private stopped = false;
 
   constructor(
@@ -38,23 +54,51 @@ export class EventProjector {
   ) {}
 
   handle(topic: string, events: readonly EventEnvelope[]): Promise<void> {
-    return this.serial(async () => {
-      // Throwing asks the bus to redeliver later, to a running instance.
-      if (this.stopped) throw new Error('recommendation consumer is stopped');
-      this.counts.received += events.length;
-      for (const e of events) {
-        const reason = unstorableReason(e);
-        if (!reason) continue;
-        this.report('rejected', topic, [{ e, reason }]);
-        // It would fail the log's constraints on every redelivery: the bus sets it aside (Kafka:
-        // its dead-letter topic, counted) and delivers the rest of the batch again.
-        throw new DeadLetterError(`cannot be stored: ${reason}`, e?.id);
-      }
-      this.counts.stored += await appendToLog(this.deps.db, topic, events, this.deps.clock.now());
-      // Applied even when every row was already logged: a previous attempt may have committed the
-      // log and then failed on the graph (a networked adapter can); applying again is harmless.
-      await this.deps.graph.apply(this.applicable(topic, events));
+    // Throwing asks the bus to redeliver later, to a running instance.
+    if (this.stopped) return Promise.reject(new Error('recommendation consumer is stopped'));
+    this.counts.received += events.length;
+    for (const e of events) {
+      const reason = unstorableReason(e);
+      if (!reason) continue;
+      this.report('rejected', topic, [{ e, reason }]);
+      // It would fail the log's constraints on every redelivery: the bus sets it aside (Kafka:
+      // its dead-letter topic, counted) and delivers the rest of the batch again. Checked before
+      // the batch joins a group, so that it fails only its own batch.
+      return Promise.reject(new DeadLetterError(`cannot be stored: ${reason}`, e?.id));
+    }
+    return new Promise((resolve, reject) => {
+      const done = (error?: unknown) => (error === undefined ? resolve() : reject(error));
+      // The first batch to wait schedules a group; those after it join until the group starts.
+      if (this.waiting.push({ topic, events, done }) === 1) void this.serial(() => this.applyWaiting());
     });
+  }
+
+  /** Writes every waiting batch as one group; each caller gets the group's outcome. */
+  private async applyWaiting(): Promise<void> {
+    // The other partitions' batches of the same Kafka fetch reach handle() a few ticks after the
+    // first: one turn of the event loop lets them join this group instead of waiting for the next.
+    await new Promise((resolve) => setImmediate(resolve));
+    const group = this.waiting.splice(0);
+    try {
+      if (this.stopped) throw new Error('recommendation consumer is stopped');
+      // Log and graph are written at the same time: the batch is acknowledged only once both are
+      // done, so a failure of either means redelivery, and both skip what they already hold. The
+      // graph is applied even when every row was already logged: a previous attempt may have
+      // logged it and then failed on the graph (a networked adapter can).
+      const [logged, applied] = await Promise.allSettled([
+        appendToLog(this.deps.db, group, this.deps.clock.now()),
+        this.deps.graph.apply(group.flatMap(({ topic, events }) => this.applicable(topic, events))),
+      ]);
+      // Both settled before the group ends, so a retried group never overlaps this one.
+      if (logged.status === 'rejected') throw logged.reason;
+      if (applied.status === 'rejected') throw applied.reason;
+      this.counts.stored += logged.value;
+    } catch (error) {
+      // Every batch of the group is delivered again; the log skips the rows it already holds.
+      for (const w of group) w.done(error);
+      return;
+    }
+    for (const w of group) w.done();
   }
 
   /** Drops the graph and replays the whole log into it, in the order the events were stored. */
