@@ -94,8 +94,8 @@ describe('recommendation process SIGKILLed while it consumes', () => {
       await runBurst(8, (i) => (i < 250 ? randomFriendshipCommand(ledger, users, random) : undefined));
       const backlog = ledger.model.events - before;
 
-      // Back, and killed again as soon as its log has grown: after a batch was logged, before the
-      // backlog was worked off, most likely before that batch's offsets were committed.
+      // Back, and killed again as soon as its log has grown: after a group of batches was logged,
+      // most likely before their offsets were committed.
       const restartedAt = performance.now();
       const starting = cluster.restart('recommendation').catch(() => undefined);
       let loggedAtKill = before;
@@ -106,7 +106,10 @@ describe('recommendation process SIGKILLed while it consumes', () => {
       await starting;
       const progress = JSON.stringify({ before, backlog, loggedAtKill, firstBatchMs });
       expect(loggedAtKill - before, progress).toBeGreaterThan(0);
-      expect(loggedAtKill - before, progress).toBeLessThan(backlog);
+      // The batches of one fetch are logged as one group, which may be the whole backlog; its
+      // offsets are committed after the log, in the background, so the kill still most likely
+      // lands between the two.
+      expect(loggedAtKill - before, progress).toBeLessThanOrEqual(backlog);
 
       const again = performance.now();
       await cluster.restart('recommendation');
