@@ -117,5 +117,20 @@ describe('offset commits in the background', () => {
     expect(partitionsOf(2)).toEqual([{ partition: 0, offset: '6' }, { partition: 1, offset: '7' }, { partition: 2, offset: '1' }]);
     requests[2]!.answer();
     await flushed;
-});
+  });
+
+  test('a commit the broker never answers is given up on after the timeout: flush returns, and the offsets go out with the next commit', async () => {
+    const { requests, commit } = broker();
+    const commits = new OffsetCommitter(silentLogger, 50);
+    commits.note('a', 0, '5', commit);
+    // Never answered. A stopping consumer's flush must not wait for it forever (without the
+    // timeout this test never ends).
+    await commits.flush();
+    commits.note('a', 1, '2', commit);
+    const partitions = requests[1]!.topics.flatMap((t) => t.partitions).sort((x, y) => x.partition - y.partition);
+    expect(partitions).toEqual([{ partition: 0, offset: '5' }, { partition: 1, offset: '2' }]);
+    requests[1]!.answer();
+    await commits.flush();
+    expect(requests).toHaveLength(2);
+  });
 });

@@ -66,7 +66,16 @@ export class OffsetCommitter {
   private sending?: Promise<void>;
   private commit?: Commit;
 
-  constructor(private readonly log: Logger) {}
+  /**
+   * `timeoutMs` bounds each commit request: one that never answers (a broker gone while a stale
+   * consumer generation waits on it) would otherwise hold every later commit, and a stopping
+   * consumer's flush, forever. A commit given up on counts as failed; if it lands late, it can only
+   * move the offset back, which repeats events.
+   */
+  constructor(
+    private readonly log: Logger,
+    private readonly timeoutMs = 10_000,
+  ) {}
 
   /** `offset` is the next one to read: every message before it in the partition was applied. */
   note(topic: string, partition: number, offset: string, commit: Commit): void {
@@ -88,7 +97,7 @@ export class OffsetCommitter {
         const offsets = [...this.pending.values()];
         this.pending.clear();
         try {
-          await this.commit!({ topics: byTopic(offsets) });
+          await withinTime(this.commit!({ topics: byTopic(offsets) }), this.timeoutMs);
         } catch (error) {
           // Kept for the next commit unless a later offset replaced it; until then a restart or a
           // rebalance repeats those events.
@@ -101,6 +110,18 @@ export class OffsetCommitter {
       // Cleared in the same tick as the last check of `pending`, so no note can be left unsent.
       this.sending = undefined;
     }
+  }
+}
+
+async function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`offset commit not answered within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
