@@ -94,9 +94,21 @@ export class KafkaBus implements EventBus {
     return consumerLag(await this.admin, group, topics);
   }
 
-  async subscribe({ group, topics, handle, onDeadLetter }: Subscription): Promise<void> {
+  async subscribe(subscription: Subscription): Promise<void> {
     this.assertOpen();
-    if (this.consumers.has(group)) throw new Error(`group ${group} already subscribed on this bus`);
+    if (this.consumers.has(subscription.group)) throw new Error(`group ${subscription.group} already subscribed on this bus`);
+    await this.start(subscription.topics);
+    await this.runConsumer(subscription);
+  }
+
+  /**
+   * Creates the group's consumer and runs it. kafkajs restarts a consumer after most crashes; one
+   * it gives up on (a non-retriable error, e.g. "Failed to find group coordinator" while the broker
+   * moves its coordinators) would leave the group consuming nothing until the process restarts,
+   * so a new consumer takes its place, after a pause that grows with each such crash in a row.
+   */
+  private async runConsumer(subscription: Subscription, crashesInARow = 0): Promise<void> {
+    const { group, topics, handle, onDeadLetter } = subscription;
     const settings = this.options.consumer ?? {};
     const consumer = this.kafka.consumer({
       groupId: group,
@@ -107,12 +119,17 @@ export class KafkaBus implements EventBus {
     });
     this.consumers.set(group, consumer);
     const log = this.options.log.child({ group });
-    // kafkajs logs each crash and restarts the consumer itself; only a crash it gives up on needs saying.
+    let consuming = false;
+    consumer.on(consumer.events.FETCH, () => {
+      consuming = true;
+    });
+    // kafkajs logs each crash and restarts the consumer itself; only a crash it gives up on needs us.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) log.error('kafka consumer stopped for good: this group consumes nothing until restarted', { error: payload.error });
+      if (payload.restart || this.closing) return;
+      log.error('kafka consumer crashed and kafkajs gave up on it; starting a new one', { error: payload.error });
+      this.replaceConsumer(subscription, consumer, consuming ? 1 : crashesInARow + 1);
     });
     try {
-      await this.start(topics);
       await consumer.connect();
       await consumer.subscribe({ topics: [...topics], fromBeginning: true });
       await consumer.run({
@@ -145,6 +162,25 @@ export class KafkaBus implements EventBus {
       await consumer.disconnect().catch(() => {});
       throw error;
     }
+  }
+
+  /** After a pause that doubles with each failure in a row (up to 30 s), and until it works or the bus closes. */
+  private replaceConsumer(subscription: Subscription, failed: Consumer, failures: number): void {
+    const pauseMs = Math.min(30_000, 500 * 2 ** (failures - 1));
+    setTimeout(async () => {
+      if (this.closing || this.consumers.get(subscription.group) !== failed) return;
+      await failed.disconnect().catch(() => {});
+      if (this.closing) return;
+      try {
+        await this.runConsumer(subscription, failures);
+      } catch (error) {
+        if (this.closing) return;
+        this.options.log.warn('kafka consumer could not be started again; retrying', { group: subscription.group, error, pauseMs });
+        // runConsumer forgot its consumer on failure; this one stands in for it until the next try.
+        this.consumers.set(subscription.group, failed);
+        this.replaceConsumer(subscription, failed, failures + 1);
+      }
+    }, pauseMs).unref();
   }
 
   /**
