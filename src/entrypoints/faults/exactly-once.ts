@@ -181,6 +181,9 @@ export async function expectExactlyOnce(cluster: Cluster, ledger: CommandLedger,
   if (fromLog) problems.push(`graph vs a rebuild from the log: ${fromLog}`);
   const model = expectedFromStores(userEvents, friendEvents);
   const sample = [...model.users.keys()].slice(-(options.apiSample ?? 30));
+  // A recommendation process just restarted is routable once the gateway's cached list of
+  // instances has its new address; until then the gateway rightly answers 503 (no live instance).
+  await eventually('the gateway to reach the recommendation service', async () => (await cluster.api('GET', '/recommendation/actuator/health')).status === 200, 30_000, 100);
   const api = await recommendationsMatch(cluster, model, sample);
   if (api !== true) problems.push(`through the gateway: ${api}`);
 
