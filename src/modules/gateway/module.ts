@@ -1,7 +1,7 @@
+import type { Server } from 'bun';
 import { ServiceLocator } from '../../platform/discovery/service-locator';
 import { staticLocator } from '../../platform/discovery/static-locator';
-import type { Server } from 'bun';
-import { createHttpApp } from '../../platform/http/app';
+import { createHttpApp, type Observed } from '../../platform/http/app';
 import type { Fetch } from '../../platform/http/local-fetch';
 import { httpObserver, type RequestStart } from '../../platform/http/observe';
 import { swaggerUi } from '../../platform/http/swagger-ui';
@@ -88,7 +88,7 @@ export function createGatewayModule({ fetch, discoveryUrl, upstreamTimeoutMs, re
     // Nothing reads the body first, so Elysia never parses it and it streams through. Deliberately
     // not `async`: Elysia would then await this hook on every request; as it is, the gateway's own
     // paths get undefined synchronously and are routed, and a returned Promise<Response> is the response.
-    .onRequest((ctx) => front(ctx.request, ctx.server?.requestIP(ctx.request)?.address, (ctx as { observed?: RequestStart }).observed ?? observer.begin(ctx.request)))
+    .onRequest((ctx) => front(ctx.request, ctx.server?.requestIP(ctx.request)?.address, (ctx as Observed).observed ?? observer.begin(ctx.request)))
     .use(swaggerUi('Social network API'))
     .get('/swagger/json', () => docs.get(), { detail: { hide: true } });
 

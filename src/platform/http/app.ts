@@ -40,8 +40,8 @@ function validationDetail(error: any): string {
   return lines.length ? [...new Set(lines)].join('; ') : `invalid ${where}`;
 }
 
-/** What the app's hooks keep on Elysia's per-request context. */
-type Observed = { observed?: RequestStart };
+/** What the app's hooks keep on Elysia's per-request context: hooks chained after them may read it. */
+export type Observed = { observed?: RequestStart };
 
 /**
  * The base of every module's Elysia app: problem+json errors for every failure path (never a
