@@ -42,7 +42,7 @@ export interface Config {
     breakerOpenMs: number;
   };
   /** Opt-in authentication at the gateway. */
-  auth: { mode: 'off' } | { mode: 'jwt'; secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  auth: { mode: 'off' } | { mode: 'jwt'; secret?: string; jwksUrl?: string; issuer?: string; audience?: string; maxTtlSec: number };
   /** Keep committed events in the outbox instead of publishing them (maintenance, tests). */
   outboxRelayPaused: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -131,6 +131,20 @@ function upstreams(env: Env, name: string): Record<string, string> | undefined {
   return table;
 }
 
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** A duration in seconds, written `3600`, `90s`, `30m`, `24h` or `7d`. */
+function duration(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const match = /^([0-9]{1,9})([smhd]?)$/.exec(raw);
+  const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2] || 's']! : NaN;
+  if (!(seconds >= min && seconds <= max)) {
+    throw new ConfigError(`${name} must be a duration between ${min} s and ${max / 86_400} days, written like 3600, 90m, 24h or 7d, got "${raw}"`);
+  }
+  return seconds;
+}
+
 function auth(env: Env): Config['auth'] {
   const mode = oneOf(env, 'AUTH_MODE', 'off', ['off', 'jwt'] as const);
   if (mode === 'off') return { mode };
@@ -141,7 +155,8 @@ function auth(env: Env): Config['auth'] {
   if (jwksUrl && !/^https?:\/\/\S+$/.test(jwksUrl)) throw new ConfigError(`AUTH_JWKS_URL must be an http(s) URL, got "${jwksUrl}"`);
   const issuer = env.AUTH_JWT_ISSUER?.trim() || undefined;
   const audience = env.AUTH_JWT_AUDIENCE?.trim() || undefined;
-  return { mode, ...(secret ? { secret } : {}), ...(jwksUrl ? { jwksUrl } : {}), ...(issuer ? { issuer } : {}), ...(audience ? { audience } : {}) };
+  const maxTtlSec = duration(env, 'AUTH_JWT_MAX_TTL', 24 * 3600, 60, 366 * 24 * 3600);
+  return { mode, maxTtlSec, ...(secret ? { secret } : {}), ...(jwksUrl ? { jwksUrl } : {}), ...(issuer ? { issuer } : {}), ...(audience ? { audience } : {}) };
 }
 
 function kafka(env: Env): Config['kafka'] {

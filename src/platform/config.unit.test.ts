@@ -58,13 +58,17 @@ describe('loadConfig', () => {
     expect(loadConfig({}).auth).toEqual({ mode: 'off' });
     // Keys are ignored while authentication is off: turning it off must not need them removed.
     expect(loadConfig({ AUTH_MODE: 'off', AUTH_JWT_SECRET: 'short' }).auth).toEqual({ mode: 'off' });
-    expect(loadConfig({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: ` ${secret} ` }).auth).toEqual({ mode: 'jwt', secret });
+    expect(loadConfig({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: ` ${secret} ` }).auth).toEqual({ mode: 'jwt', secret, maxTtlSec: 86_400 });
     expect(loadConfig({ AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'https://id.example/.well-known/jwks.json', AUTH_JWT_ISSUER: 'https://id.example', AUTH_JWT_AUDIENCE: 'social-network' }).auth).toEqual({
       mode: 'jwt',
       jwksUrl: 'https://id.example/.well-known/jwks.json',
       issuer: 'https://id.example',
       audience: 'social-network',
+      maxTtlSec: 86_400,
     });
+    for (const [raw, seconds] of [['3600', 3600], ['90m', 5400], ['12h', 43_200], ['7d', 604_800]] as const) {
+      expect(loadConfig({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: secret, AUTH_JWT_MAX_TTL: raw }).auth).toMatchObject({ maxTtlSec: seconds });
+    }
     const bad: [Record<string, string>, string][] = [
       [{ AUTH_MODE: 'JWT' }, 'AUTH_MODE'],
       [{ AUTH_MODE: 'basic' }, 'AUTH_MODE'],
@@ -74,6 +78,9 @@ describe('loadConfig', () => {
       [{ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 'x'.repeat(31) }, 'AUTH_JWT_SECRET must be at least 32 bytes'],
       [{ AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'id.example/jwks' }, 'AUTH_JWKS_URL must be an http(s) URL'],
       [{ AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'file:///etc/keys.json' }, 'AUTH_JWKS_URL'],
+      [{ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: secret, AUTH_JWT_MAX_TTL: '1e9' }, 'AUTH_JWT_MAX_TTL must be a duration'],
+      [{ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: secret, AUTH_JWT_MAX_TTL: '2y' }, 'AUTH_JWT_MAX_TTL'],
+      [{ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: secret, AUTH_JWT_MAX_TTL: '10' }, 'AUTH_JWT_MAX_TTL'],
     ];
     for (const [env, message] of bad) {
       expect(() => loadConfig(env)).toThrow(ConfigError);

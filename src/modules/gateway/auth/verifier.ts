@@ -13,8 +13,13 @@ export interface TokenVerifierOptions {
   issuer?: string;
   /** When set, the token's `aud` must contain it. */
   audience?: string;
-  /** Leeway for `exp` and `nbf` between clocks. Default 30 s. */
+  /** Leeway for `exp`, `nbf` and `iat` between clocks. Default 30 s. */
   clockToleranceSec?: number;
+  /**
+   * Longest lifetime a token may have, in seconds (default 24 h). A token whose `exp` lies further
+   * ahead, or whose `exp - iat` is longer, is refused: a leaked one must not stay good for years.
+   */
+  maxTtlSec?: number;
   /** See remoteKeySet. */
   jwksMinRefetchMs?: number;
   jwksMaxAgeMs?: number;
@@ -68,6 +73,8 @@ export function createTokenVerifier(options: TokenVerifierOptions, { log, fetch 
     ...(options.issuer ? { issuer: options.issuer } : {}),
     ...(options.audience ? { audience: options.audience } : {}),
   };
+  const tolerance = options.clockToleranceSec ?? 30;
+  const maxTtl = options.maxTtlSec ?? 24 * 3600;
   const check = options.secret ? withSecret(options.secret) : withKeySet(remoteKeySet({ url: options.jwksUrl!, fetch, clock, log, minRefetchMs: options.jwksMinRefetchMs, maxAgeMs: options.jwksMaxAgeMs }).getKey);
 
   function withSecret(secret: string) {
@@ -112,6 +119,8 @@ export function createTokenVerifier(options: TokenVerifierOptions, { log, fetch 
       }
       try {
         const { payload } = await check(token);
+        const lifetime = lifetimeIssue(payload, clock.now().getTime() / 1000, tolerance, maxTtl);
+        if (lifetime) return invalid(lifetime);
         const sub = payload.sub;
         if (typeof sub !== 'string' || !USER_ID.test(sub) || Number(sub) > MAX_USER_ID) return invalid('token subject (sub) must be a user id, a positive decimal integer');
         return { ok: true, userId: sub };
@@ -120,6 +129,21 @@ export function createTokenVerifier(options: TokenVerifierOptions, { log, fetch 
       }
     },
   };
+}
+
+/**
+ * jose checks that `exp` has not passed, not how far ahead it lies, and reads `iat` only when asked
+ * for a maximum age. Both bounds are checked here: a lifetime over the maximum (`exp: 1e300`, or
+ * `exp - iat` beyond it) and a token issued in the future are refused.
+ */
+function lifetimeIssue(payload: { exp?: unknown; iat?: unknown }, now: number, tolerance: number, maxTtl: number): string | undefined {
+  const { exp, iat } = payload;
+  if (typeof exp === 'number' && exp - now > maxTtl + tolerance) return `token lifetime exceeds the maximum of ${maxTtl} s (exp too far ahead)`;
+  if (iat === undefined) return undefined;
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) return 'token claim "iat" is invalid';
+  if (iat - now > tolerance) return 'token issued in the future (iat)';
+  if (typeof exp === 'number' && exp - iat > maxTtl) return `token lifetime exceeds the maximum of ${maxTtl} s (exp - iat)`;
+  return undefined;
 }
 
 export type TokenVerifier = ReturnType<typeof createTokenVerifier>;

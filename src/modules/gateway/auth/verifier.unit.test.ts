@@ -20,6 +20,20 @@ describe('HS256 with a shared secret', () => {
     expect(await v.verify(await hs256({ nbfIn: 120 }))).toEqual(refused(/not valid yet \(nbf\)/));
   });
 
+  test('a lifetime over the maximum, or a token issued in the future, is refused', async () => {
+    const v = hmac({ maxTtlSec: 3600 });
+    expect(await v.verify(await hs256({ expIn: 3500 }))).toMatchObject({ ok: true });
+    expect(await v.verify(await hs256({ expIn: 7200 }))).toEqual(refused(/lifetime exceeds the maximum of 3600 s/));
+    // exp: 1e300 would otherwise be a token good forever.
+    expect(await v.verify(await hs256({ expIn: null, extra: { exp: 1e300 } }))).toEqual(refused(/lifetime exceeds the maximum/));
+    // Issued 50 min ago with 30 min to run: within bounds from now, but its lifetime is 80 min.
+    expect(await v.verify(await hs256({ expIn: 4800 }, SECRET, nowSeconds() - 3000))).toEqual(refused(/exp - iat/));
+    expect(await v.verify(await hs256({ expIn: 600 }, SECRET, nowSeconds() + 20))).toMatchObject({ ok: true });
+    expect(await v.verify(await hs256({ expIn: 600 }, SECRET, nowSeconds() + 120))).toEqual(refused(/issued in the future \(iat\)/));
+    expect(await hmac().verify(await hs256({ expIn: 23 * 3600 }))).toMatchObject({ ok: true });
+    expect(await hmac().verify(await hs256({ expIn: 25 * 3600 }))).toEqual(refused(/maximum of 86400 s/));
+  });
+
   test('a token without exp or sub is refused: a leaked one would be good forever, or for nobody', async () => {
     expect(await hmac().verify(await hs256({ expIn: null }))).toEqual(refused('lacks the "exp" claim'));
     expect(await hmac().verify(await hs256({ sub: '' }))).toEqual(refused('lacks the "sub" claim'));
