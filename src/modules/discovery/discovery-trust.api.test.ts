@@ -79,7 +79,7 @@ describe('with the token but not the lease', () => {
   test('re-registering a live instanceId at another url is 409 and the registration is unchanged', async () => {
     const { app } = setup();
     const { lease } = (await call(app, 'POST', registryPaths.register, real, auth)).body;
-    for (const lease of [{}, { [LEASE_HEADER]: 'guessed-lease' }]) {
+    for (const lease of [{}, { [LEASE_HEADER]: 'guessed-lease' }] as Record<string, string>[]) {
       const hijack = await call(app, 'POST', registryPaths.register, { ...real, url: rogue.url }, { ...auth, ...lease });
       expect(hijack).toMatchObject({ status: 409, body: { status: 409, detail: expect.stringContaining(LEASE_HEADER) } });
     }
