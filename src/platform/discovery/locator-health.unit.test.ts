@@ -11,7 +11,7 @@ const instance = (instanceId: string): Instance => ({ service: 'user', instanceI
 const TOKEN = 'locator-test-token-0123456789abcdefgh';
 
 type HealthAnswer = (request: Request) => Response | Promise<Response>;
-const up: HealthAnswer = () => Response.json({ status: 'UP' });
+const up = (): Response => Response.json({ status: 'UP' });
 
 function world(health: Record<string, HealthAnswer | undefined>, options: { concurrency?: number; retryMs?: number; timeoutMs?: number } = {}) {
   const probes: string[] = [];
