@@ -166,4 +166,8 @@ test('health is always UP, unknown routes are 404 problems, and the OpenAPI list
   );
   expect(doc.paths['/v1/instances'].post.requestBody).toBeDefined();
   expect(JSON.stringify(doc.paths['/v1/instances'].post.responses['201'])).toContain('lease');
+  expect(doc.components.securitySchemes.discoveryToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+  for (const [path, methods] of Object.entries<any>(doc.paths)) {
+    for (const operation of Object.values<any>(methods)) if (path.startsWith('/v1/')) expect(operation.security).toEqual([{ discoveryToken: [] }]);
+  }
 });

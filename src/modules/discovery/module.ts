@@ -31,6 +31,8 @@ export interface DiscoveryModuleDeps {
 const InstanceParams = t.Object({ service: ServiceName, instanceId: t.String({ minLength: 1, maxLength: 128 }) });
 const LeaseHeaders = t.Object({ [LEASE_HEADER]: t.Optional(t.String({ maxLength: 256, description: 'the lease the 201 gave' })) });
 const refusals = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
+/** Every route below needs the token (see access.ts); said so in OpenAPI. */
+const secured = [{ discoveryToken: [] as string[] }];
 
 /**
  * The service registry: every module registers here and heart-beats; the gateway asks it for live
@@ -54,7 +56,11 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
   const app = createHttpApp({ name: 'discovery', log, health: async () => true, ...(metrics ? { metrics } : {}) })
     // Before routing and validation: without the token nothing about the registry is revealed.
     .onRequest(({ request }) => gate(request))
-    .use(openApi('Discovery service', 'Service registry: register, heartbeat, deregister, list live instances. Every `/v1/` call needs `Authorization: Bearer <DISCOVERY_TOKEN>`.'))
+    .use(
+      openApi('Discovery service', 'Service registry: register, heartbeat, deregister, list live instances. Every `/v1/` call needs `Authorization: Bearer <DISCOVERY_TOKEN>`.', {
+        discoveryToken: { type: 'http', scheme: 'bearer', description: 'DISCOVERY_TOKEN, the secret shared by the deployment' },
+      }),
+    )
     .post(
       registryPaths.register,
       ({ body, set, headers }) => {
@@ -87,6 +93,7 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
         response: { 200: InstanceSchema, 201: RegisteredSchema, 400: ProblemSchema, 401: ProblemSchema, 409: ProblemSchema, 503: ProblemSchema },
         detail: {
           tags: ['discovery'],
+          security: secured,
           summary: 'Register an instance (201, with its lease), or renew a live registration presenting its lease (200)',
           description: `The 201 body's \`lease\` is this registration's secret, shown once: heartbeat, deregistration and re-registration of the instance must send it as \`${LEASE_HEADER}\`. A live instanceId registered again without its lease is a 409.`,
         },
@@ -94,12 +101,12 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
     )
     .get(registryPaths.list, () => registry.list(clock.now()), {
       response: { 200: t.Array(InstanceSchema), 401: ProblemSchema },
-      detail: { tags: ['discovery'], summary: 'All live instances' },
+      detail: { tags: ['discovery'], security: secured, summary: 'All live instances' },
     })
     .get('/v1/instances/:service', ({ params }) => registry.listService(params.service, clock.now()), {
       params: t.Object({ service: ServiceName }),
       response: { 200: t.Array(InstanceSchema), 400: ProblemSchema, 401: ProblemSchema },
-      detail: { tags: ['discovery'], summary: 'Live instances of one service (empty when none)' },
+      detail: { tags: ['discovery'], security: secured, summary: 'Live instances of one service (empty when none)' },
     })
     .put(
       '/v1/instances/:service/:instanceId/heartbeat',
@@ -111,7 +118,7 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
         params: InstanceParams,
         headers: LeaseHeaders,
         response: { 200: InstanceSchema, ...refusals },
-        detail: { tags: ['discovery'], summary: `Heartbeat with the instance's lease; 404 means unknown or evicted: register again; 403 a missing or wrong lease` },
+        detail: { tags: ['discovery'], security: secured, summary: `Heartbeat with the instance's lease; 404 means unknown or evicted: register again; 403 a missing or wrong lease` },
       },
     )
     .delete(
@@ -126,7 +133,7 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
         params: InstanceParams,
         headers: LeaseHeaders,
         response: { 204: t.Void({ description: 'deregistered' }), ...refusals },
-        detail: { tags: ['discovery'], summary: `Deregister an instance, with its lease` },
+        detail: { tags: ['discovery'], security: secured, summary: `Deregister an instance, with its lease` },
       },
     );
 

@@ -1,8 +1,12 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { Elysia } from 'elysia';
+import { registryHeaders, registryPaths } from '../../platform/discovery/registry-contract';
+import { createLocalFetch } from '../../platform/http/local-fetch';
+import { silentLogger } from '../../platform/log';
 import { call } from '../../platform/testing/http';
 import { createDiscoveryModule } from '../discovery/index';
 import { echoUpstream, gatewayWorld, type Echo } from './gateway-fixture';
+import { createGatewayModule } from './index';
 import { refusedUrl, serve, stopServers } from './socket-fixture';
 
 /**
@@ -60,4 +64,19 @@ describe('instances that fail their health check get no requests', () => {
     for (let i = 0; i < 20; i++) expect((await call(gateway.app, 'GET', `/user/v1/users/${i}`)).status).toBe(200);
     expect(real.seen.requests).toBe(20);
   });
+});
+
+test('the health check is on unless switched off: a gateway built with the defaults passes over an instance whose health is DOWN', async () => {
+  const token = 'defaults-test-discovery-token-0123456789';
+  const localFetch = createLocalFetch();
+  const discovery = createDiscoveryModule({ evictAfterMs: 60_000, clock: { now: () => new Date() }, log: silentLogger, token });
+  localFetch.mount('http://discovery.test', (request) => discovery.app.handle(request));
+  const down = upstream('user-down', () => Response.json({ status: 'DOWN' }, { status: 503 }));
+  const real = upstream('user-real');
+  for (const [instanceId, url] of [['user-down', down.url], ['user-real', real.url]]) {
+    expect((await call(discovery.app, 'POST', registryPaths.register, { service: 'user', instanceId, url }, registryHeaders(token))).status).toBe(201);
+  }
+  const gateway = createGatewayModule({ fetch: localFetch.fetch, discoveryUrl: 'http://discovery.test', discoveryToken: token, upstreamTimeoutMs: 1_000, refreshMs: 1_000, log: silentLogger });
+  for (let i = 0; i < 4; i++) expect((await call<Echo>(gateway.app, 'GET', '/user/v1/users/1')).body.instance).toBe('user-real');
+  expect(down.seen.requests).toBe(0);
 });
