@@ -143,9 +143,10 @@ describe('dist/all-in-one, started from another directory on embedded defaults',
 describe('discovery and gateway binaries', () => {
   test('answer their health endpoints', async () => {
     const [discoveryPort, gatewayPort] = freePorts(2) as [number, number];
-    const discovery = start('discovery', { HOST: '127.0.0.1', DISCOVERY_PORT: String(discoveryPort) });
+    const DISCOVERY_TOKEN = 'b'.repeat(64);
+    const discovery = start('discovery', { HOST: '127.0.0.1', DISCOVERY_PORT: String(discoveryPort), DISCOVERY_TOKEN });
     await waitHealthy(discovery, [`http://127.0.0.1:${discoveryPort}`]);
-    const env = { HOST: '127.0.0.1', GATEWAY_PORT: String(gatewayPort), DISCOVERY_URL: `http://127.0.0.1:${discoveryPort}` };
+    const env = { HOST: '127.0.0.1', GATEWAY_PORT: String(gatewayPort), DISCOVERY_URL: `http://127.0.0.1:${discoveryPort}`, DISCOVERY_TOKEN };
     const gateway = start('gateway', env);
     await waitHealthy(gateway, [`http://127.0.0.1:${gatewayPort}`]);
     expect(await start('gateway', env, ['--health']).proc.exited).toBe(0);
@@ -172,6 +173,7 @@ describe('user, friend and recommendation binaries on PostgreSQL, Kafka and Neo4
       HOST: '127.0.0.1',
       DISCOVERY_URL: `http://127.0.0.1:${discoveryPort}`,
       DISCOVERY_PORT: String(discoveryPort),
+      DISCOVERY_TOKEN: 'c'.repeat(64),
       GATEWAY_PORT: String(gatewayPort),
       USER_PORT: String(userPort),
       FRIEND_PORT: String(friendPort),

@@ -4,7 +4,7 @@
  *
  *   bun run distributed [-- --user N --friend N --recommendation N]
  */
-import { planInstances, startInstance, startOrder, stopInstances, waitHealthy, type Instance, type ModuleName } from '../src/entrypoints/cluster';
+import { newDiscoveryToken, planInstances, startInstance, startOrder, stopInstances, waitHealthy, type Instance, type ModuleName } from '../src/entrypoints/cluster';
 import { readInfraEnv } from './lib/infra-env';
 
 const required = ['KAFKA_BROKERS', 'USER_DATABASE_URL', 'FRIEND_DATABASE_URL', 'RECOMMENDATION_DATABASE_URL', 'NEO4J_URL'];
@@ -34,6 +34,8 @@ const base: Record<ModuleName, number> = {
   gateway: Number(env.GATEWAY_PORT ?? 9000),
 };
 const logDir = env.LOG_DIR ?? 'logs';
+// Discovery's secret: yours if set, else a fresh one for this run, given to every process.
+const discoveryToken = env.DISCOVERY_TOKEN || newDiscoveryToken();
 const instances: Instance[] = [];
 let stopping = false;
 const shutdown = async (code: number) => {
@@ -50,7 +52,7 @@ process.on('SIGTERM', () => void shutdown(0));
 try {
   for (const module of startOrder) {
     const started = planInstances({ ...{ discovery: 0, user: 0, friend: 0, recommendation: 0, gateway: 0 }, [module]: counts[module] }, base)
-      .map((spec) => startInstance(spec, { ...env, DISCOVERY_URL: env.DISCOVERY_URL ?? `http://127.0.0.1:${base.discovery}` }, logDir));
+      .map((spec) => startInstance(spec, { ...env, DISCOVERY_URL: env.DISCOVERY_URL ?? `http://127.0.0.1:${base.discovery}`, DISCOVERY_TOKEN: discoveryToken }, logDir));
     instances.push(...started);
     await Promise.all(started.map((i) => waitHealthy(i, `http://127.0.0.1:${i.port}/actuator/health`)));
     for (const i of started) console.log(`  ${i.name.padEnd(18)} pid ${String(i.proc.pid).padEnd(8)} http://127.0.0.1:${i.port}  log ${i.logFile}`);

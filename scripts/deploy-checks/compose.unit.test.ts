@@ -81,6 +81,12 @@ describe('compose.yml', () => {
     expect(env('gateway').DISCOVERY_URL).toBe(`http://discovery:${ports.discovery}`);
   });
 
+  test('every module but the all-in-one takes DISCOVERY_TOKEN from the operator, and Compose refuses to start without it', () => {
+    for (const name of modules) expect(services[name].environment.DISCOVERY_TOKEN).toMatch(/^\$\{DISCOVERY_TOKEN:\?.*openssl rand -hex 32.*\}$/);
+    // The all-in-one makes one up per start: its discovery's callers are all in its own process.
+    expect(services['all-in-one'].environment.DISCOVERY_TOKEN).toBeUndefined();
+  });
+
   test('only the gateway (or the all-in-one) is published, on its real port', () => {
     for (const name of [...modules, 'all-in-one']) {
       const published = (services[name].ports ?? []).map((p: string) => resolved(p));

@@ -38,8 +38,10 @@ describe('rendered objects against the code', () => {
   const render = (docs: object[]) => docs.map((d) => JSON.stringify(d)).join('\n---\n');
   const ports = { discovery: 8761, user: 8081, friend: 8082, recommendation: 8083, gateway: 9000 } as Record<string, number>;
   const engines = (m: string) => [{ name: 'KAFKA_BROKERS', value: 'kafka:9092' }, { name: `${m.toUpperCase()}_DATABASE_URL`, valueFrom: { secretKeyRef: { key: `${m.toUpperCase()}_DATABASE_URL` } } }];
+  const token = { name: 'DISCOVERY_TOKEN', valueFrom: { secretKeyRef: { key: 'DISCOVERY_TOKEN' } } };
   const valid = () => Object.entries(ports).flatMap(([m, p]) => [
     deployment(m, p, [
+      token,
       ...(['user', 'friend', 'recommendation'].includes(m) ? engines(m) : []),
       ...(m === 'recommendation' ? [{ name: 'NEO4J_URL', value: 'bolt://neo4j:7687' }, { name: 'NEO4J_PASSWORD', valueFrom: { secretKeyRef: { key: 'NEO4J_PASSWORD' } } }] : []),
     ]),
@@ -60,5 +62,15 @@ describe('rendered objects against the code', () => {
     expect(problems).toContain('sn-user listens on 8080');
     expect(problems).toContain('sn-gateway gets engine settings');
     expect(problems).toContain('user=http://nowhere:1 matches no rendered Service');
+  });
+
+  test('a module without DISCOVERY_TOKEN, or with it in plain text, is reported', () => {
+    const docs = valid();
+    const env = (i: number) => (docs[i] as any).spec.template.spec.containers[0].env as any[];
+    env(2).shift();
+    env(4)[0] = { name: 'DISCOVERY_TOKEN', value: 'y'.repeat(40) };
+    const problems = checkRendered(render(docs), 't').join('\n');
+    expect(problems).toContain('sn-user lacks DISCOVERY_TOKEN');
+    expect(problems).toContain('sn-friend has DISCOVERY_TOKEN in plain text');
   });
 });

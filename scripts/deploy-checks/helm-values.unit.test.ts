@@ -34,6 +34,17 @@ describe('helm values', () => {
     for (const m of ['user', 'friend', 'recommendation']) expect(known.has(`${m.toUpperCase()}_DATABASE_URL`)).toBe(true);
   });
 
+  test('the discovery token comes from a Secret, the chart\'s own unless one is named', () => {
+    const base = values('values.yaml');
+    expect(base.discoveryToken).toEqual({ existingSecret: '', key: 'DISCOVERY_TOKEN' });
+    expect(known.has(base.discoveryToken.key)).toBe(true);
+    const deployments = readFileSync(join(chart, 'templates', 'deployments.yaml'), 'utf8');
+    expect(deployments).toMatch(/- name: DISCOVERY_TOKEN\n\s+valueFrom: \{ secretKeyRef: \{ name: \{\{ include "sn.discoveryTokenSecret"/);
+    const secret = readFileSync(join(chart, 'templates', 'discovery-token-secret.yaml'), 'utf8');
+    expect(secret).toContain('lookup "v1" "Secret"');
+    expect(secret).toContain('randAlphaNum 64');
+  });
+
   test('production takes its engines and credentials from outside; desktop runs them in the chart', () => {
     const production = values('values-production.yaml');
     expect(production.credentials.existingSecret).toBeTruthy();

@@ -6,7 +6,9 @@ import { loadConfig } from '../../src/platform/config';
 import { configVariables, defaultPorts } from './config-variables';
 
 type Doc = { kind: string; metadata: { name: string; labels?: Record<string, string> }; [key: string]: any };
-const credentialKeys = new Set(['USER_DATABASE_URL', 'FRIEND_DATABASE_URL', 'RECOMMENDATION_DATABASE_URL', 'NEO4J_PASSWORD']);
+const credentialKeys = new Set(['USER_DATABASE_URL', 'FRIEND_DATABASE_URL', 'RECOMMENDATION_DATABASE_URL', 'NEO4J_PASSWORD', 'DISCOVERY_TOKEN']);
+/** What stands for a value from a Secret when the configuration is tried. */
+const placeholder = (name: string) => (name.endsWith('_DATABASE_URL') ? 'postgres://u@h/d' : name === 'DISCOVERY_TOKEN' ? 'x'.repeat(32) : 'x');
 const engineVariable = /^(KAFKA_|NEO4J_)|_DATABASE_URL$/;
 
 export function checkRendered(yaml: string, profile: string): string[] {
@@ -42,6 +44,10 @@ export function checkRendered(yaml: string, profile: string): string[] {
     if (!domain && Object.keys(env).some((n) => engineVariable.test(n))) fail(`${where} gets engine settings it must not use`);
     if (domain && !(`${module.toUpperCase()}_DATABASE_URL` in env && 'KAFKA_BROKERS' in env)) fail(`${where} lacks its database or Kafka`);
     if (module === 'recommendation' && !('NEO4J_URL' in env && 'NEO4J_PASSWORD' in env)) fail(`${where} lacks Neo4j`);
+    // A one-module process refuses to start without it; only a gateway with fixed upstreams needs none.
+    const tokenEntry = (container.env ?? []).find((e: any) => e.name === 'DISCOVERY_TOKEN');
+    if (tokenEntry && !tokenEntry.valueFrom?.secretKeyRef) fail(`${where} has DISCOVERY_TOKEN in plain text, not from a Secret`);
+    if (!tokenEntry && !(module === 'gateway' && env.GATEWAY_UPSTREAMS)) fail(`${where} lacks DISCOVERY_TOKEN`);
 
     const port = container.ports?.[0]?.containerPort;
     if (port !== ports[module]) fail(`${where} listens on ${port}, the code on ${ports[module]}`);
@@ -56,7 +62,7 @@ export function checkRendered(yaml: string, profile: string): string[] {
 
     // Everything the configuration would refuse at start-up, refused here instead.
     try {
-      loadConfig(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v ?? (k.endsWith('_DATABASE_URL') ? 'postgres://u@h/d' : 'x')])));
+      loadConfig(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v ?? placeholder(k)])));
     } catch (error) {
       fail(`${where}: the configuration would refuse to start: ${(error as Error).message}`);
     }

@@ -4,6 +4,7 @@
  * distributed end-to-end tests.
  */
 import type { Subprocess } from 'bun';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -37,12 +38,18 @@ export function planInstances(counts: Record<ModuleName, number>, basePorts: Rec
   );
 }
 
+/** A fresh discovery secret for one cluster; every process of it must get the same one. */
+export const newDiscoveryToken = (): string => randomBytes(32).toString('hex');
+
+/** Used when the caller's environment has none: the instances this process starts share it. */
+const ownToken = newDiscoveryToken();
+
 export function startInstance(spec: InstanceSpec, env: Record<string, string>, logDir: string): Instance {
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${spec.name}.log`);
   const out = createWriteStream(logFile, { flags: 'a' });
   const proc = Bun.spawn(['bun', join(import.meta.dir, `${spec.module}.ts`)], {
-    env: { ...process.env, ...env, [portVariable[spec.module]]: String(spec.port) },
+    env: { DISCOVERY_TOKEN: ownToken, ...process.env, ...env, [portVariable[spec.module]]: String(spec.port) },
     stdout: 'pipe',
     stderr: 'pipe',
     stdin: 'ignore',

@@ -12,7 +12,7 @@ import postgres from 'postgres';
 import { silentLogger } from '../platform/log';
 import { freePorts, tempDir } from '../platform/testing/processes';
 import { openNeo4jGraph, type GraphSnapshot, type Neo4jGraph } from '../modules/recommendation';
-import { startInstance, stopInstances, waitHealthy, type Instance, type InstanceSpec } from './cluster';
+import { newDiscoveryToken, startInstance, stopInstances, waitHealthy, type Instance, type InstanceSpec } from './cluster';
 
 /** What `bun run infra:up` writes to `.infra/env`; without them the distributed tests skip. */
 export const engineVariables = [
@@ -158,6 +158,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   ];
   const discovery = `http://127.0.0.1:${discoveryPort}`;
   const gateway = `http://127.0.0.1:${gatewayPort}`;
+  // One per cluster: every process gets it, and the harness uses it to observe discovery.
+  const discoveryToken = newDiscoveryToken();
   const processEnv: Record<string, string> = {
     KAFKA_BROKERS: brokers.join(','),
     KAFKA_NAMESPACE: namespace,
@@ -172,6 +174,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     ADVERTISED_HOST: '127.0.0.1',
     DISCOVERY_PORT: String(discoveryPort),
     DISCOVERY_URL: discovery,
+    DISCOVERY_TOKEN: discoveryToken,
     USER_PORT: String(userPort),
     FRIEND_PORT: String(ports[4]),
     RECOMMENDATION_PORT: String(recommendationPort),
@@ -205,7 +208,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   };
 
   const liveInstances: Cluster['liveInstances'] = async (service) => {
-    const res = await fetch(`${discovery}/v1/instances/${service}`, { signal: AbortSignal.timeout(2_000) });
+    const res = await fetch(`${discovery}/v1/instances/${service}`, { headers: { authorization: `Bearer ${discoveryToken}` }, signal: AbortSignal.timeout(2_000) });
     if (!res.ok) throw new Error(`discovery answered ${res.status}`);
     return (await res.json()) as { instanceId: string; url: string }[];
   };

@@ -21,6 +21,7 @@ import { openModuleDatabase } from '../platform/runtime/database-choice';
 import { healthUrl, isHealthProbe, probeHealth } from '../platform/runtime/health-probe';
 import { hostModules, onShutdownSignal, type HostedModule } from '../platform/runtime/host';
 import { startProcess } from '../platform/runtime/start';
+import { discoveryTokenFor } from './discovery-token';
 
 export interface Wiring {
   config: Config;
@@ -33,6 +34,8 @@ export interface Wiring {
   closers: (() => Promise<void>)[];
   /** The process's runtime metrics, shown on every module's `/metrics`. */
   runtime?: RuntimeMetrics;
+  /** Discovery's shared secret: configured, or made up for this start by the all-in-one (see discovery-token.ts). */
+  discoveryToken?: string;
 }
 
 /** One registry per module (one port each, so nothing is scraped twice), sharing the process's runtime metrics. */
@@ -46,12 +49,25 @@ async function database(w: Wiring, owner: 'user' | 'friend' | 'recommendation', 
   return db;
 }
 
+/** Resolved before any module is built (see `run`); a module that talks to discovery cannot go without. */
+function requiredToken(w: Wiring): string {
+  if (!w.discoveryToken) throw new ConfigError('DISCOVERY_TOKEN is not set');
+  return w.discoveryToken;
+}
+
 const relayOptions = (w: Wiring) => ({ paused: w.config.outboxRelayPaused });
 
 export const discovery = async (w: Wiring): Promise<HostedModule> => {
   const { createDiscoveryModule } = await import('../modules/discovery');
   return {
-    module: createDiscoveryModule({ evictAfterMs: w.config.evictAfterMs, clock, log: w.log.child({ module: 'discovery' }), metrics: metricsFor(w, 'discovery') }),
+    module: createDiscoveryModule({
+      evictAfterMs: w.config.evictAfterMs,
+      clock,
+      log: w.log.child({ module: 'discovery' }),
+      metrics: metricsFor(w, 'discovery'),
+      token: requiredToken(w),
+      maxInstancesPerService: w.config.discoveryMaxInstancesPerService,
+    }),
     port: w.config.ports.discovery,
     register: false,
   };
@@ -77,6 +93,7 @@ export const friend = async (w: Wiring): Promise<HostedModule> => {
       relay: relayOptions(w),
       fetch: w.localFetch.fetch,
       discoveryUrl: w.config.discoveryUrl,
+      discoveryToken: requiredToken(w),
       discoveryRefreshMs: w.config.gatewayRefreshMs,
       metrics: metricsFor(w, 'friend'),
     }),
@@ -105,6 +122,7 @@ export const gateway = async (w: Wiring): Promise<HostedModule> => {
     module: createGatewayModule({
       fetch: w.localFetch.fetch,
       discoveryUrl: w.config.discoveryUrl,
+      ...(w.discoveryToken ? { discoveryToken: w.discoveryToken } : {}),
       upstreamTimeoutMs: w.config.gatewayUpstreamTimeoutMs,
       refreshMs: w.config.gatewayRefreshMs,
       ...(w.config.gatewayUpstreams ? { upstreams: w.config.gatewayUpstreams } : {}),
@@ -143,7 +161,9 @@ export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) =>
       const ports = name === 'all-in-one' ? Object.values(config.ports) : [config.ports[name as keyof Config['ports']]];
       process.exit((await probeHealth(ports.map((port) => healthUrl(config.host, port)))) ? 0 : 1);
     }
-    const w: Wiring = { config, log, bus: await createBus(config, log, name, needsSharedBus), localFetch: createLocalFetch(), databases: [], closers: [] };
+    // Before anything is opened: a missing secret is a configuration error, said in one line.
+    const discoveryToken = discoveryTokenFor(name, config, log);
+    const w: Wiring = { config, log, bus: await createBus(config, log, name, needsSharedBus), localFetch: createLocalFetch(), databases: [], closers: [], ...(discoveryToken ? { discoveryToken } : {}) };
     const closeAll = async () => {
       await w.bus.close();
       await Promise.all([...w.databases.map((db) => db.close()), ...w.closers.map((close) => close())]);
@@ -154,6 +174,7 @@ export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) =>
         host: config.host,
         advertisedHost: config.advertisedHost,
         discoveryUrl: config.discoveryUrl,
+        ...(discoveryToken ? { discoveryToken } : {}),
         heartbeatIntervalMs: config.heartbeatIntervalMs,
         maxRequestBodyBytes: config.maxRequestBodyBytes,
         localFetch: w.localFetch,

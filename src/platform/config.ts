@@ -58,6 +58,13 @@ export interface Config {
      */
     sessionTimeoutMs: number;
   };
+  /**
+   * Shared secret every caller of discovery presents (`Authorization: Bearer ...`). Unset: the
+   * all-in-one makes one up per start; a one-module process refuses to start (see wiring).
+   */
+  discoveryToken?: string;
+  /** Live instances one service may have in discovery; a runaway or rogue registrant cannot crowd out the rest. */
+  discoveryMaxInstancesPerService: number;
   databaseUrls: { user?: string; friend?: string; recommendation?: string };
   databasePoolSize: number;
   /**
@@ -159,6 +166,19 @@ function auth(env: Env): Config['auth'] {
   return { mode, maxTtlSec, ...(secret ? { secret } : {}), ...(jwksUrl ? { jwksUrl } : {}), ...(issuer ? { issuer } : {}), ...(audience ? { audience } : {}) };
 }
 
+/** Discovery's secret and limits, in one place so other settings merge around them. */
+function discoveryAccess(env: Env): Pick<Config, 'discoveryToken' | 'discoveryMaxInstancesPerService'> {
+  const token = env.DISCOVERY_TOKEN?.trim() || undefined;
+  if (token && token.length < 32) {
+    throw new ConfigError('DISCOVERY_TOKEN must be at least 32 characters long (e.g. `openssl rand -hex 32`)');
+  }
+  if (token && !/^[\x21-\x7e]+$/.test(token)) throw new ConfigError('DISCOVERY_TOKEN may hold printable ASCII characters only, no spaces');
+  return {
+    ...(token ? { discoveryToken: token } : {}),
+    discoveryMaxInstancesPerService: integer(env, 'DISCOVERY_MAX_INSTANCES_PER_SERVICE', 50, 1, 10_000),
+  };
+}
+
 function kafka(env: Env): Config['kafka'] {
   const topicPartitions = integer(env, 'KAFKA_TOPIC_PARTITIONS', 6, 1, 1000);
   const replicationFactor = integer(env, 'KAFKA_REPLICATION_FACTOR', 1, 1, 10);
@@ -224,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
     outboxRelayPaused: oneOf(env, 'OUTBOX_RELAY_PAUSED', 'false', ['true', 'false'] as const) === 'true',
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
     kafka: kafka(env),
+    ...discoveryAccess(env),
     databaseUrls: {
       user: postgresUrl(env, 'USER_DATABASE_URL'),
       friend: postgresUrl(env, 'FRIEND_DATABASE_URL'),

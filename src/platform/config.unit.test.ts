@@ -24,9 +24,19 @@ describe('loadConfig', () => {
     ['NEO4J_URL', 'http://localhost:7474'],
     ['KAFKA_TOPIC_PARTITIONS', '0'],
     ['DATABASE_CONNECT_TIMEOUT_MS', '0'],
+    ['DISCOVERY_TOKEN', 'too-short'],
+    ['DISCOVERY_TOKEN', `${'x'.repeat(32)} y`],
+    ['DISCOVERY_MAX_INSTANCES_PER_SERVICE', '0'],
   ])('a bad %s stops start-up with a message naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  test('discovery token: unset by default, taken when long enough; the per-service limit defaults to 50', () => {
+    expect(loadConfig({}).discoveryToken).toBeUndefined();
+    expect(loadConfig({}).discoveryMaxInstancesPerService).toBe(50);
+    const token = 'a'.repeat(64);
+    expect(loadConfig({ DISCOVERY_TOKEN: ` ${token} `, DISCOVERY_MAX_INSTANCES_PER_SERVICE: '7' })).toMatchObject({ discoveryToken: token, discoveryMaxInstancesPerService: 7 });
   });
 
   test('distributed settings replace the embedded defaults', () => {

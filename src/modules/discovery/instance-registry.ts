@@ -1,15 +1,23 @@
 import type { Instance, Registration } from '../../platform/discovery/registry-contract';
+import { leaseMatches, leaseDigest } from './lease';
 
 interface Entry {
   registration: Registration;
   registeredAt: number;
   lastHeartbeatAt: number;
+  /** Digest of the lease handed out at creation: only its holder may renew or remove the entry. */
+  lease: Buffer;
 }
 
 export type RegisterOutcome =
-  | { outcome: 'created'; instance: Instance }
+  | { outcome: 'created'; instance: Instance; lease: string }
   | { outcome: 'refreshed'; instance: Instance }
-  | { outcome: 'full'; limit: number };
+  | { outcome: 'taken' }
+  | { outcome: 'full'; limit: number }
+  | { outcome: 'service-full'; limit: number };
+
+/** What a heartbeat or deregistration found: absent (register again) or held by another lease. */
+export type LeaseCheck = 'unknown' | 'wrong-lease';
 
 /**
  * The registry's state and rules, with time passed in: no clock, no timers, no I/O, so every rule
@@ -27,44 +35,57 @@ export class InstanceRegistry {
 
   constructor(
     private readonly evictAfterMs: number,
-    /** Bounds memory: registration is unauthenticated, so a runaway client must not grow us forever. */
+    /** Bounds memory, whatever the registrants do. */
     private readonly maxInstances = 10_000,
+    /** Bounds one service, so a runaway or rogue registrant of one cannot crowd out the others' instances. */
+    private readonly maxPerService = 50,
   ) {}
 
-  register({ service, instanceId, url }: Registration, now: Date): RegisterOutcome {
+  /**
+   * `presented` is the lease the caller holds, if any; `fresh` the lease to hand out should a new
+   * entry be created. A live entry is renewed only for the holder of its lease: anyone else asking
+   * for its instanceId is refused (`taken`) rather than allowed to redirect its traffic.
+   */
+  register({ service, instanceId, url }: Registration, now: Date, lease: { presented?: string; fresh: string }): RegisterOutcome {
     // Keep only the contract's fields, whatever else the caller's object carries.
     const registration = { service, instanceId, url };
     const at = now.getTime();
     const existing = this.live(service, instanceId, at);
     if (existing) {
-      // Same instance again (e.g. it lost our 201): refresh; its url may have changed after a restart.
+      if (!leaseMatches(existing.lease, lease.presented)) return { outcome: 'taken' };
+      // Its holder again (e.g. it lost our 200): refresh; its url may have changed.
       existing.registration = registration;
       existing.lastHeartbeatAt = at;
       return { outcome: 'refreshed', instance: toInstance(existing) };
     }
     if (this.size >= this.maxInstances) this.evict(now);
     if (this.size >= this.maxInstances) return { outcome: 'full', limit: this.maxInstances };
-    const entry: Entry = { registration, registeredAt: at, lastHeartbeatAt: at };
+    if ((this.services.get(service)?.size ?? 0) >= this.maxPerService) this.evict(now);
+    if ((this.services.get(service)?.size ?? 0) >= this.maxPerService) return { outcome: 'service-full', limit: this.maxPerService };
+    const entry: Entry = { registration, registeredAt: at, lastHeartbeatAt: at, lease: leaseDigest(lease.fresh) };
     let instances = this.services.get(service);
     if (!instances) this.services.set(service, (instances = new Map()));
     instances.set(instanceId, entry);
     this.size++;
-    return { outcome: 'created', instance: toInstance(entry) };
+    return { outcome: 'created', instance: toInstance(entry), lease: lease.fresh };
   }
 
-  /** Undefined when the instance is unknown or already stale: the caller must register again. */
-  heartbeat(service: string, instanceId: string, now: Date): Instance | undefined {
+  /** 'unknown' when the instance is unknown or already stale: the caller must register again. */
+  heartbeat(service: string, instanceId: string, lease: string | undefined, now: Date): Instance | LeaseCheck {
     const entry = this.live(service, instanceId, now.getTime());
-    if (!entry) return undefined;
+    if (!entry) return 'unknown';
+    if (!leaseMatches(entry.lease, lease)) return 'wrong-lease';
     entry.lastHeartbeatAt = now.getTime();
     return toInstance(entry);
   }
 
-  /** False when there was no live instance to remove. */
-  deregister(service: string, instanceId: string, now: Date): boolean {
-    const found = this.live(service, instanceId, now.getTime()) !== undefined;
-    if (found) this.remove(service, instanceId);
-    return found;
+  /** 'removed', or why not. */
+  deregister(service: string, instanceId: string, lease: string | undefined, now: Date): 'removed' | LeaseCheck {
+    const entry = this.live(service, instanceId, now.getTime());
+    if (!entry) return 'unknown';
+    if (!leaseMatches(entry.lease, lease)) return 'wrong-lease';
+    this.remove(service, instanceId);
+    return 'removed';
   }
 
   list(now: Date): Instance[] {

@@ -1,14 +1,16 @@
 import { t } from 'elysia';
 import type { Clock } from '../../platform/clock';
-import { InstanceSchema, RegistrationBody, ServiceName, registryPaths } from '../../platform/discovery/registry-contract';
-import { notFound, unavailable } from '../../platform/errors';
+import { InstanceSchema, LEASE_HEADER, RegisteredSchema, RegistrationBody, ServiceName, registryPaths } from '../../platform/discovery/registry-contract';
+import { conflict, notFound, unavailable } from '../../platform/errors';
 import { createHttpApp } from '../../platform/http/app';
 import { openApi } from '../../platform/http/openapi';
-import { ProblemSchema } from '../../platform/http/problem';
+import { ProblemSchema, problemResponse } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
 import type { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
-import { InstanceRegistry } from './instance-registry';
+import { tokenGate } from './access';
+import { InstanceRegistry, type LeaseCheck } from './instance-registry';
+import { newLease } from './lease';
 
 export interface DiscoveryModuleDeps {
   /** An instance whose last heartbeat is older than this is evicted. */
@@ -18,38 +20,67 @@ export interface DiscoveryModuleDeps {
   /** How often stale instances are swept from memory; reads already hide them. Default evictAfterMs / 2. */
   sweepIntervalMs?: number;
   maxInstances?: number;
+  /** Live instances per service; default 50. */
+  maxInstancesPerService?: number;
+  /** The shared secret every caller under `/v1/` must present as a bearer token (at least 32 characters). */
+  token: string;
   /** Served on `/metrics`. */
   metrics?: Metrics;
 }
 
 const InstanceParams = t.Object({ service: ServiceName, instanceId: t.String({ minLength: 1, maxLength: 128 }) });
+const LeaseHeaders = t.Object({ [LEASE_HEADER]: t.Optional(t.String({ maxLength: 256, description: 'the lease the 201 gave' })) });
+const refusals = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
+/** Every route below needs the token (see access.ts); said so in OpenAPI. */
+const secured = [{ discoveryToken: [] as string[] }];
 
 /**
  * The service registry: every module registers here and heart-beats; the gateway asks it for live
  * instances. State is in memory on purpose: after a restart the instances' next heartbeat gets a
- * 404 and they register again, so nothing needs to be persisted.
+ * 404 and they register again (getting new leases), so nothing needs to be persisted.
+ *
+ * Trust: every call under `/v1/` needs the deployment's token (see access.ts), and each
+ * registration gets a lease of its own, so one token holder cannot renew, move or remove another's
+ * instance.
  */
-export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalMs, maxInstances, metrics }: DiscoveryModuleDeps) {
-  const registry = new InstanceRegistry(evictAfterMs, maxInstances);
+export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalMs, maxInstances, maxInstancesPerService, metrics, token }: DiscoveryModuleDeps) {
+  const registry = new InstanceRegistry(evictAfterMs, maxInstances, maxInstancesPerService);
+  const gate = tokenGate(token);
   const unknown = (service: string, instanceId: string) => notFound(`no live instance ${instanceId} of service ${service}`);
+  const refused = (check: LeaseCheck, service: string, instanceId: string) => {
+    if (check === 'unknown') throw unknown(service, instanceId);
+    log.warn('instance lease refused', { service, instanceId });
+    return problemResponse(403, `instance ${instanceId} of service ${service} belongs to another registration: send its lease as ${LEASE_HEADER}`);
+  };
 
   const app = createHttpApp({ name: 'discovery', log, health: async () => true, ...(metrics ? { metrics } : {}) })
-    .use(openApi('Discovery service', 'Service registry: register, heartbeat, deregister, list live instances.'))
+    // Before routing and validation: without the token nothing about the registry is revealed.
+    .onRequest(({ request }) => gate(request))
+    .use(
+      openApi('Discovery service', 'Service registry: register, heartbeat, deregister, list live instances. Every `/v1/` call needs `Authorization: Bearer <DISCOVERY_TOKEN>`.', {
+        discoveryToken: { type: 'http', scheme: 'bearer', description: 'DISCOVERY_TOKEN, the secret shared by the deployment' },
+      }),
+    )
     .post(
       registryPaths.register,
-      ({ body, set }) => {
-        const result = registry.register(body, clock.now());
+      ({ body, set, headers }) => {
+        const result = registry.register(body, clock.now(), { presented: headers[LEASE_HEADER], fresh: newLease() });
         switch (result.outcome) {
           case 'created':
             log.info('instance registered', { service: body.service, instanceId: body.instanceId, url: body.url });
             set.status = 201;
-            return result.instance;
+            return { ...result.instance, lease: result.lease };
           case 'refreshed':
             // 200, not 201: nothing new was created, the existing registration was renewed.
             set.status = 200;
             return result.instance;
+          case 'taken':
+            log.warn('registration of a live instance refused: lease missing or wrong', { service: body.service, instanceId: body.instanceId, url: body.url });
+            throw conflict(`instance ${body.instanceId} of service ${body.service} is registered and live: renew it with its lease (${LEASE_HEADER}), or register under another instanceId`);
           case 'full':
             throw unavailable(`registry is full (${result.limit} instances)`);
+          case 'service-full':
+            throw unavailable(`service ${body.service} has the most live instances allowed (${result.limit}, DISCOVERY_MAX_INSTANCES_PER_SERVICE)`);
           default: {
             const never: never = result;
             throw new Error(`unexpected outcome ${JSON.stringify(never)}`);
@@ -58,46 +89,51 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
       },
       {
         body: RegistrationBody,
-        response: { 200: InstanceSchema, 201: InstanceSchema, 400: ProblemSchema, 503: ProblemSchema },
+        headers: LeaseHeaders,
+        response: { 200: InstanceSchema, 201: RegisteredSchema, 400: ProblemSchema, 401: ProblemSchema, 409: ProblemSchema, 503: ProblemSchema },
         detail: {
           tags: ['discovery'],
-          summary: 'Register an instance (201), or renew an existing registration of the same service and instanceId (200)',
+          security: secured,
+          summary: 'Register an instance (201, with its lease), or renew a live registration presenting its lease (200)',
+          description: `The 201 body's \`lease\` is this registration's secret, shown once: heartbeat, deregistration and re-registration of the instance must send it as \`${LEASE_HEADER}\`. A live instanceId registered again without its lease is a 409.`,
         },
       },
     )
     .get(registryPaths.list, () => registry.list(clock.now()), {
-      response: { 200: t.Array(InstanceSchema) },
-      detail: { tags: ['discovery'], summary: 'All live instances' },
+      response: { 200: t.Array(InstanceSchema), 401: ProblemSchema },
+      detail: { tags: ['discovery'], security: secured, summary: 'All live instances' },
     })
     .get('/v1/instances/:service', ({ params }) => registry.listService(params.service, clock.now()), {
       params: t.Object({ service: ServiceName }),
-      response: { 200: t.Array(InstanceSchema), 400: ProblemSchema },
-      detail: { tags: ['discovery'], summary: 'Live instances of one service (empty when none)' },
+      response: { 200: t.Array(InstanceSchema), 400: ProblemSchema, 401: ProblemSchema },
+      detail: { tags: ['discovery'], security: secured, summary: 'Live instances of one service (empty when none)' },
     })
     .put(
       '/v1/instances/:service/:instanceId/heartbeat',
-      ({ params: { service, instanceId } }) => {
-        const instance = registry.heartbeat(service, instanceId, clock.now());
-        if (!instance) throw unknown(service, instanceId);
-        return instance;
+      ({ params: { service, instanceId }, headers }) => {
+        const instance = registry.heartbeat(service, instanceId, headers[LEASE_HEADER], clock.now());
+        return typeof instance === 'string' ? refused(instance, service, instanceId) : instance;
       },
       {
         params: InstanceParams,
-        response: { 200: InstanceSchema, 400: ProblemSchema, 404: ProblemSchema },
-        detail: { tags: ['discovery'], summary: 'Heartbeat; 404 means unknown or evicted: register again' },
+        headers: LeaseHeaders,
+        response: { 200: InstanceSchema, ...refusals },
+        detail: { tags: ['discovery'], security: secured, summary: `Heartbeat with the instance's lease; 404 means unknown or evicted: register again; 403 a missing or wrong lease` },
       },
     )
     .delete(
       '/v1/instances/:service/:instanceId',
-      ({ params: { service, instanceId }, set }) => {
-        if (!registry.deregister(service, instanceId, clock.now())) throw unknown(service, instanceId);
+      ({ params: { service, instanceId }, set, headers }) => {
+        const outcome = registry.deregister(service, instanceId, headers[LEASE_HEADER], clock.now());
+        if (outcome !== 'removed') return refused(outcome, service, instanceId);
         log.info('instance deregistered', { service, instanceId });
         set.status = 204;
       },
       {
         params: InstanceParams,
-        response: { 204: t.Void({ description: 'deregistered' }), 400: ProblemSchema, 404: ProblemSchema },
-        detail: { tags: ['discovery'], summary: 'Deregister an instance' },
+        headers: LeaseHeaders,
+        response: { 204: t.Void({ description: 'deregistered' }), ...refusals },
+        detail: { tags: ['discovery'], security: secured, summary: `Deregister an instance, with its lease` },
       },
     );
 

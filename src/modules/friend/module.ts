@@ -37,6 +37,8 @@ export interface FriendModuleDeps {
   /** Reaches the user service (through discovery) to confirm users the replica has not seen yet. */
   fetch: Fetch;
   discoveryUrl: string;
+  /** Discovery's shared secret, needed to list the user service's instances. */
+  discoveryToken?: string;
   discoveryRefreshMs?: number;
   /** Served on `/metrics`; the entrypoint passes one per module. */
   metrics?: Metrics;
@@ -45,9 +47,9 @@ export interface FriendModuleDeps {
 const PairParams = { params: t.Object({ userId: Id('userId', 'the user acting') }), query: t.Object({ friendId: Id('friendId', 'the other user') }) };
 
 /** The friend domain service: owns friendships, keeps their integrity, publishes `friend-events`. */
-export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryRefreshMs, metrics = new Metrics({ service: 'friend' }) }: FriendModuleDeps) {
+export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryToken, discoveryRefreshMs, metrics = new Metrics({ service: 'friend' }) }: FriendModuleDeps) {
   const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
-  const users = new UserDirectory(database.db, new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000), fetch);
+  const users = new UserDirectory(database.db, new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000, { token: discoveryToken, log: log.child({ component: 'locator' }) }), fetch);
   const deps = { db: database.db, nextFriendshipId: idReserve(database, 'friendship_ids'), clock, users, onCommitted: () => relay.committed(), commands: commandMetrics(metrics, FRIEND_COMMANDS) };
   registerFriendGauges(metrics, database.db);
 

@@ -1,6 +1,6 @@
 import { Elysia } from 'elysia';
 import type { Clock } from '../../platform/clock';
-import { registryPaths } from '../../platform/discovery/registry-contract';
+import { registryHeaders, registryPaths } from '../../platform/discovery/registry-contract';
 import { createLocalFetch } from '../../platform/http/local-fetch';
 import { silentLogger, type Logger } from '../../platform/log';
 import { call, type Handler } from '../../platform/testing/http';
@@ -14,6 +14,8 @@ import { createGatewayModule, type GatewayModuleDeps } from './index';
  * files, so that this (non-test) file imports no other module and the boundary check stays clean.
  */
 export const DISCOVERY_URL = 'http://discovery.test';
+/** The world's discovery secret, which its gateway holds. */
+export const DISCOVERY_TOKEN = 'gateway-fixture-discovery-token-0123456789';
 
 export interface Echo {
   instance: string;
@@ -39,20 +41,28 @@ export function echoUpstream(instance: string, options: { delayMs?: number } = {
   });
 }
 
-export type DiscoveryFactory = (deps: { evictAfterMs: number; clock: Clock; log: Logger }) => { app: Handler };
+export type DiscoveryFactory = (deps: { evictAfterMs: number; clock: Clock; log: Logger; token: string }) => { app: Handler };
 
+/**
+ * `healthCheck` is off unless asked for: most gateway tests register upstreams that are not modules
+ * (no health endpoint, or failing on purpose) to test what happens once an instance is chosen. The
+ * health gate in front of that choice has its own tests, which turn it on.
+ */
 export function gatewayWorld(
   createDiscovery: DiscoveryFactory,
-  options: Partial<Pick<GatewayModuleDeps, 'upstreamTimeoutMs' | 'refreshMs' | 'docsCacheMs' | 'discoveryUrl' | 'auth' | 'protection'>> = {},
+  options: Partial<Pick<GatewayModuleDeps, 'upstreamTimeoutMs' | 'refreshMs' | 'docsCacheMs' | 'discoveryUrl' | 'auth' | 'protection' | 'healthCheck'>> = {},
 ) {
   let now = Date.parse('2030-01-01T00:00:00.000Z');
   const clock = { now: () => new Date(now) };
   const localFetch = createLocalFetch();
-  const discovery = createDiscovery({ evictAfterMs: 1_000, clock, log: silentLogger });
+  const discovery = createDiscovery({ evictAfterMs: 1_000, clock, log: silentLogger, token: DISCOVERY_TOKEN });
+  const leases = new Map<string, string>();
   localFetch.mount(DISCOVERY_URL, async (request) => discovery.app.handle(request));
   const gateway = createGatewayModule({
     fetch: localFetch.fetch,
     discoveryUrl: options.discoveryUrl ?? DISCOVERY_URL,
+    discoveryToken: DISCOVERY_TOKEN,
+    healthCheck: options.healthCheck ?? false,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? 1_000,
     refreshMs: options.refreshMs ?? 10,
     docsCacheMs: options.docsCacheMs,
@@ -69,10 +79,13 @@ export function gatewayWorld(
     async register(service: string, instanceId: string, target: Handler | string) {
       const url = typeof target === 'string' ? target : `http://${instanceId}.test`;
       if (typeof target !== 'string') localFetch.mount(url, async (request) => target.handle(request));
-      const res = await call(discovery.app, 'POST', registryPaths.register, { service, instanceId, url });
+      const key = `${service}/${instanceId}`;
+      const res = await call(discovery.app, 'POST', registryPaths.register, { service, instanceId, url }, registryHeaders(DISCOVERY_TOKEN, leases.get(key)));
       if (res.status !== 201 && res.status !== 200) throw new Error(`registration failed: ${JSON.stringify(res.body)}`);
+      if (res.status === 201) leases.set(key, res.body.lease);
     },
-    heartbeat: (service: string, instanceId: string) => call(discovery.app, 'PUT', registryPaths.heartbeat(service, instanceId)),
+    heartbeat: (service: string, instanceId: string) =>
+      call(discovery.app, 'PUT', registryPaths.heartbeat(service, instanceId), undefined, registryHeaders(DISCOVERY_TOKEN, leases.get(`${service}/${instanceId}`))),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Server } from 'bun';
+import type { HealthGateOptions } from '../../platform/discovery/health-gate';
 import { ServiceLocator } from '../../platform/discovery/service-locator';
 import { staticLocator } from '../../platform/discovery/static-locator';
 import { createHttpApp, type Observed } from '../../platform/http/app';
@@ -20,6 +21,10 @@ export interface GatewayModuleDeps {
   /** Reaches discovery and the upstreams: a LocalFetch in the all-in-one (no socket hop), else global fetch. */
   fetch: Fetch;
   discoveryUrl: string;
+  /** Discovery's shared secret, needed to list instances. */
+  discoveryToken?: string;
+  /** How a newly listed instance is health-checked before it gets requests; `false` only in tests of forwarding. */
+  healthCheck?: HealthGateOptions | false;
   upstreamTimeoutMs: number;
   /** How long a list of live instances is trusted before discovery is asked again. */
   refreshMs: number;
@@ -57,10 +62,10 @@ function clientViewOf(request: Request, ip: string | undefined): ClientView {
  * whose circuit is open; or fixed `upstreams`) with the prefix stripped.
  * The gateway itself serves only its health, the merged OpenAPI document and the Swagger UI.
  */
-export function createGatewayModule({ fetch, discoveryUrl, upstreamTimeoutMs, refreshMs, log, routes = defaultRoutes, docsCacheMs = 5_000, upstreams, metrics = new Metrics({ service: 'gateway' }), auth = { mode: 'off' }, protection }: GatewayModuleDeps) {
+export function createGatewayModule({ fetch, discoveryUrl, discoveryToken, healthCheck, upstreamTimeoutMs, refreshMs, log, routes = defaultRoutes, docsCacheMs = 5_000, upstreams, metrics = new Metrics({ service: 'gateway' }), auth = { mode: 'off' }, protection }: GatewayModuleDeps) {
   const missing = upstreams ? routes.filter(({ service }) => !upstreams[service]).map(({ service }) => service) : [];
   if (missing.length) throw new Error(`gateway upstreams lack service(s): ${missing.join(', ')}`);
-  const locator = upstreams ? staticLocator(upstreams) : new ServiceLocator(fetch, discoveryUrl, refreshMs);
+  const locator = upstreams ? staticLocator(upstreams) : new ServiceLocator(fetch, discoveryUrl, refreshMs, { token: discoveryToken, healthCheck, log: log.child({ component: 'locator' }) });
   const match = createRouteMatcher(routes);
   const protect = createProtection(protection, { metrics, log, match, services: routes.map(({ service }) => service) });
   const proxy = createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics, ...protect.proxy });

@@ -170,7 +170,7 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
 
       let result = await attempt(instance, upstreamPath, init, request.signal);
       if (result.kind === 'unreachable') {
-        locator.invalidate(service);
+        locator.invalidate(service, instance);
         upstream.failed(service, 'unreachable');
         log.warn('upstream unreachable', { ...fields, service, instance: instance.url, error: result.error });
         let next: Instance | undefined;
@@ -184,7 +184,7 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
           instance = next;
           result = await attempt(instance, upstreamPath, init, request.signal);
           if (result.kind === 'unreachable') {
-            locator.invalidate(service);
+            locator.invalidate(service, instance);
             upstream.failed(service, 'unreachable');
             log.warn('upstream unreachable', { ...fields, service, instance: instance.url, error: result.error });
           }

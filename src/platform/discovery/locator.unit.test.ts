@@ -6,10 +6,15 @@ import { staticLocator } from './static-locator';
 const since = new Date(0).toISOString();
 const instance = (instanceId: string): Instance => ({ service: 'friend', instanceId, url: `http://${instanceId}:8080`, registeredAt: since, lastHeartbeatAt: since });
 
-/** A locator over a fixed discovery answer, counting the look-ups. */
+/** A locator over a fixed discovery answer, counting the look-ups; every instance is healthy. */
 function locatorOf(ids: string[]) {
   let lookups = 0;
-  const locator = new ServiceLocator(async () => (lookups++, Response.json(ids.map(instance))), 'http://discovery.test', 60_000);
+  const fetch = async (request: Request) => {
+    if (request.url.endsWith('/actuator/health')) return Response.json({ status: 'UP' });
+    lookups++;
+    return Response.json(ids.map(instance));
+  };
+  const locator = new ServiceLocator(fetch, 'http://discovery.test', 60_000, { token: 'x'.repeat(32) });
   return { locator, lookups: () => lookups };
 }
 

@@ -20,8 +20,27 @@ export const InstanceSchema = t.Object({
   lastHeartbeatAt: t.String({ format: 'date-time' }),
 });
 
+/** What a 201 answers: the instance, and the lease that alone may renew or remove it. */
+export const RegisteredSchema = t.Composite([
+  InstanceSchema,
+  t.Object({
+    lease: t.String({
+      description: `secret of this registration: send it as \`x-instance-lease\` on heartbeats, deregistration and re-registration; shown once`,
+    }),
+  }),
+]);
+
+/** The header carrying an instance's lease. */
+export const LEASE_HEADER = 'x-instance-lease';
+
+/** Headers every call to discovery carries: its shared secret, and the instance's lease when it has one. */
+export function registryHeaders(token: string | undefined, lease?: string): Record<string, string> {
+  return { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(lease ? { [LEASE_HEADER]: lease } : {}) };
+}
+
 export type Registration = Static<typeof RegistrationBody>;
 export type Instance = Static<typeof InstanceSchema>;
+export type Registered = Static<typeof RegisteredSchema>;
 
 export const registryPaths = {
   register: '/v1/instances',

@@ -1,21 +1,43 @@
 import type { Fetch } from '../http/local-fetch';
-import { registryPaths, type Instance } from './registry-contract';
+import type { Logger } from '../log';
+import { HealthGate, type HealthGateOptions } from './health-gate';
+import { registryHeaders, registryPaths, type Instance } from './registry-contract';
+
+export interface ServiceLocatorOptions {
+  /** Discovery's shared secret: listing needs it. */
+  token?: string;
+  /**
+   * Instances are offered only once their health check passed (see HealthGate). `false` offers
+   * every listed instance as is: only for tests of what happens after an instance was chosen.
+   */
+  healthCheck?: HealthGateOptions | false;
+  log?: Logger;
+}
 
 /**
  * Finds live instances of a service through the registry, with round-robin picking to balance
  * across them. A request path never waits on discovery once a list is known: an expired list is
- * served while one shared refresh runs in the background.
+ * served while one shared refresh runs in the background. Only instances that passed a health check
+ * are in the list; `pick` reads it as it is, so the checks cost the hot path nothing.
  */
 export class ServiceLocator {
   private readonly cache = new Map<string, { at: number; instances: Instance[] }>();
+  /** What discovery last listed per service, healthy or not. */
+  private readonly listed = new Map<string, Instance[]>();
   private readonly refreshing = new Map<string, Promise<Instance[]>>();
   private readonly cursor = new Map<string, number>();
+  private readonly gate: HealthGate | undefined;
+  private readonly headers: Record<string, string>;
 
   constructor(
     private readonly fetch: Fetch,
     private readonly discoveryUrl: string,
     private readonly refreshMs: number,
-  ) {}
+    options: ServiceLocatorOptions = {},
+  ) {
+    this.headers = registryHeaders(options.token);
+    this.gate = options.healthCheck === false ? undefined : new HealthGate(fetch, options.healthCheck, options.log);
+  }
 
   async instances(service: string): Promise<Instance[]> {
     const cached = this.cache.get(service);
@@ -48,8 +70,12 @@ export class ServiceLocator {
     return undefined;
   }
 
-  /** Forget the cached list, e.g. after an instance failed to answer. */
-  invalidate(service: string): void {
+  /**
+   * Forget the cached list, e.g. after an instance failed to answer. With `failed`, that instance
+   * is also not offered again until it passes a health check.
+   */
+  invalidate(service: string, failed?: Instance): void {
+    if (failed && this.gate) this.gate.drop(failed);
     this.cache.delete(service);
   }
 
@@ -59,14 +85,23 @@ export class ServiceLocator {
     if (inFlight) return inFlight;
     const request = (async () => {
       const res = await this.fetch(
-        new Request(this.discoveryUrl + registryPaths.ofService(service), { signal: AbortSignal.timeout(2_000) }),
+        new Request(this.discoveryUrl + registryPaths.ofService(service), { headers: this.headers, signal: AbortSignal.timeout(2_000) }),
       );
       if (!res.ok) throw new Error(`discovery answered ${res.status}`);
-      const instances = (await res.json()) as Instance[];
+      const listed = (await res.json()) as Instance[];
+      this.listed.set(service, listed);
+      const instances = this.gate ? await this.gate.filter(service, listed, () => this.recovered(service)) : listed;
       this.cache.set(service, { at: Date.now(), instances });
       return instances;
     })().finally(() => this.refreshing.delete(service));
     this.refreshing.set(service, request);
     return request;
+  }
+
+  /** An instance passed its re-probe: offer it from now on, without waiting for the next refresh. */
+  private recovered(service: string): void {
+    const cached = this.cache.get(service);
+    const listed = this.listed.get(service);
+    if (cached && listed && this.gate) this.cache.set(service, { at: cached.at, instances: this.gate.healthyOf(service, listed) });
   }
 }

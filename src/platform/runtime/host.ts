@@ -1,4 +1,5 @@
 import type { Server } from 'bun';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { keepRegistered, type RegistrationHandle } from '../discovery/registration';
 import type { LocalFetch } from '../http/local-fetch';
@@ -9,6 +10,8 @@ export interface HostOptions {
   host: string;
   advertisedHost: string;
   discoveryUrl: string;
+  /** Discovery's shared secret, sent with every registration call. */
+  discoveryToken?: string;
   heartbeatIntervalMs: number;
   maxRequestBodyBytes: number;
   localFetch: LocalFetch;
@@ -51,14 +54,18 @@ export async function hostModules(hosted: HostedModule[], options: HostOptions):
     log.info('listening', { service: module.name, url });
   }
   for (const { module } of hosted) module.start?.();
+  // Random per start: a restarted container (same host name, pid 1, same port) must not ask for the
+  // id its previous life still holds in discovery, whose lease it no longer has.
+  const startId = randomBytes(4).toString('hex');
   for (const { module, register } of hosted) {
     if (!register) continue;
     registrations.push(
       keepRegistered({
         fetch: options.localFetch.fetch,
         discoveryUrl: options.discoveryUrl,
+        token: options.discoveryToken,
         // The host name too: in containers every process is pid 1, and replicas must not share an id.
-        registration: { service: module.name, instanceId: `${module.name}-${hostname()}-${process.pid}-${urls[module.name]!.split(':').at(-1)}`.slice(0, 128), url: urls[module.name]! },
+        registration: { service: module.name, instanceId: `${module.name}-${hostname().slice(0, 80)}-${process.pid}-${urls[module.name]!.split(':').at(-1)}-${startId}`.slice(0, 128), url: urls[module.name]! },
         heartbeatIntervalMs: options.heartbeatIntervalMs,
         log: log.child({ service: module.name }),
       }),

@@ -42,6 +42,10 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- .Values.credentials.existingSecret | default (printf "%s-credentials" (include "sn.fullname" .)) -}}
 {{- end -}}
 
+{{- define "sn.discoveryTokenSecret" -}}
+{{- .Values.discoveryToken.existingSecret | default (printf "%s-discovery-token" (include "sn.fullname" .)) -}}
+{{- end -}}
+
 {{- define "sn.kafkaBrokers" -}}
 {{- if .Values.kafka.internal.enabled -}}
 {{ include "sn.fullname" . }}-kafka:9092

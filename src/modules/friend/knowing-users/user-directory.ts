@@ -42,7 +42,7 @@ export class UserDirectory {
       const headers = traceparent ? { traceparent } : undefined;
       res = await this.fetch(new Request(instance.url + userPaths.user(userId), { headers, signal: AbortSignal.timeout(3_000) }));
     } catch {
-      this.locator.invalidate('user');
+      this.locator.invalidate('user', instance);
       throw unavailable('the user service did not answer; cannot check that the users exist');
     }
     if (res.status === 200) return true;
