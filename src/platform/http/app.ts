@@ -59,6 +59,8 @@ export function createHttpApp(options: {
    * the hooks below run, so such a handler observes and answers errors itself (the gateway's proxy).
    */
   serverRoutes?: Record<string, (request: Request, server: Server<unknown>) => Response | Promise<Response>>;
+  /** Runs before routing on every request; throwing an error with a 4xx `status` refuses it (see internal-auth.ts). */
+  guard?: (request: Request) => Promise<void>;
 }) {
   const { log } = options;
   const metrics = options.metrics ?? new Metrics({ service: options.name });
@@ -86,12 +88,20 @@ export function createHttpApp(options: {
     }
   }
 
-  return new Elysia({ name: options.name, ...(options.serverRoutes ? { serve: { routes: options.serverRoutes } } : {}) })
-    .onRequest((ctx) => {
-      const observed = ((ctx as Observed).observed = observer.begin(ctx.request));
-      // Tells the caller which trace id to look for in the logs (`x-request-id` is echoed likewise).
-      ctx.set.headers['x-trace-id'] = observed.fields.traceId as string;
-    })
+  const app = new Elysia({ name: options.name, ...(options.serverRoutes ? { serve: { routes: options.serverRoutes } } : {}) }).onRequest((ctx) => {
+    const observed = ((ctx as Observed).observed = observer.begin(ctx.request));
+    // Tells the caller which trace id to look for in the logs (`x-request-id` is echoed likewise).
+    ctx.set.headers['x-trace-id'] = observed.fields.traceId as string;
+  });
+  // Only when given: without it not even an empty hook runs per request. After the trace began, so
+  // a refusal is observed and logged like any answer.
+  const { guard } = options;
+  if (guard) {
+    app.onRequest(async ({ request }) => {
+      await guard(request);
+    });
+  }
+  return app
     // Observed when the answer is ready, here or in onError: an after-response hook would cost a
     // deferred callback per request (Elysia runs those in a setImmediate) and measure that delay too.
     .onAfterHandle((ctx) => {
