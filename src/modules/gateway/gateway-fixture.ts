@@ -43,7 +43,7 @@ export type DiscoveryFactory = (deps: { evictAfterMs: number; clock: Clock; log:
 
 export function gatewayWorld(
   createDiscovery: DiscoveryFactory,
-  options: Partial<Pick<GatewayModuleDeps, 'upstreamTimeoutMs' | 'refreshMs' | 'docsCacheMs' | 'discoveryUrl' | 'auth' | 'protection'>> = {},
+  options: Partial<Pick<GatewayModuleDeps, 'upstreamTimeoutMs' | 'refreshMs' | 'docsCacheMs' | 'discoveryUrl' | 'auth' | 'internalAuth' | 'protection'>> = {},
 ) {
   let now = Date.parse('2030-01-01T00:00:00.000Z');
   const clock = { now: () => new Date(now) };
@@ -58,6 +58,7 @@ export function gatewayWorld(
     docsCacheMs: options.docsCacheMs,
     log: silentLogger,
     auth: options.auth,
+    internalAuth: options.internalAuth,
     protection: options.protection,
   });
 
