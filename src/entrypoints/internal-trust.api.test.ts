@@ -58,7 +58,8 @@ beforeAll(async () => {
   recommendation = createRecommendationModule({ database: await open(recommendationMigrationsFolder, 'recommendation'), bus, log, internalAuth: internal('recommendation') });
   // Friend is not subscribed to user events: every user it meets must be confirmed by the user service over HTTP.
   await recommendation.connect();
-  for (const m of [user, friend, recommendation]) m.start?.();
+  user.start();
+  friend.start();
   localFetch.mount('http://user.test', (r) => {
     seenByUser.push({ authorization: r.headers.get('authorization'), credential: r.headers.get(INTERNAL_CREDENTIAL_HEADER) });
     return user.app.handle(r);
@@ -99,7 +100,8 @@ describe('AUTH_MODE=jwt: modules trust only the gateway', () => {
   });
 
   test('direct calls without the credential: 401, with or without a forged x-authenticated-user; nothing changes', async () => {
-    for (const headers of [{}, { 'x-authenticated-user': '2' }, { 'x-authenticated-user': '2', authorization: `Bearer ${await userToken('2')}` }]) {
+    const attempts: Record<string, string>[] = [{}, { 'x-authenticated-user': '2' }, { 'x-authenticated-user': '2', authorization: `Bearer ${await userToken('2')}` }];
+    for (const headers of attempts) {
       const put = await call(user.app, 'PUT', '/v1/users/2', { firstName: 'Mallory', lastName: 'X' }, headers);
       expect(put.status).toBe(401);
       expect(put.headers.get('content-type')).toContain('application/problem+json');

@@ -24,7 +24,8 @@ const stranger = createInternalAuth({ secret: 'not-the-shared-secret-but-long-en
 describe('a module behind the internal-credential guard', () => {
   test('without a credential: 401 problem+json, forged identity header or not; nothing changes', async () => {
     const s = service(true);
-    for (const headers of [{}, { 'x-authenticated-user': '2' }, { authorization: 'Bearer whatever' }]) {
+    const attempts: Record<string, string>[] = [{}, { 'x-authenticated-user': '2' }, { authorization: 'Bearer whatever' }];
+    for (const headers of attempts) {
       const res = await call(s.app, 'PUT', '/v1/users/2', {}, headers);
       expect(res.status).toBe(401);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
