@@ -71,9 +71,10 @@ beforeAll(async () => {
     expect(res.status).toBeLessThan(300);
   }
   gateway = createGatewayModule({ fetch: localFetch.fetch, discoveryUrl: DISCOVERY, upstreamTimeoutMs: 5_000, refreshMs: 10, log, auth: { mode: 'jwt', secret: USER_SECRET }, internalAuth: internal('gateway') });
-});
+  // Three embedded databases created from scratch: seconds each on a busy machine.
+}, 60_000);
 afterAll(async () => {
-  for (const m of [user, friend, recommendation]) await m.stop?.();
+  for (const m of [user, friend, recommendation]) await m?.stop?.();
   await Promise.all(databases.map((db) => db.close()));
 });
 
