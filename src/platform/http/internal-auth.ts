@@ -1,3 +1,4 @@
+import { Elysia } from 'elysia';
 import type { Clock } from '../clock';
 import { createCredentialSigner, createCredentialVerifier, INTERNAL_CREDENTIAL_HEADER, type Caller } from './internal-credential';
 
@@ -53,6 +54,19 @@ export function admit(caller: Caller, method: string, claimedUser: string | null
   }
   if (claimedUser !== null) return `a service credential cannot carry ${AUTHENTICATED_USER_HEADER}`;
   return SAFE_METHODS.has(method) ? undefined : `service ${caller.service} may only read from this service`;
+}
+
+/**
+ * The guard as a plugin for the app's chain. Without a guard it adds no hook at all, so with
+ * authentication off no request pays even for an empty one.
+ */
+export function guarding(guard: ((request: Request) => Promise<void>) | undefined) {
+  const plugin = new Elysia();
+  return guard
+    ? plugin.onRequest(async ({ request }) => {
+        await guard(request);
+      })
+    : plugin;
 }
 
 export function createInternalAuth({ secret, service, clock }: { secret: string; service: string; clock?: Clock }): InternalAuth {
