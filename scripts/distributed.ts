@@ -15,6 +15,11 @@ if (missing.length) {
   process.exit(2);
 }
 
+// Every process this script starts shares one internal secret, made here unless one is given.
+if (env.AUTH_MODE?.trim() === 'jwt' && !env.INTERNAL_AUTH_SECRET?.trim()) {
+  env.INTERNAL_AUTH_SECRET = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+}
+
 const counts: Record<ModuleName, number> = { discovery: 1, user: 1, friend: 1, recommendation: 1, gateway: 1 };
 for (let i = 2; i < process.argv.length; i += 2) {
   const module = process.argv[i]!.replace(/^--/, '') as ModuleName;

@@ -1,12 +1,12 @@
 /**
  * The environment variables the application reads, found by running the real `loadConfig` over a
  * recording environment rather than kept as a second list that could drift from it. Settings read
- * only when another is set (KAFKA_NAMESPACE after KAFKA_BROKERS, NEO4J_* after NEO4J_URL) are
- * reached by setting those.
+ * only when another is set (KAFKA_NAMESPACE after KAFKA_BROKERS, NEO4J_* after NEO4J_URL, AUTH_*
+ * after AUTH_MODE=jwt) are reached by setting those.
  */
 import { loadConfig } from '../../src/platform/config';
 
-const unlocking: Record<string, string> = { KAFKA_BROKERS: 'kafka:9092', NEO4J_URL: 'bolt://neo4j:7687' };
+const unlocking: Record<string, string> = { KAFKA_BROKERS: 'kafka:9092', NEO4J_URL: 'bolt://neo4j:7687', AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'https://id.example/jwks.json' };
 
 export function configVariables(): Set<string> {
   const read = new Set<string>();

@@ -8,11 +8,12 @@
  * loads PGlite; each of them costs megabytes of resident memory, in each of five processes.
  */
 import { systemClock } from '../platform/clock';
-import { ConfigError, type Config } from '../platform/config';
+import { ConfigError, internalAuthSecret, type Config } from '../platform/config';
 import type { Database } from '../platform/db/database';
 import type { EventBus } from '../platform/events/bus';
 import { InProcessBus } from '../platform/events/in-process-bus';
 import { namespaced } from '../platform/events/namespaced-bus';
+import { createInternalAuth, type InternalAuth } from '../platform/http/internal-auth';
 import { createLocalFetch, type LocalFetch } from '../platform/http/local-fetch';
 import type { Logger } from '../platform/log';
 import { Metrics } from '../platform/metrics/metrics';
@@ -36,12 +37,22 @@ export interface Wiring {
   runtime?: RuntimeMetrics;
   /** Discovery's shared secret: configured, or made up for this start by the all-in-one (see discovery-token.ts). */
   discoveryToken?: string;
+  /** Shared by the gateway and the modules with AUTH_MODE=jwt; unset with authentication off. */
+  internalSecret?: string;
+  /** Interface of the modules' and discovery's own ports when not the configured HOST (all-in-one). */
+  modulesHost?: string;
 }
 
 /** One registry per module (one port each, so nothing is scraped twice), sharing the process's runtime metrics. */
 const metricsFor = (w: Wiring, service: string) => new Metrics({ service, runtime: (w.runtime ??= new RuntimeMetrics()) });
 
 const clock = systemClock;
+
+/** A module's side of the internal trust, only when user authentication is on. */
+const internalAuthFor = (w: Wiring, service: string): { internalAuth?: InternalAuth } =>
+  w.internalSecret ? { internalAuth: createInternalAuth({ secret: w.internalSecret, service, clock }) } : {};
+
+const bind = (w: Wiring) => (w.modulesHost ? { host: w.modulesHost } : {});
 
 async function database(w: Wiring, owner: 'user' | 'friend' | 'recommendation', migrations: string) {
   const db = await openModuleDatabase(w.config, owner, migrations, w.log.child({ module: owner }));
@@ -70,15 +81,17 @@ export const discovery = async (w: Wiring): Promise<HostedModule> => {
     }),
     port: w.config.ports.discovery,
     register: false,
+    ...bind(w),
   };
 };
 
 export const user = async (w: Wiring): Promise<HostedModule> => {
   const { createUserModule, userMigrationsFolder } = await import('../modules/user');
   return {
-    module: createUserModule({ database: await database(w, 'user', userMigrationsFolder), bus: w.bus, clock, log: w.log.child({ module: 'user' }), relay: relayOptions(w), metrics: metricsFor(w, 'user') }),
+    module: createUserModule({ database: await database(w, 'user', userMigrationsFolder), bus: w.bus, clock, log: w.log.child({ module: 'user' }), relay: relayOptions(w), metrics: metricsFor(w, 'user'), ...internalAuthFor(w, 'user') }),
     port: w.config.ports.user,
     register: true,
+    ...bind(w),
   };
 };
 
@@ -96,9 +109,11 @@ export const friend = async (w: Wiring): Promise<HostedModule> => {
       discoveryToken: requiredToken(w),
       discoveryRefreshMs: w.config.gatewayRefreshMs,
       metrics: metricsFor(w, 'friend'),
+      ...internalAuthFor(w, 'friend'),
     }),
     port: w.config.ports.friend,
     register: true,
+    ...bind(w),
   };
 };
 
@@ -110,9 +125,10 @@ export const recommendation = async (w: Wiring): Promise<HostedModule> => {
   if (graph) w.closers.push(() => graph.close());
   const db = await database(w, 'recommendation', recommendationMigrationsFolder);
   return {
-    module: createRecommendationModule({ database: db, bus: w.bus, clock, log, metrics: metricsFor(w, 'recommendation'), ...(graph ? { graph } : {}) }),
+    module: createRecommendationModule({ database: db, bus: w.bus, clock, log, metrics: metricsFor(w, 'recommendation'), ...(graph ? { graph } : {}), ...internalAuthFor(w, 'recommendation') }),
     port: w.config.ports.recommendation,
     register: true,
+    ...bind(w),
   };
 };
 
@@ -129,6 +145,7 @@ export const gateway = async (w: Wiring): Promise<HostedModule> => {
       log: w.log.child({ module: 'gateway' }),
       metrics: metricsFor(w, 'gateway'),
       auth: w.config.auth,
+      ...internalAuthFor(w, 'gateway'),
       protection: { ...w.config.gatewayProtection, maxBodyBytes: w.config.maxRequestBodyBytes },
     }),
     port: w.config.ports.gateway,
@@ -157,13 +174,31 @@ async function createBus(config: Config, log: Logger, clientId: string, needsSha
  */
 export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) => Promise<HostedModule[]>) {
   return startProcess(name, async (config, log) => {
+    // One process: only the gateway faces the network; the others' ports are for operators on the machine.
+    const oneProcess = name === 'all-in-one';
+    const modulesHost = oneProcess ? config.modulesHost : undefined;
     if (isHealthProbe()) {
-      const ports = name === 'all-in-one' ? Object.values(config.ports) : [config.ports[name as keyof Config['ports']]];
-      process.exit((await probeHealth(ports.map((port) => healthUrl(config.host, port)))) ? 0 : 1);
+      const { gateway, ...others } = config.ports;
+      const urls = oneProcess
+        ? [healthUrl(config.host, gateway), ...Object.values(others).map((port) => healthUrl(config.modulesHost, port))]
+        : [healthUrl(config.host, config.ports[name as keyof Config['ports']])];
+      process.exit((await probeHealth(urls)) ? 0 : 1);
     }
     // Before anything is opened: a missing secret is a configuration error, said in one line.
     const discoveryToken = discoveryTokenFor(name, config, log);
-    const w: Wiring = { config, log, bus: await createBus(config, log, name, needsSharedBus), localFetch: createLocalFetch(), databases: [], closers: [], ...(discoveryToken ? { discoveryToken } : {}) };
+    // Discovery holds no credential-checked routes and needs no internal secret.
+    const internalSecret = name === 'discovery' ? undefined : internalAuthSecret(config, oneProcess);
+    const w: Wiring = {
+      config,
+      log,
+      bus: await createBus(config, log, name, needsSharedBus),
+      localFetch: createLocalFetch(),
+      databases: [],
+      closers: [],
+      ...(discoveryToken ? { discoveryToken } : {}),
+      ...(internalSecret ? { internalSecret } : {}),
+      ...(modulesHost ? { modulesHost } : {}),
+    };
     const closeAll = async () => {
       await w.bus.close();
       await Promise.all([...w.databases.map((db) => db.close()), ...w.closers.map((close) => close())]);

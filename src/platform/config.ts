@@ -8,8 +8,13 @@ type Env = Record<string, string | undefined>;
 
 export interface Config {
   dataDir: string;
-  /** Interface the HTTP servers bind to. */
+  /** Interface the HTTP servers bind to; in the all-in-one only the gateway's. */
   host: string;
+  /**
+   * All-in-one only: interface the modules' and discovery's own ports bind to. Loopback by default,
+   * so the gateway is the one way in from the network.
+   */
+  modulesHost: string;
   /** Host name other processes use to reach this one (registered in discovery). */
   advertisedHost: string;
   ports: { gateway: number; discovery: number; user: number; friend: number; recommendation: number };
@@ -43,6 +48,11 @@ export interface Config {
   };
   /** Opt-in authentication at the gateway. */
   auth: { mode: 'off' } | { mode: 'jwt'; secret?: string; jwksUrl?: string; issuer?: string; audience?: string; maxTtlSec: number };
+  /**
+   * With AUTH_MODE=jwt: the secret the gateway and the modules share to sign and verify internal
+   * credentials. Unset in the all-in-one, one is made per start (see internalAuthSecret).
+   */
+  internalAuthSecret?: string;
   /** Keep committed events in the outbox instead of publishing them (maintenance, tests). */
   outboxRelayPaused: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -179,6 +189,28 @@ function discoveryAccess(env: Env): Pick<Config, 'discoveryToken' | 'discoveryMa
   };
 }
 
+/** INTERNAL_AUTH_SECRET, read only when authentication is on (it means nothing otherwise). */
+function internalSecret(env: Env, auth: Config['auth']): string | undefined {
+  const secret = env.INTERNAL_AUTH_SECRET?.trim();
+  if (auth.mode === 'off' || !secret) return undefined;
+  if (new TextEncoder().encode(secret).length < 32) throw new ConfigError('INTERNAL_AUTH_SECRET must be at least 32 bytes long');
+  // Whoever mints user tokens must not thereby be able to mint the gateway's word too.
+  if (auth.secret === secret) throw new ConfigError('INTERNAL_AUTH_SECRET must differ from AUTH_JWT_SECRET');
+  return secret;
+}
+
+/**
+ * The internal secret a process uses, or undefined with authentication off. Processes of their own
+ * must share one, so it is required; the all-in-one's modules live in one process and can be given
+ * a fresh one at each start, which no other process knows.
+ */
+export function internalAuthSecret(config: Pick<Config, 'auth' | 'internalAuthSecret'>, oneProcess: boolean): string | undefined {
+  if (config.auth.mode === 'off') return undefined;
+  if (config.internalAuthSecret) return config.internalAuthSecret;
+  if (oneProcess) return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+  throw new ConfigError('AUTH_MODE=jwt needs INTERNAL_AUTH_SECRET (at least 32 bytes), the same in the gateway and every module, so that modules serve only what the gateway vouches for');
+}
+
 function kafka(env: Env): Config['kafka'] {
   const topicPartitions = integer(env, 'KAFKA_TOPIC_PARTITIONS', 6, 1, 1000);
   const replicationFactor = integer(env, 'KAFKA_REPLICATION_FACTOR', 1, 1, 10);
@@ -220,9 +252,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (evictAfterMs <= heartbeatIntervalMs) {
     throw new ConfigError('EVICT_AFTER_MS must be greater than HEARTBEAT_INTERVAL_MS');
   }
+  const authentication = auth(env);
   return {
     dataDir: text(env, 'DATA_DIR', './data'),
     host: text(env, 'HOST', '0.0.0.0'),
+    modulesHost: text(env, 'MODULES_HOST', '127.0.0.1'),
     advertisedHost,
     ports,
     discoveryUrl: url(env, 'DISCOVERY_URL', `http://${advertisedHost}:${ports.discovery || 8761}`),
@@ -240,7 +274,8 @@ export function loadConfig(env: Env = process.env): Config {
       breakerFailures: integer(env, 'GATEWAY_BREAKER_FAILURES', 10, 0, 10_000),
       breakerOpenMs: integer(env, 'GATEWAY_BREAKER_OPEN_MS', 5_000, 100, 600_000),
     },
-    auth: auth(env),
+    auth: authentication,
+    internalAuthSecret: internalSecret(env, authentication),
     outboxRelayPaused: oneOf(env, 'OUTBOX_RELAY_PAUSED', 'false', ['true', 'false'] as const) === 'true',
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
     kafka: kafka(env),

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, internalAuthSecret, loadConfig } from './config';
 
 describe('loadConfig', () => {
   test('embedded defaults when nothing is set', () => {
@@ -98,6 +98,25 @@ describe('loadConfig', () => {
     }
     // 32 bytes, not 32 characters: multi-byte characters count for what they weigh.
     expect(loadConfig({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 'é'.repeat(16) }).auth).toMatchObject({ mode: 'jwt' });
+  });
+
+  test('INTERNAL_AUTH_SECRET: required by separate processes with AUTH_MODE=jwt, made per start by the all-in-one, unused when off', () => {
+    const jwt = { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 'u'.repeat(32) };
+    const internal = 'i'.repeat(32);
+    expect(internalAuthSecret(loadConfig({ INTERNAL_AUTH_SECRET: 'short' }), false)).toBeUndefined();
+    expect(internalAuthSecret(loadConfig({ ...jwt, INTERNAL_AUTH_SECRET: ` ${internal} ` }), false)).toBe(internal);
+    expect(() => internalAuthSecret(loadConfig(jwt), false)).toThrow(ConfigError);
+    expect(() => internalAuthSecret(loadConfig(jwt), false)).toThrow('AUTH_MODE=jwt needs INTERNAL_AUTH_SECRET');
+    const made = internalAuthSecret(loadConfig(jwt), true)!;
+    expect(made.length).toBeGreaterThanOrEqual(32);
+    expect(internalAuthSecret(loadConfig(jwt), true)).not.toBe(made);
+    expect(() => loadConfig({ ...jwt, INTERNAL_AUTH_SECRET: 'i'.repeat(31) })).toThrow('INTERNAL_AUTH_SECRET must be at least 32 bytes');
+    expect(() => loadConfig({ ...jwt, INTERNAL_AUTH_SECRET: jwt.AUTH_JWT_SECRET })).toThrow('INTERNAL_AUTH_SECRET must differ from AUTH_JWT_SECRET');
+  });
+
+  test('MODULES_HOST: loopback unless set', () => {
+    expect(loadConfig({}).modulesHost).toBe('127.0.0.1');
+    expect(loadConfig({ MODULES_HOST: '0.0.0.0' }).modulesHost).toBe('0.0.0.0');
   });
 
   test('GATEWAY_* protections: on by default, each limit 0 for off, proxy hops trusted only when set', () => {

@@ -9,6 +9,7 @@ import { commandMetrics } from '../../platform/events/command-metrics';
 import { subscribeObserved } from '../../platform/events/observed-subscription';
 import { OutboxRelay, type RelayOptions } from '../../platform/events/outbox-relay';
 import { createHttpApp, requestMetadata } from '../../platform/http/app';
+import type { InternalAuth } from '../../platform/http/internal-auth';
 import type { Fetch } from '../../platform/http/local-fetch';
 import { openApi } from '../../platform/http/openapi';
 import { Id, Limit } from '../../platform/http/paging';
@@ -42,18 +43,20 @@ export interface FriendModuleDeps {
   discoveryRefreshMs?: number;
   /** Served on `/metrics`; the entrypoint passes one per module. */
   metrics?: Metrics;
+  /** With user authentication on: serve only requests carrying an internal credential (see platform/http/internal-auth). */
+  internalAuth?: InternalAuth;
 }
 
 const PairParams = { params: t.Object({ userId: Id('userId', 'the user acting') }), query: t.Object({ friendId: Id('friendId', 'the other user') }) };
 
 /** The friend domain service: owns friendships, keeps their integrity, publishes `friend-events`. */
-export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryToken, discoveryRefreshMs, metrics = new Metrics({ service: 'friend' }) }: FriendModuleDeps) {
+export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryToken, discoveryRefreshMs, metrics = new Metrics({ service: 'friend' }), internalAuth }: FriendModuleDeps) {
   const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
-  const users = new UserDirectory(database.db, new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000, { token: discoveryToken, log: log.child({ component: 'locator' }) }), fetch);
+  const users = new UserDirectory(database.db, new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000, { token: discoveryToken, log: log.child({ component: 'locator' }) }), fetch, internalAuth);
   const deps = { db: database.db, nextFriendshipId: idReserve(database, 'friendship_ids'), clock, users, onCommitted: () => relay.committed(), commands: commandMetrics(metrics, FRIEND_COMMANDS) };
   registerFriendGauges(metrics, database.db);
 
-  const app = createHttpApp({ name: 'friend', log, health: () => database.ping(), metrics })
+  const app = createHttpApp({ name: 'friend', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
     .use(openApi('Friend service', 'Adds and removes friendships; each change is an event.'))
     .post(
       '/v1/users/:userId/commands/addFriend',

@@ -1,3 +1,5 @@
+import { AUTHENTICATED_USER_HEADER } from '../../platform/http/internal-auth';
+import { INTERNAL_CREDENTIAL_HEADER } from '../../platform/http/internal-credential';
 import { saneId } from '../../platform/http/request-id';
 
 /**
@@ -36,13 +38,20 @@ export interface ClientView {
   host: string;
   /** The user the gateway verified the request's token for; unset when authentication is off. */
   user?: string;
+  /**
+   * Authentication is on: the client's Authorization is for the gateway alone. Upstreams trust the
+   * gateway's credential instead, so a user's token never reaches (nor is logged by) a service.
+   */
+  authenticating?: boolean;
+  /** The gateway's internal credential for this request's upstream, vouching for `user`. */
+  credential?: Record<string, string>;
 }
 
 /**
- * Who the gateway authenticated, for upstreams to trust. The client's own copy is always dropped,
- * with authentication on or off, so the header's presence alone means the gateway vouches for it.
+ * Who the gateway authenticated. The client's own copy is always dropped, with authentication on or
+ * off; modules believe it only beside the gateway's internal credential, which says the same.
  */
-export const AUTHENTICATED_USER = 'x-authenticated-user';
+export const AUTHENTICATED_USER = AUTHENTICATED_USER_HEADER;
 
 /** Headers for the upstream request. */
 export function upstreamHeaders(incoming: Headers, client: ClientView, requestId: string): Headers {
@@ -63,7 +72,11 @@ export function upstreamHeaders(incoming: Headers, client: ClientView, requestId
   headers.set('x-forwarded-host', client.host);
   headers.set('x-request-id', requestId);
   headers.delete(AUTHENTICATED_USER);
+  // Never the client's: a credential seen elsewhere must not be replayed through the gateway.
+  headers.delete(INTERNAL_CREDENTIAL_HEADER);
+  if (client.authenticating) headers.delete('authorization');
   if (client.user) headers.set(AUTHENTICATED_USER, client.user);
+  if (client.credential) for (const [name, value] of Object.entries(client.credential)) headers.set(name, value);
   return headers;
 }
 

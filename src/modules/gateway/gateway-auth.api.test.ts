@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { Server } from 'bun';
 import { Elysia } from 'elysia';
+import { createInternalAuth } from '../../platform/http/internal-auth';
+import { createCredentialVerifier, INTERNAL_CREDENTIAL_HEADER } from '../../platform/http/internal-credential';
 import { createDiscoveryModule } from '../discovery/index';
 import { confusedToken, hs256, keyPair, nowSeconds, OTHER_SECRET, SECRET, tamperedToken, unsignedToken, type KeyPair } from './auth/token-fixture';
 import { expectProblem, gatewayWorld } from './gateway-fixture';
@@ -33,6 +35,8 @@ interface Seen {
 /** A user and a friend service in miniature: enough state to show what a request changed. */
 function upstreams() {
   const seen: Seen[] = [];
+  /** The credential headers each request reached a service with, in order. */
+  const credentials: { authorization: string | null; internal: string | null }[] = [];
   const users = new Map<number, { id: number; firstName: string; lastName: string }>([
     [1, { id: 1, firstName: 'Ada', lastName: 'Lovelace' }],
     [2, { id: 2, firstName: 'Alan', lastName: 'Turing' }],
@@ -41,6 +45,7 @@ function upstreams() {
   const record = (request: Request) => {
     const url = new URL(request.url);
     seen.push({ method: request.method, path: url.pathname + url.search, user: request.headers.get('x-authenticated-user') });
+    credentials.push({ authorization: request.headers.get('authorization'), internal: request.headers.get(INTERNAL_CREDENTIAL_HEADER) });
   };
   const user = new Elysia()
     .onRequest(({ request }) => void record(request))
@@ -70,12 +75,12 @@ function upstreams() {
     })
     .get('/v1/users/:userId/friends', ({ params }) => [...friendships].filter((f) => f.startsWith(`${params.userId}-`)));
   const recommendation = new Elysia().onRequest(({ request }) => void record(request)).all('/*', () => []);
-  return { seen, users, friendships, user, friend, recommendation };
+  return { seen, credentials, users, friendships, user, friend, recommendation };
 }
 
 /** The gateway on a real port in front of the miniature services; `send` speaks HTTP to it. */
-async function world(auth: GatewayModuleDeps['auth']) {
-  const w = gatewayWorld(createDiscoveryModule, { auth });
+async function world(auth: GatewayModuleDeps['auth'], internalAuth?: GatewayModuleDeps['internalAuth']) {
+  const w = gatewayWorld(createDiscoveryModule, { auth, internalAuth });
   const state = upstreams();
   await w.register('user', 'user-1', serve((r) => state.user.handle(r)));
   await w.register('friend', 'friend-1', serve((r) => state.friend.handle(r)));
@@ -165,6 +170,24 @@ describe('AUTH_MODE=jwt with an HS256 secret', () => {
     expect(w.seen.map((s) => s.user)).toEqual(OWN_REQUESTS.map(() => '1'));
     expect(w.users.get(1)!.lastName).toBe('King');
     expect(w.users.get(3)!.firstName).toBe('Grace');
+  });
+
+  test("the client's bearer token stays at the gateway; upstreams get the gateway's credential for the verified user", async () => {
+    const INTERNAL = 'the-internal-secret-shared-with-the-modules';
+    const w = await world(HS256, createInternalAuth({ secret: INTERNAL, service: 'gateway' }));
+    const token = await hs256({ sub: '1' });
+    // A credential the client sends along is dropped, whoever minted it.
+    const smuggled = { [INTERNAL_CREDENTIAL_HEADER]: 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln' };
+    for (const [method, path, body] of OWN_REQUESTS) expect((await w.send(method, path, { token, body, headers: smuggled })).status).toBeLessThan(300);
+    expect(await w.send('GET', '/user/actuator/health', { token })).toMatchObject({ status: 200 });
+    expect(w.credentials.map((c) => c.authorization)).toEqual([...OWN_REQUESTS, 'health'].map(() => null));
+    const services = OWN_REQUESTS.map(([, path]) => path.split('/')[1]!);
+    for (const [i, service] of services.entries()) {
+      const verified = await createCredentialVerifier({ secret: INTERNAL, audience: service }).verify(w.credentials[i]!.internal ?? '');
+      expect(verified).toEqual({ ok: true, caller: { kind: 'user', userId: '1' } });
+    }
+    // Health is open upstream too: no credential is made for it.
+    expect(w.credentials.at(-1)!.internal).toBeNull();
   });
 
   test('cross-user mutations: 403, and the service never sees them', async () => {
@@ -310,6 +333,7 @@ describe('AUTH_MODE=off (the default)', () => {
     expect(statuses).toEqual([201, 200, 200, 201, 200, 204, 200]);
     expect((await w.send('PUT', '/user/v1/users/2', { body: { firstName: 'Any', lastName: 'One' } })).status).toBe(200);
     expect(w.seen.every((s) => s.user === null)).toBe(true);
+    expect(w.credentials.every((c) => c.internal === null)).toBe(true);
     const doc = (await w.send('GET', '/swagger/json')).body;
     expect(doc.security).toBeUndefined();
     expect(doc.components.securitySchemes).toBeUndefined();

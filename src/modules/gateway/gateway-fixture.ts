@@ -50,7 +50,7 @@ export type DiscoveryFactory = (deps: { evictAfterMs: number; clock: Clock; log:
  */
 export function gatewayWorld(
   createDiscovery: DiscoveryFactory,
-  options: Partial<Pick<GatewayModuleDeps, 'upstreamTimeoutMs' | 'refreshMs' | 'docsCacheMs' | 'discoveryUrl' | 'auth' | 'protection' | 'healthCheck'>> = {},
+  options: Partial<Pick<GatewayModuleDeps, 'upstreamTimeoutMs' | 'refreshMs' | 'docsCacheMs' | 'discoveryUrl' | 'auth' | 'internalAuth' | 'protection' | 'healthCheck'>> = {},
 ) {
   let now = Date.parse('2030-01-01T00:00:00.000Z');
   const clock = { now: () => new Date(now) };
@@ -68,6 +68,7 @@ export function gatewayWorld(
     docsCacheMs: options.docsCacheMs,
     log: silentLogger,
     auth: options.auth,
+    internalAuth: options.internalAuth,
     protection: options.protection,
   });
 

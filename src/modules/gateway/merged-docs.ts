@@ -1,5 +1,6 @@
 import type { ServiceLocator } from '../../platform/discovery/service-locator';
 import { HealthSchema } from '../../platform/http/app';
+import type { InternalAuth } from '../../platform/http/internal-auth';
 import type { Fetch } from '../../platform/http/local-fetch';
 import { ProblemSchema } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
@@ -19,6 +20,8 @@ export interface MergedDocsDeps {
   log: Logger;
   /** The gateway requires bearer tokens: the document says so, and Swagger UI offers to send one. */
   bearerAuth?: boolean;
+  /** Modules that require internal credentials serve their documents to the gateway's own credential. */
+  internalAuth?: Pick<InternalAuth, 'callHeaders'>;
 }
 
 /** TypeBox schemas are JSON Schema; the round trip drops their symbol keys and `$id`. */
@@ -63,13 +66,14 @@ const gatewayResponses = Object.fromEntries(['413', '429', '431', '502', '503', 
  * a few seconds; concurrent readers share one build. A service that is down is left out and named
  * in the description, so the document is always served.
  */
-export function createMergedDocs({ locator, fetch, routes, timeoutMs, cacheMs, log, bearerAuth = false }: MergedDocsDeps) {
+export function createMergedDocs({ locator, fetch, routes, timeoutMs, cacheMs, log, bearerAuth = false, internalAuth }: MergedDocsDeps) {
   async function fetchDoc(route: GatewayRoute): Promise<{ doc: OpenApiDoc } | { reason: string }> {
     try {
       const instance = await locator.pick(route.service);
       if (!instance) return { reason: 'no live instance' };
       const controller = new AbortController();
-      const request = new Request(`${instance.url}/swagger/json`, { signal: controller.signal });
+      const headers = await internalAuth?.callHeaders(route.service);
+      const request = new Request(`${instance.url}/swagger/json`, { signal: controller.signal, ...(headers ? { headers } : {}) });
       const res = await raceTimeout(fetch(request), timeoutMs, () => controller.abort());
       if (res === TIMED_OUT) return { reason: 'did not answer in time' };
       if (!res.ok) return { reason: `answered ${res.status}` };

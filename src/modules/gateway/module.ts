@@ -3,6 +3,7 @@ import type { HealthGateOptions } from '../../platform/discovery/health-gate';
 import { ServiceLocator } from '../../platform/discovery/service-locator';
 import { staticLocator } from '../../platform/discovery/static-locator';
 import { createHttpApp, type Observed } from '../../platform/http/app';
+import type { InternalAuth } from '../../platform/http/internal-auth';
 import type { Fetch } from '../../platform/http/local-fetch';
 import { httpObserver, type RequestStart } from '../../platform/http/observe';
 import { swaggerUi } from '../../platform/http/swagger-ui';
@@ -41,6 +42,11 @@ export interface GatewayModuleDeps {
   metrics?: Metrics;
   /** Bearer tokens on proxied requests (see auth/). Default off: the original API, open to all. */
   auth?: GatewayAuth;
+  /**
+   * With `auth` on: signs the internal credentials the modules require (the gateway's word for the
+   * verified user; its own for reading their OpenAPI documents).
+   */
+  internalAuth?: InternalAuth;
   /** Limits, rate limit and circuit breaking (see protection.ts); unset fields take the defaults, which are on. */
   protection?: Partial<GatewayProtection>;
 }
@@ -62,7 +68,7 @@ function clientViewOf(request: Request, ip: string | undefined): ClientView {
  * whose circuit is open; or fixed `upstreams`) with the prefix stripped.
  * The gateway itself serves only its health, the merged OpenAPI document and the Swagger UI.
  */
-export function createGatewayModule({ fetch, discoveryUrl, discoveryToken, healthCheck, upstreamTimeoutMs, refreshMs, log, routes = defaultRoutes, docsCacheMs = 5_000, upstreams, metrics = new Metrics({ service: 'gateway' }), auth = { mode: 'off' }, protection }: GatewayModuleDeps) {
+export function createGatewayModule({ fetch, discoveryUrl, discoveryToken, healthCheck, upstreamTimeoutMs, refreshMs, log, routes = defaultRoutes, docsCacheMs = 5_000, upstreams, metrics = new Metrics({ service: 'gateway' }), auth = { mode: 'off' }, internalAuth, protection }: GatewayModuleDeps) {
   const missing = upstreams ? routes.filter(({ service }) => !upstreams[service]).map(({ service }) => service) : [];
   if (missing.length) throw new Error(`gateway upstreams lack service(s): ${missing.join(', ')}`);
   const locator = upstreams ? staticLocator(upstreams) : new ServiceLocator(fetch, discoveryUrl, refreshMs, { token: discoveryToken, healthCheck, log: log.child({ component: 'locator' }) });
@@ -70,8 +76,8 @@ export function createGatewayModule({ fetch, discoveryUrl, discoveryToken, healt
   const protect = createProtection(protection, { metrics, log, match, services: routes.map(({ service }) => service) });
   const proxy = createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics, ...protect.proxy });
   // With authentication off the proxy is called directly: not one extra step per request.
-  const forward = auth.mode === 'jwt' ? requireAuth({ verifier: createTokenVerifier(auth, { log, fetch }), log, metrics }, proxy) : proxy;
-  const docs = createMergedDocs({ locator, fetch, routes, timeoutMs: upstreamTimeoutMs, cacheMs: docsCacheMs, log, bearerAuth: auth.mode === 'jwt' });
+  const forward = auth.mode === 'jwt' ? requireAuth({ verifier: createTokenVerifier(auth, { log, fetch }), log, metrics, internalAuth }, proxy) : proxy;
+  const docs = createMergedDocs({ locator, fetch, routes, timeoutMs: upstreamTimeoutMs, cacheMs: docsCacheMs, log, bearerAuth: auth.mode === 'jwt', internalAuth });
 
   // Requests reach `front` two ways. Served ones under a route prefix come straight from Bun's
   // router (`serverRoutes`): no Elysia context, hooks or response mapping, which cost more than

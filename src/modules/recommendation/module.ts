@@ -7,6 +7,7 @@ import type { EventBus } from '../../platform/events/bus';
 import type { EventEnvelope } from '../../platform/events/envelope';
 import { subscribeObserved } from '../../platform/events/observed-subscription';
 import { createHttpApp } from '../../platform/http/app';
+import type { InternalAuth } from '../../platform/http/internal-auth';
 import { openApi } from '../../platform/http/openapi';
 import { ProblemSchema } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
@@ -64,13 +65,15 @@ export interface RecommendationModuleDeps {
   clock?: Clock;
   /** Served on `/metrics`; the entrypoint passes one per module. */
   metrics?: Metrics;
+  /** With user authentication on: serve only requests carrying an internal credential (see platform/http/internal-auth). */
+  internalAuth?: InternalAuth;
 }
 
 /**
  * The recommendation aggregate service: read-only. Consumes user and friend events into its own
  * log and a graph, and answers mutual friends and friend recommendations from the graph.
  */
-export function createRecommendationModule({ database, bus, graph = new MemoryGraph(), log, clock = systemClock, metrics = new Metrics({ service: 'recommendation' }) }: RecommendationModuleDeps) {
+export function createRecommendationModule({ database, bus, graph = new MemoryGraph(), log, clock = systemClock, metrics = new Metrics({ service: 'recommendation' }), internalAuth }: RecommendationModuleDeps) {
   const projector = new EventProjector({ db: database.db, graph, clock, log: log.child({ component: 'projector' }) });
   let connecting: Promise<void> | undefined;
   const durable = isDurable(graph) ? graph : undefined;
@@ -136,7 +139,7 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
   metrics.gauge('graph_users', 'Users in the recommendation graph', [], async (g) => g.set((await graph.stats()).users));
   metrics.gauge('graph_friendships', 'Friendships in the recommendation graph, each pair once', [], async (g) => g.set((await graph.stats()).friendships));
 
-  const app = createHttpApp({ name: 'recommendation', log, health: () => database.ping(), metrics })
+  const app = createHttpApp({ name: 'recommendation', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
     .use(openApi('Recommendation service', 'Mutual friends and friend recommendations, projected from user and friend events.'))
     .get(
       '/v1/users/:userId/commands/findMutualFriends',

@@ -7,6 +7,7 @@ import type { EventBus } from '../../platform/events/bus';
 import { commandMetrics } from '../../platform/events/command-metrics';
 import { OutboxRelay, type RelayOptions } from '../../platform/events/outbox-relay';
 import { createHttpApp, requestMetadata } from '../../platform/http/app';
+import type { InternalAuth } from '../../platform/http/internal-auth';
 import { openApi } from '../../platform/http/openapi';
 import { ProblemSchema } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
@@ -30,6 +31,8 @@ export interface UserModuleDeps {
   relay?: RelayOptions;
   /** Served on `/metrics`; the entrypoint passes one per module. */
   metrics?: Metrics;
+  /** With user authentication on: serve only requests carrying an internal credential (see platform/http/internal-auth). */
+  internalAuth?: InternalAuth;
 }
 
 const IdParams = t.Object({ id: UserId });
@@ -42,12 +45,12 @@ const IdParams = t.Object({ id: UserId });
 const JSON_BODY = 'json' as const;
 
 /** The user domain service: owns users, event-sourced, publishes `user-events`. */
-export function createUserModule({ database, bus, clock, log, relay: relayOptions, metrics = new Metrics({ service: 'user' }) }: UserModuleDeps) {
+export function createUserModule({ database, bus, clock, log, relay: relayOptions, metrics = new Metrics({ service: 'user' }), internalAuth }: UserModuleDeps) {
   const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
   const deps = { db: database.db, nextUserId: idReserve(database, 'user_ids'), clock, onCommitted: () => relay.committed(), commands: commandMetrics(metrics, USER_COMMANDS) };
   registerUserGauges(metrics, database.db);
 
-  const app = createHttpApp({ name: 'user', log, health: () => database.ping(), metrics })
+  const app = createHttpApp({ name: 'user', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
     .use(openApi('User service', 'Creates and updates users; each change is an event.'))
     .post(
       '/v1/users',

@@ -5,6 +5,7 @@ import { DomainError, type DomainErrorKind } from '../errors';
 import type { EventMetadata } from '../events/envelope';
 import type { Logger } from '../log';
 import { Metrics } from '../metrics/metrics';
+import { guarding } from './internal-auth';
 import { httpObserver, requestFields, type RequestStart } from './observe';
 import { problemResponse } from './problem';
 import { saneId } from './request-id';
@@ -59,6 +60,8 @@ export function createHttpApp(options: {
    * the hooks below run, so such a handler observes and answers errors itself (the gateway's proxy).
    */
   serverRoutes?: Record<string, (request: Request, server: Server<unknown>) => Response | Promise<Response>>;
+  /** Checks every request before routing; throwing an error with a 4xx `status` refuses it (internal-auth.ts). */
+  guard?: (request: Request) => Promise<void>;
 }) {
   const { log } = options;
   const metrics = options.metrics ?? new Metrics({ service: options.name });
@@ -92,6 +95,8 @@ export function createHttpApp(options: {
       // Tells the caller which trace id to look for in the logs (`x-request-id` is echoed likewise).
       ctx.set.headers['x-trace-id'] = observed.fields.traceId as string;
     })
+    // After the trace began, so a refusal is observed and logged like any answer.
+    .use(guarding(options.guard))
     // Observed when the answer is ready, here or in onError: an after-response hook would cost a
     // deferred callback per request (Elysia runs those in a setImmediate) and measure that delay too.
     .onAfterHandle((ctx) => {

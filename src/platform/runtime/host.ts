@@ -23,6 +23,8 @@ export interface HostedModule {
   port: number;
   /** Discovery does not register with itself. */
   register: boolean;
+  /** Interface to bind, instead of the host's (the all-in-one keeps modules on loopback). */
+  host?: string;
 }
 
 export interface Running {
@@ -42,9 +44,9 @@ export async function hostModules(hosted: HostedModule[], options: HostOptions):
   const urls: Record<string, string> = {};
 
   for (const { module } of hosted) await module.connect?.();
-  for (const { module, port } of hosted) {
+  for (const { module, port, host } of hosted) {
     // Elysia's own listen, so handlers can see the server (e.g. the client's address).
-    module.app.listen({ port, hostname: options.host, maxRequestBodySize: module.serverMaxRequestBodyBytes ?? options.maxRequestBodyBytes });
+    module.app.listen({ port, hostname: host ?? options.host, maxRequestBodySize: module.serverMaxRequestBodyBytes ?? options.maxRequestBodyBytes });
     const server = module.app.server!;
     servers.push({ name: module.name, server });
     const url = `http://${options.advertisedHost}:${server.port}`;

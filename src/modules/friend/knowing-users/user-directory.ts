@@ -2,6 +2,7 @@ import { inArray } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import type { ServiceLocator } from '../../../platform/discovery/service-locator';
 import { notFound, unavailable } from '../../../platform/errors';
+import type { InternalAuth } from '../../../platform/http/internal-auth';
 import type { Fetch } from '../../../platform/http/local-fetch';
 import { userPaths } from '../../user/contracts/http';
 import { knownUsers } from '../schema';
@@ -16,6 +17,8 @@ export class UserDirectory {
     private readonly db: Db,
     private readonly locator: ServiceLocator,
     private readonly fetch: Fetch,
+    /** With user authentication on, the user service answers only callers with a credential. */
+    private readonly internalAuth?: Pick<InternalAuth, 'callHeaders'>,
   ) {}
 
   /** `traceparent` goes along with a question to the user service, so its logs join the trace. */
@@ -39,7 +42,7 @@ export class UserDirectory {
     if (!instance) throw unavailable('the user service is unavailable; cannot check that the users exist');
     let res: Response;
     try {
-      const headers = traceparent ? { traceparent } : undefined;
+      const headers = { ...(traceparent ? { traceparent } : {}), ...(await this.internalAuth?.callHeaders('user')) };
       res = await this.fetch(new Request(instance.url + userPaths.user(userId), { headers, signal: AbortSignal.timeout(3_000) }));
     } catch {
       this.locator.invalidate('user', instance);

@@ -1,3 +1,4 @@
+import type { InternalAuth } from '../../../platform/http/internal-auth';
 import { httpObserver, type RequestStart } from '../../../platform/http/observe';
 import { problemResponse } from '../../../platform/http/problem';
 import type { Logger } from '../../../platform/log';
@@ -15,6 +16,8 @@ export interface AuthHookDeps {
   verifier: Pick<TokenVerifier, 'verify'>;
   log: Logger;
   metrics: Metrics;
+  /** Signs the gateway's word for the verified user, which the modules require. */
+  internalAuth?: Pick<InternalAuth, 'userHeaders'>;
 }
 
 /**
@@ -22,16 +25,17 @@ export interface AuthHookDeps {
  * bearer token gets a 401 (or a 503 when the identity provider's keys cannot be had), one that acts
  * for another user a 403, and neither reaches the upstream. An accepted request travels on with
  * the verified user id in its client view, which the proxy sends upstream as
- * `x-authenticated-user`. Only built when authentication is on: when off, nothing runs.
+ * `x-authenticated-user` beside the internal credential that vouches for it; the client's own
+ * Authorization stays here. Only built when authentication is on: when off, nothing runs.
  */
-export function requireAuth({ verifier, log, metrics }: AuthHookDeps, forward: Forward): Forward {
+export function requireAuth({ verifier, log, metrics, internalAuth }: AuthHookDeps, forward: Forward): Forward {
   // Refused requests never reach the proxy, which records the others; these are recorded here.
   const http = httpObserver(metrics, log);
 
   return async (request, match, client, started) => {
     const method = request.method;
     const path = pathOnly(match.upstreamPath);
-    if (isPublic(method, path)) return forward(request, match, client, started);
+    if (isPublic(method, path)) return forward(request, match, { ...client, authenticating: true }, started);
 
     const refuse = (status: number, detail: string, headers: Record<string, string> = {}) => {
       const traceHeader: Record<string, string> = started.fields.traceId ? { 'x-trace-id': String(started.fields.traceId) } : {};
@@ -52,6 +56,7 @@ export function requireAuth({ verifier, log, metrics }: AuthHookDeps, forward: F
     }
     const decision = authorize(match.route.service, method, path, verified.userId);
     if (!decision.allowed) return refuse(403, decision.detail);
-    return forward(request, match, { ...client, user: verified.userId }, started);
+    const credential = await internalAuth?.userHeaders(match.route.service, verified.userId);
+    return forward(request, match, { ...client, authenticating: true, user: verified.userId, ...(credential ? { credential } : {}) }, started);
   };
 }
