@@ -53,6 +53,7 @@ export const discovery = async (w: Wiring): Promise<HostedModule> => {
   return {
     module: createDiscoveryModule({ evictAfterMs: w.config.evictAfterMs, clock, log: w.log.child({ module: 'discovery' }), metrics: metricsFor(w, 'discovery') }),
     port: w.config.ports.discovery,
+    portVariable: 'DISCOVERY_PORT',
     register: false,
   };
 };
@@ -62,6 +63,7 @@ export const user = async (w: Wiring): Promise<HostedModule> => {
   return {
     module: createUserModule({ database: await database(w, 'user', userMigrationsFolder), bus: w.bus, clock, log: w.log.child({ module: 'user' }), relay: relayOptions(w), metrics: metricsFor(w, 'user') }),
     port: w.config.ports.user,
+    portVariable: 'USER_PORT',
     register: true,
   };
 };
@@ -81,6 +83,7 @@ export const friend = async (w: Wiring): Promise<HostedModule> => {
       metrics: metricsFor(w, 'friend'),
     }),
     port: w.config.ports.friend,
+    portVariable: 'FRIEND_PORT',
     register: true,
   };
 };
@@ -95,6 +98,7 @@ export const recommendation = async (w: Wiring): Promise<HostedModule> => {
   return {
     module: createRecommendationModule({ database: db, bus: w.bus, clock, log, metrics: metricsFor(w, 'recommendation'), ...(graph ? { graph } : {}) }),
     port: w.config.ports.recommendation,
+    portVariable: 'RECOMMENDATION_PORT',
     register: true,
   };
 };
@@ -114,6 +118,7 @@ export const gateway = async (w: Wiring): Promise<HostedModule> => {
       protection: { ...w.config.gatewayProtection, maxBodyBytes: w.config.maxRequestBodyBytes },
     }),
     port: w.config.ports.gateway,
+    portVariable: 'GATEWAY_PORT',
     register: false,
   };
 };
