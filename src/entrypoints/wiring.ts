@@ -20,6 +20,7 @@ import { RuntimeMetrics } from '../platform/metrics/runtime';
 import { openModuleDatabase } from '../platform/runtime/database-choice';
 import { healthUrl, isHealthProbe, probeHealth } from '../platform/runtime/health-probe';
 import { hostModules, onShutdownSignal, type HostedModule } from '../platform/runtime/host';
+import { untilReady } from '../platform/runtime/readiness';
 import { startProcess } from '../platform/runtime/start';
 
 export interface Wiring {
@@ -154,8 +155,10 @@ export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) =>
       await Promise.all([...w.databases.map((db) => db.close()), ...w.closers.map((close) => close())]);
     };
     let running;
+    let hosted: HostedModule[] = [];
     try {
-      running = await hostModules(await build(w), {
+      hosted = await build(w);
+      running = await hostModules(hosted, {
         host: config.host,
         advertisedHost: config.advertisedHost,
         discoveryUrl: config.discoveryUrl,
@@ -168,10 +171,26 @@ export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) =>
       await closeAll();
       throw error;
     }
-    log.info('ready', { urls: running.urls });
-    onShutdownSignal(async () => {
+    const shutdown = async () => {
       await running.stop();
       await closeAll();
-    }, log);
+    };
+    onShutdownSignal(shutdown, log);
+    // `ready` means every request can be served: the gateway waits until it sees an instance of
+    // each module. The all-in-one's register at once, in-process; a bound (a few heartbeats, in
+    // case one registration attempt failed) turns a fault into a clear exit instead of a hang.
+    // A lone gateway's modules may start later than it does: it waits on, and says for what.
+    const allInOne = name === 'all-in-one';
+    try {
+      await untilReady(hosted.map(({ module }) => module), {
+        log,
+        warnEveryMs: 5_000,
+        ...(allInOne ? { giveUpAfterMs: Math.max(10_000, 3 * config.heartbeatIntervalMs) } : {}),
+      });
+    } catch (error) {
+      await shutdown();
+      throw error;
+    }
+    log.info('ready', { urls: running.urls });
   });
 }
