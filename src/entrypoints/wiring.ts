@@ -21,6 +21,7 @@ import { RuntimeMetrics } from '../platform/metrics/runtime';
 import { openModuleDatabase } from '../platform/runtime/database-choice';
 import { healthUrl, isHealthProbe, probeHealth } from '../platform/runtime/health-probe';
 import { hostModules, onShutdownSignal, type HostedModule } from '../platform/runtime/host';
+import { untilReady } from '../platform/runtime/readiness';
 import { startProcess } from '../platform/runtime/start';
 import { discoveryTokenFor } from './discovery-token';
 
@@ -80,6 +81,7 @@ export const discovery = async (w: Wiring): Promise<HostedModule> => {
       maxInstancesPerService: w.config.discoveryMaxInstancesPerService,
     }),
     port: w.config.ports.discovery,
+    portVariable: 'DISCOVERY_PORT',
     register: false,
     ...bind(w),
   };
@@ -90,6 +92,7 @@ export const user = async (w: Wiring): Promise<HostedModule> => {
   return {
     module: createUserModule({ database: await database(w, 'user', userMigrationsFolder), bus: w.bus, clock, log: w.log.child({ module: 'user' }), relay: relayOptions(w), metrics: metricsFor(w, 'user'), ...internalAuthFor(w, 'user') }),
     port: w.config.ports.user,
+    portVariable: 'USER_PORT',
     register: true,
     ...bind(w),
   };
@@ -112,6 +115,7 @@ export const friend = async (w: Wiring): Promise<HostedModule> => {
       ...internalAuthFor(w, 'friend'),
     }),
     port: w.config.ports.friend,
+    portVariable: 'FRIEND_PORT',
     register: true,
     ...bind(w),
   };
@@ -127,6 +131,7 @@ export const recommendation = async (w: Wiring): Promise<HostedModule> => {
   return {
     module: createRecommendationModule({ database: db, bus: w.bus, clock, log, metrics: metricsFor(w, 'recommendation'), ...(graph ? { graph } : {}), ...internalAuthFor(w, 'recommendation') }),
     port: w.config.ports.recommendation,
+    portVariable: 'RECOMMENDATION_PORT',
     register: true,
     ...bind(w),
   };
@@ -149,6 +154,7 @@ export const gateway = async (w: Wiring): Promise<HostedModule> => {
       protection: { ...w.config.gatewayProtection, maxBodyBytes: w.config.maxRequestBodyBytes },
     }),
     port: w.config.ports.gateway,
+    portVariable: 'GATEWAY_PORT',
     register: false,
   };
 };
@@ -204,8 +210,10 @@ export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) =>
       await Promise.all([...w.databases.map((db) => db.close()), ...w.closers.map((close) => close())]);
     };
     let running;
+    let hosted: HostedModule[] = [];
     try {
-      running = await hostModules(await build(w), {
+      hosted = await build(w);
+      running = await hostModules(hosted, {
         host: config.host,
         advertisedHost: config.advertisedHost,
         discoveryUrl: config.discoveryUrl,
@@ -219,10 +227,26 @@ export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) =>
       await closeAll();
       throw error;
     }
-    log.info('ready', { urls: running.urls });
-    onShutdownSignal(async () => {
+    const shutdown = async () => {
       await running.stop();
       await closeAll();
-    }, log);
+    };
+    onShutdownSignal(shutdown, log);
+    // `ready` means every request can be served: the gateway waits until it sees an instance of
+    // each module. The all-in-one's register at once, in-process; a bound (a few heartbeats, in
+    // case one registration attempt failed) turns a fault into a clear exit instead of a hang.
+    // A lone gateway's modules may start later than it does: it waits on, and says for what.
+    const allInOne = name === 'all-in-one';
+    try {
+      await untilReady(hosted.map(({ module }) => module), {
+        log,
+        warnEveryMs: 5_000,
+        ...(allInOne ? { giveUpAfterMs: Math.max(10_000, 3 * config.heartbeatIntervalMs) } : {}),
+      });
+    } catch (error) {
+      await shutdown();
+      throw error;
+    }
+    log.info('ready', { urls: running.urls });
   });
 }

@@ -41,8 +41,18 @@ export interface Config {
      * to X-Forwarded-For; the rate limit then keys on that entry. 0: on the connection's peer.
      */
     trustedProxyHops: number;
-    /** Consecutive failures (unreachable, timeout, 5xx) that open one instance's circuit. */
+    /** How long a client may take to send a request body to the gateway; beyond it 408. */
+    bodyTimeoutMs: number;
+    /**
+     * Failures of one instance itself in a row (refused or reset connections, timeouts) that open its
+     * circuit; 0: this trigger off. 5xx answers no longer count here (they did): see breakerFailureRatio.
+     */
     breakerFailures: number;
+    /** Share (0 to 1) of failed requests, 5xx answers included, over breakerWindowMs that opens one instance's circuit; 0: this trigger off. */
+    breakerFailureRatio: number;
+    /** Requests in the window before the ratio counts: a few failures alone never open a circuit. */
+    breakerMinRequests: number;
+    breakerWindowMs: number;
     /** How long an instance with an open circuit is passed over before one trial request is let through. */
     breakerOpenMs: number;
   };
@@ -92,6 +102,15 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
+  return value;
+}
+
+/** A share between 0 and 1, e.g. 0.5. */
+function fraction(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new ConfigError(`${name} must be a number between 0 and 1, got "${raw}"`);
   return value;
 }
 
@@ -271,7 +290,11 @@ export function loadConfig(env: Env = process.env): Config {
       rateLimitPerSecond: integer(env, 'GATEWAY_RATE_LIMIT_PER_SECOND', 500, 0, 1_000_000),
       rateLimitBurst: integer(env, 'GATEWAY_RATE_LIMIT_BURST', 1_000, 1, 10_000_000),
       trustedProxyHops: integer(env, 'GATEWAY_TRUSTED_PROXY_HOPS', 0, 0, 10),
+      bodyTimeoutMs: integer(env, 'GATEWAY_REQUEST_BODY_TIMEOUT_MS', 10_000, 100, 600_000),
       breakerFailures: integer(env, 'GATEWAY_BREAKER_FAILURES', 10, 0, 10_000),
+      breakerFailureRatio: fraction(env, 'GATEWAY_BREAKER_FAILURE_RATIO', 0.5),
+      breakerMinRequests: integer(env, 'GATEWAY_BREAKER_MIN_REQUESTS', 20, 1, 1_000_000),
+      breakerWindowMs: integer(env, 'GATEWAY_BREAKER_WINDOW_MS', 10_000, 100, 600_000),
       breakerOpenMs: integer(env, 'GATEWAY_BREAKER_OPEN_MS', 5_000, 100, 600_000),
     },
     auth: authentication,

@@ -120,10 +120,12 @@ describe('loadConfig', () => {
   });
 
   test('GATEWAY_* protections: on by default, each limit 0 for off, proxy hops trusted only when set', () => {
-    expect(loadConfig({}).gatewayProtection).toEqual({ maxHeaderBytes: 16_384, rateLimitPerSecond: 500, rateLimitBurst: 1_000, trustedProxyHops: 0, breakerFailures: 10, breakerOpenMs: 5_000 });
+    expect(loadConfig({}).gatewayProtection).toEqual({ maxHeaderBytes: 16_384, rateLimitPerSecond: 500, rateLimitBurst: 1_000, trustedProxyHops: 0, bodyTimeoutMs: 10_000,
+      breakerFailures: 10, breakerFailureRatio: 0.5, breakerMinRequests: 20, breakerWindowMs: 10_000, breakerOpenMs: 5_000,
+    });
     const off = loadConfig({ GATEWAY_MAX_HEADER_BYTES: '0', GATEWAY_RATE_LIMIT_PER_SECOND: '0', GATEWAY_BREAKER_FAILURES: '0', GATEWAY_TRUSTED_PROXY_HOPS: '1' });
     expect(off.gatewayProtection).toMatchObject({ maxHeaderBytes: 0, rateLimitPerSecond: 0, breakerFailures: 0, trustedProxyHops: 1 });
-    for (const [name, value] of [['GATEWAY_TRUSTED_PROXY_HOPS', '-1'], ['GATEWAY_RATE_LIMIT_BURST', '0'], ['GATEWAY_BREAKER_OPEN_MS', '10']]) {
+    for (const [name, value] of [['GATEWAY_TRUSTED_PROXY_HOPS', '-1'], ['GATEWAY_RATE_LIMIT_BURST', '0'], ['GATEWAY_BREAKER_OPEN_MS', '10'], ['GATEWAY_BREAKER_FAILURE_RATIO', '1.5'], ['GATEWAY_BREAKER_FAILURE_RATIO', 'half'], ['GATEWAY_BREAKER_MIN_REQUESTS', '0'], ['GATEWAY_REQUEST_BODY_TIMEOUT_MS', '0']]) {
       expect(() => loadConfig({ [name!]: value })).toThrow(name!);
     }
   });

@@ -99,8 +99,8 @@ export const expectProblem = (res: { status: number; headers: Headers; body: any
 };
 
 /** An upstream whose answer the test sets (and may change), counting the calls it gets. */
-export function controlled(answer: () => Response | Promise<Response>) {
-  const upstream = { calls: 0, answer, handle: async (_: Request) => (upstream.calls++, upstream.answer()) };
+export function controlled(answer: (request: Request) => Response | Promise<Response>) {
+  const upstream = { calls: 0, answer, handle: async (request: Request) => (upstream.calls++, upstream.answer(request)) };
   return upstream;
 }
 

@@ -13,8 +13,9 @@ import { refusedUrl, serve, stopServers } from './socket-fixture';
  */
 afterAll(stopServers);
 
+// In a row (refused), or as the whole of an instance's window (503s): either opens its circuit.
 const FAILURES = 3;
-const world = (openMs: number) => gatewayWorld(createDiscoveryModule, { protection: { breakerFailures: FAILURES, breakerOpenMs: openMs } });
+const world = (openMs: number) => gatewayWorld(createDiscoveryModule, { protection: { breakerFailures: FAILURES, breakerMinRequests: FAILURES, breakerOpenMs: openMs } });
 
 const ok = () => Response.json({ ok: true });
 const addFriend = (app: Parameters<typeof call>[0], i: number) => call(app, 'POST', `/friend/v1/users/${i}/commands/addFriend?friendId=${i + 1}`, {});

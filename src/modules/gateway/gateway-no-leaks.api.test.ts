@@ -78,7 +78,7 @@ test('502, 503 (no instance, discovery down, open circuit), 504, 500 from a thro
 
   // 500 from an upstream server that throws, then 503 once its circuit is open.
   {
-    const { url, register } = await gatewayOnSocket({ protection: { breakerFailures: 2 } });
+    const { url, register } = await gatewayOnSocket({ protection: { breakerFailures: 2, breakerMinRequests: 2 } });
     const crashing = throwing();
     await register('user', 'user-crash-7', crashing);
     const paging = errorPage();

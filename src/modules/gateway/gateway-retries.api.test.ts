@@ -11,7 +11,7 @@ import { refusedUrl, serve, stopServers } from './socket-fixture';
  */
 afterAll(stopServers);
 
-const world = (upstreamTimeoutMs = 1_000) => gatewayWorld(createDiscoveryModule, { upstreamTimeoutMs, protection: { breakerFailures: 0 } });
+const world = (upstreamTimeoutMs = 1_000) => gatewayWorld(createDiscoveryModule, { upstreamTimeoutMs, protection: { breakerFailures: 0, breakerFailureRatio: 0 } });
 
 /** The echo upstream behind a real socket, counting what it receives by method. */
 function counted(instance: string, options: { delayMs?: number } = {}) {

@@ -78,8 +78,35 @@ describe('forwarding', () => {
   test("routes /user/actuator/health to the upstream's health, /actuator/health is the gateway's own", async () => {
     const { gateway, register } = world();
     await register('user', 'user-a', new Elysia().get('/actuator/health', () => Response.json({ status: 'DOWN' }, { status: 503 })));
+    await register('friend', 'friend-a', echoUpstream('friend-a'));
+    await register('recommendation', 'recommendation-a', echoUpstream('recommendation-a'));
     expect(await call(gateway.app, 'GET', '/user/actuator/health')).toMatchObject({ status: 503, body: { status: 'DOWN' } });
     expect(await call(gateway.app, 'GET', '/actuator/health')).toMatchObject({ status: 200, body: { status: 'UP' } });
+  });
+});
+
+describe('readiness', () => {
+  test('the gateway is DOWN, and pending, until every routed service has a live instance; then it stays UP', async () => {
+    const { gateway, register, advanceClock } = world();
+    // Asked before anything registered: the locator's cached empty lists must not outlive the registrations.
+    expect(await gateway.pending()).toEqual(['a live instance of user', 'a live instance of friend', 'a live instance of recommendation']);
+    expect(await call(gateway.app, 'GET', '/actuator/health')).toMatchObject({ status: 503, body: { status: 'DOWN' } });
+    await register('user', 'user-a', echoUpstream('user-a'));
+    await register('friend', 'friend-a', echoUpstream('friend-a'));
+    expect(await gateway.pending()).toEqual(['a live instance of recommendation']);
+    expect((await call(gateway.app, 'GET', '/actuator/health')).status).toBe(503);
+    await register('recommendation', 'recommendation-a', echoUpstream('recommendation-a'));
+    expect(await gateway.pending()).toEqual([]);
+    expect(await call(gateway.app, 'GET', '/actuator/health')).toMatchObject({ status: 200, body: { status: 'UP' } });
+    // Ready means routable, at once.
+    for (const prefix of ['/user', '/friend', '/recommendation']) expect((await call(gateway.app, 'GET', `${prefix}/v1/x`)).status).toBe(200);
+    // A module gone later costs its own routes, not the gateway's health (nor a restart by a liveness probe).
+    advanceClock(5_000);
+    let status = 200;
+    // The locator serves its last list while it refreshes in the background.
+    for (let i = 0; i < 20 && status === 200; i++, await Bun.sleep(20)) status = (await call(gateway.app, 'GET', '/user/v1/x')).status;
+    expect(status).toBe(503);
+    expect((await call(gateway.app, 'GET', '/actuator/health')).status).toBe(200);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Logger } from '../../platform/log';
 import type { Metrics } from '../../platform/metrics/metrics';
-import { CircuitBreaker } from './circuit-breaker';
+import { CircuitBreaker, type BreakerPolicy } from './circuit-breaker';
 
 /**
  * Circuit breakers per upstream instance, keyed by discovery instanceId (a fixed upstream's id is
@@ -8,10 +8,7 @@ import { CircuitBreaker } from './circuit-breaker';
  * while its circuit is open and the other instances carry its share. One dead instance of two must
  * not cost the service its healthy one; the service is refused only when all of its instances are.
  */
-export interface InstanceCircuitsOptions {
-  /** Consecutive failures that open an instance's circuit; 0 switches circuit breaking off. */
-  failures: number;
-  openMs: number;
+export interface InstanceCircuitsOptions extends BreakerPolicy {
   /** Services known up front, shown as closed from the first scrape. */
   services: readonly string[];
   metrics: Metrics;
@@ -20,7 +17,7 @@ export interface InstanceCircuitsOptions {
   /**
    * An instance not offered by the locator for this long is forgotten: it left discovery (a
    * restart under a new id, a scale-down), or its service had no traffic. Instances come and go,
-   * memory stays bounded. Default 30 s, and never under two open periods.
+   * memory stays bounded. Default 30 s, and never under two open periods nor one failure window.
    */
   forgetAfterMs?: number;
 }
@@ -34,8 +31,7 @@ export class InstanceCircuits {
   private readonly byService = new Map<string, Map<string, Tracked>>();
 
   constructor(
-    private readonly failures: number,
-    private readonly openMs: number,
+    private readonly policy: BreakerPolicy,
     private readonly forgetAfterMs: number,
     private readonly log: Logger,
     private readonly now: () => number = () => performance.now(),
@@ -56,8 +52,8 @@ export class InstanceCircuits {
     }
     // New instances are rare (starts, restarts): the moment to drop the ones long gone.
     this.forgetStale(now);
-    const breaker = new CircuitBreaker(this.failures, this.openMs, this.now, (state) => {
-      if (state === 'open') this.log.warn('circuit opened', { service, instanceId, failures: this.failures, openMs: this.openMs });
+    const breaker = new CircuitBreaker(this.policy, this.now, (state, reason) => {
+      if (state === 'open') this.log.warn('circuit opened', { service, instanceId, ...reason, openMs: this.policy.openMs });
       else if (state === 'closed') this.log.info('circuit closed', { service, instanceId });
     });
     instances.set(instanceId, { breaker, seenAt: now });
@@ -109,9 +105,10 @@ export class InstanceCircuits {
  * `gateway_circuit_state{upstream}`: 0 all closed, 0.5 some open or half-open, 1 all open. It is
  * read at scrape time, so the hot path touches no gauge.
  */
-export function createInstanceCircuits({ failures, openMs, services, metrics, log, now, forgetAfterMs = 30_000 }: InstanceCircuitsOptions): InstanceCircuits | undefined {
-  if (failures <= 0) return undefined;
-  const circuits = new InstanceCircuits(failures, openMs, Math.max(forgetAfterMs, 2 * openMs), log, now);
+export function createInstanceCircuits({ services, metrics, log, now, forgetAfterMs = 30_000, ...policy }: InstanceCircuitsOptions): InstanceCircuits | undefined {
+  // Neither trigger on: circuit breaking is off.
+  if (policy.failures <= 0 && policy.failureRatio <= 0) return undefined;
+  const circuits = new InstanceCircuits(policy, Math.max(forgetAfterMs, 2 * policy.openMs, policy.windowMs), log, now);
   for (const service of services) circuits.know(service);
   metrics.gauge(
     'gateway_circuit_state',

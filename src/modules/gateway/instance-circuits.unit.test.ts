@@ -8,7 +8,7 @@ import { createInstanceCircuits } from './instance-circuits';
 function clocked(options: { forgetAfterMs?: number } = {}) {
   const clock = { now: 0 };
   const metrics = new Metrics({ service: 'gateway' });
-  const circuits = createInstanceCircuits({ failures: 1, openMs: 1_000, services: ['user', 'friend'], metrics, log: silentLogger, now: () => clock.now, ...options })!;
+  const circuits = createInstanceCircuits({ failures: 1, failureRatio: 0.5, minRequests: 20, windowMs: 1_000, openMs: 1_000, services: ['user', 'friend'], metrics, log: silentLogger, now: () => clock.now, ...options })!;
   const state = async (upstream: string) => sumOf(parseExposition(await metrics.text()), 'gateway_circuit_state', { upstream });
   return { circuits, clock, state };
 }
@@ -63,6 +63,9 @@ test('instances not seen for a while are forgotten, however often others are', a
   expect(circuits.of('friend', 'gone').state).toBe('closed');
 });
 
-test('0 failures switches circuit breaking off', () => {
-  expect(createInstanceCircuits({ failures: 0, openMs: 1_000, services: ['user'], metrics: new Metrics(), log: silentLogger })).toBeUndefined();
+test('0 failures and a 0 failure ratio switch circuit breaking off; either alone leaves it on', () => {
+  const options = { minRequests: 20, windowMs: 1_000, openMs: 1_000, services: ['user'], metrics: new Metrics(), log: silentLogger };
+  expect(createInstanceCircuits({ ...options, failures: 0, failureRatio: 0 })).toBeUndefined();
+  expect(createInstanceCircuits({ ...options, failures: 0, failureRatio: 0.5 })).toBeDefined();
+  expect(createInstanceCircuits({ ...options, failures: 5, failureRatio: 0 })).toBeDefined();
 });

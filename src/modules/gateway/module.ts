@@ -16,6 +16,7 @@ import type { ClientView } from './forwarding-headers';
 import { createMergedDocs } from './merged-docs';
 import { createProtection, type GatewayProtection } from './protection';
 import { createProxy } from './proxy';
+import { routeReadiness } from './route-readiness';
 import { createRouteMatcher, defaultRoutes, type GatewayRoute } from './routes';
 
 export interface GatewayModuleDeps {
@@ -73,6 +74,7 @@ export function createGatewayModule({ fetch, discoveryUrl, discoveryToken, healt
   if (missing.length) throw new Error(`gateway upstreams lack service(s): ${missing.join(', ')}`);
   const locator = upstreams ? staticLocator(upstreams) : new ServiceLocator(fetch, discoveryUrl, refreshMs, { token: discoveryToken, healthCheck, log: log.child({ component: 'locator' }) });
   const match = createRouteMatcher(routes);
+  const readiness = routeReadiness(locator, [...new Set(routes.map(({ service }) => service))]);
   const protect = createProtection(protection, { metrics, log, match, services: routes.map(({ service }) => service) });
   const proxy = createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics, ...protect.proxy });
   // With authentication off the proxy is called directly: not one extra step per request.
@@ -95,7 +97,7 @@ export function createGatewayModule({ fetch, discoveryUrl, discoveryToken, healt
     front(request, server.requestIP(request)?.address, observer.begin(request)) ?? app.handle(request);
   const serverRoutes = Object.fromEntries(routes.map(({ prefix }) => [`${prefix}/*`, served]));
 
-  const app = createHttpApp({ name: 'gateway', log, health: async () => true, metrics, serverRoutes })
+  const app = createHttpApp({ name: 'gateway', log, health: async () => (await readiness.missing()).length === 0, metrics, serverRoutes })
     // Nothing reads the body first, so Elysia never parses it and it streams through. Deliberately
     // not `async`: Elysia would then await this hook on every request; as it is, the gateway's own
     // paths get undefined synchronously and are routed, and a returned Promise<Response> is the response.
@@ -114,6 +116,7 @@ export function createGatewayModule({ fetch, discoveryUrl, discoveryToken, healt
     name: 'gateway',
     app,
     serverMaxRequestBodyBytes: protect.serverMaxRequestBodyBytes,
+    pending: () => readiness.missing().then((services) => services.map((service) => `a live instance of ${service}`)),
     start() {
       if (warmer) return;
       warm();

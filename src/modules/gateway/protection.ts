@@ -11,9 +11,9 @@ import type { RouteMatch } from './routes';
 /**
  * The gateway's protections, each switched off by a 0 limit. The checks run in this order, so the
  * cheapest refusal comes first and nothing refused ever reaches an upstream:
- * head size (431), rate limit (429), [authentication], body size (413), circuit breakers (503 once
- * every instance of the service has its circuit open).
- * The first two are here; the last two need the route and the body and live in the proxy.
+ * head size (431), rate limit (429), [authentication], body size (413), body time (408), circuit
+ * breakers (503 once every instance of the service has its circuit open).
+ * The first two are here; the others need the route and the body and live in the proxy.
  */
 export interface GatewayProtection {
   /** Request line plus header names and values; beyond it 431. */
@@ -29,8 +29,19 @@ export interface GatewayProtection {
    * connection's peer is the client, and X-Forwarded-For (written by anyone) is not believed.
    */
   trustedProxyHops: number;
-  /** Consecutive failures of an upstream instance that open its circuit; 0: no circuit breaking. */
+  /**
+   * How long a client may take to send its whole request body; beyond it 408. The body is read
+   * before an instance is picked, so a slow client holds no upstream and never counts against one.
+   */
+  bodyTimeoutMs: number;
+  /** Instance failures in a row (refused, reset, timed out) that open its circuit; 0: this trigger off. */
   breakerFailures: number;
+  /** Share of failed requests (5xx answers too) in the window that opens an instance's circuit; 0: this trigger off. */
+  breakerFailureRatio: number;
+  /** Requests an instance's window must hold before its failure ratio counts. */
+  breakerMinRequests: number;
+  /** The sliding window of the failure ratio. */
+  breakerWindowMs: number;
   /** How long an open circuit passes its instance over before one trial request is let through. */
   breakerOpenMs: number;
 }
@@ -42,7 +53,11 @@ export const defaultProtection: GatewayProtection = {
   rateLimitPerSecond: 500,
   rateLimitBurst: 1_000,
   trustedProxyHops: 0,
+  bodyTimeoutMs: 10_000,
   breakerFailures: 10,
+  breakerFailureRatio: 0.5,
+  breakerMinRequests: 20,
+  breakerWindowMs: 10_000,
   breakerOpenMs: 5_000,
 };
 
@@ -116,7 +131,17 @@ export function createProtection(given: Partial<GatewayProtection> | undefined, 
     guard: createRequestGuard(protection, deps),
     proxy: {
       maxBodyBytes: protection.maxBodyBytes,
-      circuits: createInstanceCircuits({ failures: protection.breakerFailures, openMs: protection.breakerOpenMs, services: deps.services, metrics: deps.metrics, log: deps.log }),
+      bodyTimeoutMs: protection.bodyTimeoutMs,
+      circuits: createInstanceCircuits({
+        failures: protection.breakerFailures,
+        failureRatio: protection.breakerFailureRatio,
+        minRequests: protection.breakerMinRequests,
+        windowMs: protection.breakerWindowMs,
+        openMs: protection.breakerOpenMs,
+        services: deps.services,
+        metrics: deps.metrics,
+        log: deps.log,
+      }),
     },
     serverMaxRequestBodyBytes: serverBodyLimit(protection.maxBodyBytes),
   };

@@ -1,7 +1,8 @@
 import http from 'node:http';
+import { TIMED_OUT, raceTimeout } from './deadline';
 
 /**
- * Size limits on what a client sends: the request head (431) and the body (413). Both are checked
+ * Limits on what a client sends: the request head (431), the body's size (413) and time (408), all checked
  * before anything reaches an upstream, and the refusal is a problem document rather than the bare
  * answer Bun's HTTP parser gives when one of its own, process-wide limits is hit.
  */
@@ -59,32 +60,39 @@ export function declaredLength(headers: Headers): number | undefined {
 }
 
 export const TOO_LARGE: unique symbol = Symbol('too large');
+export const TOO_SLOW: unique symbol = Symbol('too slow');
 
 /**
- * Reads a body whose length was not declared, stopping (and cancelling the rest) as soon as it
- * grows past `max`. Nothing is forwarded until the whole body is in: an upstream never sees half a
- * request it might already have acted on. Rejects when the stream fails (the client went away).
+ * Reads a whole request body, stopping (and cancelling the rest) as soon as it grows past `max` or
+ * takes longer than `timeoutMs`. Nothing is forwarded until the whole body is in: an upstream
+ * never sees half a request it might already have acted on, and never waits on a slow client (its
+ * wait would look like the instance timing out). Rejects when the stream fails (the client went away).
  */
-export async function readWithin(body: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array | typeof TOO_LARGE> {
+export async function readWithin(body: ReadableStream<Uint8Array>, max: number, timeoutMs = Infinity): Promise<Uint8Array | typeof TOO_LARGE | typeof TOO_SLOW> {
   const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      reader.cancel().catch(() => undefined);
-      return TOO_LARGE;
+  const readAll = async (): Promise<Uint8Array | typeof TOO_LARGE> => {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > max) {
+        reader.cancel().catch(() => undefined);
+        return TOO_LARGE;
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+    if (chunks.length === 1) return chunks[0]!;
+    const bytes = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return bytes;
+  };
+  if (timeoutMs === Infinity) return readAll();
+  const result = await raceTimeout(readAll(), timeoutMs, () => reader.cancel().catch(() => undefined));
+  return result === TIMED_OUT ? TOO_SLOW : result;
 }

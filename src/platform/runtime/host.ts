@@ -25,6 +25,15 @@ export interface HostedModule {
   register: boolean;
   /** Interface to bind, instead of the host's (the all-in-one keeps modules on loopback). */
   host?: string;
+  /** The variable that sets `port`, named when the port is taken. */
+  portVariable?: string;
+}
+
+/** A port another process (or another system) already listens on: start-up stops, naming it. */
+export class PortInUseError extends Error {
+  constructor(port: number, variable: string | undefined) {
+    super(`port ${port} is in use${variable ? ` (${variable})` : ''}`);
+  }
 }
 
 export interface Running {
@@ -44,9 +53,18 @@ export async function hostModules(hosted: HostedModule[], options: HostOptions):
   const urls: Record<string, string> = {};
 
   for (const { module } of hosted) await module.connect?.();
-  for (const { module, port, host } of hosted) {
-    // Elysia's own listen, so handlers can see the server (e.g. the client's address).
-    module.app.listen({ port, hostname: host ?? options.host, maxRequestBodySize: module.serverMaxRequestBodyBytes ?? options.maxRequestBodyBytes });
+  for (const { module, port, portVariable, host } of hosted) {
+    // Elysia's own listen, so handlers can see the server (e.g. the client's address). Elysia
+    // turns SO_REUSEPORT on by default: a second system started on the same ports would then bind
+    // next to the first and the kernel would split connections between the two. A port is ours alone.
+    try {
+      module.app.listen({ port, hostname: host ?? options.host, reusePort: false, maxRequestBodySize: module.serverMaxRequestBodyBytes ?? options.maxRequestBodyBytes });
+    } catch (error) {
+      // Those already listening let go of their ports, so the process can exit cleanly.
+      await Promise.all(servers.map(({ server }) => server.stop(true)));
+      if ((error as { code?: string }).code === 'EADDRINUSE') throw new PortInUseError(port, portVariable);
+      throw error;
+    }
     const server = module.app.server!;
     servers.push({ name: module.name, server });
     const url = `http://${options.advertisedHost}:${server.port}`;

@@ -13,6 +13,11 @@ export interface ModuleInstance {
   readonly serverMaxRequestBodyBytes?: number;
   /** Subscribes consumers (after rebuilding whatever read model lives in memory). */
   connect?(): Promise<void>;
+  /**
+   * What the module still waits for before it can serve every request (the gateway: a live instance
+   * of each service it routes to); empty once it can. The process logs `ready` only then.
+   */
+  pending?(): Promise<string[]>;
   /** Starts background work, e.g. the outbox relay. Called once every module is connected. */
   start?(): void;
   /** Stops background work, flushing what it can. The database is closed by the caller. */

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type Config } from '../config';
 import { DataDirInUseError } from '../db/data-dir-lock';
 import { createLogger, type Logger } from '../log';
+import { PortInUseError } from './host';
 
 /**
  * Common start-up for every entrypoint: validated config, a logger, and one clear line (not a stack
@@ -28,6 +29,10 @@ export async function startProcess(name: string, main: (config: Config, log: Log
     if (error instanceof ConfigError) {
       console.error(`${name}: invalid configuration: ${error.message}`);
       process.exit(2);
+    }
+    if (error instanceof PortInUseError) {
+      console.error(`${name}: ${error.message}`);
+      process.exit(4);
     }
     log.error('start-up failed', { error: error as Error });
     process.exit(1);
