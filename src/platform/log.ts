@@ -34,7 +34,7 @@ export function createLogger(
 ): Logger {
   const emit = (lvl: LogLevel, msg: string, fields?: LogFields) => {
     if (rank[lvl] < rank[level]) return;
-    const error = fields?.error instanceof Error ? errorFields(fields.error, lvl === 'error') : {};
+    const error = fields?.error instanceof Error ? errorFields(fields.error, lvl === 'error' || lvl === 'debug') : {};
     write(JSON.stringify({ time: new Date().toISOString(), level: lvl, ...base, ...scope.getStore(), msg, ...fields, ...error }));
   };
   return {
@@ -48,7 +48,7 @@ export function createLogger(
 }
 
 /**
- * An Error logs as its message (JSON.stringify would write `{}`). At error level its stack and the
+ * An Error logs as its message (JSON.stringify would write `{}`). At error (and debug) level its stack and the
  * chain of causes too: an unexpected failure is found from its line alone, and a driver's error
  * (drizzle wraps it in `cause`) is often the one that names the damaged block or the lost socket.
  */
