@@ -66,6 +66,9 @@ async function compare(database: Database, shape: ReadModelShape<DomainEvent>): 
 const REPAIR_BATCH = 1_000;
 
 async function repair(database: Database, shape: ReadModelShape<DomainEvent>, streamIds: string[]): Promise<void> {
+  // The table's indexes may still point at rows its file lost (a truncated file): a delete or an
+  // insert through them would fail reading a block that is gone. Rebuilt from the rows that remain.
+  await database.db.execute(sql`reindex table ${sql.identifier(shape.table)}`);
   for (let i = 0; i < streamIds.length; i += REPAIR_BATCH) {
     const batch = streamIds.slice(i, i + REPAIR_BATCH);
     await database.db.transaction(async (tx) => {
@@ -97,11 +100,11 @@ async function repair(database: Database, shape: ReadModelShape<DomainEvent>, st
 const refuse = (module: string, database: Database, what: string) =>
   new StoreUnusableError(`${module}: the event store in ${database.location} looks damaged: ${what}; refusing to start (restore the data from a backup)`);
 
-function describeDamage(damage: StoreDamage): string {
+function describeDamage(damage: StoreDamage): string[] {
   const parts: string[] = [];
   if (damage.brokenStreams > 0) parts.push(`${damage.brokenStreams} streams have gaps in their versions (e.g. ${examples(damage.brokenExamples)})`);
   if (damage.orphanOutbox > 0) parts.push(`${damage.orphanOutbox} outbox entries point at events that are gone`);
-  return parts.join('; ');
+  return parts;
 }
 
 /**
@@ -119,12 +122,10 @@ export async function verifyReadModel<E extends DomainEvent>(
 ): Promise<void> {
   const generic = shape as unknown as ReadModelShape<DomainEvent>;
   try {
-    const damage = await eventStoreDamage(database.db);
-    if (damage.brokenStreams > 0 || damage.orphanOutbox > 0) throw refuse(module, database, describeDamage(damage));
+    const damage = describeDamage(await eventStoreDamage(database.db));
     const found = await compare(database, generic);
-    if (found.ahead > 0) {
-      throw refuse(module, database, `${found.ahead} ${shape.table} rows reflect events the store does not have (e.g. ${examples(found.aheadExamples)})`);
-    }
+    const ahead = found.ahead > 0 ? [`${found.ahead} ${shape.table} rows reflect events the store does not have (e.g. ${examples(found.aheadExamples)})`] : [];
+    if (damage.length > 0 || ahead.length > 0) throw refuse(module, database, [...damage, ...ahead].join('; '));
     if (found.stale.length === 0) return;
     await repair(database, generic, found.stale);
     const after = await compare(database, generic);
