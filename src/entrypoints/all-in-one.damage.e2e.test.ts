@@ -94,3 +94,13 @@ test('a garbled pg_control stops the start, naming the module and its directory'
   expect(output).toContain(`user: cannot open the embedded database in ${join(dataDir, 'user')}: `);
   expect(output).toContain('is the directory damaged?');
 });
+
+test('a garbled page of the event store stops the start with the error that names it', async () => {
+  const { dataDir, env } = await populated();
+  const fd = openSync(await tableFile(dataDir, 'events'), 'r+');
+  writeSync(fd, Buffer.alloc(256, 0x5a), 0, 256, 8192 + 4096); // inside the second page, past its header
+  closeSync(fd);
+  const { code, output } = await failedStart(env);
+  expect(code).not.toBe(0);
+  expect(output).toMatch(new RegExp(`^all-in-one: user: cannot check the data in ${join(dataDir, 'user')}: invalid page in block 1 of relation \\S+; refusing to start\n$`));
+});

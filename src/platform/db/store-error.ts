@@ -16,11 +16,12 @@ export function withoutPassword(url: string): string {
   }
 }
 
-/** The innermost message of an error and its causes, where drivers put what actually failed. */
+/**
+ * The innermost message of an error's causes, on one line: drivers put what actually failed there
+ * ("invalid page in block 1 of relation ..."), and drizzle's wrapper only restates the query.
+ */
 export function rootMessage(error: unknown): string {
-  const messages: string[] = [];
-  for (let e: any = error; e !== undefined && e !== null && messages.length < 5; e = e.cause) {
-    messages.push(e instanceof Error ? e.message : String(e));
-  }
-  return [...new Set(messages)].join(': ');
+  let e: any = error;
+  for (let depth = 0; e?.cause !== undefined && e?.cause !== null && depth < 5; depth++) e = e.cause;
+  return (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
 }
