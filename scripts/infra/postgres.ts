@@ -118,8 +118,10 @@ async function prepare(): Promise<void> {
   } else {
     rmSync(DATA, { recursive: true, force: true }); // a half-made cluster from an interrupted run
     say('postgres', `initdb ${DATA} (PostgreSQL ${major ?? '?'} from ${b})`);
+    // Data checksums: a damaged page then fails its read with an error naming the block, instead
+    // of being served as garbage (the default from PostgreSQL 18 on, asked for here for older ones).
     const res = await run(asUser(POSTGRES.osUser, [`${b}/initdb`, '-D', DATA, '-U', 'postgres', '--encoding=UTF8', '--locale=C',
-      '--auth=trust', '--no-sync', '--no-instructions']), { timeoutS: 120, logFile: LOG });
+      '--auth=trust', '--data-checksums', '--no-sync', '--no-instructions']), { timeoutS: 120, logFile: LOG });
     if (res.code !== 0) throw new InfraError(`postgres: initdb failed (exit ${res.code}); read ${LOG}\n${tail(LOG)}`);
   }
   // Our settings live in their own file, included once from the stock postgresql.conf.

@@ -34,7 +34,7 @@ export function createLogger(
 ): Logger {
   const emit = (lvl: LogLevel, msg: string, fields?: LogFields) => {
     if (rank[lvl] < rank[level]) return;
-    const error = fields?.error instanceof Error ? { error: fields.error.message } : {};
+    const error = fields?.error instanceof Error ? errorFields(fields.error, lvl === 'error' || lvl === 'debug') : {};
     write(JSON.stringify({ time: new Date().toISOString(), level: lvl, ...base, ...scope.getStore(), msg, ...fields, ...error }));
   };
   return {
@@ -45,6 +45,22 @@ export function createLogger(
     child: (fields) => createLogger({ ...base, ...fields }, level, write),
     enabled: (lvl) => rank[lvl] >= rank[level],
   };
+}
+
+/**
+ * An Error logs as its message (JSON.stringify would write `{}`). At error (and debug) level its stack and the
+ * chain of causes too: an unexpected failure is found from its line alone, and a driver's error
+ * (drizzle wraps it in `cause`) is often the one that names the damaged block or the lost socket.
+ */
+function errorFields(error: Error, withStack: boolean): LogFields {
+  if (!withStack) return { error: error.message };
+  const lines: string[] = [];
+  let e: unknown = error;
+  for (let depth = 0; e !== undefined && e !== null && depth < 5; depth++, e = (e as { cause?: unknown }).cause) {
+    const text = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
+    lines.push(depth === 0 ? text : `caused by: ${text}`);
+  }
+  return { error: error.message, errorStack: lines.join('\n') };
 }
 
 /** For tests and tools that want quiet modules. */

@@ -8,6 +8,7 @@ import type { EventBus } from '../../platform/events/bus';
 import { commandMetrics } from '../../platform/events/command-metrics';
 import { subscribeObserved } from '../../platform/events/observed-subscription';
 import { OutboxRelay, type RelayOptions } from '../../platform/events/outbox-relay';
+import { verifyReadModel } from '../../platform/events/read-model-check';
 import { createHttpApp, requestMetadata } from '../../platform/http/app';
 import type { InternalAuth } from '../../platform/http/internal-auth';
 import type { Fetch } from '../../platform/http/local-fetch';
@@ -20,6 +21,7 @@ import type { ModuleInstance } from '../../platform/runtime/module';
 import { addFriend } from './adding-friend/add-friend';
 import { FriendSchema } from './contracts/http';
 import { FRIEND_COMMANDS } from './friend-commands';
+import { friendshipsReadModel } from './friendship-read-model';
 import { registerFriendGauges } from './friend-metrics';
 import { getFriendship } from './getting-friendship/get-friendship';
 import { UserDirectory } from './knowing-users/user-directory';
@@ -97,7 +99,11 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
   return {
     name: 'friend',
     app,
-    connect: () => subscribeObserved(bus, userEventsConsumer(users), { metrics, log }),
+    // The read model is checked against the events before serving or consuming.
+    connect: async () => {
+      await verifyReadModel('friend', database, friendshipsReadModel, log);
+      await subscribeObserved(bus, userEventsConsumer(users), { metrics, log });
+    },
     start: () => relay.start(),
     stop: () => relay.stop(),
   } satisfies ModuleInstance;

@@ -6,6 +6,7 @@ import { migrationsFolder } from '../../platform/db/migrations-folder';
 import type { EventBus } from '../../platform/events/bus';
 import { commandMetrics } from '../../platform/events/command-metrics';
 import { OutboxRelay, type RelayOptions } from '../../platform/events/outbox-relay';
+import { verifyReadModel } from '../../platform/events/read-model-check';
 import { createHttpApp, requestMetadata } from '../../platform/http/app';
 import type { InternalAuth } from '../../platform/http/internal-auth';
 import { openApi } from '../../platform/http/openapi';
@@ -20,6 +21,7 @@ import { updateUser } from './updating-user/update-user';
 import { USER_COMMANDS } from './user-commands';
 import { registerUserGauges } from './user-metrics';
 import { etagOf } from './user-projection';
+import { usersReadModel } from './user-read-model';
 
 export const userMigrationsFolder = migrationsFolder(import.meta.dir, 'user');
 
@@ -102,6 +104,8 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
   return {
     name: 'user',
     app,
+    // Before serving: a read model that disagrees with the events would answer wrongly (404, 412).
+    connect: () => verifyReadModel('user', database, usersReadModel, log),
     start: () => relay.start(),
     stop: () => relay.stop(),
   } satisfies ModuleInstance;

@@ -17,6 +17,8 @@ export interface Database {
    * process): state cached from it in this process, like reserved ids, then stays exact.
    */
   readonly ownedByThisProcess: boolean;
+  /** Where the data live, for messages: the data directory, or the URL without its password. */
+  readonly location: string;
   /** `select 1`, for health checks. */
   ping(): Promise<boolean>;
   /**

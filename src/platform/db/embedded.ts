@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { drizzle } from 'drizzle-orm/pglite';
 import { ping, type Database, type Db } from './database';
@@ -8,6 +8,7 @@ import { pgliteAssets } from './pglite-assets';
 import { initDataDirIfNew } from './pglite-init';
 import { PGLITE_START_PARAMS } from './pglite-settings';
 import { withSharedParsers } from './pglite-shared-parsers';
+import { rootMessage, StoreUnusableError } from './store-error';
 
 export interface EmbeddedOptions {
   /** Directory for this module's data; omitted means in memory (tests). */
@@ -24,15 +25,19 @@ export async function openEmbeddedDatabase(options: EmbeddedOptions): Promise<Da
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
     // Assets passed explicitly so a compiled binary does not look for them beside itself.
     const pgOptions = { ...(await pgliteAssets()), startParams: PGLITE_START_PARAMS };
-    if (options.dataDir) await initDataDirIfNew(options.dataDir, pgOptions);
-    const client = new PGlite({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...pgOptions });
-    await client.waitReady;
+    const client = await openPglite(options.dataDir, pgOptions);
     const db = drizzle({ client: withSharedParsers(client) }) as unknown as Db;
     const listeners = new Map<string, (() => void)[]>();
-    await migrate(db, options.migrationsFolder);
+    try {
+      await migrate(db, options.migrationsFolder);
+    } catch (error) {
+      await client.close().catch(() => {});
+      throw unusable(options.dataDir, error);
+    }
     return {
       db,
       ownedByThisProcess: true,
+      location: options.dataDir ?? 'memory',
       ping: () => ping(db),
       // One process owns an embedded database (the data-dir lock), so it holds every claim and
       // notifications never need to leave it.
@@ -48,4 +53,27 @@ export async function openEmbeddedDatabase(options: EmbeddedOptions): Promise<Da
     lock?.release();
     throw error;
   }
+}
+
+/**
+ * PGlite's own errors name no directory ("PGlite failed to initialize properly" for a garbled
+ * pg_control), and a process opening three of them could not tell which one failed.
+ */
+async function openPglite(dataDir: string | undefined, pgOptions: PGliteOptions): Promise<PGlite> {
+  try {
+    if (dataDir) await initDataDirIfNew(dataDir, pgOptions);
+    const client = new PGlite({ ...(dataDir ? { dataDir } : {}), ...pgOptions });
+    await client.waitReady;
+    return client;
+  } catch (error) {
+    throw unusable(dataDir, error);
+  }
+}
+
+function unusable(dataDir: string | undefined, error: unknown): StoreUnusableError {
+  return new StoreUnusableError(
+    `cannot open the embedded database in ${dataDir ?? 'memory'}: ${rootMessage(error)} ` +
+      '(is the directory damaged? restore it from a backup, or move it aside to start with an empty one)',
+    { cause: error },
+  );
 }

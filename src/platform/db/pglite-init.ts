@@ -15,7 +15,9 @@ import { join } from 'node:path';
  */
 export async function initDataDirIfNew(dataDir: string, options: PGliteOptions): Promise<void> {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return; // PGlite's own test for an existing cluster
-  const pg = new PGlite({ ...options, dataDir });
+  // Data checksums, so a damaged page fails its read instead of being served as garbage. PGlite's
+  // PostgreSQL 18 makes them by default; asked for anyway, so a change of default cannot drop them.
+  const pg = new PGlite({ ...options, dataDir, initDbStartParams: ['--data-checksums'] });
   await pg.waitReady;
   await pg.close();
   Bun.gc(true); // before the instance that stays is built, not interleaved with it

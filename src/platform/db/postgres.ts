@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import { advisoryClaims } from './advisory-claims';
 import { ping, type Database, type Db } from './database';
 import { migrate } from './migrate';
+import { withoutPassword } from './store-error';
 
 export interface PostgresOptions {
   url: string;
@@ -48,6 +49,7 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
   return {
     db,
     ownedByThisProcess: false,
+    location: withoutPassword(options.url),
     ping: () => ping(db),
     claim: (name) => claims.claim(name),
     async notify(channel) {

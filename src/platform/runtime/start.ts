@@ -1,11 +1,13 @@
 import { ConfigError, loadConfig, type Config } from '../config';
 import { DataDirInUseError } from '../db/data-dir-lock';
+import { StoreUnusableError } from '../db/store-error';
 import { createLogger, type Logger } from '../log';
 import { PortInUseError } from './host';
 
 /**
  * Common start-up for every entrypoint: validated config, a logger, and one clear line (not a stack
- * trace) for the failures a user can fix: bad configuration, a data directory already in use.
+ * trace) for the failures a user can fix: bad configuration, a data directory already in use, a
+ * database that cannot be opened or whose data disagree.
  */
 export async function startProcess(name: string, main: (config: Config, log: Logger) => Promise<void>): Promise<void> {
   let config: Config;
@@ -25,6 +27,12 @@ export async function startProcess(name: string, main: (config: Config, log: Log
     if (error instanceof DataDirInUseError) {
       console.error(`${name}: ${error.message}`);
       process.exit(3);
+    }
+    if (error instanceof StoreUnusableError) {
+      // The message names the module and its data; the stack and causes go to the log for whoever digs.
+      log.debug('start-up failed', { error });
+      console.error(`${name}: ${error.message}`);
+      process.exit(4);
     }
     if (error instanceof ConfigError) {
       console.error(`${name}: invalid configuration: ${error.message}`);
