@@ -23,7 +23,7 @@ describe('a port already in use', () => {
     try {
       const env = { HOST: '127.0.0.1', DISCOVERY_PORT: String(held.port), DISCOVERY_TOKEN: randomBytes(32).toString('hex') };
       const second = startProcess(join(import.meta.dir, 'discovery.ts'), env);
-      expect(await second.proc.exited).not.toBe(0);
+      expect(await second.proc.exited).toBe(5);
       expect(second.output()).toContain(`port ${held.port} is in use (DISCOVERY_PORT)`);
       // The holder still gets every connection.
       expect(await (await fetch(`http://127.0.0.1:${held.port}/`)).text()).toBe('the other system');
@@ -38,7 +38,7 @@ describe('a port already in use', () => {
     dirs.push(dataDir);
     try {
       const second = startProcess(join(import.meta.dir, 'all-in-one.ts'), systemEnv(dataDir, { USER_PORT: String(held.port) }));
-      expect(await second.proc.exited).not.toBe(0);
+      expect(await second.proc.exited).toBe(5);
       expect(second.output()).toContain(`port ${held.port} is in use (USER_PORT)`);
     } finally {
       held.release();

@@ -6,8 +6,9 @@ import { PortInUseError } from './host';
 
 /**
  * Common start-up for every entrypoint: validated config, a logger, and one clear line (not a stack
- * trace) for the failures a user can fix: bad configuration, a data directory already in use, a
- * database that cannot be opened or whose data disagree.
+ * trace) for the failures a user can fix, each with its own exit code: bad configuration (2), a data
+ * directory already in use (3), a database that cannot be opened or whose data disagree (4), a port
+ * already in use (5).
  */
 export async function startProcess(name: string, main: (config: Config, log: Logger) => Promise<void>): Promise<void> {
   let config: Config;
@@ -40,7 +41,7 @@ export async function startProcess(name: string, main: (config: Config, log: Log
     }
     if (error instanceof PortInUseError) {
       console.error(`${name}: ${error.message}`);
-      process.exit(4);
+      process.exit(5);
     }
     log.error('start-up failed', { error: error as Error });
     process.exit(1);
