@@ -148,8 +148,27 @@ describe('discovery and gateway binaries', () => {
     await waitHealthy(discovery, [`http://127.0.0.1:${discoveryPort}`]);
     const env = { HOST: '127.0.0.1', GATEWAY_PORT: String(gatewayPort), DISCOVERY_URL: `http://127.0.0.1:${discoveryPort}`, DISCOVERY_TOKEN };
     const gateway = start('gateway', env);
-    await waitHealthy(gateway, [`http://127.0.0.1:${gatewayPort}`]);
-    expect(await start('gateway', env, ['--health']).proc.exited).toBe(0);
+    // Ready means routable: DOWN while no instance of a routed service is registered.
+    let down: Response | undefined;
+    for (let i = 0; i < 100 && !down; i++) down = await fetch(`http://127.0.0.1:${gatewayPort}/actuator/health`).catch(() => Bun.sleep(100).then(() => undefined));
+    expect(down?.status).toBe(503);
+    expect(await start('gateway', env, ['--health']).proc.exited).toBe(1);
+    // A stand-in instance that passes the health check, registered for every routed service.
+    const standIn = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => Response.json({ status: 'UP' }) });
+    try {
+      for (const service of ['user', 'friend', 'recommendation']) {
+        const registered = await fetch(`http://127.0.0.1:${discoveryPort}/v1/instances`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${DISCOVERY_TOKEN}` },
+          body: JSON.stringify({ service, instanceId: `${service}-stand-in`, url: `http://127.0.0.1:${standIn.port}` }),
+        });
+        expect(registered.status).toBe(201);
+      }
+      await waitHealthy(gateway, [`http://127.0.0.1:${gatewayPort}`]);
+      expect(await start('gateway', env, ['--health']).proc.exited).toBe(0);
+    } finally {
+      standIn.stop(true);
+    }
     expect(await gateway.stop()).toBe(0);
     expect(await discovery.stop()).toBe(0);
   }, 60_000);
