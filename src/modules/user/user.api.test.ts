@@ -211,3 +211,23 @@ test('unknown route is a 404 problem', async () => {
   expect(res.status).toBe(404);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
 });
+
+test('an undeclared method on a declared path is a 405 problem with Allow, and changes nothing', async () => {
+  const before = await countUsers();
+  const list = await call(user.app, 'DELETE', '/v1/users');
+  expect(list.status).toBe(405);
+  expect(list.headers.get('allow')).toBe('POST');
+  expect(list.headers.get('content-type')).toBe('application/problem+json');
+  const one = await call(user.app, 'PATCH', '/v1/users/1', { firstName: 'P' });
+  expect(one.status).toBe(405);
+  expect(one.headers.get('allow')).toBe('GET, HEAD, PUT');
+  expect(await countUsers()).toBe(before);
+});
+
+test.each(['0x1', '1e0', '01', '+1'])('user id %s is a 400 naming the parameter', async (id) => {
+  for (const method of ['GET', 'PUT']) {
+    const res = await call(user.app, method, `/v1/users/${encodeURIComponent(id)}`, method === 'PUT' ? { firstName: 'A', lastName: 'B' } : undefined);
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toStartWith('parameter id: expected a plain decimal integer');
+  }
+});
