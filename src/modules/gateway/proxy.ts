@@ -2,6 +2,7 @@ import type { Instance } from '../../platform/discovery/registry-contract';
 import type { ServiceLocator } from '../../platform/discovery/service-locator';
 import type { Fetch } from '../../platform/http/local-fetch';
 import { httpObserver, type RequestStart } from '../../platform/http/observe';
+import { MAX_JSON_DEPTH, nestingWithin } from '../../platform/http/json-body';
 import { problemResponse } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
 import type { HistogramSeries } from '../../platform/metrics/histogram';
@@ -37,6 +38,7 @@ const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
 /** Error answers the gateway relays as they are: JSON, as every module writes them (problem+json, health). */
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\b/i;
 const UNREADABLE: unique symbol = Symbol('unreadable');
+const TOO_DEEP: unique symbol = Symbol('too deep');
 
 /**
  * The upstream's response goes back as is, headers rewritten in place: no copy, and a body whose
@@ -93,15 +95,22 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
    * The body to send upstream, or why there is none to send. A declared length over the limit is
    * refused before a byte is read; a body of unknown length (chunked) is read up to the limit first,
    * so that one growing past it never reaches the upstream, not even in part.
+   * A JSON body is read whole and its nesting checked (one pass, constant work per byte) before a
+   * byte of it is sent: a deeply nested one costs its parser seconds. Refused mid-stream, it would
+   * have reached the upstream in part and counted against its circuit.
    * A stream can be sent only once. Idempotent requests may get a second attempt, so their bodies
    * (rare and small) are buffered; other bodies of declared length stream straight through.
    */
-  async function bodyOf(request: Request, method: string, retryable: boolean): Promise<RequestInit['body'] | typeof TOO_LARGE | typeof UNREADABLE> {
+  async function bodyOf(request: Request, method: string, retryable: boolean): Promise<RequestInit['body'] | typeof TOO_LARGE | typeof UNREADABLE | typeof TOO_DEEP> {
     const length = declaredLength(request.headers);
     if (length !== undefined && length > maxBodyBytes) return TOO_LARGE;
     if (method === 'GET' || method === 'HEAD' || !request.body) return null;
     try {
-      if (length === undefined) return await readWithin(request.body, maxBodyBytes);
+      const json = JSON_TYPE.test(request.headers.get('content-type') ?? '');
+      if (length === undefined || json) {
+        const bytes = length === undefined ? await readWithin(request.body, maxBodyBytes) : await request.bytes();
+        return bytes === TOO_LARGE || !json || nestingWithin(bytes, MAX_JSON_DEPTH) ? bytes : TOO_DEEP;
+      }
       return retryable ? await request.arrayBuffer() : request.body;
     } catch {
       return UNREADABLE;
@@ -148,6 +157,7 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
       const body = await bodyOf(request, method, retryable);
       // The rest of the body is left unread: closing the connection spares reading and discarding it.
       if (body === TOO_LARGE) return fail(413, `the request body exceeds the limit of ${maxBodyBytes} bytes`, { connection: 'close' });
+      if (body === TOO_DEEP) return fail(400, `JSON nesting deeper than ${MAX_JSON_DEPTH} levels`);
       if (body === UNREADABLE) return request.signal.aborted ? fail(499, 'request cancelled by the client') : fail(400, 'the request body could not be read');
 
       // Without circuits no predicate: the plain round-robin pick, as cheap as it gets.

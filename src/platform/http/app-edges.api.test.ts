@@ -72,6 +72,13 @@ describe('requests no route declares', () => {
     const reply = await raw('GET /zz/actuator/health HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(reply).toStartWith('HTTP/1.1 404');
     expect((await app.handle(new Request('http://x/zz/metrics'))).status).toBe(404);
+    // With an empty or invalid Host, Bun's URL is the path alone, and Elysia (told hosts may be
+    // short) took the path to start at the first `/` after the 7th character: `/actuator/health`.
+    for (const host of ['', 'a/b', 'a b']) {
+      const invalid = await raw(`GET /abcdef/actuator/health HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+      expect(invalid).toStartWith('HTTP/1.1 400');
+      expect(invalid).toContain('the request needs a valid Host header and a path');
+    }
     expect((await app.handle(new Request('http://x/actuator/health'))).status).toBe(200);
   });
 

@@ -132,6 +132,15 @@ export function createHttpApp(options: {
       const observed = ((ctx as Observed).observed = observer.begin(ctx.request));
       // Tells the caller which trace id to look for in the logs (`x-request-id` is echoed likewise).
       ctx.set.headers['x-trace-id'] = observed.fields.traceId as string;
+      // Bun gives a request whose Host is empty or invalid (or a CONNECT) a URL without scheme and
+      // host, which Elysia would cut at the wrong place: `/friend/metrics` was routed as `/metrics`.
+      // RFC 9112 §3.2: such a request is a 400.
+      const url = ctx.request.url;
+      if (!url.startsWith('http://') && !url.startsWith('https://')) {
+        const response = problemResponse(400, 'the request needs a valid Host header and a path', { 'x-trace-id': observed.fields.traceId as string });
+        observer.end(ctx.request, observed, undefined, 400);
+        return response;
+      }
     })
     // Observed when the answer is ready, here or in onError: an after-response hook would cost a
     // deferred callback per request (Elysia runs those in a setImmediate) and measure that delay too.
