@@ -34,6 +34,10 @@ describe('helm values', () => {
     for (const m of ['user', 'friend', 'recommendation']) expect(known.has(`${m.toUpperCase()}_DATABASE_URL`)).toBe(true);
   });
 
+  test('every module runs in production mode (the common ConfigMap sets NODE_ENV)', () => {
+    expect(readFileSync(join(chart, 'templates', 'configmap.yaml'), 'utf8')).toMatch(/^ {2}NODE_ENV: production$/m);
+  });
+
   test('production takes its engines and credentials from outside; desktop runs them in the chart', () => {
     const production = values('values-production.yaml');
     expect(production.credentials.existingSecret).toBeTruthy();
