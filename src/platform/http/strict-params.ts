@@ -35,27 +35,49 @@ function integerNames(schema: unknown): string[] {
     .map(([name]) => name);
 }
 
-/** The raw query string's parameters, decoded as a form does (`+` is a space); undecodable ones kept raw. */
-function queryPairs(url: string): [string, string][] {
+const decode = (s: string): string => {
+  if (!s.includes('%') && !s.includes('+')) return s;
+  try {
+    return decodeURIComponent(s.replaceAll('+', ' '));
+  } catch {
+    return s;
+  }
+};
+
+/**
+ * The raw query string's parameters, decoded as a form does (`+` is a space); undecodable ones
+ * kept raw. Runs on every request: no URL object, and decoding only where there is an escape.
+ */
+function queryPairs(url: string): [string, string][] | undefined {
   const start = url.indexOf('?');
-  if (start === -1) return [];
+  if (start === -1) return undefined;
   const end = url.indexOf('#', start);
-  const query = url.slice(start + 1, end === -1 ? undefined : end);
-  if (!query) return [];
-  const decode = (s: string) => {
-    try {
-      return decodeURIComponent(s.replaceAll('+', ' '));
-    } catch {
-      return s;
+  const query = end === -1 ? url.slice(start + 1) : url.slice(start + 1, end);
+  if (!query) return undefined;
+  const pairs: [string, string][] = [];
+  for (const part of query.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    pairs.push(eq === -1 ? [decode(part), ''] : [decode(part.slice(0, eq)), decode(part.slice(eq + 1))]);
+  }
+  return pairs;
+}
+
+/** The first name given twice. A few parameters are compared pairwise (no Set to allocate); many, through a Set. */
+function repeatedName(pairs: [string, string][]): string | undefined {
+  if (pairs.length <= 8) {
+    for (let i = 1; i < pairs.length; i++) {
+      const name = pairs[i]![0];
+      for (let j = 0; j < i; j++) if (pairs[j]![0] === name) return name;
     }
-  };
-  return query
-    .split('&')
-    .filter((part) => part.length > 0)
-    .map((part) => {
-      const eq = part.indexOf('=');
-      return eq === -1 ? [decode(part), ''] : [decode(part.slice(0, eq)), decode(part.slice(eq + 1))];
-    });
+    return undefined;
+  }
+  const seen = new Set<string>();
+  for (const [name] of pairs) {
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return undefined;
 }
 
 /**
@@ -64,23 +86,28 @@ function queryPairs(url: string): [string, string][] {
  * as a plain decimal (no sign but `-`, no leading zero, no exponent, no hex, no spaces).
  */
 export function strictParameters(routes: () => readonly RouteSchemas[]) {
-  let shapes: Map<string, RouteShape> | undefined;
+  /** Shapes by path template, then method; built again should a route be added later. */
+  let shapes: Map<string, Record<string, RouteShape>> | undefined;
   let known = -1;
   const shapeOf = (method: string, path: string): RouteShape | undefined => {
     const all = routes();
     if (!shapes || known !== all.length) {
-      shapes = new Map(all.map((r) => [`${r.method} ${r.path}`, { integerParams: integerNames(r.hooks?.params), integerQuery: integerNames(r.hooks?.query) }]));
+      shapes = new Map();
       known = all.length;
+      for (const r of all) {
+        let byMethod = shapes.get(r.path);
+        if (!byMethod) shapes.set(r.path, (byMethod = {}));
+        byMethod[r.method] = { integerParams: integerNames(r.hooks?.params), integerQuery: integerNames(r.hooks?.query) };
+      }
     }
-    return shapes.get(`${method === 'HEAD' ? 'GET' : method} ${path}`);
+    return shapes.get(path)?.[method === 'HEAD' ? 'GET' : method];
   };
 
   return (request: Request, route: string | undefined, params: Record<string, string | undefined> | undefined): void => {
     const pairs = queryPairs(request.url);
-    const seen = new Set<string>();
-    for (const [name] of pairs) {
-      if (seen.has(name)) throw new BadParameter(`query parameter ${name.slice(0, 50)} is repeated; send it once`);
-      seen.add(name);
+    if (pairs) {
+      const repeated = repeatedName(pairs);
+      if (repeated !== undefined) throw new BadParameter(`query parameter ${repeated.slice(0, 50)} is repeated; send it once`);
     }
     if (!route) return;
     const shape = shapeOf(request.method, route);
@@ -89,6 +116,7 @@ export function strictParameters(routes: () => readonly RouteSchemas[]) {
       const value = params?.[name];
       if (value !== undefined && !DECIMAL.test(value)) throw new BadParameter(`parameter ${name}: expected a plain decimal integer (got ${JSON.stringify(value.slice(0, 50))})`);
     }
+    if (!pairs || !shape.integerQuery.length) return;
     for (const [name, value] of pairs) {
       if (shape.integerQuery.includes(name) && !DECIMAL.test(value)) throw new BadParameter(`query ${name}: expected a plain decimal integer (got ${JSON.stringify(value.slice(0, 50))})`);
     }
