@@ -93,6 +93,13 @@ describe('POST /v1/users', () => {
     expect(empty.headers.get('content-type')).toBe('application/problem+json');
   });
 
+  test('an update declared as text/plain is 415 too, and changes nothing', async () => {
+    const { body: created } = await call(user.app, 'POST', '/v1/users', { firstName: 'Plain', lastName: 'Text' });
+    const res = await call(user.app, 'PUT', `/v1/users/${created.id}`, JSON.stringify({ firstName: 'Changed', lastName: 'Text' }), { 'content-type': 'text/plain' });
+    expect(res.status).toBe(415);
+    expect((await call(user.app, 'GET', `/v1/users/${created.id}`)).body.firstName).toBe('Plain');
+  });
+
   test('takes application/json with a UTF-8 charset', async () => {
     const res = await call(user.app, 'POST', '/v1/users', JSON.stringify({ firstName: 'Char', lastName: 'Set' }), { 'content-type': 'Application/JSON; charset=utf-8' });
     expect(res.status).toBe(201);
