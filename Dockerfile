@@ -50,7 +50,9 @@ WORKDIR /app
 COPY --from=build /out/migrations /app/migrations
 # Embedded PGlite data when no *_DATABASE_URL is set (always, for all-in-one): mount a volume here.
 COPY --from=build --chown=65532:65532 /out/data /data
-ENV HOST=0.0.0.0 DATA_DIR=/data
+# Production mode for the runtime and its libraries (Elysia's terse defaults); the servers never
+# run in development mode anyway.
+ENV HOST=0.0.0.0 DATA_DIR=/data NODE_ENV=production
 USER 65532:65532
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --start-interval=2s --retries=3 CMD ["/app/service", "--health"]

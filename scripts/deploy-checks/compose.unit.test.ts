@@ -51,6 +51,11 @@ describe('Dockerfile', () => {
     for (const name of entrypoints) expect(stage(name)).toContain('org.opencontainers.image.title=');
   });
 
+  test('the runtime runs in production mode', () => {
+    const runtime = /^FROM \S+ AS runtime\n([\s\S]*?)^FROM /m.exec(dockerfile)![1]!;
+    expect(runtime).toMatch(/^ENV .*\bNODE_ENV=production\b/m);
+  });
+
   test('the build stage installs from the lockfile and runs the same build script as `bun run build`', () => {
     expect(dockerfile).toMatch(/^RUN bun install --frozen-lockfile/m);
     expect(dockerfile).toContain('bun scripts/build.ts --outdir /out');
@@ -71,6 +76,10 @@ describe('compose.yml', () => {
       const portVariable = `${name.toUpperCase()}_PORT`;
       if (env(name)[portVariable]) expect(Number(env(name)[portVariable])).toBe(ports[name]);
     }
+  });
+
+  test('every module and the all-in-one run in production mode', () => {
+    for (const name of [...modules, 'all-in-one']) expect({ service: name, NODE_ENV: env(name).NODE_ENV }).toEqual({ service: name, NODE_ENV: 'production' });
   });
 
   test('registered modules advertise their service name and find discovery where it listens', () => {

@@ -8,8 +8,15 @@ import { loadConfig } from '../../src/platform/config';
 
 const unlocking: Record<string, string> = { KAFKA_BROKERS: 'kafka:9092', NEO4J_URL: 'bolt://neo4j:7687', AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'https://id.example/jwks.json' };
 
+/**
+ * Variables the runtime and its libraries read themselves, not `loadConfig`: NODE_ENV=production is
+ * what Elysia (and Bun) take for production mode. The servers never run in development mode
+ * whatever it says (platform/http/app.ts); the deployments set it all the same.
+ */
+export const RUNTIME_VARIABLES = ['NODE_ENV'] as const;
+
 export function configVariables(): Set<string> {
-  const read = new Set<string>();
+  const read = new Set<string>(RUNTIME_VARIABLES);
   const env = new Proxy(unlocking, {
     get(target, name) {
       if (typeof name === 'string') read.add(name);

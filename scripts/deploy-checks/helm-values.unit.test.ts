@@ -45,6 +45,10 @@ describe('helm values', () => {
     expect(secret).toContain('randAlphaNum 64');
   });
 
+  test('every module runs in production mode (the common ConfigMap sets NODE_ENV)', () => {
+    expect(readFileSync(join(chart, 'templates', 'configmap.yaml'), 'utf8')).toMatch(/^ {2}NODE_ENV: production$/m);
+  });
+
   test('production takes its engines and credentials from outside; desktop runs them in the chart', () => {
     const production = values('values-production.yaml');
     expect(production.credentials.existingSecret).toBeTruthy();

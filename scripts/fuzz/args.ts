@@ -53,10 +53,10 @@ export function parseArgs(argv: readonly string[]): ParseResult {
 
 /**
  * What every response must satisfy: no 5xx, status code, media type, body and headers as the
- * document declares, invalid input rejected with a 4xx and valid input accepted. The other checks
- * are not asked for: authentication is off in this run (ignored_auth, object_level_authorization),
- * there is no delete operation (use_after_free, ensure_resource_availability), and an undeclared
- * method on a known path is a 404, not the 405 that unsupported_method expects.
+ * document declares, invalid input rejected with a 4xx and valid input accepted, an undeclared
+ * method on a known path answered 405 with `Allow`. The other checks are not asked for:
+ * authentication is off in this run (ignored_auth, object_level_authorization), and there is no
+ * delete operation (use_after_free, ensure_resource_availability).
  */
 export const CHECKS = [
   'not_a_server_error',
@@ -66,6 +66,7 @@ export const CHECKS = [
   'response_headers_conformance',
   'negative_data_rejection',
   'positive_data_acceptance',
+  'unsupported_method',
 ] as const;
 
 export interface RunPaths {

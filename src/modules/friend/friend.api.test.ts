@@ -82,6 +82,32 @@ describe('addFriend', () => {
     expect(await friendEvents()).toBe(before);
   });
 
+  test('ids are plain decimals and friendId comes once: 400 otherwise, naming the parameter; nothing changes', async () => {
+    const before = await friendEvents();
+    for (const [a, b, detail] of [
+      ['0x7', '8', 'parameter userId'], ['7e0', '8', 'parameter userId'], ['07', '8', 'parameter userId'],
+      ['7', '0x8', 'query friendId'], ['7', '8e0', 'query friendId'], ['7', '08', 'query friendId'], ['7', '%208', 'query friendId'], ['7', '%2B8', 'query friendId'],
+      ['7', '8&friendId=1', 'query parameter friendId is repeated'], ['7', '1&friendId=8', 'query parameter friendId is repeated'],
+    ]) {
+      const res = await add(a!, b!);
+      expect(res.status).toBe(400);
+      expect(res.body.detail).toStartWith(detail!);
+    }
+    const removal = await call(friend.app, 'POST', '/v1/users/7/commands/removeFriend?friendId=8&friendId=8');
+    expect(removal.status).toBe(400);
+    expect(await friendEvents()).toBe(before);
+  });
+
+  test('needs no body; a body of another type than JSON is 415 and changes nothing', async () => {
+    const before = await friendEvents();
+    const text = await call(friend.app, 'POST', '/v1/users/7/commands/addFriend?friendId=8', 'friendId=8', { 'content-type': 'text/plain' });
+    expect(text.status).toBe(415);
+    expect(await friendEvents()).toBe(before);
+    const bare = await friend.app.handle(new Request('http://localhost/v1/users/7/commands/addFriend?friendId=8', { method: 'POST' }));
+    expect(bare.status).toBe(201);
+    expect((await remove(7, 8)).status).toBe(204);
+  });
+
   test('503 when a user is unknown to the replica and the user service cannot be reached', async () => {
     const res = await add(1, 4242);
     expect(res.status).toBe(503);

@@ -90,6 +90,11 @@ describe('bad input is a 400 problem', () => {
     ['/v1/users/x/commands/findMutualFriends?friendId=2', 'userId', true],
     ['/v1/users/1/commands/findMutualFriends?friendId=2&limit=0', 'limit', false],
     ['/v1/users/1/commands/findMutualFriends?friendId=2&limit=5000', 'limit', false],
+    // Numbers only in the eyes of `Number()`; and a parameter given twice.
+    ['/v1/users/0x1/commands/recommendFriends', 'userId', true],
+    ['/v1/users/1/commands/recommendFriends?limit=1e1', 'limit', true],
+    ['/v1/users/1/commands/findMutualFriends?friendId=02', 'friendId', true],
+    ['/v1/users/1/commands/findMutualFriends?friendId=2&friendId=3', 'friendId', true],
   ] as const)('%s', async (path, field, named) => {
     const res = await call(recommendation.app, 'GET', path);
     expect(res.status).toBe(400);

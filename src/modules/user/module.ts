@@ -40,9 +40,9 @@ export interface UserModuleDeps {
 const IdParams = t.Object({ id: UserId });
 
 /**
- * Bodies are read as JSON whatever the Content-Type says (`curl -d` sends a form type). Left to
- * Elysia, form and text bodies are parsed as such and fail validation, and the OpenAPI document
- * lists them as accepted.
+ * The app reads every body as strict JSON and refuses other content types with 415 (see
+ * platform/http/json-body.ts). Declared here too, so that the OpenAPI document lists only
+ * `application/json` as the accepted body type.
  */
 const JSON_BODY = 'json' as const;
 

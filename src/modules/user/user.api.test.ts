@@ -70,15 +70,66 @@ describe('POST /v1/users', () => {
     expect(res.body.firstName).toBe('😀'.repeat(100));
   });
 
-  test('reads the body as JSON whatever its Content-Type says', async () => {
-    const body = JSON.stringify({ firstName: 'Curl', lastName: 'Default' });
-    const form = await call(user.app, 'POST', '/v1/users', body, { 'content-type': 'application/x-www-form-urlencoded' });
-    expect(form.status).toBe(201);
-    const multipart = await call(user.app, 'POST', '/v1/users', '--b\r\nContent-Disposition: form-data; name="firstName"\r\n\r\nA\r\n--b--\r\n', {
-      'content-type': 'multipart/form-data; boundary=b',
-    });
-    expect(multipart.status).toBe(400);
-    expect(multipart.body.detail).toBe('request body is not valid JSON');
+  // Text and form bodies can be sent cross-site without a CORS preflight; a command takes JSON only.
+  test.each([
+    ['text/plain', 'text/plain;charset=UTF-8'],
+    ['a form type', 'application/x-www-form-urlencoded'],
+    ['multipart', 'multipart/form-data; boundary=b'],
+    ['a non-UTF-8 charset', 'application/json; charset=latin1'],
+  ])('refuses a JSON body declared as %s with 415 and creates nothing', async (_name, contentType) => {
+    const before = await countUsers();
+    const res = await call(user.app, 'POST', '/v1/users', JSON.stringify({ firstName: 'Cross', lastName: 'Site' }), { 'content-type': contentType });
+    expect(res.status).toBe(415);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.body.detail).toStartWith('request body must be application/json');
+    expect(await countUsers()).toBe(before);
+  });
+
+  test('a body without a Content-Type is 415, no body at all a 400', async () => {
+    const untyped = await user.app.handle(new Request('http://localhost/v1/users', { method: 'POST', body: new Blob(['{"firstName":"A","lastName":"B"}']) }));
+    expect(untyped.status).toBe(415);
+    const empty = await user.app.handle(new Request('http://localhost/v1/users', { method: 'POST' }));
+    expect(empty.status).toBe(400);
+    expect(empty.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  test('an update declared as text/plain is 415 too, and changes nothing', async () => {
+    const { body: created } = await call(user.app, 'POST', '/v1/users', { firstName: 'Plain', lastName: 'Text' });
+    const res = await call(user.app, 'PUT', `/v1/users/${created.id}`, JSON.stringify({ firstName: 'Changed', lastName: 'Text' }), { 'content-type': 'text/plain' });
+    expect(res.status).toBe(415);
+    expect((await call(user.app, 'GET', `/v1/users/${created.id}`)).body.firstName).toBe('Plain');
+  });
+
+  test('takes application/json with a UTF-8 charset', async () => {
+    const res = await call(user.app, 'POST', '/v1/users', JSON.stringify({ firstName: 'Char', lastName: 'Set' }), { 'content-type': 'Application/JSON; charset=utf-8' });
+    expect(res.status).toBe(201);
+  });
+
+  test('refuses invalid UTF-8 with a 400 and stores nothing, rather than storing U+FFFD', async () => {
+    const before = await countUsers();
+    const bytes = new Uint8Array([...new TextEncoder().encode('{"firstName":"A'), 0xff, 0xfe, ...new TextEncoder().encode('","lastName":"B"}')]);
+    const res = await user.app.handle(new Request('http://localhost/v1/users', { method: 'POST', body: bytes, headers: { 'content-type': 'application/json' } }));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { detail: string }).detail).toBe('body is not valid UTF-8');
+    expect(await countUsers()).toBe(before);
+  });
+
+  test('refuses deep nesting before parsing it, while other requests are answered', async () => {
+    const before = await countUsers();
+    // 1 MB of `[`: JSON.parse would recurse until the stack overflows.
+    const deep = () => '{"firstName":' + '['.repeat(1024 * 1024 - 40) + '"A"}';
+    const answers = Promise.all([1, 2, 3, 4].map(() => call(user.app, 'POST', '/v1/users', deep())));
+    const health = await call(user.app, 'GET', '/actuator/health');
+    expect(health.status).toBe(200);
+    for (const res of await answers) {
+      expect(res.status).toBe(400);
+      expect(res.body.detail).toBe('JSON nesting deeper than 32 levels');
+    }
+    // 32 levels are fine for the parser (then the schema says what is wrong).
+    const shallow = await call(user.app, 'POST', '/v1/users', '{"firstName":' + '['.repeat(31) + ']'.repeat(31) + ',"lastName":"B"}');
+    expect(shallow.status).toBe(400);
+    expect(shallow.body.detail).toContain('firstName');
+    expect(await countUsers()).toBe(before);
   });
 
   test('ignores unknown fields and never assigns id or timestamps from the body', async () => {
@@ -166,4 +217,24 @@ test('unknown route is a 404 problem', async () => {
   const res = await call(user.app, 'GET', '/nope');
   expect(res.status).toBe(404);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
+});
+
+test('an undeclared method on a declared path is a 405 problem with Allow, and changes nothing', async () => {
+  const before = await countUsers();
+  const list = await call(user.app, 'DELETE', '/v1/users');
+  expect(list.status).toBe(405);
+  expect(list.headers.get('allow')).toBe('POST');
+  expect(list.headers.get('content-type')).toBe('application/problem+json');
+  const one = await call(user.app, 'PATCH', '/v1/users/1', { firstName: 'P' });
+  expect(one.status).toBe(405);
+  expect(one.headers.get('allow')).toBe('GET, HEAD, PUT');
+  expect(await countUsers()).toBe(before);
+});
+
+test.each(['0x1', '1e0', '01', '+1'])('user id %s is a 400 naming the parameter', async (id) => {
+  for (const method of ['GET', 'PUT']) {
+    const res = await call(user.app, method, `/v1/users/${encodeURIComponent(id)}`, method === 'PUT' ? { firstName: 'A', lastName: 'B' } : undefined);
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toStartWith('parameter id: expected a plain decimal integer');
+  }
 });

@@ -6,9 +6,12 @@ import type { EventMetadata } from '../events/envelope';
 import type { Logger } from '../log';
 import { Metrics } from '../metrics/metrics';
 import { guarding } from './internal-auth';
+import { allowedMethods } from './allowed-methods';
+import { BodyRejected, parseJsonBody } from './json-body';
 import { httpObserver, requestFields, type RequestStart } from './observe';
 import { problemResponse } from './problem';
 import { saneId } from './request-id';
+import { strictParameters } from './strict-params';
 import { textIssue } from './text';
 
 const statusOf: Record<DomainErrorKind, number> = {
@@ -39,6 +42,26 @@ function validationDetail(error: any): string {
     return `${where === 'property' ? 'parameter' : where}${path ? ' ' + path : ''}: ${textIssue(issue) ?? issue.summary ?? issue.message}${got}`;
   });
   return lines.length ? [...new Set(lines)].join('; ') : `invalid ${where}`;
+}
+
+/**
+ * The path of a request URL, never throwing: a `CONNECT host:port` request has no path, and an
+ * exception in the error handler is what made Bun show its own error page.
+ */
+function pathOf(url: string): string {
+  const scheme = url.indexOf('://');
+  const start = url.indexOf('/', scheme === -1 ? 0 : scheme + 3);
+  if (start === -1) return '/';
+  const end = url.slice(start).search(/[?#]/);
+  return end === -1 ? url.slice(start) : url.slice(start, start + end);
+}
+
+/**
+ * Bun's own answer when a request fails outside the app's handlers. Never its development page,
+ * which shows stack frames, file paths and source lines.
+ */
+function serverError(): Response {
+  return problemResponse(500, 'the request could not be completed');
 }
 
 /** What the app's hooks keep on Elysia's per-request context: hooks chained after them may read it. */
@@ -74,26 +97,53 @@ export function createHttpApp(options: {
     switch (code) {
       case 'VALIDATION':
         return problemResponse(400, validationDetail(error));
-      case 'PARSE':
+      case 'PARSE': {
+        const cause = (error as { cause?: unknown }).cause;
+        if (cause instanceof BodyRejected) return problemResponse(cause.status, cause.message);
         return problemResponse(400, 'request body is not valid JSON');
-      case 'NOT_FOUND':
-        return problemResponse(404, `no route for ${request.method} ${new URL(request.url).pathname}`);
+      }
+      case 'NOT_FOUND': {
+        const path = pathOf(request.url);
+        const allow = allowedMethods(app.routes, path);
+        if (allow.length) return problemResponse(405, `${request.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`, { allow: allow.join(', ') });
+        return problemResponse(404, `no route for ${request.method} ${path}`);
+      }
       default: {
         const status = (error as { status?: number }).status;
         if (typeof status === 'number' && status >= 400 && status < 500) {
           return problemResponse(status, (error as Error).message || 'bad request');
         }
-        log.error('unhandled error', { error: error as Error, path: new URL(request.url).pathname, ...requestFields(request) });
+        log.error('unhandled error', { error: error as Error, path: pathOf(request.url), ...requestFields(request) });
         return problemResponse(500, 'the request could not be completed');
       }
     }
   }
 
-  return new Elysia({ name: options.name, ...(options.serverRoutes ? { serve: { routes: options.serverRoutes } } : {}) })
+  const checkParameters = strictParameters(() => app.routes);
+
+  const app = new Elysia({
+    name: options.name,
+    // Routes by the request's path whatever the Host header says: by default Elysia takes the
+    // path to start after the 11th character of the URL (`http://a.bc`), so with `Host: x`
+    // `/user/metrics` was routed as `/metrics`.
+    handler: { standardHostname: false },
+    // Never development mode, whatever NODE_ENV says: Bun's development error page shows stack
+    // frames and source lines. `error` answers what fails outside the app's handlers.
+    serve: { development: false, error: serverError, ...(options.serverRoutes ? { routes: options.serverRoutes } : {}) },
+  })
     .onRequest((ctx) => {
       const observed = ((ctx as Observed).observed = observer.begin(ctx.request));
       // Tells the caller which trace id to look for in the logs (`x-request-id` is echoed likewise).
       ctx.set.headers['x-trace-id'] = observed.fields.traceId as string;
+      // Bun gives a request whose Host is empty or invalid (or a CONNECT) a URL without scheme and
+      // host, which Elysia would cut at the wrong place: `/friend/metrics` was routed as `/metrics`.
+      // RFC 9112 §3.2: such a request is a 400.
+      const url = ctx.request.url;
+      if (!url.startsWith('http://') && !url.startsWith('https://')) {
+        const response = problemResponse(400, 'the request needs a valid Host header and a path', { 'x-trace-id': observed.fields.traceId as string });
+        observer.end(ctx.request, observed, undefined, 400);
+        return response;
+      }
     })
     // After the trace began, so a refusal is observed and logged like any answer.
     .use(guarding(options.guard))
@@ -112,6 +162,10 @@ export function createHttpApp(options: {
       if (observed) observer.end(ctx.request, observed, ctx.route || undefined, response.status);
       return response;
     })
+    // Every body is JSON, read strictly (see json-body.ts); Elysia's own parsers would read text
+    // and form bodies by their content type, and decode invalid UTF-8 as U+FFFD.
+    .onParse(async ({ request }) => parseJsonBody(request.body ? await request.bytes() : new Uint8Array(), request.headers.get('content-type')))
+    .onTransform(({ request, route, params }) => checkParameters(request, route, params as Record<string, string> | undefined))
     .get(
       '/actuator/health',
       async ({ set }) => {
@@ -125,4 +179,5 @@ export function createHttpApp(options: {
     .get('/metrics', async () => new Response(await metrics.text(), { headers: { 'content-type': metrics.contentType } }), {
       detail: { hide: true },
     });
+  return app;
 }
