@@ -3,6 +3,7 @@
 // scripts with one bounded-concurrency tool that also reports what happened.
 //
 //   bun run generate -- --users 100 --friendships 300 --concurrency 8 [--url U] [--seed S]
+//   (without --url: BASE_URL if set, as the k6 scripts read it, else http://localhost:9000)
 //
 // Progress goes to stderr and the summary to stdout, so `> summary.txt` keeps just the report.
 // Exit code: 0 ok, 1 any 5xx or network error, 2 bad arguments, 130 interrupted.

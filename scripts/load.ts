@@ -2,6 +2,7 @@
 // The same scenarios as deploy/k6/, for machines without k6.
 //
 //   bun run load -- --scenario mixed --rate 200 --duration 30s --concurrency 32 [--url U]
+//   (without --url: BASE_URL if set, as the k6 scripts read it, else http://localhost:9000)
 //
 // Open loop: arrivals come at --rate per second whatever the latency (see load-lib/scheduler.ts).
 // A live line on stderr each second; the summary on stdout (and --json FILE). Ctrl-C stops early

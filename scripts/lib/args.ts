@@ -1,4 +1,5 @@
-import { httpUrl, UsageError, wholeNumber } from './flags';
+import { UsageError, wholeNumber } from './flags';
+import { targetUrl, toolEnv, type Env } from './target';
 // Command-line parsing for scripts/generate.ts.
 //
 // Hand-rolled rather than a dependency: the grammar is five flags, and owning it lets every bad
@@ -32,7 +33,7 @@ Options:
   --friendships M   friendships to add among them (default ${DEFAULTS.friendships}, at most ${LIMITS.friendships});
                     capped at the number of distinct pairs, N*(N-1)/2
   --concurrency C   requests in flight at once (default ${DEFAULTS.concurrency}, at most ${LIMITS.concurrency})
-  --url U           gateway base URL (default ${DEFAULTS.url})
+  --url U           gateway base URL (default: $BASE_URL if set, else ${DEFAULTS.url})
   --seed S          seed for names and pairs; the same seed gives the same data (default: random)
   -h, --help        show this help
 
@@ -41,8 +42,8 @@ Exit codes: 0 success, 1 a 5xx or network error happened, 2 bad arguments.`;
 type Flag = 'users' | 'friendships' | 'concurrency' | 'url' | 'seed';
 const FLAGS: readonly Flag[] = ['users', 'friendships', 'concurrency', 'url', 'seed'];
 
-/** Parses argv (without the runtime and script path). Throws UsageError on bad input. */
-export function parseArgs(argv: readonly string[], randomSeed: () => string = defaultRandomSeed): ParseResult {
+/** Parses argv (without the runtime and script path) and `BASE_URL` of `env`. Throws UsageError on bad input. */
+export function parseArgs(argv: readonly string[], randomSeed: () => string = defaultRandomSeed, env: Env = toolEnv()): ParseResult {
   const raw = new Map<Flag, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -71,7 +72,7 @@ export function parseArgs(argv: readonly string[], randomSeed: () => string = de
     users: integer(raw.get('users'), 'users', DEFAULTS.users, 1, LIMITS.users),
     friendships: integer(raw.get('friendships'), 'friendships', DEFAULTS.friendships, 0, LIMITS.friendships),
     concurrency: integer(raw.get('concurrency'), 'concurrency', DEFAULTS.concurrency, 1, LIMITS.concurrency),
-    url: baseUrl(raw.get('url') ?? DEFAULTS.url),
+    url: targetUrl(raw.get('url'), env, DEFAULTS.url),
     seed: seed(raw.get('seed')) ?? randomSeed(),
   };
   return { kind: 'options', options };
@@ -79,13 +80,6 @@ export function parseArgs(argv: readonly string[], randomSeed: () => string = de
 
 function integer(value: string | undefined, flag: Flag, fallback: number, min: number, max: number): number {
   return value === undefined ? fallback : wholeNumber(value, flag, min, max);
-}
-
-function baseUrl(value: string): string {
-  const url = httpUrl(value, DEFAULTS.url);
-  if (url.search || url.hash) throw new UsageError(`--url must not have a query or fragment, got "${value}"`);
-  // Paths are appended as `${url}/user/v1/...`, so drop trailing slashes to avoid `//user`.
-  return url.href.replace(/\/+$/, '');
 }
 
 function seed(value: string | undefined): string | undefined {

@@ -2,13 +2,13 @@ import { describe, expect, test } from 'bun:test';
 import { DEFAULTS, LIMITS, parseArgs, UsageError, type GenerateOptions } from './args';
 
 const options = (...argv: string[]): GenerateOptions => {
-  const result = parseArgs(argv, () => 'random-seed');
+  const result = parseArgs(argv, () => 'random-seed', {});
   if (result.kind !== 'options') throw new Error('expected options');
   return result.options;
 };
 const failure = (...argv: string[]): string => {
   try {
-    parseArgs(argv);
+    parseArgs(argv, undefined, {});
   } catch (error) {
     expect(error).toBeInstanceOf(UsageError);
     return (error as Error).message;
@@ -30,6 +30,14 @@ describe('parseArgs', () => {
       url: 'http://gw:8080',
       seed: 'demo',
     });
+  });
+
+  test('takes the gateway from BASE_URL (as the k6 scripts do) unless --url is given', () => {
+    const env = { BASE_URL: 'http://gw.example:8080/' };
+    const parse = (...argv: string[]) => parseArgs(argv, () => 'seed', env);
+    expect(parse()).toMatchObject({ options: { url: 'http://gw.example:8080' } });
+    expect(parse('--url', 'http://127.0.0.1:9001')).toMatchObject({ options: { url: 'http://127.0.0.1:9001' } });
+    expect(() => parseArgs([], () => 'seed', { BASE_URL: 'gw:8080' })).toThrow('BASE_URL must use http or https');
   });
 
   test('ignores a forwarded "--" separator', () => {

@@ -15,14 +15,14 @@ export function wholeNumber(value: string, flag: string, min: number, max: numbe
   return n;
 }
 
-/** `--url`: an absolute http(s) URL; `example` is shown when it is not one. */
-export function httpUrl(value: string, example: string): URL {
+/** `--url` (or `name`, e.g. a variable): an absolute http(s) URL; `example` is shown when it is not one. */
+export function httpUrl(value: string, example: string, name = '--url'): URL {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--url must be an absolute URL such as ${example}, got "${value}"`);
+    throw new UsageError(`${name} must be an absolute URL such as ${example}, got "${value}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must use http or https, got "${url.protocol}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${name} must use http or https, got "${url.protocol}"`);
   return url;
 }

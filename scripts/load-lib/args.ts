@@ -1,4 +1,5 @@
-import { httpUrl, UsageError, wholeNumber } from '../lib/flags';
+import { UsageError, wholeNumber } from '../lib/flags';
+import { targetUrl, toolEnv, type Env } from '../lib/target';
 // Command-line options of `bun run load`. Hand-rolled like scripts/lib/args.ts, so every bad input
 // gets a message that names the flag (the caller prints it and exits 2).
 
@@ -35,7 +36,7 @@ Options:
   --duration D      how long to run: 30s, 2m, 500ms (default ${DEFAULTS.duration})
   --concurrency C   most requests in flight (default ${DEFAULTS.concurrency}); an arrival finding
                     none free is dropped and counted
-  --url U           gateway base URL (default ${DEFAULTS.url})
+  --url U           gateway base URL (default: $BASE_URL if set, else ${DEFAULTS.url})
   --users N         users created before the run, for befriend/browse/mixed (default ${DEFAULTS.users})
   --seed N          seed for the random choices (default ${DEFAULTS.seed})
   --json FILE       also write the summary as JSON
@@ -63,12 +64,8 @@ function rate(value: string): number | 'max' {
   return n;
 }
 
-function baseUrl(value: string): string {
-  return httpUrl(value, DEFAULTS.url).href.replace(/\/+$/, '');
-}
-
-/** Parses argv (without runtime and script). Returns undefined for --help. */
-export function parseLoadArgs(argv: readonly string[]): LoadOptions | undefined {
+/** Parses argv (without runtime and script) and `BASE_URL` of `env`. Returns undefined for --help. */
+export function parseLoadArgs(argv: readonly string[], env: Env = toolEnv()): LoadOptions | undefined {
   const raw = new Map<Flag, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -93,7 +90,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions | undefined 
     rate: rate(raw.get('rate') ?? String(DEFAULTS.rate)),
     durationMs: parseDuration(raw.get('duration') ?? DEFAULTS.duration),
     concurrency: whole(raw.get('concurrency') ?? String(DEFAULTS.concurrency), 'concurrency', 1, 4096),
-    url: baseUrl(raw.get('url') ?? DEFAULTS.url),
+    url: targetUrl(raw.get('url'), env, DEFAULTS.url),
     users: whole(raw.get('users') ?? String(DEFAULTS.users), 'users', 2, 1_000_000),
     seed: whole(raw.get('seed') ?? String(DEFAULTS.seed), 'seed', 0, 2 ** 32 - 1),
     ...(raw.has('json') ? { json: raw.get('json')! } : {}),

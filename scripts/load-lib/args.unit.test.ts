@@ -17,13 +17,19 @@ describe('parseDuration', () => {
 
 describe('parseLoadArgs', () => {
   test('defaults', () => {
-    expect(parseLoadArgs([])).toEqual({ scenario: DEFAULTS.scenario, rate: 100, durationMs: 30_000, concurrency: 32, url: DEFAULTS.url, users: 200, seed: 1 });
+    expect(parseLoadArgs([], {})).toEqual({ scenario: DEFAULTS.scenario, rate: 100, durationMs: 30_000, concurrency: 32, url: DEFAULTS.url, users: 200, seed: 1 });
   });
   test('the documented command line, with and without the -- separator', () => {
     const argv = ['--scenario', 'mixed', '--rate', '200', '--duration', '30s', '--concurrency', '32', '--url', 'http://127.0.0.1:9000/'];
     const expected = { scenario: 'mixed', rate: 200, durationMs: 30_000, concurrency: 32, url: 'http://127.0.0.1:9000' };
     expect(parseLoadArgs(argv)).toMatchObject(expected);
     expect(parseLoadArgs(['--', ...argv])).toMatchObject(expected);
+  });
+  test('takes the gateway from BASE_URL (as the k6 scripts do) unless --url is given', () => {
+    const env = { BASE_URL: 'http://gw.example:8080/' };
+    expect(parseLoadArgs([], env)).toMatchObject({ url: 'http://gw.example:8080' });
+    expect(parseLoadArgs(['--url', 'http://127.0.0.1:9001'], env)).toMatchObject({ url: 'http://127.0.0.1:9001' });
+    expect(() => parseLoadArgs([], { BASE_URL: 'gw:8080' })).toThrow('BASE_URL must use http or https');
   });
   test('--flag=value, rate max, fractional rate, --json', () => {
     expect(parseLoadArgs(['--rate=max', '--json=out.json'])).toMatchObject({ rate: 'max', json: 'out.json' });
