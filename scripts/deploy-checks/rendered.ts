@@ -30,6 +30,7 @@ export function checkRendered(yaml: string, profile: string): string[] {
     const where = `Deployment ${deployment.metadata.name}`;
     const env: Record<string, string | undefined> = {};
     for (const from of container.envFrom ?? []) {
+      if (!from.configMapRef) continue; // an operator's own source (extraEnvFrom): nothing to read here
       const data = configMaps.get(from.configMapRef?.name);
       if (!data) fail(`${where} reads ConfigMap ${from.configMapRef?.name}, which the chart does not render`);
       Object.assign(env, data);
