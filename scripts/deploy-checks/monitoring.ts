@@ -20,6 +20,9 @@ export function splitOperatorObjects(yaml: string): { core: string; operator: st
   return { core: join(docs.filter((d) => !isOperator(d))), operator: join(docs.filter(isOperator)) };
 }
 
+/** JSON with keys sorted: helm's toYaml sorts them, files/alerts.yaml need not. */
+const canonical = (value: unknown): string => JSON.stringify(value, (_, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+
 const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 export function checkMonitoring(yaml: string, dashboardLabel: [string, string] = ['grafana_dashboard', '1']): string[] {
@@ -44,14 +47,14 @@ export function checkMonitoring(yaml: string, dashboardLabel: [string, string] =
   const rules = docs.filter((d) => d.kind === 'PrometheusRule');
   const alerts = Bun.YAML.parse(readFileSync(join(chart, 'files', 'alerts.yaml'), 'utf8')) as { groups: unknown[] };
   if (rules.length !== 1) problems.push(`${rules.length} PrometheusRules rendered; expected one`);
-  else if (JSON.stringify(rules[0]!.spec.groups) !== JSON.stringify(alerts.groups)) problems.push('the PrometheusRule differs from files/alerts.yaml');
+  else if (canonical(rules[0]!.spec.groups) !== canonical(alerts.groups)) problems.push('the PrometheusRule differs from files/alerts.yaml');
 
   const [label, value] = dashboardLabel;
   const maps = docs.filter((d) => d.kind === 'ConfigMap' && d.metadata.labels?.[label] === value);
   for (const { file, json } of dashboards()) {
     const map = maps.find((m) => file in (m.data ?? {}));
     if (!map) problems.push(`no ConfigMap labelled ${label}=${value} holds ${file}`);
-    else if (JSON.stringify(JSON.parse(map.data[file])) !== JSON.stringify(json)) problems.push(`ConfigMap ${map.metadata.name} holds a different ${file}`);
+    else if (canonical(JSON.parse(map.data[file])) !== canonical(json)) problems.push(`ConfigMap ${map.metadata.name} holds a different ${file}`);
   }
   return problems;
 }
