@@ -55,25 +55,40 @@ export function parameterRows(valuesYaml: string, schema: Schema): Row[] {
   const row = (path: string, value: unknown, node: Schema | undefined) => {
     if (seen.has(path)) return;
     seen.add(path);
-    rows.push({ path, default: value === undefined ? '' : JSON.stringify(value), description: comments.get(path) ?? node?.description ?? '' });
+    const comment = comments.get(path);
+    // A comment that only gives an example follows the schema's description.
+    const description = comment && !comment.startsWith('e.g.') ? comment : [node?.description, comment].filter(Boolean).join(' ');
+    rows.push({ path, default: value === undefined ? '' : JSON.stringify(value), description });
   };
-  const walk = (value: Record<string, unknown>, node: Schema | undefined, path: string[], fromRef: boolean) => {
+  /** Rows of a shared definition (`modules.<name>.x`), listed after every entry that shares it. */
+  const shared: [string, Schema | undefined][] = [];
+  const refOf = (node: Schema | undefined) => node?.$ref ?? node?.allOf?.[0]?.$ref;
+  /** Whether every entry of this map shares one definition (modules: discovery, user, ...). */
+  const ofOneKind = (node: Schema | undefined) => {
+    const refs = Object.values(node?.properties ?? {}).map(refOf);
+    return refs.length > 1 && refs.every((r) => r && r === refs[0]);
+  };
+  const walk = (value: Record<string, unknown>, node: Schema | undefined, path: string[], ref: string | undefined, parent?: Schema) => {
+    const fromRef = Boolean(ref) && ofOneKind(parent);
     for (const [key, child] of Object.entries(value)) {
       const childSchema = resolve(node?.properties?.[key], schema);
       const childPath = [...path, key];
       // A map the schema describes key by key is opened; any other value is one parameter.
-      if (isMap(child) && Object.keys(child).length && childSchema?.properties) walk(child, childSchema, childPath, Boolean(node?.properties?.[key]?.allOf || node?.properties?.[key]?.$ref));
+      if (isMap(child) && Object.keys(child).length && childSchema?.properties) walk(child, childSchema, childPath, refOf(node?.properties?.[key]), node);
       else row(childPath.join('.'), child, childSchema);
     }
     // Settings the schema allows that values.yaml leaves unset; under a shared definition (each
     // module's), listed once for all.
     for (const [key, child] of Object.entries(node?.properties ?? {})) {
       if (key in value) continue;
-      const owner = fromRef ? [...path.slice(0, -1), '<name>'] : path;
-      row([...owner, key].join('.'), undefined, resolve(child, schema));
+      // Under a definition several settings share (an engine's), the unset keys are another's.
+      if (fromRef) shared.push([[...path.slice(0, -1), '<name>', key].join('.'), resolve(child, schema)]);
+      else if (!ref && key !== 'global') row([...path, key].join('.'), undefined, resolve(child, schema));
     }
+    const prefix = path.length ? `${path.join('.')}.<name>.` : undefined;
+    for (const [sharedPath, node] of shared) if (prefix && sharedPath.startsWith(prefix)) row(sharedPath, undefined, node);
   };
-  walk(values, schema, [], false);
+  walk(values, schema, [], undefined);
   return rows;
 }
 

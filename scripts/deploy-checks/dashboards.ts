@@ -30,8 +30,11 @@ function panels(json: Record<string, any>): Record<string, any>[] {
 export const queries = (json: Record<string, any>): string[] => panels(json).flatMap((p) => (p.targets ?? []).map((t: any) => t.expr).filter(Boolean));
 
 /** The metric names of an expression whose selector lacks the namespace matcher. */
-export function unscopedSelectors(expr: string): string[] {
-  const missing: string[] = [];
+export const unscopedSelectors = (expr: string): string[] => metricSelectors(expr).filter((s) => !s.selector.includes(NAMESPACE_MATCHER)).map((s) => s.metric);
+
+/** Every metric an expression selects, with its `{...}` (empty when bare). */
+export function metricSelectors(expr: string): { metric: string; selector: string }[] {
+  const found: { metric: string; selector: string }[] = [];
   let i = 0;
   let labelList = 0; // depth of parentheses that hold label names (`by (service, le)`)
   const parens: boolean[] = [];
@@ -57,8 +60,7 @@ export function unscopedSelectors(expr: string): string[] {
       const after = expr.slice(i + word.length).trimStart();
       const isMetric = !labelList && !KEYWORDS.has(word.toLowerCase()) && !after.startsWith('(') && !/^[0-9]/.test(word);
       if (isMetric) {
-        const selector = after.startsWith('{') ? after.slice(0, after.indexOf('}') + 1) : '';
-        if (!selector.includes(NAMESPACE_MATCHER)) missing.push(word);
+        found.push({ metric: word, selector: after.startsWith('{') ? after.slice(0, after.indexOf('}') + 1) : '' });
       }
       lastWord = word.toLowerCase();
       i += word.length;
@@ -67,7 +69,7 @@ export function unscopedSelectors(expr: string): string[] {
       i++;
     }
   }
-  return missing;
+  return found;
 }
 
 export function dashboardProblems(list: Dashboard[] = dashboards()): string[] {
