@@ -31,7 +31,9 @@ describe('rendered objects against the code', () => {
       image: `social-network/${module}:1`,
       ports: [{ containerPort: port }],
       env,
-      ...Object.fromEntries(['startupProbe', 'readinessProbe', 'livenessProbe'].map((p) => [p, { httpGet: { path: '/actuator/health' } }])),
+      startupProbe: { httpGet: { path: '/actuator/health/liveness' } },
+      livenessProbe: { httpGet: { path: '/actuator/health/liveness' } },
+      readinessProbe: { httpGet: { path: '/actuator/health/readiness' } },
     }] } } },
   });
   const service = (module: string, port: number) => ({ kind: 'Service', metadata: { name: `sn-${module}` }, spec: { ports: [{ port }] } });
@@ -62,6 +64,16 @@ describe('rendered objects against the code', () => {
     expect(problems).toContain('sn-user listens on 8080');
     expect(problems).toContain('sn-gateway gets engine settings');
     expect(problems).toContain('user=http://nowhere:1 matches no rendered Service');
+  });
+
+  test('a liveness or startup probe that asks readiness (the database) is reported', () => {
+    const docs = valid();
+    const container = (docs[2] as any).spec.template.spec.containers[0];
+    container.livenessProbe.httpGet.path = '/actuator/health';
+    container.startupProbe.httpGet.path = '/actuator/health/readiness';
+    const problems = checkRendered(render(docs), 't').join('\n');
+    expect(problems).toContain('sn-user livenessProbe is not on /actuator/health/liveness');
+    expect(problems).toContain('sn-user startupProbe is not on /actuator/health/liveness');
   });
 
   test('a module without DISCOVERY_TOKEN, or with it in plain text, is reported', () => {

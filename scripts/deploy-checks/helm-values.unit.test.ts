@@ -45,6 +45,19 @@ describe('helm values', () => {
     expect(secret).toContain('randAlphaNum 64');
   });
 
+  test('Prometheus Operator objects and dashboard ConfigMaps are off unless asked for; the sidecar label is the usual one', () => {
+    const base = values('values.yaml');
+    expect([base.serviceMonitor.enabled, base.prometheusRule.enabled, base.grafanaDashboards.enabled]).toEqual([false, false, false]);
+    expect([base.grafanaDashboards.label, base.grafanaDashboards.labelValue]).toEqual(['grafana_dashboard', '1']);
+  });
+
+  test('the probes ask liveness to restart and readiness to route', () => {
+    const deployments = readFileSync(join(chart, 'templates', 'deployments.yaml'), 'utf8');
+    expect(deployments).toMatch(/startupProbe:\n\s+httpGet: \{ path: \/actuator\/health\/liveness,/);
+    expect(deployments).toMatch(/livenessProbe:\n\s+httpGet: \{ path: \/actuator\/health\/liveness,/);
+    expect(deployments).toMatch(/readinessProbe:\n\s+httpGet: \{ path: \/actuator\/health\/readiness,/);
+  });
+
   test('every module runs in production mode (the common ConfigMap sets NODE_ENV)', () => {
     expect(readFileSync(join(chart, 'templates', 'configmap.yaml'), 'utf8')).toMatch(/^ {2}NODE_ENV: production$/m);
   });

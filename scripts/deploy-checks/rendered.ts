@@ -30,6 +30,7 @@ export function checkRendered(yaml: string, profile: string): string[] {
     const where = `Deployment ${deployment.metadata.name}`;
     const env: Record<string, string | undefined> = {};
     for (const from of container.envFrom ?? []) {
+      if (!from.configMapRef) continue; // an operator's own source (extraEnvFrom): nothing to read here
       const data = configMaps.get(from.configMapRef?.name);
       if (!data) fail(`${where} reads ConfigMap ${from.configMapRef?.name}, which the chart does not render`);
       Object.assign(env, data);
@@ -53,8 +54,10 @@ export function checkRendered(yaml: string, profile: string): string[] {
     if (port !== ports[module]) fail(`${where} listens on ${port}, the code on ${ports[module]}`);
     const portVariable = env[`${module.toUpperCase()}_PORT`];
     if (portVariable !== undefined && Number(portVariable) !== port) fail(`${where}: ${module.toUpperCase()}_PORT=${portVariable} but containerPort ${port}`);
-    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
-      if (container[probe]?.httpGet?.path !== '/actuator/health') fail(`${where} ${probe} is not on /actuator/health`);
+    // A restart never waits on a dependency: liveness must not fail because the database is down.
+    const probePaths = { startupProbe: '/actuator/health/liveness', livenessProbe: '/actuator/health/liveness', readinessProbe: '/actuator/health/readiness' };
+    for (const [probe, path] of Object.entries(probePaths)) {
+      if (container[probe]?.httpGet?.path !== path) fail(`${where} ${probe} is not on ${path}`);
     }
     if (!String(container.image).match(new RegExp(`/${module}:[^/]+$`))) fail(`${where} runs image ${container.image}, not the ${module} target`);
     const service = services.get(deployment.metadata.name);

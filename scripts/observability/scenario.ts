@@ -83,9 +83,9 @@ export function dashboardQueries(dir = DASHBOARDS_DIR): PanelQuery[] {
   return out;
 }
 
-/** Grafana's built-in variables, as Grafana would fill them for a short time range. */
+/** Grafana's built-in variables, as Grafana would fill them for a short time range; `$namespace` as "All". */
 export function withGrafanaVariables(expr: string, rateInterval = '1m'): string {
-  return expr.replaceAll('$__rate_interval', rateInterval).replaceAll('$__interval', '5s').replaceAll('$__range', '5m');
+  return expr.replaceAll('$__rate_interval', rateInterval).replaceAll('$__interval', '5s').replaceAll('$__range', '5m').replaceAll('$namespace', '.*');
 }
 
 /** A panel the all-in-one cannot fill says so in its description (e.g. Kafka consumer lag). */

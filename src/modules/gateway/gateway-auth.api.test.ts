@@ -50,6 +50,8 @@ function upstreams() {
   const user = new Elysia()
     .onRequest(({ request }) => void record(request))
     .get('/actuator/health', () => ({ status: 'UP' }))
+    .get('/actuator/health/liveness', () => ({ status: 'UP' }))
+    .get('/actuator/health/readiness', () => ({ status: 'UP' }))
     .post('/v1/users', ({ body, set }) => {
       const id = users.size + 1;
       users.set(id, { id, ...(body as { firstName: string; lastName: string }) });
@@ -229,6 +231,11 @@ describe('AUTH_MODE=jwt with an HS256 secret', () => {
     const w = await world(HS256);
     expect(await w.send('GET', '/user/actuator/health')).toMatchObject({ status: 200, body: { status: 'UP' } });
     expect(w.seen).toEqual([{ method: 'GET', path: '/actuator/health', user: null }]);
+    // The Kubernetes probe groups too, routed or the gateway's own.
+    for (const group of ['liveness', 'readiness']) {
+      expect(await w.send('GET', `/user/actuator/health/${group}`)).toMatchObject({ status: 200, body: { status: 'UP' } });
+      expect(await w.send('GET', `/actuator/health/${group}`)).toMatchObject({ status: 200, body: { status: 'UP' } });
+    }
     expect(await w.send('GET', '/actuator/health')).toMatchObject({ status: 200, body: { status: 'UP' } });
     expect((await w.send('GET', '/metrics')).status).toBe(200);
     expect((await w.send('GET', '/swagger')).status).toBe(200);
@@ -243,6 +250,8 @@ describe('AUTH_MODE=jwt with an HS256 secret', () => {
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
     expect(doc.security).toEqual([{ bearerAuth: [] }]);
     expect(doc.paths['/actuator/health'].get.security).toEqual([]);
+    expect(doc.paths['/actuator/health/liveness'].get.security).toEqual([]);
+    expect(doc.paths['/actuator/health/readiness'].get.security).toEqual([]);
     expect(doc.components.responses.Unauthorized.content['application/problem+json']).toBeDefined();
   });
 

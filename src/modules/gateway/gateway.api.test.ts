@@ -83,6 +83,18 @@ describe('forwarding', () => {
     expect(await call(gateway.app, 'GET', '/user/actuator/health')).toMatchObject({ status: 503, body: { status: 'DOWN' } });
     expect(await call(gateway.app, 'GET', '/actuator/health')).toMatchObject({ status: 200, body: { status: 'UP' } });
   });
+
+  test("routes each upstream's liveness and readiness groups", async () => {
+    const { gateway, register } = world();
+    const groups = new Elysia()
+      .get('/actuator/health/liveness', () => Response.json({ status: 'UP' }))
+      .get('/actuator/health/readiness', () => Response.json({ status: 'DOWN' }, { status: 503 }));
+    for (const service of ['user', 'friend', 'recommendation']) await register(service, `${service}-a`, groups);
+    for (const prefix of ['/user', '/friend', '/recommendation']) {
+      expect(await call(gateway.app, 'GET', `${prefix}/actuator/health/liveness`)).toMatchObject({ status: 200, body: { status: 'UP' } });
+      expect(await call(gateway.app, 'GET', `${prefix}/actuator/health/readiness`)).toMatchObject({ status: 503, body: { status: 'DOWN' } });
+    }
+  });
 });
 
 describe('readiness', () => {
@@ -91,6 +103,9 @@ describe('readiness', () => {
     // Asked before anything registered: the locator's cached empty lists must not outlive the registrations.
     expect(await gateway.pending()).toEqual(['a live instance of user', 'a live instance of friend', 'a live instance of recommendation']);
     expect(await call(gateway.app, 'GET', '/actuator/health')).toMatchObject({ status: 503, body: { status: 'DOWN' } });
+    // Not ready, yet alive: a liveness probe must not restart a gateway that waits for its modules.
+    expect(await call(gateway.app, 'GET', '/actuator/health/readiness')).toMatchObject({ status: 503, body: { status: 'DOWN' } });
+    expect(await call(gateway.app, 'GET', '/actuator/health/liveness')).toMatchObject({ status: 200, body: { status: 'UP' } });
     await register('user', 'user-a', echoUpstream('user-a'));
     await register('friend', 'friend-a', echoUpstream('friend-a'));
     expect(await gateway.pending()).toEqual(['a live instance of recommendation']);
@@ -98,6 +113,7 @@ describe('readiness', () => {
     await register('recommendation', 'recommendation-a', echoUpstream('recommendation-a'));
     expect(await gateway.pending()).toEqual([]);
     expect(await call(gateway.app, 'GET', '/actuator/health')).toMatchObject({ status: 200, body: { status: 'UP' } });
+    expect(await call(gateway.app, 'GET', '/actuator/health/readiness')).toMatchObject({ status: 200, body: { status: 'UP' } });
     // Ready means routable, at once.
     for (const prefix of ['/user', '/friend', '/recommendation']) expect((await call(gateway.app, 'GET', `${prefix}/v1/x`)).status).toBe(200);
     // A module gone later costs its own routes, not the gateway's health (nor a restart by a liveness probe).

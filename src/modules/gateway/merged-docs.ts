@@ -43,6 +43,25 @@ const own: OpenApiDoc = {
         responses: { '200': { description: 'UP', content: json('#/components/schemas/GatewayHealth') } },
       },
     },
+    '/actuator/health/liveness': {
+      get: {
+        operationId: 'gatewayLiveness',
+        tags: ['gateway'],
+        summary: 'Liveness of the gateway: its process answers',
+        responses: { '200': { description: 'UP', content: json('#/components/schemas/GatewayHealth') } },
+      },
+    },
+    '/actuator/health/readiness': {
+      get: {
+        operationId: 'gatewayReadiness',
+        tags: ['gateway'],
+        summary: 'Readiness of the gateway: every routed service had a live instance',
+        responses: {
+          '200': { description: 'UP', content: json('#/components/schemas/GatewayHealth') },
+          '503': { description: 'DOWN: a routed service has no live instance yet', content: json('#/components/schemas/GatewayHealth') },
+        },
+      },
+    },
   },
   components: {
     schemas: { GatewayHealth: plain(HealthSchema), GatewayProblem: plain(ProblemSchema) },

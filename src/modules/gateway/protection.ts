@@ -65,7 +65,7 @@ export const defaultProtection: GatewayProtection = {
  * The gateway's own probes: health checks and scrapes must not fail because a client (or a load
  * test from the same address) used up the budget.
  */
-const UNLIMITED_PATHS = ['/actuator/health', '/metrics'];
+const UNLIMITED_PATHS = ['/actuator/health', '/actuator/health/liveness', '/actuator/health/readiness', '/metrics'];
 
 function isUnlimited(url: string, pathStart: number): boolean {
   for (const path of UNLIMITED_PATHS) {

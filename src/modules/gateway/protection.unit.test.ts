@@ -54,6 +54,8 @@ describe('rate limit', () => {
     for (let i = 0; i < 10; i++) {
       expect(guard(get('/actuator/health'), '198.51.100.1')).toBeUndefined();
       expect(guard(get('/metrics'), '198.51.100.1')).toBeUndefined();
+      expect(guard(get('/actuator/health/liveness'), '198.51.100.1')).toBeUndefined();
+      expect(guard(get('/actuator/health/readiness'), '198.51.100.1')).toBeUndefined();
     }
     expect(guard(get('/actuator/health/x'), '198.51.100.1')?.status).toBe(429);
     expect(guard(get('/user/actuator/health'), '198.51.100.1')?.status).toBe(429);

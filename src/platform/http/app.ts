@@ -64,19 +64,36 @@ function serverError(): Response {
   return problemResponse(500, 'the request could not be completed');
 }
 
+/** A health endpoint's handler: 200 UP or 503 DOWN, as Spring Boot's actuator answers. */
+function healthAnswer(check: () => Promise<boolean>) {
+  return async ({ set }: { set: { status?: number | string } }) => {
+    const up = await check().catch(() => false);
+    set.status = up ? 200 : 503;
+    return { status: up ? ('UP' as const) : ('DOWN' as const) };
+  };
+}
+
+const healthDoc = (summary: string) => ({ response: { 200: HealthSchema, 503: HealthSchema }, detail: { tags: ['health'], summary } });
+
 /** What the app's hooks keep on Elysia's per-request context: hooks chained after them may read it. */
 export type Observed = { observed?: RequestStart };
 
 /**
  * The base of every module's Elysia app: problem+json errors for every failure path (never a
- * stack trace), `/actuator/health`, `/metrics` (Prometheus text; hidden from OpenAPI), and per
+ * stack trace), `/actuator/health` with its `liveness` and `readiness` groups, `/metrics` (Prometheus text; hidden from OpenAPI), and per
  * request a duration sample by route template plus an access-log line carrying the trace.
  * Modules chain their routes onto the returned instance.
  */
 export function createHttpApp(options: {
   name: string;
   log: Logger;
+  /** Readiness: whether this module can serve (its database, its routes); `/actuator/health` too. */
   health: () => Promise<boolean>;
+  /**
+   * Liveness: whether the process should be restarted. Never the database's state: an outage
+   * would restart every pod and make it worse. Defaults to "it answers HTTP".
+   */
+  liveness?: () => Promise<boolean>;
   metrics?: Metrics;
   /**
    * Paths Bun's router hands straight to a handler when the app listens, bypassing Elysia: none of
@@ -166,15 +183,10 @@ export function createHttpApp(options: {
     // and form bodies by their content type, and decode invalid UTF-8 as U+FFFD.
     .onParse(async ({ request }) => parseJsonBody(request.body ? await request.bytes() : new Uint8Array(), request.headers.get('content-type')))
     .onTransform(({ request, route, params }) => checkParameters(request, route, params as Record<string, string> | undefined))
-    .get(
-      '/actuator/health',
-      async ({ set }) => {
-        const up = await options.health();
-        set.status = up ? 200 : 503;
-        return { status: up ? ('UP' as const) : ('DOWN' as const) };
-      },
-      { response: { 200: HealthSchema, 503: HealthSchema }, detail: { tags: ['health'], summary: 'Health of this module' } },
-    )
+    // Spring Boot's paths: the Kubernetes probes use the two groups, older clients the whole.
+    .get('/actuator/health', healthAnswer(options.health), healthDoc('Health of this module (same as readiness)'))
+    .get('/actuator/health/liveness', healthAnswer(options.liveness ?? (async () => true)), healthDoc('Liveness: the process runs; never depends on the database'))
+    .get('/actuator/health/readiness', healthAnswer(options.health), healthDoc('Readiness: the module can serve (database, routes)'))
     // Scraped on each instance's own port; the gateway never forwards it (see its routes).
     .get('/metrics', async () => new Response(await metrics.text(), { headers: { 'content-type': metrics.contentType } }), {
       detail: { hide: true },

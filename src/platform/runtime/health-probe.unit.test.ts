@@ -15,10 +15,10 @@ describe('health probe (the container HEALTHCHECK)', () => {
   });
 
   test('a wildcard bind is probed on loopback', () => {
-    expect(healthUrl('0.0.0.0', 8081)).toBe('http://127.0.0.1:8081/actuator/health');
-    expect(healthUrl('::', 8081)).toBe('http://127.0.0.1:8081/actuator/health');
-    expect(healthUrl('10.1.2.3', 9000)).toBe('http://10.1.2.3:9000/actuator/health');
-    expect(healthUrl('::1', 9000)).toBe('http://[::1]:9000/actuator/health');
+    expect(healthUrl('0.0.0.0', 8081)).toBe('http://127.0.0.1:8081/actuator/health/readiness');
+    expect(healthUrl('::', 8081)).toBe('http://127.0.0.1:8081/actuator/health/readiness');
+    expect(healthUrl('10.1.2.3', 9000)).toBe('http://10.1.2.3:9000/actuator/health/readiness');
+    expect(healthUrl('::1', 9000)).toBe('http://[::1]:9000/actuator/health/readiness');
   });
 
   test('healthy only when every endpoint answers 200', async () => {

@@ -71,3 +71,37 @@ bolt://{{ include "sn.fullname" . }}-neo4j:7687
 {{- end -}}
 {{- join "," $entries -}}
 {{- end -}}
+
+{{/* The pods' ServiceAccount: the chart's own, a named one, or the namespace's default. */}}
+{{- define "sn.serviceAccount" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- .Values.serviceAccount.name | default (include "sn.fullname" .) -}}
+{{- else -}}
+{{- .Values.serviceAccount.name | default "default" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+  A module's pod scheduling: its own nodeSelector, tolerations, affinity and
+  topologySpreadConstraints, else the chart-wide ones. A spread constraint without a
+  labelSelector gets the module's pods, which is what one means nearly always.
+*/}}
+{{- define "sn.scheduling" -}}
+{{- $v := index .root.Values.modules .component -}}
+{{- $all := .root.Values -}}
+{{- with $v.nodeSelector | default $all.nodeSelector }}
+nodeSelector: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $v.tolerations | default $all.tolerations }}
+tolerations: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $v.affinity | default $all.affinity }}
+affinity: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $v.topologySpreadConstraints | default $all.topologySpreadConstraints }}
+topologySpreadConstraints:
+{{- range $c := . }}
+  - {{- toYaml (merge (deepCopy $c) (dict "labelSelector" (dict "matchLabels" (include "sn.selectorLabels" $ | fromYaml)))) | nindent 4 }}
+{{- end }}
+{{- end }}
+{{- end -}}

@@ -40,8 +40,10 @@ const sameUser = (segment: string, userId: string) => /^[0-9]{1,12}$/.test(segme
 const shown = (text: string, max = 20) => text.slice(0, max).replace(/[^\w./%-]/g, '?');
 
 /** Health probes of each service stay open to load balancers and monitors, which hold no token. */
+const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/actuator/health', '/actuator/health/liveness', '/actuator/health/readiness']);
+
 export function isPublic(method: string, path: string): boolean {
-  return (method === 'GET' || method === 'HEAD') && path === '/actuator/health';
+  return (method === 'GET' || method === 'HEAD') && PUBLIC_PATHS.has(path);
 }
 
 export function authorize(service: string, method: string, path: string, userId: string): Decision {

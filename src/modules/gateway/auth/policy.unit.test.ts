@@ -71,6 +71,10 @@ test('only GET and HEAD of each service health are public', () => {
   expect(isPublic('HEAD', '/actuator/health')).toBe(true);
   expect(isPublic('POST', '/actuator/health')).toBe(false);
   expect(isPublic('GET', '/actuator/health/x')).toBe(false);
+  expect(isPublic('GET', '/actuator/health/liveness')).toBe(true);
+  expect(isPublic('HEAD', '/actuator/health/readiness')).toBe(true);
+  expect(isPublic('POST', '/actuator/health/readiness')).toBe(false);
+  expect(isPublic('GET', '/actuator/health/readiness/')).toBe(false);
   expect(isPublic('GET', '/actuator/healthz')).toBe(false);
   expect(isPublic('GET', '/v1/users/1')).toBe(false);
   expect(pathOnly('/v1/users/5?x=/actuator/health')).toBe('/v1/users/5');

@@ -15,6 +15,18 @@ const { NEO4J_URL: url, NEO4J_USER: user = 'neo4j', NEO4J_PASSWORD: password = '
 const connection = url ? { url, user, password } : undefined;
 const skipped = connection ? '' : ' (SKIPPED: NEO4J_URL is not set; run `bun run infra:up` and `source .infra/env`)';
 
+test('a graph whose server does not answer is not ready (ping false, no throw)', async () => {
+  const closed = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response() });
+  const port = closed.port!;
+  closed.stop(true);
+  const unreachable = new Neo4jGraph({ url: `bolt://127.0.0.1:${port}`, user: 'neo4j', password: 'x' }, silentLogger);
+  try {
+    expect(await unreachable.ping()).toBe(false);
+  } finally {
+    await unreachable.close();
+  }
+});
+
 describe.skipIf(!connection)(`Neo4jGraph on a real Neo4j${skipped}`, () => {
   let graph: Neo4jGraph;
   beforeAll(async () => {
@@ -24,6 +36,10 @@ describe.skipIf(!connection)(`Neo4jGraph on a real Neo4j${skipped}`, () => {
   afterAll(async () => {
     await graph.clear();
     await graph.close();
+  });
+
+  test('answers a readiness ping', async () => {
+    expect(await graph.ping()).toBe(true);
   });
 
   describe('passes the SocialGraph contract', () => {

@@ -132,6 +132,11 @@ export class Neo4jGraph implements SocialGraph {
     return { users, friendships, streams };
   }
 
+  /** The cheapest round trip: readiness asks it every few seconds, so no count over the graph. */
+  async ping(): Promise<boolean> {
+    return this.driver.executeQuery('RETURN 1', {}, this.read).then(() => true, () => false);
+  }
+
   async stats(): Promise<GraphStats> {
     const { records } = await this.driver.executeQuery(cypher.STATS, {}, this.read);
     return { users: num(records[0]!.get('users')), friendships: num(records[0]!.get('friendships')) };

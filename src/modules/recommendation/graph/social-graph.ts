@@ -31,6 +31,8 @@ export interface SocialGraph {
   /** Canonical dump of all state: equal graphs give deep-equal (and JSON-equal) snapshots. */
   snapshot(): Promise<GraphSnapshot>;
   stats(): Promise<GraphStats>;
+  /** Whether a graph held by a server answers now (readiness); an in-process graph has none. */
+  ping?(): Promise<boolean>;
 }
 
 export interface GraphSnapshot {
