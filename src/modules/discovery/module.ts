@@ -58,7 +58,7 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
     .onRequest(({ request }) => gate(request))
     .use(
       openApi('Discovery service', 'Service registry: register, heartbeat, deregister, list live instances. Every `/v1/` call needs `Authorization: Bearer <DISCOVERY_TOKEN>`.', {
-        discoveryToken: { type: 'http', scheme: 'bearer', description: 'DISCOVERY_TOKEN, the secret shared by the deployment' },
+        securitySchemes: { discoveryToken: { type: 'http', scheme: 'bearer', description: 'DISCOVERY_TOKEN, the secret shared by the deployment' } },
       }),
     )
     .post(

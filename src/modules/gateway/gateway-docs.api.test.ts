@@ -7,7 +7,7 @@ import { silentLogger } from '../../platform/log';
 import { call } from '../../platform/testing/http';
 import { createDiscoveryModule } from '../discovery/index';
 import { gatewayWorld } from './gateway-fixture';
-import { isObject } from './openapi-normalize';
+import { isObject } from '../../platform/http/openapi-normalize';
 
 /** Two upstreams built like the real modules (platform app + openApi + `t` schemas with $id). */
 const Person = t.Object({ id: t.Integer(), firstName: t.String() }, { $id: '#/components/schemas/Person' });

@@ -7,7 +7,7 @@ import type { Logger } from '../../platform/log';
 import { withBearerAuth } from './auth/openapi';
 import { TIMED_OUT, raceTimeout } from './deadline';
 import { mergeOpenApi, type MissingUpstream, type UpstreamDoc } from './openapi-merge';
-import type { OpenApiDoc } from './openapi-normalize';
+import type { OpenApiDoc } from '../../platform/http/openapi-normalize';
 import type { GatewayRoute } from './routes';
 
 export interface MergedDocsDeps {

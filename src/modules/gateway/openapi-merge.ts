@@ -1,4 +1,4 @@
-import { HTTP_METHODS, isObject, normalizeUpstreamDoc, type JsonObject, type OpenApiDoc } from './openapi-normalize';
+import { HTTP_METHODS, isObject, normalizeUpstreamDoc, type JsonObject, type OpenApiDoc } from '../../platform/http/openapi-normalize';
 import type { GatewayRoute } from './routes';
 
 export interface UpstreamDoc {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { mergeOpenApi } from './openapi-merge';
-import { normalizeUpstreamDoc, type OpenApiDoc } from './openapi-normalize';
+import { normalizeUpstreamDoc, type OpenApiDoc } from '../../platform/http/openapi-normalize';
 
 const user = { prefix: '/user', service: 'user' };
 const friend = { prefix: '/friend', service: 'friend' };

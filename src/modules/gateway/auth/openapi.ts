@@ -1,4 +1,4 @@
-import { HTTP_METHODS, isObject, type JsonObject, type OpenApiDoc } from '../openapi-normalize';
+import { HTTP_METHODS, isObject, type JsonObject, type OpenApiDoc } from '../../../platform/http/openapi-normalize';
 import { isPublic } from './policy';
 
 /** Reads are open to every verified user; only other methods can get the ownership 403. */
