@@ -81,7 +81,7 @@ describe('merged OpenAPI at /swagger/json', () => {
     expect(resolve(doc, create.requestBody.content['application/json'].schema).properties.firstName).toMatchObject({ type: 'string', minLength: 1 });
     expect(Object.keys(create.responses['201'].content)).toEqual(['application/json']);
     expect(Object.keys(resolve(doc, create.responses['201'].content['application/json'].schema).properties)).toEqual(['id', 'firstName']);
-    expect(Object.keys(resolve(doc, create.responses['400'].content['application/problem+json'].schema).properties)).toEqual(['type', 'title', 'status', 'detail']);
+    expect(Object.keys(resolve(doc, create.responses['400'].content['application/problem+json'].schema).properties)).toEqual(['type', 'title', 'status', 'detail', 'instance']);
     const links = doc.paths['/friend/v1/people/{id}/links'].get;
     expect(links.operationId).toBe('friendGetV1PeopleByIdLinks');
     expect(links.parameters.map((p: any) => `${p.in}:${p.name}`).sort()).toEqual(['path:id', 'query:limit']);

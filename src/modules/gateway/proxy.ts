@@ -186,7 +186,7 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
         return fail(503, `no live instance of service ${service}`);
       }
 
-      const init = { method, headers: upstreamHeaders(request.headers, client, requestId), body, redirect: 'manual', duplex: 'half' } as RequestInit;
+      const init = { method, headers: upstreamHeaders(request.headers, client, requestId, prefix), body, redirect: 'manual', duplex: 'half' } as RequestInit;
 
       let result = await attempt(instance, upstreamPath, init, request.signal);
       if (result.kind === 'unreachable') {

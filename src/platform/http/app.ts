@@ -56,6 +56,18 @@ function pathOf(url: string): string {
   return end === -1 ? url.slice(start) : url.slice(start, start + end);
 }
 
+/** A path prefix the gateway routes by (`/user`): plain segments only, whatever a client sends. */
+const PREFIX = /^(?:\/[A-Za-z0-9._-]+){1,4}$/;
+
+/**
+ * A problem's `instance`: the request's path as the client sent it. Behind the gateway that path
+ * starts with the route prefix, which the gateway passes as `x-forwarded-prefix`.
+ */
+function instanceOf(request: Request, path: string): string {
+  const prefix = request.headers.get('x-forwarded-prefix');
+  return prefix && prefix.length <= 64 && PREFIX.test(prefix) ? prefix + path : path;
+}
+
 /**
  * Bun's own answer when a request fails outside the app's handlers. Never its development page,
  * which shows stack frames, file paths and source lines.
@@ -91,30 +103,32 @@ export function createHttpApp(options: {
   const observer = httpObserver(metrics, log);
 
   function problemFor(code: string | number, error: unknown, request: Request): Response {
-    if (error instanceof DomainError) return problemResponse(statusOf[error.kind], error.message);
+    const path = pathOf(request.url);
+    const instance = instanceOf(request, path);
+    const answer = (status: number, detail: string, headers: Record<string, string> = {}) => problemResponse(status, detail, headers, instance);
+    if (error instanceof DomainError) return answer(statusOf[error.kind], error.message);
     // A database that is down is the caller's "try again later", not a bug of this service.
-    if (isDatabaseUnavailable(error)) return problemResponse(503, 'the database is unavailable; retry later');
+    if (isDatabaseUnavailable(error)) return answer(503, 'the database is unavailable; retry later');
     switch (code) {
       case 'VALIDATION':
-        return problemResponse(400, validationDetail(error));
+        return answer(400, validationDetail(error));
       case 'PARSE': {
         const cause = (error as { cause?: unknown }).cause;
-        if (cause instanceof BodyRejected) return problemResponse(cause.status, cause.message);
-        return problemResponse(400, 'request body is not valid JSON');
+        if (cause instanceof BodyRejected) return answer(cause.status, cause.message);
+        return answer(400, 'request body is not valid JSON');
       }
       case 'NOT_FOUND': {
-        const path = pathOf(request.url);
         const allow = allowedMethods(app.routes, path);
-        if (allow.length) return problemResponse(405, `${request.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`, { allow: allow.join(', ') });
-        return problemResponse(404, `no route for ${request.method} ${path}`);
+        if (allow.length) return answer(405, `${request.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`, { allow: allow.join(', ') });
+        return answer(404, `no route for ${request.method} ${path}`);
       }
       default: {
         const status = (error as { status?: number }).status;
         if (typeof status === 'number' && status >= 400 && status < 500) {
-          return problemResponse(status, (error as Error).message || 'bad request');
+          return answer(status, (error as Error).message || 'bad request');
         }
-        log.error('unhandled error', { error: error as Error, path: pathOf(request.url), ...requestFields(request) });
-        return problemResponse(500, 'the request could not be completed');
+        log.error('unhandled error', { error: error as Error, path, ...requestFields(request) });
+        return answer(500, 'the request could not be completed');
       }
     }
   }
