@@ -9,6 +9,7 @@ import type { Logger } from '../../platform/log';
 import type { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
 import { tokenGate } from './access';
+import { deregisterDocs, heartbeatDocs, listDocs, listServiceDocs, registerDocs } from './docs';
 import { InstanceRegistry, type LeaseCheck } from './instance-registry';
 import { newLease } from './lease';
 
@@ -28,11 +29,9 @@ export interface DiscoveryModuleDeps {
   metrics?: Metrics;
 }
 
-const InstanceParams = t.Object({ service: ServiceName, instanceId: t.String({ minLength: 1, maxLength: 128 }) });
+const InstanceParams = t.Object({ service: ServiceName, instanceId: t.String({ minLength: 1, maxLength: 128, example: 'user-1' }) });
 const LeaseHeaders = t.Object({ [LEASE_HEADER]: t.Optional(t.String({ maxLength: 256, description: 'the lease the 201 gave' })) });
 const refusals = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
-/** Every route below needs the token (see access.ts); said so in OpenAPI. */
-const secured = [{ discoveryToken: [] as string[] }];
 
 /**
  * The service registry: every module registers here and heart-beats; the gateway asks it for live
@@ -91,22 +90,17 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
         body: RegistrationBody,
         headers: LeaseHeaders,
         response: { 200: InstanceSchema, 201: RegisteredSchema, 400: ProblemSchema, 401: ProblemSchema, 409: ProblemSchema, 503: ProblemSchema },
-        detail: {
-          tags: ['discovery'],
-          security: secured,
-          summary: 'Register an instance (201, with its lease), or renew a live registration presenting its lease (200)',
-          description: `The 201 body's \`lease\` is this registration's secret, shown once: heartbeat, deregistration and re-registration of the instance must send it as \`${LEASE_HEADER}\`. A live instanceId registered again without its lease is a 409.`,
-        },
+        detail: registerDocs,
       },
     )
     .get(registryPaths.list, () => registry.list(clock.now()), {
       response: { 200: t.Array(InstanceSchema), 401: ProblemSchema },
-      detail: { tags: ['discovery'], security: secured, summary: 'All live instances' },
+      detail: listDocs,
     })
     .get('/v1/instances/:service', ({ params }) => registry.listService(params.service, clock.now()), {
       params: t.Object({ service: ServiceName }),
       response: { 200: t.Array(InstanceSchema), 400: ProblemSchema, 401: ProblemSchema },
-      detail: { tags: ['discovery'], security: secured, summary: 'Live instances of one service (empty when none)' },
+      detail: listServiceDocs,
     })
     .put(
       '/v1/instances/:service/:instanceId/heartbeat',
@@ -118,7 +112,7 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
         params: InstanceParams,
         headers: LeaseHeaders,
         response: { 200: InstanceSchema, ...refusals },
-        detail: { tags: ['discovery'], security: secured, summary: `Heartbeat with the instance's lease; 404 means unknown or evicted: register again; 403 a missing or wrong lease` },
+        detail: heartbeatDocs,
       },
     )
     .delete(
@@ -133,7 +127,7 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
         params: InstanceParams,
         headers: LeaseHeaders,
         response: { 204: t.Void({ description: 'deregistered' }), ...refusals },
-        detail: { tags: ['discovery'], security: secured, summary: `Deregister an instance, with its lease` },
+        detail: deregisterDocs,
       },
     );
 

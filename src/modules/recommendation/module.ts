@@ -26,6 +26,7 @@ import { classify } from './graph/graph-events';
 import { MemoryGraph } from './graph/memory-graph';
 import type { SocialGraph } from './graph/social-graph';
 import { readLog } from './projecting-events/event-log';
+import { mutualFriendsDocs, recommendFriendsDocs } from './querying/docs';
 import { EventProjector } from './projecting-events/event-projector';
 import { receivedEvents } from './schema';
 
@@ -140,7 +141,7 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
   metrics.gauge('graph_friendships', 'Friendships in the recommendation graph, each pair once', [], async (g) => g.set((await graph.stats()).friendships));
 
   const app = createHttpApp({ name: 'recommendation', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
-    .use(openApi('Recommendation service', 'Mutual friends and friend recommendations, projected from user and friend events.'))
+    .use(openApi('Recommendation service', 'Mutual friends and friend recommendations, projected from user and friend events.', { internalCredential: internalAuth !== undefined }))
     .get(
       '/v1/users/:userId/commands/findMutualFriends',
       ({ params: { userId }, query: { friendId, limit } }) => graph.mutualFriends(userId, friendId, limit ?? DEFAULT_LIMIT),
@@ -148,7 +149,7 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
         params: UserIdParams,
         query: MutualFriendsQuery,
         response: { 200: t.Array(RecommendationUserSchema), 400: ProblemSchema, 503: ProblemSchema },
-        detail: { tags: ['recommendation'], summary: 'Friends both users have, by id (unknown users have none)' },
+        detail: mutualFriendsDocs,
       },
     )
     .get(
@@ -158,7 +159,7 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
         params: UserIdParams,
         query: RecommendFriendsQuery,
         response: { 200: t.Array(FriendRecommendationSchema), 400: ProblemSchema, 503: ProblemSchema },
-        detail: { tags: ['recommendation'], summary: 'Friends of friends, most mutual friends first, ties by id' },
+        detail: recommendFriendsDocs,
       },
     );
 

@@ -9,6 +9,7 @@ import { guarding } from './internal-auth';
 import { allowedMethods } from './allowed-methods';
 import { BodyRejected, parseJsonBody } from './json-body';
 import { httpObserver, requestFields, type RequestStart } from './observe';
+import { documented } from './openapi-docs';
 import { problemResponse } from './problem';
 import { saneId } from './request-id';
 import { strictParameters } from './strict-params';
@@ -23,6 +24,13 @@ const statusOf: Record<DomainErrorKind, number> = {
 };
 
 export const HealthSchema = t.Object({ status: t.Union([t.Literal('UP'), t.Literal('DOWN')]) });
+
+const healthDocs = documented({
+  tags: ['health'],
+  summary: 'Health of this module',
+  description: 'UP when the module can serve (its database answers); for load balancers and probes, open without credentials.',
+  responses: { 200: { description: 'Up', example: { status: 'UP' } }, 503: { description: 'Down: do not send it traffic', example: { status: 'DOWN' } } },
+});
 
 /** Request metadata that follows a command into the events it causes; ids that are not sane tokens are replaced. */
 export function requestMetadata(request: Request): EventMetadata {
@@ -187,7 +195,7 @@ export function createHttpApp(options: {
         set.status = up ? 200 : 503;
         return { status: up ? ('UP' as const) : ('DOWN' as const) };
       },
-      { response: { 200: HealthSchema, 503: HealthSchema }, detail: { tags: ['health'], summary: 'Health of this module' } },
+      { response: { 200: HealthSchema, 503: HealthSchema }, detail: healthDocs },
     )
     // Scraped on each instance's own port; the gateway never forwards it (see its routes).
     .get('/metrics', async () => new Response(await metrics.text(), { headers: { 'content-type': metrics.contentType } }), {

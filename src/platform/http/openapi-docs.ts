@@ -101,7 +101,7 @@ export function applyOperationDocs(doc: OpenApiDoc): OpenApiDoc {
         out.headers = { ...response.headers, ...headersOf([...(given.headers ?? []), ...automatic]) };
         let example = given.example;
         if (isProblem(response)) {
-          example = isObject(example) ? { ...problem(code, String(example.detail)), ...example, instance } : problemExample(code, usualDetail[code] ?? 'the request failed', instance);
+          example = isObject(example) ? { ...problem(code, String(example.detail)), instance, ...example } : problemExample(code, usualDetail[code] ?? 'the request failed', instance);
         }
         if (example !== undefined && isObject(out.content)) out.content = withExample(out.content, example);
         responses[status] = out;
