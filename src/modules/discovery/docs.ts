@@ -14,6 +14,8 @@ const instance = {
 const unauthorized: ResponseDocs = {
   description: 'The discovery token is missing or wrong',
   example: { detail: 'discovery requires its token: send Authorization: Bearer <DISCOVERY_TOKEN>' },
+  headers: ['www-authenticate'],
+  headerExamples: { 'www-authenticate': 'Bearer realm="discovery"' },
 };
 const instancePath = '/v1/instances/user/user-1';
 const refusals = (what: string): Record<number, ResponseDocs> => ({

@@ -46,10 +46,10 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
   const registry = new InstanceRegistry(evictAfterMs, maxInstances, maxInstancesPerService);
   const gate = tokenGate(token);
   const unknown = (service: string, instanceId: string) => notFound(`no live instance ${instanceId} of service ${service}`);
-  const refused = (check: LeaseCheck, service: string, instanceId: string) => {
+  const refused = (check: LeaseCheck, service: string, instanceId: string, path: string) => {
     if (check === 'unknown') throw unknown(service, instanceId);
     log.warn('instance lease refused', { service, instanceId });
-    return problemResponse(403, `instance ${instanceId} of service ${service} belongs to another registration: send its lease as ${LEASE_HEADER}`);
+    return problemResponse(403, `instance ${instanceId} of service ${service} belongs to another registration: send its lease as ${LEASE_HEADER}`, {}, path);
   };
 
   const app = createHttpApp({ name: 'discovery', log, health: async () => true, ...(metrics ? { metrics } : {}) })
@@ -104,9 +104,9 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
     })
     .put(
       '/v1/instances/:service/:instanceId/heartbeat',
-      ({ params: { service, instanceId }, headers }) => {
+      ({ params: { service, instanceId }, headers, path }) => {
         const instance = registry.heartbeat(service, instanceId, headers[LEASE_HEADER], clock.now());
-        return typeof instance === 'string' ? refused(instance, service, instanceId) : instance;
+        return typeof instance === 'string' ? refused(instance, service, instanceId, path) : instance;
       },
       {
         params: InstanceParams,
@@ -117,9 +117,9 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
     )
     .delete(
       '/v1/instances/:service/:instanceId',
-      ({ params: { service, instanceId }, set, headers }) => {
+      ({ params: { service, instanceId }, set, headers, path }) => {
         const outcome = registry.deregister(service, instanceId, headers[LEASE_HEADER], clock.now());
-        if (outcome !== 'removed') return refused(outcome, service, instanceId);
+        if (outcome !== 'removed') return refused(outcome, service, instanceId, path);
         log.info('instance deregistered', { service, instanceId });
         set.status = 204;
       },

@@ -2,7 +2,8 @@ import type { ServiceLocator } from '../../platform/discovery/service-locator';
 import { HealthSchema } from '../../platform/http/app';
 import type { InternalAuth } from '../../platform/http/internal-auth';
 import type { Fetch } from '../../platform/http/local-fetch';
-import { ProblemSchema } from '../../platform/http/problem';
+import { responseHeaders } from '../../platform/http/openapi-docs';
+import { problem, ProblemSchema } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
 import { withBearerAuth } from './auth/openapi';
 import { TIMED_OUT, raceTimeout } from './deadline';
@@ -30,7 +31,6 @@ const plain = (schema: object) => {
   return rest;
 };
 
-const json = (ref: string) => ({ 'application/json': { schema: { $ref: ref } } });
 
 /** The gateway's own part of the document. */
 const own: OpenApiDoc = {
@@ -40,7 +40,8 @@ const own: OpenApiDoc = {
         operationId: 'gatewayHealth',
         tags: ['gateway'],
         summary: 'Health of the gateway itself',
-        responses: { '200': { description: 'UP', content: json('#/components/schemas/GatewayHealth') } },
+        description: 'UP while the gateway runs; the health of a service behind it is at `/{prefix}/actuator/health`.',
+        responses: { '200': { description: 'UP', content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayHealth' }, example: { status: 'UP' } } } } },
       },
     },
   },
@@ -49,9 +50,18 @@ const own: OpenApiDoc = {
     responses: {
       GatewayProblem: {
         description:
-          'From the gateway: body too large (413), too many requests from this client (429, see Retry-After), request head too large (431), ' +
-          'instance unreachable (502), no live instance or circuit open (503, Retry-After when open), or too slow (504)',
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/GatewayProblem' } } },
+          'From the gateway: body too slow to arrive (408), body too large (413), too many requests from this client (429, see Retry-After), ' +
+          'request head too large (431), instance unreachable (502), no live instance or circuit open (503, Retry-After when open), or too slow (504)',
+        headers: {
+          'retry-after': { ...responseHeaders['retry-after'], description: 'On 429, and on 503 while the circuit is open: seconds to wait' },
+          'x-trace-id': responseHeaders['x-trace-id'],
+        },
+        content: {
+          'application/problem+json': {
+            schema: { $ref: '#/components/schemas/GatewayProblem' },
+            example: { ...problem(503, 'service user is failing; requests to it are held back for 5 s'), instance: '/user/v1/users/42' },
+          },
+        },
       },
     },
   },
@@ -59,7 +69,7 @@ const own: OpenApiDoc = {
 };
 const gatewayProblem = { $ref: '#/components/responses/GatewayProblem' };
 // What the gateway's protections and forwarding can answer on any operation it forwards.
-const gatewayResponses = Object.fromEntries(['413', '429', '431', '502', '503', '504'].map((status) => [status, gatewayProblem]));
+const gatewayResponses = Object.fromEntries(['408', '413', '429', '431', '502', '503', '504'].map((status) => [status, gatewayProblem]));
 
 /**
  * The merged OpenAPI document, built from each upstream's `/swagger/json` on demand and cached for

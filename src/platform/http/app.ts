@@ -10,7 +10,7 @@ import { allowedMethods } from './allowed-methods';
 import { BodyRejected, parseJsonBody } from './json-body';
 import { httpObserver, requestFields, type RequestStart } from './observe';
 import { documented } from './openapi-docs';
-import { problemResponse } from './problem';
+import { pathOf, problemResponse } from './problem';
 import { saneId } from './request-id';
 import { strictParameters } from './strict-params';
 import { textIssue } from './text';
@@ -50,18 +50,6 @@ function validationDetail(error: any): string {
     return `${where === 'property' ? 'parameter' : where}${path ? ' ' + path : ''}: ${textIssue(issue) ?? issue.summary ?? issue.message}${got}`;
   });
   return lines.length ? [...new Set(lines)].join('; ') : `invalid ${where}`;
-}
-
-/**
- * The path of a request URL, never throwing: a `CONNECT host:port` request has no path, and an
- * exception in the error handler is what made Bun show its own error page.
- */
-function pathOf(url: string): string {
-  const scheme = url.indexOf('://');
-  const start = url.indexOf('/', scheme === -1 ? 0 : scheme + 3);
-  if (start === -1) return '/';
-  const end = url.slice(start).search(/[?#]/);
-  return end === -1 ? url.slice(start) : url.slice(start, start + end);
 }
 
 /** A path prefix the gateway routes by (`/user`): plain segments only, whatever a client sends. */

@@ -28,6 +28,8 @@ export interface ResponseDocs {
   description?: string;
   example?: unknown;
   headers?: HeaderName[];
+  /** A header's value in this answer, when the catalogue's example does not fit (`Location` of a friendship). */
+  headerExamples?: Partial<Record<HeaderName, string>>;
 }
 
 /** Response headers the services send, documented once. */
@@ -35,7 +37,7 @@ export const responseHeaders = {
   etag: { description: 'Version of the resource; send it back as `If-Match` to update only that version', schema: { type: 'string' }, example: '"3"' },
   location: { description: 'Path of the created resource', schema: { type: 'string' }, example: '/v1/users/42' },
   'retry-after': { description: 'Seconds to wait before trying again', schema: { type: 'integer' }, example: 5 },
-  'www-authenticate': { description: 'The authentication the request lacks', schema: { type: 'string' }, example: 'Bearer realm="discovery"' },
+  'www-authenticate': { description: 'The authentication the request lacks', schema: { type: 'string' }, example: 'Bearer realm="social-network"' },
   allow: { description: 'The methods the path accepts', schema: { type: 'string' }, example: 'GET, PUT' },
   'x-trace-id': { description: 'Trace id of this request: find it in the logs and traces', schema: { type: 'string' }, example: '4bf92f3577b34da6a3ce929d0e0e4736' },
 } as const;
@@ -64,8 +66,8 @@ export const problemExample = (status: number, detail: string, instance: string)
 
 const isProblem = (response: JsonObject) => response.content?.['application/problem+json'] !== undefined;
 
-function headersOf(names: readonly string[]): JsonObject {
-  return Object.fromEntries(names.map((name) => [name, responseHeaders[name as HeaderName]]).filter(([, h]) => h));
+function headersOf(names: readonly HeaderName[], examples: Partial<Record<HeaderName, string>> = {}): JsonObject {
+  return Object.fromEntries(names.map((name) => [name, examples[name] === undefined ? responseHeaders[name] : { ...responseHeaders[name], example: examples[name] }]));
 }
 
 /** An example path from a template: `{id}` becomes 42 unless the route gave one. */
@@ -97,8 +99,8 @@ export function applyOperationDocs(doc: OpenApiDoc): OpenApiDoc {
         const given: ResponseDocs = docs.responses?.[Number(status)] ?? {};
         const out: JsonObject = { ...response, ...(given.description ? { description: given.description } : {}) };
         const code = Number(status);
-        const automatic: HeaderName[] = code === 401 ? ['www-authenticate', 'x-trace-id'] : ['x-trace-id'];
-        out.headers = { ...response.headers, ...headersOf([...(given.headers ?? []), ...automatic]) };
+        // Every answer of a module carries its trace id (see app.ts).
+        out.headers = { ...response.headers, ...headersOf([...(given.headers ?? []), 'x-trace-id'], given.headerExamples) };
         let example = given.example;
         if (isProblem(response)) {
           example = isObject(example) ? { ...problem(code, String(example.detail)), instance, ...example } : problemExample(code, usualDetail[code] ?? 'the request failed', instance);

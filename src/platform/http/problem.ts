@@ -36,6 +36,18 @@ export function problem(status: number, detail: string, type = 'about:blank', in
   return body;
 }
 
+/**
+ * The path of a request URL (a problem's `instance`), never throwing: a `CONNECT host:port` request has no path, and an
+ * exception in the error handler is what made Bun show its own error page.
+ */
+export function pathOf(url: string): string {
+  const scheme = url.indexOf('://');
+  const start = url.indexOf('/', scheme === -1 ? 0 : scheme + 3);
+  if (start === -1) return '/';
+  const end = url.slice(start).search(/[?#]/);
+  return end === -1 ? url.slice(start) : url.slice(start, start + end);
+}
+
 /** `instance` is the request's path when the caller has it (the error handler always does). */
 export function problemResponse(status: number, detail: string, headers: Record<string, string> = {}, instance?: string): Response {
   return new Response(JSON.stringify(problem(status, detail, 'about:blank', instance)), {

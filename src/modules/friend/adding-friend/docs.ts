@@ -10,7 +10,7 @@ export const addFriendDocs = documented({
     'no one befriends themself, and a friendship is added once. `Location` is the new friendship\'s path.',
   examplePath: '/v1/users/42/commands/addFriend',
   responses: {
-    201: { description: 'The new friendship, as seen from `userId`', example: friendshipExample, headers: ['location'] },
+    201: { description: 'The new friendship, as seen from `userId`', example: friendshipExample, headers: ['location'], headerExamples: { location: '/v1/friends/1001' } },
     400: { description: 'Invalid or missing id, or `friendId` equals `userId`', example: { detail: 'user 42 cannot be their own friend' } },
     404: { description: 'One of the users does not exist', example: { detail: 'user 7 does not exist' } },
     409: { description: 'The users are already friends', example: { detail: 'users 42 and 7 are already friends' } },
