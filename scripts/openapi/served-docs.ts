@@ -11,6 +11,15 @@ import { gatewayWorld } from '../../src/modules/gateway/gateway-fixture';
 import { createRecommendationModule, recommendationMigrationsFolder } from '../../src/modules/recommendation/index';
 import { createUserModule, userMigrationsFolder } from '../../src/modules/user/index';
 
+let rawApps: Record<string, { handle(request: Request): Response | Promise<Response> }> = {};
+
+/** What @elysiajs/swagger itself generates for the modules of the last `servedDocs`, before any repair. */
+export async function servedRawDocs(_built: unknown): Promise<Record<string, any>> {
+  const raw: Record<string, any> = {};
+  for (const [name, app] of Object.entries(rawApps)) raw[name] = (await call(app, 'GET', '/swagger/raw')).body;
+  return raw;
+}
+
 /**
  * Every OpenAPI document the system serves, read through `app.handle` from modules built on the
  * embedded adapters: each module's own `/swagger/json`, and the gateway's merged one with every
@@ -34,10 +43,11 @@ export async function servedDocs(): Promise<{ docs: Record<string, any>; close: 
     friend: createFriendModule({ database: await open(friendMigrationsFolder, 'friend'), bus, clock, log, fetch: offline.fetch, discoveryUrl: 'http://discovery.test' }),
     recommendation: createRecommendationModule({ database: await open(recommendationMigrationsFolder, 'recommendation'), bus, log }),
   };
-  const docs: Record<string, any> = {};
-  for (const [name, module] of Object.entries(modules)) docs[name] = (await call(module.app, 'GET', '/swagger/json')).body;
   const discovery = createDiscoveryModule({ evictAfterMs: 60_000, clock, log, token: 'openapi-docs-discovery-token-0123456789' });
-  docs.discovery = (await call(discovery.app, 'GET', '/swagger/json')).body;
+  const apps = { ...Object.fromEntries(Object.entries(modules).map(([name, m]) => [name, m.app])), discovery: discovery.app };
+  const docs: Record<string, any> = {};
+  for (const [name, app] of Object.entries(apps)) docs[name] = (await call(app, 'GET', '/swagger/json')).body;
+  rawApps = apps;
 
   for (const [key, auth] of [['gateway', undefined], ['gateway-jwt', { mode: 'jwt', secret: 'openapi-docs-jwt-secret-0123456789abcdef' }]] as const) {
     const w = gatewayWorld(createDiscoveryModule, auth ? { auth } : {});
