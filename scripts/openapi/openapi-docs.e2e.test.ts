@@ -17,7 +17,7 @@ afterAll(() => close());
 const validator = validatorPython();
 if ('unavailable' in validator) console.warn(`SKIPPED: OpenAPI validation, no validator: ${validator.unavailable}`);
 
-const MODULES = ['user', 'friend', 'recommendation', 'discovery'];
+const MODULES = ['user', 'friend', 'recommendation', 'discovery', 'user-jwt', 'friend-jwt', 'recommendation-jwt'];
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
 
 function operations(doc: any): [string, any][] {
@@ -34,7 +34,7 @@ function resolve(doc: any, node: any): any {
 describe.skipIf('unavailable' in validator)('openapi-spec-validator', () => {
   test('finds no error in any served document: each module\'s and the gateway\'s merged one, with and without tokens', async () => {
     const python = (validator as { python: string }).python;
-    expect(Object.keys(docs).sort()).toEqual(['discovery', 'friend', 'gateway', 'gateway-jwt', 'recommendation', 'user']);
+    expect(Object.keys(docs).sort()).toEqual(['discovery', 'friend', 'friend-jwt', 'gateway', 'gateway-jwt', 'recommendation', 'recommendation-jwt', 'user', 'user-jwt']);
     const results = await validateDocs(python, docs);
     for (const [name, errors] of Object.entries(results)) expect({ name, errors }).toEqual({ name, errors: '' });
   }, 60_000);
@@ -81,7 +81,7 @@ describe('what Swagger UI shows', () => {
     expect(examples.length).toBeGreaterThan(100);
     expect(JSON.stringify(examples)).not.toContain('additionalProp');
     expect(JSON.stringify(examples)).not.toContain('"id":0');
-    for (const name of [...MODULES, 'gateway']) {
+    for (const name of [...MODULES, 'gateway', 'gateway-jwt']) {
       for (const [where, op] of operations(docs[name])) {
         for (const [status, response] of Object.entries<any>(op.responses)) {
           const example = resolve(docs[name], response).content?.['application/problem+json']?.example;
@@ -121,6 +121,9 @@ describe('what Swagger UI shows', () => {
   test('documents the answers every module can give: 415 for a body that is not JSON', () => {
     expect(docs.user.paths['/v1/users'].post.responses['415'].content['application/problem+json'].example.status).toBe(415);
     expect(docs.gateway.paths['/user/v1/users/{id}'].put.responses['415']).toBeDefined();
-    expect(docs['gateway-jwt'].paths['/user/v1/users/{id}'].put.responses['401']).toBeDefined();
+    // With user authentication on: a module's own 401 (no internal credential), and at the gateway the gateway's (no bearer token).
+    expect(docs['user-jwt'].paths['/v1/users/{id}'].put.responses['401'].description).toContain('x-internal-credential');
+    expect(docs['user-jwt'].paths['/actuator/health'].get.responses['401']).toBeUndefined();
+    expect(docs['gateway-jwt'].paths['/user/v1/users/{id}'].put.responses['401']).toEqual({ $ref: '#/components/responses/Unauthorized' });
   });
 });

@@ -35,7 +35,9 @@ export function withBearerAuth(doc: OpenApiDoc): OpenApiDoc & { security: JsonOb
       }
       const refusals: JsonObject = { '401': { $ref: '#/components/responses/Unauthorized' } };
       if (!READS.has(method)) refusals['403'] = { $ref: '#/components/responses/Forbidden' };
-      out[method] = { ...op, responses: { ...refusals, ...op.responses } };
+      // An upstream's own description of a status wins, except 401: a module's is about its internal
+      // credential, which a client never deals with; the gateway's is about the client's token.
+      out[method] = { ...op, responses: { ...refusals, ...op.responses, '401': refusals['401'] } };
     }
     paths[path] = out;
   }
