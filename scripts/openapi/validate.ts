@@ -5,7 +5,9 @@ import { join } from 'node:path';
 /**
  * Runs the OpenAPI validator from PyPI (openapi-spec-validator) on documents. It is a real,
  * independent reading of the specification: our own tests only check what we thought of.
- * Installed into a virtualenv of its own on first use, so CI on a fresh machine needs only python3.
+ * Installed on first use (see validatorPython), so CI on a fresh machine needs only python3 and pip.
+ *
+ *   bun scripts/openapi/validate.ts [--verbose]   validates every served document, exit 1 on any error
  */
 const VENV = join(tmpdir(), 'social-network-openapi-venv');
 const PACKAGE = 'openapi-spec-validator==0.9.0';
@@ -19,19 +21,33 @@ const run = (cmd: string[]) => {
   }
 };
 
-/** The python that has the validator, installing it if needed; undefined with the reason when it cannot be had. */
+/**
+ * The python that has the validator, installing it if needed: into a virtualenv of its own, or,
+ * where `venv` is missing (Debian without python3-venv), for the user. Undefined, with the reason,
+ * when it cannot be had. Idempotent: a second call finds what the first installed.
+ */
 export function validatorPython(): { python: string } | { unavailable: string } {
   // 0.9 has `--validation-errors all`; an older one found on the machine is passed over.
   const usable = (python: string) => run([python, '-m', 'openapi_spec_validator', '--help']).out.includes('--validation-errors');
-  if (usable('python3')) return { python: 'python3' };
   const python = join(VENV, 'bin', 'python');
+  if (usable('python3')) return { python: 'python3' };
   if (usable(python)) return { python };
   if (!run(['python3', '--version']).ok) return { unavailable: 'python3 is not installed' };
+  const attempts: string[] = [];
   const venv = run(['python3', '-m', 'venv', VENV]);
-  if (!venv.ok) return { unavailable: `python3 -m venv failed: ${venv.out.trim()}` };
-  const pip = run([python, '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', PACKAGE]);
-  if (!pip.ok) return { unavailable: `pip could not install ${PACKAGE}: ${pip.out.trim()}` };
-  return { python };
+  if (venv.ok) {
+    const pip = run([python, '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', PACKAGE]);
+    if (pip.ok && usable(python)) return { python };
+    attempts.push(`pip in a virtualenv: ${pip.out.trim()}`);
+  } else attempts.push(`python3 -m venv: ${venv.out.trim()}`);
+  const user = ['python3', '-m', 'pip', 'install', '--user', '--quiet', '--disable-pip-version-check', PACKAGE];
+  // A Python whose packages the OS manages (PEP 668) refuses --user installs unless told.
+  for (const command of [user, [...user, '--break-system-packages']]) {
+    const pip = run(command);
+    if (pip.ok && usable('python3')) return { python: 'python3' };
+    attempts.push(`${command.slice(3).join(' ')}: ${pip.out.trim()}`);
+  }
+  return { unavailable: `could not install ${PACKAGE} (${attempts.join('; ')})` };
 }
 
 /** Validates each document; returns the validator's output per name, empty for a valid document. */
