@@ -104,7 +104,10 @@ export function createMergedDocs({ locator, fetch, routes, timeoutMs, cacheMs, l
     }
     const merged = mergeOpenApi({
       title: 'Social network API',
-      description: `Every service behind this gateway, each under its prefix: ${routes.map((r) => r.prefix).join(', ')}.`,
+      description:
+        `Every service behind this gateway, each under its prefix: ${routes.map((r) => r.prefix).join(', ')}. ` +
+        'Errors are `application/problem+json` (RFC 9457), whose `instance` is the path requested. A method a path does not accept is a 405 with `Allow`. ' +
+        'Forwarded answers carry `x-request-id` and `x-trace-id`.',
       own,
       gatewayResponses,
       upstreams,

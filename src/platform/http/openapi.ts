@@ -16,6 +16,11 @@ export interface OpenApiOptions {
 
 // Where the plugin's own document and page are parked; `/swagger/json` serves the repaired document.
 const RAW_SPEC = '/swagger/raw';
+/** What holds for every operation, said once rather than on each. */
+const CONVENTIONS =
+  'Errors are `application/problem+json` (RFC 9457: `type`, `title`, `status`, `detail`, `instance`). ' +
+  'Bodies are JSON: another media type is a 415. A method a path does not accept is a 405 with `Allow`. ' +
+  'Every answer carries `x-trace-id`, the id to look for in the logs and traces.';
 const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
 
 /**
@@ -53,7 +58,7 @@ export function openApi(title: string, description: string, options: OpenApiOpti
   const plugin = swagger({
     path: '/swagger/cdn',
     specPath: RAW_SPEC,
-    documentation: { info: { title, description, version: '1.0.0' }, ...(securitySchemes ? { components: { securitySchemes } } : {}) },
+    documentation: { info: { title, description: `${description}\n\n${CONVENTIONS}`, version: '1.0.0' }, ...(securitySchemes ? { components: { securitySchemes } } : {}) },
     exclude: [/^\/swagger/],
   });
   // The plugin's document handler; it reads the routes of the app the plugin is used in.
