@@ -37,8 +37,8 @@ export function problem(status: number, detail: string, type = 'about:blank', in
 }
 
 /**
- * The path of a request URL (a problem's `instance`), never throwing: a `CONNECT host:port` request has no path, and an
- * exception in the error handler is what made Bun show its own error page.
+ * The path of a request URL (a problem's `instance`), never throwing: a `CONNECT host:port`
+ * request has no path, and an exception in the error handler is what made Bun show its own error page.
  */
 export function pathOf(url: string): string {
   const scheme = url.indexOf('://');
