@@ -1,4 +1,4 @@
-import { problemResponse } from '../../platform/http/problem';
+import { pathOf, problemResponse } from '../../platform/http/problem';
 import { digest, sameSecret } from './lease';
 
 const CHALLENGE = 'Bearer realm="discovery"';
@@ -25,6 +25,6 @@ export function tokenGate(token: string): (request: Request) => Response | undef
       : 'discovery requires its token: send Authorization: Bearer <DISCOVERY_TOKEN>';
     return problemResponse(401, detail, {
       'www-authenticate': authorization ? `${CHALLENGE}, error="invalid_token"` : CHALLENGE,
-    });
+    }, pathOf(request.url));
   };
 }

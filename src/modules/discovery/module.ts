@@ -9,6 +9,7 @@ import type { Logger } from '../../platform/log';
 import type { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
 import { tokenGate } from './access';
+import { deregisterDocs, heartbeatDocs, listDocs, listServiceDocs, registerDocs } from './docs';
 import { InstanceRegistry, type LeaseCheck } from './instance-registry';
 import { newLease } from './lease';
 
@@ -28,11 +29,9 @@ export interface DiscoveryModuleDeps {
   metrics?: Metrics;
 }
 
-const InstanceParams = t.Object({ service: ServiceName, instanceId: t.String({ minLength: 1, maxLength: 128 }) });
+const InstanceParams = t.Object({ service: ServiceName, instanceId: t.String({ minLength: 1, maxLength: 128, example: 'user-1' }) });
 const LeaseHeaders = t.Object({ [LEASE_HEADER]: t.Optional(t.String({ maxLength: 256, description: 'the lease the 201 gave' })) });
 const refusals = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
-/** Every route below needs the token (see access.ts); said so in OpenAPI. */
-const secured = [{ discoveryToken: [] as string[] }];
 
 /**
  * The service registry: every module registers here and heart-beats; the gateway asks it for live
@@ -47,10 +46,10 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
   const registry = new InstanceRegistry(evictAfterMs, maxInstances, maxInstancesPerService);
   const gate = tokenGate(token);
   const unknown = (service: string, instanceId: string) => notFound(`no live instance ${instanceId} of service ${service}`);
-  const refused = (check: LeaseCheck, service: string, instanceId: string) => {
+  const refused = (check: LeaseCheck, service: string, instanceId: string, path: string) => {
     if (check === 'unknown') throw unknown(service, instanceId);
     log.warn('instance lease refused', { service, instanceId });
-    return problemResponse(403, `instance ${instanceId} of service ${service} belongs to another registration: send its lease as ${LEASE_HEADER}`);
+    return problemResponse(403, `instance ${instanceId} of service ${service} belongs to another registration: send its lease as ${LEASE_HEADER}`, {}, path);
   };
 
   const app = createHttpApp({ name: 'discovery', log, health: async () => true, ...(metrics ? { metrics } : {}) })
@@ -58,7 +57,7 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
     .onRequest(({ request }) => gate(request))
     .use(
       openApi('Discovery service', 'Service registry: register, heartbeat, deregister, list live instances. Every `/v1/` call needs `Authorization: Bearer <DISCOVERY_TOKEN>`.', {
-        discoveryToken: { type: 'http', scheme: 'bearer', description: 'DISCOVERY_TOKEN, the secret shared by the deployment' },
+        securitySchemes: { discoveryToken: { type: 'http', scheme: 'bearer', description: 'DISCOVERY_TOKEN, the secret shared by the deployment' } },
       }),
     )
     .post(
@@ -91,41 +90,36 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
         body: RegistrationBody,
         headers: LeaseHeaders,
         response: { 200: InstanceSchema, 201: RegisteredSchema, 400: ProblemSchema, 401: ProblemSchema, 409: ProblemSchema, 503: ProblemSchema },
-        detail: {
-          tags: ['discovery'],
-          security: secured,
-          summary: 'Register an instance (201, with its lease), or renew a live registration presenting its lease (200)',
-          description: `The 201 body's \`lease\` is this registration's secret, shown once: heartbeat, deregistration and re-registration of the instance must send it as \`${LEASE_HEADER}\`. A live instanceId registered again without its lease is a 409.`,
-        },
+        detail: registerDocs,
       },
     )
     .get(registryPaths.list, () => registry.list(clock.now()), {
       response: { 200: t.Array(InstanceSchema), 401: ProblemSchema },
-      detail: { tags: ['discovery'], security: secured, summary: 'All live instances' },
+      detail: listDocs,
     })
     .get('/v1/instances/:service', ({ params }) => registry.listService(params.service, clock.now()), {
       params: t.Object({ service: ServiceName }),
       response: { 200: t.Array(InstanceSchema), 400: ProblemSchema, 401: ProblemSchema },
-      detail: { tags: ['discovery'], security: secured, summary: 'Live instances of one service (empty when none)' },
+      detail: listServiceDocs,
     })
     .put(
       '/v1/instances/:service/:instanceId/heartbeat',
-      ({ params: { service, instanceId }, headers }) => {
+      ({ params: { service, instanceId }, headers, path }) => {
         const instance = registry.heartbeat(service, instanceId, headers[LEASE_HEADER], clock.now());
-        return typeof instance === 'string' ? refused(instance, service, instanceId) : instance;
+        return typeof instance === 'string' ? refused(instance, service, instanceId, path) : instance;
       },
       {
         params: InstanceParams,
         headers: LeaseHeaders,
         response: { 200: InstanceSchema, ...refusals },
-        detail: { tags: ['discovery'], security: secured, summary: `Heartbeat with the instance's lease; 404 means unknown or evicted: register again; 403 a missing or wrong lease` },
+        detail: heartbeatDocs,
       },
     )
     .delete(
       '/v1/instances/:service/:instanceId',
-      ({ params: { service, instanceId }, set, headers }) => {
+      ({ params: { service, instanceId }, set, headers, path }) => {
         const outcome = registry.deregister(service, instanceId, headers[LEASE_HEADER], clock.now());
-        if (outcome !== 'removed') return refused(outcome, service, instanceId);
+        if (outcome !== 'removed') return refused(outcome, service, instanceId, path);
         log.info('instance deregistered', { service, instanceId });
         set.status = 204;
       },
@@ -133,7 +127,7 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
         params: InstanceParams,
         headers: LeaseHeaders,
         response: { 204: t.Void({ description: 'deregistered' }), ...refusals },
-        detail: { tags: ['discovery'], security: secured, summary: `Deregister an instance, with its lease` },
+        detail: deregisterDocs,
       },
     );
 

@@ -46,6 +46,8 @@ describe('addFriend', () => {
     const res = await add(1, 2);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ userId: 1, friendId: 2 });
+    expect(res.headers.get('location')).toBe(`/v1/friends/${res.body.id}`);
+    expect((await call(friend.app, 'GET', res.headers.get('location')!)).body).toEqual(res.body);
     const ofOne = await call(friend.app, 'GET', '/v1/users/1/friends');
     const ofTwo = await call(friend.app, 'GET', '/v1/users/2/friends');
     expect(ofOne.body).toEqual([res.body]);

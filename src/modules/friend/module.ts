@@ -19,14 +19,18 @@ import type { Logger } from '../../platform/log';
 import { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
 import { addFriend } from './adding-friend/add-friend';
+import { addFriendDocs } from './adding-friend/docs';
 import { FriendSchema } from './contracts/http';
 import { FRIEND_COMMANDS } from './friend-commands';
 import { friendshipsReadModel } from './friendship-read-model';
 import { registerFriendGauges } from './friend-metrics';
+import { getFriendshipDocs } from './getting-friendship/docs';
 import { getFriendship } from './getting-friendship/get-friendship';
 import { UserDirectory } from './knowing-users/user-directory';
 import { userEventsConsumer } from './knowing-users/user-events-consumer';
+import { listFriendsDocs } from './listing-friends/docs';
 import { listFriends } from './listing-friends/list-friends';
+import { removeFriendDocs } from './removing-friend/docs';
 import { removeFriend } from './removing-friend/remove-friend';
 
 export const friendMigrationsFolder = migrationsFolder(import.meta.dir, 'friend');
@@ -49,7 +53,7 @@ export interface FriendModuleDeps {
   internalAuth?: InternalAuth;
 }
 
-const PairParams = { params: t.Object({ userId: Id('userId', 'the user acting') }), query: t.Object({ friendId: Id('friendId', 'the other user') }) };
+const PairParams = { params: t.Object({ userId: Id('userId', 'the user acting') }), query: t.Object({ friendId: Id('friendId', 'the other user', 7) }) };
 
 /** The friend domain service: owns friendships, keeps their integrity, publishes `friend-events`. */
 export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryToken, discoveryRefreshMs, metrics = new Metrics({ service: 'friend' }), internalAuth }: FriendModuleDeps) {
@@ -59,17 +63,19 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
   registerFriendGauges(metrics, database.db);
 
   const app = createHttpApp({ name: 'friend', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
-    .use(openApi('Friend service', 'Adds and removes friendships; each change is an event.'))
+    .use(openApi('Friend service', 'Adds and removes friendships; each change is an event.', { internalCredential: internalAuth !== undefined }))
     .post(
       '/v1/users/:userId/commands/addFriend',
       async ({ params, query, request, set }) => {
+        const friend = await addFriend(deps, params.userId, query.friendId, requestMetadata(request));
         set.status = 201;
-        return addFriend(deps, params.userId, query.friendId, requestMetadata(request));
+        set.headers.location = `/v1/friends/${friend.id}`;
+        return friend;
       },
       {
         ...PairParams,
         response: { 201: FriendSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 503: ProblemSchema },
-        detail: { tags: ['friend'], summary: 'Befriend another user (symmetric)' },
+        detail: addFriendDocs,
       },
     )
     .post(
@@ -81,19 +87,19 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
       {
         ...PairParams,
         response: { 204: t.Void({ description: 'removed' }), 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema },
-        detail: { tags: ['friend'], summary: 'End a friendship (both directions)' },
+        detail: removeFriendDocs,
       },
     )
     .get('/v1/users/:userId/friends', ({ params, query }) => listFriends(deps.db, params.userId, query.limit ?? 100), {
       params: t.Object({ userId: Id('userId', 'whose friends') }),
       query: t.Object({ limit: t.Optional(Limit) }),
       response: { 200: t.Array(FriendSchema), 400: ProblemSchema, 503: ProblemSchema },
-      detail: { tags: ['friend'], summary: "A user's friends, oldest first" },
+      detail: listFriendsDocs,
     })
     .get('/v1/friends/:id', ({ params }) => getFriendship(deps.db, params.id), {
-      params: t.Object({ id: Id('id', 'friendship id') }),
+      params: t.Object({ id: Id('id', 'friendship id', 1001) }),
       response: { 200: FriendSchema, 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema },
-      detail: { tags: ['friend'], summary: 'A friendship by id' },
+      detail: getFriendshipDocs,
     });
 
   return {

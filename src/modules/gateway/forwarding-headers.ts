@@ -53,8 +53,8 @@ export interface ClientView {
  */
 export const AUTHENTICATED_USER = AUTHENTICATED_USER_HEADER;
 
-/** Headers for the upstream request. */
-export function upstreamHeaders(incoming: Headers, client: ClientView, requestId: string): Headers {
+/** Headers for the upstream request; `prefix` is the route's, which the upstream puts in a problem's `instance`. */
+export function upstreamHeaders(incoming: Headers, client: ClientView, requestId: string, prefix?: string): Headers {
   const headers = new Headers(incoming);
   dropHopByHop(headers);
   // The upstream's Host is its own address, which fetch derives from the URL.
@@ -70,6 +70,8 @@ export function upstreamHeaders(incoming: Headers, client: ClientView, requestId
   // This gateway is the public edge: what the client claimed about proto and host is overwritten.
   headers.set('x-forwarded-proto', client.proto);
   headers.set('x-forwarded-host', client.host);
+  if (prefix) headers.set('x-forwarded-prefix', prefix);
+  else headers.delete('x-forwarded-prefix');
   headers.set('x-request-id', requestId);
   headers.delete(AUTHENTICATED_USER);
   // Never the client's: a credential seen elsewhere must not be replayed through the gateway.

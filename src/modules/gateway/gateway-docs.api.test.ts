@@ -7,7 +7,7 @@ import { silentLogger } from '../../platform/log';
 import { call } from '../../platform/testing/http';
 import { createDiscoveryModule } from '../discovery/index';
 import { gatewayWorld } from './gateway-fixture';
-import { isObject } from './openapi-normalize';
+import { isObject } from '../../platform/http/openapi-normalize';
 
 /** Two upstreams built like the real modules (platform app + openApi + `t` schemas with $id). */
 const Person = t.Object({ id: t.Integer(), firstName: t.String() }, { $id: '#/components/schemas/Person' });
@@ -82,7 +82,7 @@ describe('merged OpenAPI at /swagger/json', () => {
     expect(resolve(doc, create.requestBody.content['application/json'].schema).properties.firstName).toMatchObject({ type: 'string', minLength: 1 });
     expect(Object.keys(create.responses['201'].content)).toEqual(['application/json']);
     expect(Object.keys(resolve(doc, create.responses['201'].content['application/json'].schema).properties)).toEqual(['id', 'firstName']);
-    expect(Object.keys(resolve(doc, create.responses['400'].content['application/problem+json'].schema).properties)).toEqual(['type', 'title', 'status', 'detail']);
+    expect(Object.keys(resolve(doc, create.responses['400'].content['application/problem+json'].schema).properties)).toEqual(['type', 'title', 'status', 'detail', 'instance']);
     const links = doc.paths['/friend/v1/people/{id}/links'].get;
     expect(links.operationId).toBe('friendGetV1PeopleByIdLinks');
     expect(links.parameters.map((p: any) => `${p.in}:${p.name}`).sort()).toEqual(['path:id', 'query:limit']);

@@ -36,8 +36,11 @@ describe('forwarding', () => {
       te: 'trailers',
       'x-forwarded-proto': 'https',
       'x-forwarded-for': '203.0.113.9',
+      'x-forwarded-prefix': '/elsewhere',
     });
     const headers = res.body.headers;
+    // The route's prefix, which upstreams put in a problem's `instance`; never the client's.
+    expect(headers['x-forwarded-prefix']).toBe('/user');
     for (const name of ['connection', 'x-secret-hop', 'keep-alive', 'proxy-authorization', 'te', 'host']) expect(headers).not.toHaveProperty(name);
     expect(headers['x-forwarded-proto']).toBe('http');
     expect(headers['x-forwarded-host']).toBe('localhost');

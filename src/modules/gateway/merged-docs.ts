@@ -2,12 +2,13 @@ import type { ServiceLocator } from '../../platform/discovery/service-locator';
 import { HealthSchema } from '../../platform/http/app';
 import type { InternalAuth } from '../../platform/http/internal-auth';
 import type { Fetch } from '../../platform/http/local-fetch';
-import { ProblemSchema } from '../../platform/http/problem';
+import { responseHeaders } from '../../platform/http/openapi-docs';
+import { problem, ProblemSchema } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
 import { withBearerAuth } from './auth/openapi';
 import { TIMED_OUT, raceTimeout } from './deadline';
 import { mergeOpenApi, type MissingUpstream, type UpstreamDoc } from './openapi-merge';
-import type { OpenApiDoc } from './openapi-normalize';
+import type { OpenApiDoc } from '../../platform/http/openapi-normalize';
 import type { GatewayRoute } from './routes';
 
 export interface MergedDocsDeps {
@@ -30,7 +31,8 @@ const plain = (schema: object) => {
   return rest;
 };
 
-const json = (ref: string) => ({ 'application/json': { schema: { $ref: ref } } });
+
+const healthContent = (status: 'UP' | 'DOWN') => ({ 'application/json': { schema: { $ref: '#/components/schemas/GatewayHealth' }, example: { status } } });
 
 /** The gateway's own part of the document. */
 const own: OpenApiDoc = {
@@ -40,7 +42,11 @@ const own: OpenApiDoc = {
         operationId: 'gatewayHealth',
         tags: ['gateway'],
         summary: 'Health of the gateway itself',
-        responses: { '200': { description: 'UP', content: json('#/components/schemas/GatewayHealth') } },
+        description: 'Same as readiness: UP once every routed service has had a live instance. The health of a service behind it is at `/{prefix}/actuator/health`.',
+        responses: {
+          '200': { description: 'UP', content: healthContent('UP') },
+          '503': { description: 'DOWN: a routed service has no live instance yet', content: healthContent('DOWN') },
+        },
       },
     },
     '/actuator/health/liveness': {
@@ -48,7 +54,8 @@ const own: OpenApiDoc = {
         operationId: 'gatewayLiveness',
         tags: ['gateway'],
         summary: 'Liveness of the gateway: its process answers',
-        responses: { '200': { description: 'UP', content: json('#/components/schemas/GatewayHealth') } },
+        description: 'UP while the process answers, whatever the services behind it do.',
+        responses: { '200': { description: 'UP', content: healthContent('UP') } },
       },
     },
     '/actuator/health/readiness': {
@@ -56,9 +63,10 @@ const own: OpenApiDoc = {
         operationId: 'gatewayReadiness',
         tags: ['gateway'],
         summary: 'Readiness of the gateway: every routed service had a live instance',
+        description: 'DOWN until each routed service has had a live, health-checked instance; then UP (one service leaving later costs only its routes).',
         responses: {
-          '200': { description: 'UP', content: json('#/components/schemas/GatewayHealth') },
-          '503': { description: 'DOWN: a routed service has no live instance yet', content: json('#/components/schemas/GatewayHealth') },
+          '200': { description: 'UP', content: healthContent('UP') },
+          '503': { description: 'DOWN: a routed service has no live instance yet', content: healthContent('DOWN') },
         },
       },
     },
@@ -68,9 +76,18 @@ const own: OpenApiDoc = {
     responses: {
       GatewayProblem: {
         description:
-          'From the gateway: body too large (413), too many requests from this client (429, see Retry-After), request head too large (431), ' +
-          'instance unreachable (502), no live instance or circuit open (503, Retry-After when open), or too slow (504)',
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/GatewayProblem' } } },
+          'From the gateway: body too slow to arrive (408), body too large (413), too many requests from this client (429, see Retry-After), ' +
+          'request head too large (431), instance unreachable (502), no live instance or circuit open (503, Retry-After when open), or too slow (504)',
+        headers: {
+          'retry-after': { ...responseHeaders['retry-after'], description: 'On 429, and on 503 while the circuit is open: seconds to wait' },
+          'x-trace-id': responseHeaders['x-trace-id'],
+        },
+        content: {
+          'application/problem+json': {
+            schema: { $ref: '#/components/schemas/GatewayProblem' },
+            example: { ...problem(503, 'service user is failing; requests to it are held back for 5 s'), instance: '/user/v1/users/42' },
+          },
+        },
       },
     },
   },
@@ -78,7 +95,7 @@ const own: OpenApiDoc = {
 };
 const gatewayProblem = { $ref: '#/components/responses/GatewayProblem' };
 // What the gateway's protections and forwarding can answer on any operation it forwards.
-const gatewayResponses = Object.fromEntries(['413', '429', '431', '502', '503', '504'].map((status) => [status, gatewayProblem]));
+const gatewayResponses = Object.fromEntries(['408', '413', '429', '431', '502', '503', '504'].map((status) => [status, gatewayProblem]));
 
 /**
  * The merged OpenAPI document, built from each upstream's `/swagger/json` on demand and cached for
@@ -113,7 +130,10 @@ export function createMergedDocs({ locator, fetch, routes, timeoutMs, cacheMs, l
     }
     const merged = mergeOpenApi({
       title: 'Social network API',
-      description: `Every service behind this gateway, each under its prefix: ${routes.map((r) => r.prefix).join(', ')}.`,
+      description:
+        `Every service behind this gateway, each under its prefix: ${routes.map((r) => r.prefix).join(', ')}. ` +
+        'Errors are `application/problem+json` (RFC 9457), whose `instance` is the path requested. A method a path does not accept is a 405 with `Allow`. ' +
+        'Forwarded answers carry `x-request-id` and `x-trace-id`.',
       own,
       gatewayResponses,
       upstreams,

@@ -1,4 +1,4 @@
-import { HTTP_METHODS, isObject, normalizeUpstreamDoc, type JsonObject, type OpenApiDoc } from './openapi-normalize';
+import { HTTP_METHODS, isObject, normalizeUpstreamDoc, type JsonObject, type OpenApiDoc } from '../../platform/http/openapi-normalize';
 import type { GatewayRoute } from './routes';
 
 export interface UpstreamDoc {
@@ -55,6 +55,30 @@ function planRenames(components: Record<string, JsonObject>, target: Record<stri
   return renamed;
 }
 
+/**
+ * Examples of paths the client sees: a problem's `instance` and a `Location`, which the upstream
+ * writes without the prefix (the gateway rewrites `Location`, and passes the prefix for `instance`).
+ */
+function prefixExamples(responses: JsonObject, prefix: string): JsonObject {
+  const prefixed = (value: unknown) => (typeof value === 'string' && value.startsWith('/') ? prefix + value : value);
+  const out: JsonObject = {};
+  for (const [status, response] of Object.entries(responses)) {
+    if (!isObject(response) || typeof response.$ref === 'string') {
+      out[status] = response;
+      continue;
+    }
+    const copy: JsonObject = { ...response };
+    const problem = copy.content?.['application/problem+json'];
+    if (isObject(problem?.example)) {
+      copy.content = { ...copy.content, 'application/problem+json': { ...problem, example: { ...problem.example, instance: prefixed(problem.example.instance) } } };
+    }
+    const location = copy.headers?.location;
+    if (isObject(location) && location.example !== undefined) copy.headers = { ...copy.headers, location: { ...location, example: prefixed(location.example) } };
+    out[status] = copy;
+  }
+  return out;
+}
+
 function prefixOperations(item: JsonObject, route: GatewayRoute, path: string, extraResponses: JsonObject): JsonObject {
   const namespace = namespaceOf(route);
   const out: JsonObject = { ...item };
@@ -65,7 +89,7 @@ function prefixOperations(item: JsonObject, route: GatewayRoute, path: string, e
       ...op,
       operationId: camel(namespace, typeof op.operationId === 'string' ? op.operationId : `${method}-${path}`),
       tags: tags.map((tag) => (tag === namespace ? namespace : `${namespace}/${String(tag)}`)),
-      responses: { ...extraResponses, ...op.responses },
+      responses: { ...extraResponses, ...prefixExamples(isObject(op.responses) ? op.responses : {}, route.prefix) },
     };
   }
   return out;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { mergeOpenApi } from './openapi-merge';
-import { normalizeUpstreamDoc, type OpenApiDoc } from './openapi-normalize';
+import { normalizeUpstreamDoc, type OpenApiDoc } from '../../platform/http/openapi-normalize';
 
 const user = { prefix: '/user', service: 'user' };
 const friend = { prefix: '/friend', service: 'friend' };
@@ -142,4 +142,31 @@ describe('mergeOpenApi', () => {
     expect(merged.paths!['/actuator/health']).toBeDefined();
     expect(merged.info!.description).toBe('D\n\nNot included, unavailable when this document was built: friend (/friend): no live instance.');
   });
+});
+
+test("examples of paths the client sees are put under the route's prefix: a problem's instance, a Location", () => {
+  const problem = { type: 'about:blank', title: 'Not Found', status: 404, detail: 'user 42 does not exist', instance: '/v1/users/42' };
+  const merged = merge([
+    {
+      route: user,
+      doc: {
+        paths: {
+          '/v1/users': {
+            post: {
+              responses: {
+                '201': { description: 'Created', headers: { location: { schema: { type: 'string' }, example: '/v1/users/42' } } },
+                '404': { description: 'Not Found', content: { 'application/problem+json': { schema: ref('Problem'), example: problem } } },
+                '503': { $ref: '#/components/responses/Elsewhere' },
+              },
+            },
+          },
+        },
+        components: { schemas: { Problem: { type: 'object' } }, responses: { Elsewhere: { description: 'elsewhere' } } },
+      },
+    },
+  ]);
+  const responses = merged.paths!['/user/v1/users']!.post.responses;
+  expect(responses['201'].headers.location.example).toBe('/user/v1/users/42');
+  expect(responses['404'].content['application/problem+json'].example).toEqual({ ...problem, instance: '/user/v1/users/42' });
+  expect(responses['503']).toEqual({ $ref: '#/components/responses/Elsewhere' });
 });

@@ -1,5 +1,5 @@
 import { httpObserver, requestFields } from '../../platform/http/observe';
-import { problemResponse } from '../../platform/http/problem';
+import { pathOf, problemResponse } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
 import type { Metrics } from '../../platform/metrics/metrics';
 import { requestIdOf } from './forwarding-headers';
@@ -97,7 +97,7 @@ export function createRequestGuard(protection: GatewayProtection, deps: { metric
       ...(fields.traceId ? { 'x-trace-id': String(fields.traceId) } : {}),
       ...(hasBody || status === 431 ? { connection: 'close' } : {}),
       ...headers,
-    });
+    }, pathOf(request.url));
   }
 
   /** `peer`: the connection's remote address; undefined for in-process callers, which are not rate limited. */

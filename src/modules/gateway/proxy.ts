@@ -3,7 +3,7 @@ import type { ServiceLocator } from '../../platform/discovery/service-locator';
 import type { Fetch } from '../../platform/http/local-fetch';
 import { httpObserver, type RequestStart } from '../../platform/http/observe';
 import { MAX_JSON_DEPTH, nestingWithin } from '../../platform/http/json-body';
-import { problemResponse } from '../../platform/http/problem';
+import { pathOf, problemResponse } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
 import type { HistogramSeries } from '../../platform/metrics/histogram';
 import { Metrics } from '../../platform/metrics/metrics';
@@ -130,7 +130,8 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
     const { service, prefix } = route;
     const requestId = requestIdOf(request.headers);
     const traceHeader: Record<string, string> = fields.traceId ? { 'x-trace-id': String(fields.traceId) } : {};
-    const fail = (status: number, detail: string, headers?: Record<string, string>) => problemResponse(status, detail, { 'x-request-id': requestId, ...traceHeader, ...headers });
+    const fail = (status: number, detail: string, headers?: Record<string, string>) =>
+      problemResponse(status, detail, { 'x-request-id': requestId, ...traceHeader, ...headers }, pathOf(request.url));
     // The circuit of the instance being tried, and how it let the request through. The locator
     // offers instances in round-robin order until one is taken: an instance is taken when its
     // circuit admits the request (which reserves a half-open circuit's one trial), so `breaker` is
@@ -186,7 +187,7 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
         return fail(503, `no live instance of service ${service}`);
       }
 
-      const init = { method, headers: upstreamHeaders(request.headers, client, requestId), body, redirect: 'manual', duplex: 'half' } as RequestInit;
+      const init = { method, headers: upstreamHeaders(request.headers, client, requestId, prefix), body, redirect: 'manual', duplex: 'half' } as RequestInit;
 
       let result = await attempt(instance, upstreamPath, init, request.signal);
       if (result.kind === 'unreachable') {

@@ -26,6 +26,7 @@ import { classify } from './graph/graph-events';
 import { MemoryGraph } from './graph/memory-graph';
 import type { SocialGraph } from './graph/social-graph';
 import { readLog } from './projecting-events/event-log';
+import { mutualFriendsDocs, recommendFriendsDocs } from './querying/docs';
 import { EventProjector } from './projecting-events/event-projector';
 import { receivedEvents } from './schema';
 
@@ -151,7 +152,7 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
         params: UserIdParams,
         query: MutualFriendsQuery,
         response: { 200: t.Array(RecommendationUserSchema), 400: ProblemSchema, 503: ProblemSchema },
-        detail: { tags: ['recommendation'], summary: 'Friends both users have, by id (unknown users have none)' },
+        detail: mutualFriendsDocs,
       },
     )
     .get(
@@ -161,7 +162,7 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
         params: UserIdParams,
         query: RecommendFriendsQuery,
         response: { 200: t.Array(FriendRecommendationSchema), 400: ProblemSchema, 503: ProblemSchema },
-        detail: { tags: ['recommendation'], summary: 'Friends of friends, most mutual friends first, ties by id' },
+        detail: recommendFriendsDocs,
       },
     );
 

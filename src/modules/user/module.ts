@@ -16,7 +16,10 @@ import { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
 import { CreateUserBody, UpdateUserBody, UserId, UserSchema } from './contracts/http';
 import { createUser } from './creating-user/create-user';
+import { createUserDocs } from './creating-user/docs';
+import { getUserDocs } from './getting-user/docs';
 import { getUser } from './getting-user/get-user';
+import { updateUserDocs } from './updating-user/docs';
 import { updateUser } from './updating-user/update-user';
 import { USER_COMMANDS } from './user-commands';
 import { registerUserGauges } from './user-metrics';
@@ -53,7 +56,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
   registerUserGauges(metrics, database.db);
 
   const app = createHttpApp({ name: 'user', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
-    .use(openApi('User service', 'Creates and updates users; each change is an event.'))
+    .use(openApi('User service', 'Creates and updates users; each change is an event.', { internalCredential: internalAuth !== undefined }))
     .post(
       '/v1/users',
       async ({ body, request, set }) => {
@@ -67,7 +70,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
         parse: JSON_BODY,
         body: CreateUserBody,
         response: { 201: UserSchema, 400: ProblemSchema, 503: ProblemSchema },
-        detail: { tags: ['user'], summary: 'Create a user' },
+        detail: createUserDocs,
       },
     )
     .get(
@@ -80,7 +83,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
       {
         params: IdParams,
         response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema },
-        detail: { tags: ['user'], summary: 'Get a user' },
+        detail: getUserDocs,
       },
     )
     .put(
@@ -97,7 +100,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
         body: UpdateUserBody,
         headers: t.Object({ 'if-match': t.Optional(t.String({ description: 'ETag from a previous read; 412 if stale' })) }),
         response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 412: ProblemSchema, 503: ProblemSchema },
-        detail: { tags: ['user'], summary: 'Update a user (If-Match for optimistic concurrency)' },
+        detail: updateUserDocs,
       },
     );
 

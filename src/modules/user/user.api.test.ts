@@ -160,6 +160,14 @@ describe('GET /v1/users/:id', () => {
     expect((await call(user.app, 'GET', '/v1/users/99999999999')).status).toBe(400);
     expect((await call(user.app, 'GET', '/v1/users/0')).status).toBe(400);
   });
+
+  test("a problem names the request's path as its instance, behind the gateway with the route's prefix", async () => {
+    const direct = await call(user.app, 'GET', '/v1/users/777777?x=1');
+    expect(direct.body).toEqual({ type: 'about:blank', title: 'Not Found', status: 404, detail: expect.any(String), instance: '/v1/users/777777' });
+    expect((await call(user.app, 'GET', '/v1/users/777777', undefined, { 'x-forwarded-prefix': '/user' })).body.instance).toBe('/user/v1/users/777777');
+    // Not a plain path prefix: ignored rather than echoed.
+    expect((await call(user.app, 'GET', '/v1/users/777777', undefined, { 'x-forwarded-prefix': 'http://evil' })).body.instance).toBe('/v1/users/777777');
+  });
 });
 
 describe('PUT /v1/users/:id', () => {

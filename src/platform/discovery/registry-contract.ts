@@ -4,7 +4,7 @@ import { t, type Static } from 'elysia';
  * The discovery registry's HTTP contract. It sits in platform because every module's registration
  * client speaks it; the discovery module implements it.
  */
-export const ServiceName = t.String({ pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'lower-case service name' });
+export const ServiceName = t.String({ pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'lower-case service name', example: 'user' });
 
 export const RegistrationBody = t.Object({
   service: ServiceName,

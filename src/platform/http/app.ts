@@ -9,7 +9,8 @@ import { guarding } from './internal-auth';
 import { allowedMethods } from './allowed-methods';
 import { BodyRejected, parseJsonBody } from './json-body';
 import { httpObserver, requestFields, type RequestStart } from './observe';
-import { problemResponse } from './problem';
+import { documented } from './openapi-docs';
+import { pathOf, problemResponse } from './problem';
 import { saneId } from './request-id';
 import { strictParameters } from './strict-params';
 import { textIssue } from './text';
@@ -23,6 +24,17 @@ const statusOf: Record<DomainErrorKind, number> = {
 };
 
 export const HealthSchema = t.Object({ status: t.Union([t.Literal('UP'), t.Literal('DOWN')]) });
+
+/** The health endpoints' documentation: open without credentials, for load balancers and probes. */
+const healthDoc = (summary: string, description: string) => ({
+  response: { 200: HealthSchema, 503: HealthSchema },
+  detail: documented({
+    tags: ['health'],
+    summary,
+    description: `${description} Open without credentials, for load balancers and probes.`,
+    responses: { 200: { description: 'Up', example: { status: 'UP' } }, 503: { description: 'Down: do not send it traffic', example: { status: 'DOWN' } } },
+  }),
+});
 
 /** Request metadata that follows a command into the events it causes; ids that are not sane tokens are replaced. */
 export function requestMetadata(request: Request): EventMetadata {
@@ -44,16 +56,16 @@ function validationDetail(error: any): string {
   return lines.length ? [...new Set(lines)].join('; ') : `invalid ${where}`;
 }
 
+/** A path prefix the gateway routes by (`/user`): plain segments only, whatever a client sends. */
+const PREFIX = /^(?:\/[A-Za-z0-9._-]+){1,4}$/;
+
 /**
- * The path of a request URL, never throwing: a `CONNECT host:port` request has no path, and an
- * exception in the error handler is what made Bun show its own error page.
+ * A problem's `instance`: the request's path as the client sent it. Behind the gateway that path
+ * starts with the route prefix, which the gateway passes as `x-forwarded-prefix`.
  */
-function pathOf(url: string): string {
-  const scheme = url.indexOf('://');
-  const start = url.indexOf('/', scheme === -1 ? 0 : scheme + 3);
-  if (start === -1) return '/';
-  const end = url.slice(start).search(/[?#]/);
-  return end === -1 ? url.slice(start) : url.slice(start, start + end);
+function instanceOf(request: Request, path: string): string {
+  const prefix = request.headers.get('x-forwarded-prefix');
+  return prefix && prefix.length <= 64 && PREFIX.test(prefix) ? prefix + path : path;
 }
 
 /**
@@ -73,7 +85,6 @@ function healthAnswer(check: () => Promise<boolean>) {
   };
 }
 
-const healthDoc = (summary: string) => ({ response: { 200: HealthSchema, 503: HealthSchema }, detail: { tags: ['health'], summary } });
 
 /** What the app's hooks keep on Elysia's per-request context: hooks chained after them may read it. */
 export type Observed = { observed?: RequestStart };
@@ -108,30 +119,32 @@ export function createHttpApp(options: {
   const observer = httpObserver(metrics, log);
 
   function problemFor(code: string | number, error: unknown, request: Request): Response {
-    if (error instanceof DomainError) return problemResponse(statusOf[error.kind], error.message);
+    const path = pathOf(request.url);
+    const instance = instanceOf(request, path);
+    const answer = (status: number, detail: string, headers: Record<string, string> = {}) => problemResponse(status, detail, headers, instance);
+    if (error instanceof DomainError) return answer(statusOf[error.kind], error.message);
     // A database that is down is the caller's "try again later", not a bug of this service.
-    if (isDatabaseUnavailable(error)) return problemResponse(503, 'the database is unavailable; retry later');
+    if (isDatabaseUnavailable(error)) return answer(503, 'the database is unavailable; retry later');
     switch (code) {
       case 'VALIDATION':
-        return problemResponse(400, validationDetail(error));
+        return answer(400, validationDetail(error));
       case 'PARSE': {
         const cause = (error as { cause?: unknown }).cause;
-        if (cause instanceof BodyRejected) return problemResponse(cause.status, cause.message);
-        return problemResponse(400, 'request body is not valid JSON');
+        if (cause instanceof BodyRejected) return answer(cause.status, cause.message);
+        return answer(400, 'request body is not valid JSON');
       }
       case 'NOT_FOUND': {
-        const path = pathOf(request.url);
         const allow = allowedMethods(app.routes, path);
-        if (allow.length) return problemResponse(405, `${request.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`, { allow: allow.join(', ') });
-        return problemResponse(404, `no route for ${request.method} ${path}`);
+        if (allow.length) return answer(405, `${request.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`, { allow: allow.join(', ') });
+        return answer(404, `no route for ${request.method} ${path}`);
       }
       default: {
         const status = (error as { status?: number }).status;
         if (typeof status === 'number' && status >= 400 && status < 500) {
-          return problemResponse(status, (error as Error).message || 'bad request');
+          return answer(status, (error as Error).message || 'bad request');
         }
-        log.error('unhandled error', { error: error as Error, path: pathOf(request.url), ...requestFields(request) });
-        return problemResponse(500, 'the request could not be completed');
+        log.error('unhandled error', { error: error as Error, path, ...requestFields(request) });
+        return answer(500, 'the request could not be completed');
       }
     }
   }
@@ -184,9 +197,9 @@ export function createHttpApp(options: {
     .onParse(async ({ request }) => parseJsonBody(request.body ? await request.bytes() : new Uint8Array(), request.headers.get('content-type')))
     .onTransform(({ request, route, params }) => checkParameters(request, route, params as Record<string, string> | undefined))
     // Spring Boot's paths: the Kubernetes probes use the two groups, older clients the whole.
-    .get('/actuator/health', healthAnswer(options.health), healthDoc('Health of this module (same as readiness)'))
-    .get('/actuator/health/liveness', healthAnswer(options.liveness ?? (async () => true)), healthDoc('Liveness: the process runs; never depends on the database'))
-    .get('/actuator/health/readiness', healthAnswer(options.health), healthDoc('Readiness: the module can serve (database, routes)'))
+    .get('/actuator/health', healthAnswer(options.health), healthDoc('Health of this module (same as readiness)', 'UP when the module can serve: its database (and graph) answer, or for the gateway every route has a live instance.'))
+    .get('/actuator/health/liveness', healthAnswer(options.liveness ?? (async () => true)), healthDoc('Liveness: the process runs', 'UP while the process answers; never depends on the database, so an outage of it restarts nothing.'))
+    .get('/actuator/health/readiness', healthAnswer(options.health), healthDoc('Readiness: the module can serve', 'UP when the module can serve: its database (and graph) answer, or for the gateway every route has a live instance.'))
     // Scraped on each instance's own port; the gateway never forwards it (see its routes).
     .get('/metrics', async () => new Response(await metrics.text(), { headers: { 'content-type': metrics.contentType } }), {
       detail: { hide: true },

@@ -1,16 +1,79 @@
 import { swagger } from '@elysiajs/swagger';
+import { Elysia } from 'elysia';
+import { INTERNAL_CREDENTIAL_HEADER } from './internal-credential';
+import { applyOperationDocs } from './openapi-docs';
+import { HTTP_METHODS, isObject, normalizeUpstreamDoc, type JsonObject, type OpenApiDoc } from './openapi-normalize';
+import { ProblemSchema } from './problem';
 import { swaggerUi } from './swagger-ui';
 
+type SecuritySchemes = Record<string, { type: 'http'; scheme: string; description?: string }>;
+
+export interface OpenApiOptions {
+  securitySchemes?: SecuritySchemes;
+  /** The module serves only requests with an internal credential (user authentication on): every non-health operation can answer 401. */
+  internalCredential?: boolean;
+}
+
+// Where the plugin's own document and page are parked; `/swagger/json` serves the repaired document.
+const RAW_SPEC = '/swagger/raw';
+/** What holds for every operation, said once rather than on each. */
+const CONVENTIONS =
+  'Errors are `application/problem+json` (RFC 9457: `type`, `title`, `status`, `detail`, `instance`). ' +
+  'Bodies are JSON: another media type is a 415. A method a path does not accept is a 405 with `Allow`. ' +
+  'Every answer carries `x-trace-id`, the id to look for in the logs and traces.';
+const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+
 /**
- * OpenAPI for one module at `/swagger/json` (generated from the routes' `t` schemas) and a local
- * Swagger UI at `/swagger`. The plugin's own page, which pulls its scripts from a CDN, is parked
- * on a hidden path; ours replaces it.
+ * Answers every module can give beyond its routes' own: 415 for a body that is not JSON (see
+ * json-body.ts) and, with internal credentials required, 401 (see internal-auth.ts).
  */
-export function openApi(title: string, description: string, securitySchemes?: Record<string, { type: 'http'; scheme: string; description?: string }>) {
-  return swagger({
+function withModuleResponses(doc: OpenApiDoc, internalCredential: boolean): OpenApiDoc {
+  const paths: Record<string, JsonObject> = {};
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    const out: JsonObject = { ...item };
+    for (const [method, op] of Object.entries(item)) {
+      if (!HTTP_METHODS.has(method) || !isObject(op)) continue;
+      const extra: JsonObject = {};
+      if (op.requestBody) extra['415'] = { description: 'The body is not `application/json`', content: problemContent };
+      if (internalCredential && !path.startsWith('/actuator/')) {
+        extra['401'] = { description: `No valid \`${INTERNAL_CREDENTIAL_HEADER}\`: this service answers only the gateway and its sibling services`, content: problemContent };
+      }
+      out[method] = { ...op, responses: { ...op.responses, ...extra } };
+    }
+    paths[path] = out;
+  }
+  return { ...doc, paths };
+}
+
+/**
+ * OpenAPI for one module at `/swagger/json` (generated from the routes' `t` schemas and `detail`)
+ * and a local Swagger UI at `/swagger`. What @elysiajs/swagger generates is not valid OpenAPI 3.0
+ * (responses without descriptions, `$id`, `const`, every body parser's media type): the document
+ * served is repaired (openapi-normalize.ts) and completed with the routes' examples and headers
+ * (openapi-docs.ts). The plugin's own page, which pulls its scripts from a CDN, is parked on a
+ * hidden path; ours replaces it.
+ */
+export function openApi(title: string, description: string, options: OpenApiOptions = {}) {
+  const { securitySchemes, internalCredential = false } = options;
+  const plugin = swagger({
     path: '/swagger/cdn',
-    specPath: '/swagger/json',
-    documentation: { info: { title, description, version: '1.0.0' }, ...(securitySchemes ? { components: { securitySchemes } } : {}) },
+    specPath: RAW_SPEC,
+    documentation: { info: { title, description: `${description}\n\n${CONVENTIONS}`, version: '1.0.0' }, ...(securitySchemes ? { components: { securitySchemes } } : {}) },
     exclude: [/^\/swagger/],
-  }).use(swaggerUi(title));
+  });
+  // The plugin's document handler; it reads the routes of the app the plugin is used in.
+  const route = plugin.router.history.find((r) => r.path === RAW_SPEC);
+  if (!route) throw new Error(`@elysiajs/swagger did not register ${RAW_SPEC}`);
+  const generate = route.handler as () => OpenApiDoc;
+  const serve = () => {
+    const normalized = normalizeUpstreamDoc(generate());
+    // Problem is used by every module; named even when a module's routes reuse it inline.
+    const { $id: _id, ...problemSchema } = JSON.parse(JSON.stringify(ProblemSchema));
+    normalized.components!.schemas!.Problem ??= problemSchema;
+    return applyOperationDocs(withModuleResponses(normalized, internalCredential));
+  };
+  return new Elysia({ name: `openapi:${title}` })
+    .use(plugin)
+    .get('/swagger/json', serve, { detail: { hide: true } })
+    .use(swaggerUi(title));
 }

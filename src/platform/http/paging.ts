@@ -10,8 +10,12 @@ export const Limit = t.Integer({
   maximum: 1000,
   default: 100,
   description: 'at most this many items (1 to 1000, default 100)',
+  example: 10,
 });
 
-/** Ids are positive 32-bit integers; anything else is a 400, never a database error. */
-export const Id = (name: string, description: string) =>
-  t.Integer({ title: name, minimum: 1, maximum: 2147483647, description });
+/**
+ * Ids are positive 32-bit integers; anything else is a 400, never a database error. The example is
+ * what Swagger UI offers in "Try it out".
+ */
+export const Id = (name: string, description: string, example = 42) =>
+  t.Integer({ title: name, minimum: 1, maximum: 2147483647, description, example });

@@ -1,6 +1,6 @@
 import type { InternalAuth } from '../../../platform/http/internal-auth';
 import { httpObserver, type RequestStart } from '../../../platform/http/observe';
-import { problemResponse } from '../../../platform/http/problem';
+import { pathOf, problemResponse } from '../../../platform/http/problem';
 import type { Logger } from '../../../platform/log';
 import type { Metrics } from '../../../platform/metrics/metrics';
 import { requestIdOf, type ClientView } from '../forwarding-headers';
@@ -39,7 +39,7 @@ export function requireAuth({ verifier, log, metrics, internalAuth }: AuthHookDe
 
     const refuse = (status: number, detail: string, headers: Record<string, string> = {}) => {
       const traceHeader: Record<string, string> = started.fields.traceId ? { 'x-trace-id': String(started.fields.traceId) } : {};
-      const response = problemResponse(status, detail, { 'x-request-id': requestIdOf(request.headers), ...traceHeader, ...headers });
+      const response = problemResponse(status, detail, { 'x-request-id': requestIdOf(request.headers), ...traceHeader, ...headers }, pathOf(request.url));
       http.end(request, started, match.template, status);
       return response;
     };

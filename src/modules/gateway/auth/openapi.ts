@@ -1,12 +1,20 @@
-import { HTTP_METHODS, isObject, type JsonObject, type OpenApiDoc } from '../openapi-normalize';
+import { HTTP_METHODS, isObject, type JsonObject, type OpenApiDoc } from '../../../platform/http/openapi-normalize';
+import { responseHeaders } from '../../../platform/http/openapi-docs';
+import { problem as problemBody } from '../../../platform/http/problem';
 import { isPublic } from './policy';
 
 /** Reads are open to every verified user; only other methods can get the ownership 403. */
 const READS: ReadonlySet<string> = new Set(['get', 'head', 'options']);
 
-const problem = (description: string) => ({
+const problem = (description: string, status: number, detail: string, headers: JsonObject = {}) => ({
   description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/GatewayProblem' } } },
+  headers: { ...headers, 'x-trace-id': responseHeaders['x-trace-id'] },
+  content: {
+    'application/problem+json': {
+      schema: { $ref: '#/components/schemas/GatewayProblem' },
+      example: { ...problemBody(status, detail), instance: '/friend/v1/users/42/commands/addFriend' },
+    },
+  },
 });
 
 /**
@@ -27,7 +35,9 @@ export function withBearerAuth(doc: OpenApiDoc): OpenApiDoc & { security: JsonOb
       }
       const refusals: JsonObject = { '401': { $ref: '#/components/responses/Unauthorized' } };
       if (!READS.has(method)) refusals['403'] = { $ref: '#/components/responses/Forbidden' };
-      out[method] = { ...op, responses: { ...refusals, ...op.responses } };
+      // An upstream's own description of a status wins, except 401: a module's is about its internal
+      // credential, which a client never deals with; the gateway's is about the client's token.
+      out[method] = { ...op, responses: { ...refusals, ...op.responses, '401': refusals['401'] } };
     }
     paths[path] = out;
   }
@@ -39,8 +49,10 @@ export function withBearerAuth(doc: OpenApiDoc): OpenApiDoc & { security: JsonOb
       ...components,
       responses: {
         ...components.responses,
-        Unauthorized: problem('From the gateway: the bearer token is missing, malformed, expired or badly signed'),
-        Forbidden: problem('From the gateway: the token is valid, but its user may not do this (another user\'s data)'),
+        Unauthorized: problem('From the gateway: the bearer token is missing, malformed, expired or badly signed', 401, 'missing bearer token: send Authorization: Bearer <jwt>', {
+          'www-authenticate': responseHeaders['www-authenticate'],
+        }),
+        Forbidden: problem('From the gateway: the token is valid, but its user may not do this (another user\'s data)', 403, 'user 7 may not act for user 42'),
       },
       securitySchemes: {
         ...components.securitySchemes,

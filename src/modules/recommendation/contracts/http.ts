@@ -28,7 +28,7 @@ export const FriendRecommendationSchema = t.Object(
   { $id: '#/components/schemas/FriendRecommendation' },
 );
 
-export const MutualFriendsQuery = t.Object({ friendId: Id('friendId', 'the other user'), limit: t.Optional(Limit) });
+export const MutualFriendsQuery = t.Object({ friendId: Id('friendId', 'the other user', 7), limit: t.Optional(Limit) });
 export const RecommendFriendsQuery = t.Object({ limit: t.Optional(Limit) });
 export const UserIdParams = t.Object({ userId: Id('userId', 'whose recommendations') });
 

@@ -1,4 +1,4 @@
-import { ProblemSchema } from '../../platform/http/problem';
+import { ProblemSchema } from './problem';
 
 /** OpenAPI documents from upstreams are data we did not write: typed loosely, checked as we go. */
 export type JsonObject = Record<string, any>;
@@ -61,7 +61,8 @@ function responseContent(content: JsonObject): JsonObject {
 }
 
 const statusText: Record<string, string> = {
-  '200': 'OK', '201': 'Created', '202': 'Accepted', '204': 'No Content', '400': 'Bad Request', '404': 'Not Found',
+  '200': 'OK', '201': 'Created', '202': 'Accepted', '204': 'No Content', '400': 'Bad Request', '401': 'Unauthorized',
+  '403': 'Forbidden', '404': 'Not Found', '405': 'Method Not Allowed', '408': 'Request Timeout', '410': 'Gone', '415': 'Unsupported Media Type',
   '409': 'Conflict', '412': 'Precondition Failed', '422': 'Unprocessable Content', '500': 'Internal Server Error',
   '503': 'Service Unavailable',
 };

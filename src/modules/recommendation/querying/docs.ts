@@ -1,0 +1,35 @@
+import { documented } from '../../../platform/http/openapi-docs';
+
+const user = (id: number, firstName: string, lastName: string, at: string) => ({ id, firstName, lastName, createdAt: at, lastModified: at });
+const grace = user(7, 'Grace', 'Hopper', '2026-03-01T09:31:00.000Z');
+const alan = user(9, 'Alan', 'Turing', '2026-03-01T09:32:00.000Z');
+const badQuery = { detail: "query friendId: Property 'friendId' is missing" };
+const unavailable = { detail: 'the database is unavailable; retry later' };
+
+export const mutualFriendsDocs = documented({
+  tags: ['recommendation'],
+  summary: 'Friends both users have, by id (unknown users have none)',
+  description:
+    'Answered from the graph projected from user and friend events, so a change shows here shortly after its command answered. ' +
+    'A user known only from a friendship (its `UserCreated` not yet received) has null names and dates. At most `limit` items, by id.',
+  examplePath: '/v1/users/42/commands/findMutualFriends',
+  responses: {
+    200: { description: 'The mutual friends, by id', example: [grace, alan] },
+    400: { description: 'Invalid or missing id, or invalid limit', example: badQuery },
+    503: { description: 'The service is not ready', example: unavailable },
+  },
+});
+
+export const recommendFriendsDocs = documented({
+  tags: ['recommendation'],
+  summary: 'Friends of friends, most mutual friends first, ties by id',
+  description:
+    'Users who are friends of this user\'s friends but not yet its friends, never the user themself. ' +
+    '`weight` is the number of mutual friends; highest first, ties by id. Answered from the projected graph; at most `limit` items.',
+  examplePath: '/v1/users/42/commands/recommendFriends',
+  responses: {
+    200: { description: 'The suggestions, best first', example: [{ user: grace, weight: 2 }, { user: alan, weight: 1 }] },
+    400: { description: 'Invalid id or limit', example: { detail: 'parameter limit: Expected integer to be less or equal to 1000 (got 5000)' } },
+    503: { description: 'The service is not ready', example: unavailable },
+  },
+});
