@@ -40,7 +40,7 @@ try {
     }
     const name = file.replace(/\.json$/, '');
     const subtitle = `all-in-one, ${Math.round((end.getTime() - start.getTime()) / 1000)} s run: ${options.waves} generator waves, churn, load ${options.loadRate}/s`;
-    const svg = dashboardSvg(dashboard.title, panels, { phases: report.phases, subtitle });
+    const svg = dashboardSvg(dashboard.title, panels, { phases: report.phases, subtitle, domain: [start.getTime() / 1000, end.getTime() / 1000] });
     writeFileSync(join(OUT, `${name}.svg`), svg);
     const png = await toPng(join(OUT, `${name}.svg`), svg);
     written.push(`${name}: ${panels.length} panels -> ${name}.svg${png ? `, ${name}.png` : ' (no Chromium: no PNG)'}`);

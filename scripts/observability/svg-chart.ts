@@ -92,20 +92,28 @@ export function legendLayout(labels: string[], width: number): { columns: number
   return { columns, rows: Math.ceil(labels.length / columns), columnWidth: (width - 16) / columns };
 }
 
-function timeseries(p: PanelData, w: number, h: number, phases: Phase[]): string {
+/** A band's label, or its short form (`w2` for `wave 2`) where the band is narrow. */
+function bandLabel(label: string, px: number): string {
+  if (label.length * 5.2 <= px) return label;
+  const short = label.replace(/^(\w)\w* (\d+)$/, '$1$2');
+  return short.length * 5.2 <= px ? short : '';
+}
+
+function timeseries(p: PanelData, w: number, h: number, phases: Phase[], domain?: [number, number]): string {
   const series = foldSmallest(p.series, p.unit);
   const legend = legendLayout(series.map((s) => s.label), w);
   const plot = { x: 58, y: 30, w: w - 76, h: h - 56 - legend.rows * LEGEND_ROW };
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) return `<text x="${w / 2}" y="${h / 2}" class="muted" text-anchor="middle">No data</text>`;
-  const [t0, t1] = [Math.min(...all.map(([t]) => t)), Math.max(...all.map(([t]) => t))];
+  // The run's whole time range on every panel, as Grafana's dashboard time picker does: panels line up.
+  const [t0, t1] = domain ?? [Math.min(...all.map(([t]) => t)), Math.max(...all.map(([t]) => t))];
   const top = Math.max(...all.map(([, v]) => v), 0) * 1.1 || 1;
   const x = (t: number) => plot.x + ((Math.min(Math.max(t, t0), t1) - t0) / (t1 - t0 || 1)) * plot.w;
   const y = (v: number) => plot.y + plot.h - (v / top) * plot.h;
   const bands = phases.map(
     (ph, i) =>
       `<rect x="${x(ph.from).toFixed(1)}" y="${plot.y}" width="${Math.max(0, x(ph.to) - x(ph.from)).toFixed(1)}" height="${plot.h}" class="phase${i % 2}"/>` +
-      `<text x="${(x(ph.from) + 3).toFixed(1)}" y="${plot.y + 9}" class="phaselabel">${esc(clip(ph.label, Math.max(0, x(ph.to) - x(ph.from) - 4)))}</text>`,
+      `<text x="${(x(ph.from) + 3).toFixed(1)}" y="${plot.y + 9}" class="phaselabel">${esc(bandLabel(ph.label, x(ph.to) - x(ph.from) - 4))}</text>`,
   );
   const grid = [0, 0.5, 1].map((f) => `<line x1="${plot.x}" x2="${plot.x + plot.w}" y1="${y(top * f)}" y2="${y(top * f)}" class="grid"/><text x="${plot.x - 6}" y="${y(top * f) + 4}" class="axis" text-anchor="end">${esc(formatValue(top * f, p.unit))}</text>`);
   const times = [0, 0.25, 0.5, 0.75, 1].map((f) => t0 + f * (t1 - t0)).map((t) => `<text x="${x(t)}" y="${plot.y + plot.h + 14}" class="axis" text-anchor="middle">${new Date(t * 1000).toISOString().slice(11, 19)}</text>`);
@@ -147,16 +155,23 @@ function stat(p: PanelData, w: number, h: number): string {
 function table(p: PanelData, w: number, h: number): string {
   const t = p.table;
   if (!t || !t.rows.length) return `<text x="${w / 2}" y="${h / 2}" class="muted" text-anchor="middle">No data</text>`;
-  const valueW = 90;
   const labelColumns = t.columns.length - t.valueColumns;
-  const labelW = (w - 24 - valueW * t.valueColumns) / Math.max(1, labelColumns);
   const fit = Math.floor((h - 56) / 15);
   const shown = t.rows.length > fit ? t.rows.slice(0, fit - 1) : t.rows;
+  // Each column as wide as its longest text; label columns shrink together when the panel is narrow.
+  const text = (v: string | number) => (typeof v === 'number' ? formatValue(v, p.unit) : v);
+  const widths = t.columns.map((c, i) => Math.max(c.length, ...shown.map((row) => text(row[i]!).length)) * CHAR_W + 14);
+  const valueW = widths.slice(labelColumns);
+  const room = w - 24 - valueW.reduce((a, b) => a + b, 0);
+  const wanted = widths.slice(0, labelColumns).reduce((a, b) => a + b, 0);
+  const labelW = widths.slice(0, labelColumns).map((width) => (wanted > room ? (width * room) / wanted : width));
+  const left = labelW.map((_, i) => 12 + labelW.slice(0, i).reduce((a, b) => a + b, 0));
+  const right = valueW.map((_, i) => w - 12 - valueW.slice(i + 1).reduce((a, b) => a + b, 0));
   const cell = (value: string | number, col: number, yy: number, cls: string) => {
     const isValue = col >= labelColumns;
-    const xx = isValue ? w - 12 - valueW * (t.columns.length - 1 - col) : 12 + labelW * col;
-    const text = typeof value === 'number' ? formatValue(value, p.unit) : clip(value, (isValue ? valueW : labelW) - 8);
-    return `<text x="${xx.toFixed(1)}" y="${yy}" class="${cls}"${isValue ? ' text-anchor="end"' : ''}>${esc(text)}</text>`;
+    const xx = isValue ? right[col - labelColumns]! : left[col]!;
+    const shown = isValue ? text(value) : clip(text(value), labelW[col]! - 8);
+    return `<text x="${xx.toFixed(1)}" y="${yy}" class="${cls}"${isValue ? ' text-anchor="end"' : ''}>${esc(shown)}</text>`;
   };
   const head = t.columns.map((c, i) => cell(c, i, 44, 'head')).join('') + `<line x1="8" x2="${w - 8}" y1="49" y2="49" class="grid"/>`;
   const body = shown.map((row, r) => row.map((v, i) => cell(v, i, 63 + r * 15, 'legend')).join(''));
@@ -165,12 +180,12 @@ function table(p: PanelData, w: number, h: number): string {
 }
 
 /** One dashboard as an SVG page laid out like Grafana's 24-column grid. */
-export function dashboardSvg(title: string, panels: PanelData[], options: { phases?: Phase[]; subtitle?: string } = {}): string {
+export function dashboardSvg(title: string, panels: PanelData[], options: { phases?: Phase[]; subtitle?: string; domain?: [number, number] } = {}): string {
   const height = Math.max(...panels.map((p) => p.gridPos.y + p.gridPos.h)) * CELL_H + 50;
   const width = 24 * CELL_W + 10;
   const body = panels.map((p) => {
     const [px, py, w, h] = [p.gridPos.x * CELL_W + 5, p.gridPos.y * CELL_H + 45, p.gridPos.w * CELL_W - 6, p.gridPos.h * CELL_H - 6];
-    const inner = p.kind === 'stat' ? stat(p, w, h) : p.kind === 'table' ? table(p, w, h) : timeseries(p, w, h, options.phases ?? []);
+    const inner = p.kind === 'stat' ? stat(p, w, h) : p.kind === 'table' ? table(p, w, h) : timeseries(p, w, h, options.phases ?? [], options.domain);
     return `<g transform="translate(${px},${py})"><rect width="${w}" height="${h}" rx="3" class="panel"/><text x="10" y="18" class="title">${esc(clip(p.title, w - 20))}</text>${inner}</g>`;
   });
   const style =
