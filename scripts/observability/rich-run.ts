@@ -1,6 +1,6 @@
 // A run that gives every dashboard panel something to show: a quiet start, the data generator in
 // waves of growing size and concurrency, some churn (friendships removed, refused commands, reads
-// of unknown users), a load run of the mixed scenario, and a quiet end. Bounded (about four
+// of unknown users), a load run of the mixed scenario, and a quiet end. Bounded (about two
 // minutes), with a line per phase on stderr.
 import { join } from 'node:path';
 import type { System } from '../../src/entrypoints/all-in-one.harness';
@@ -79,7 +79,8 @@ async function load(gateway: string, options: RunOptions): Promise<string> {
   const timer = setTimeout(() => proc.kill('SIGKILL'), (options.loadSeconds + 90) * 1000);
   const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
   clearTimeout(timer);
-  if (code !== 0) throw new Error(`load exited with ${code}\n${out.slice(-2_000)}`);
+  // 1: some 5xx or network errors, which the pictures then show; anything else is a failed run.
+  if (code !== 0 && code !== 1) throw new Error(`load exited with ${code}\n${out.slice(-2_000)}`);
   const lines = out.split('\n').map((l) => l.trim());
   return [lines.find((l) => l.startsWith('scenario ')), lines.find((l) => /^ok \d+/.test(l))].filter(Boolean).join('; ');
 }

@@ -1,6 +1,6 @@
 // Renders every Grafana dashboard's panels from a real run into deploy/grafana/screenshots/ (SVG,
 // and PNG through headless Chromium when it is installed): the all-in-one, a Prometheus scraping
-// it every second, and the run of rich-run.ts (generator waves, churn, a load run; about 4 minutes).
+// it every second, and the run of rich-run.ts (generator waves, churn, a load run; about 2 minutes).
 //
 //   bun scripts/observability/screenshots.ts [--waves 4] [--load-rate 200] [--load-seconds 40]
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -17,8 +17,8 @@ const flag = (name: string, fallback: number) => {
 };
 const options = { waves: flag('--waves', 4), loadRate: flag('--load-rate', 200), loadSeconds: flag('--load-seconds', 40) };
 
-/** Per-process panels: in the all-in-one every port is the same process, so their lines coincide. */
-const ONE_PROCESS = /\{\{\s*instance\s*\}\}/;
+/** Per-process metrics: in the all-in-one every port is the same process, so their lines coincide. */
+const ONE_PROCESS = /\b(process|bun)_/;
 
 const observed = await startObserved(1, EMBEDDED_ENV);
 const { system, prometheus } = observed;
@@ -35,7 +35,7 @@ try {
     const panels: PanelData[] = [];
     for (const p of dashboard.panels ?? []) {
       const data = await panelData(prometheus, p, start, end);
-      if ((p.targets ?? []).some((t: any) => ONE_PROCESS.test(t.legendFormat ?? '')) && data.kind === 'timeseries') data.title += ' (one process in the all-in-one)';
+      if ((p.targets ?? []).some((t: any) => ONE_PROCESS.test(t.expr ?? '')) && data.kind === 'timeseries') data.title += ' (one process in the all-in-one)';
       panels.push(data);
     }
     const name = file.replace(/\.json$/, '');
