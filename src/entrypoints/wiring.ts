@@ -152,6 +152,7 @@ export const gateway = async (w: Wiring): Promise<HostedModule> => {
       auth: w.config.auth,
       ...internalAuthFor(w, 'gateway'),
       protection: { ...w.config.gatewayProtection, maxBodyBytes: w.config.maxRequestBodyBytes },
+      ...(w.config.cors ? { cors: w.config.cors } : {}),
     }),
     port: w.config.ports.gateway,
     portVariable: 'GATEWAY_PORT',

@@ -56,6 +56,11 @@ export interface Config {
     /** How long an instance with an open circuit is passed over before one trial request is let through. */
     breakerOpenMs: number;
   };
+  /**
+   * Cross-origin access to the gateway for browser apps; unset: off. `origins` are exact
+   * (`https://app.example`) or `*`, which never goes with credentials.
+   */
+  cors?: { origins: readonly string[] | '*'; allowCredentials: boolean };
   /** Opt-in authentication at the gateway. */
   auth: { mode: 'off' } | { mode: 'jwt'; secret?: string; jwksUrl?: string; issuer?: string; audience?: string; maxTtlSec: number };
   /**
@@ -181,6 +186,40 @@ function duration(env: Env, name: string, fallback: number, min: number, max: nu
   return seconds;
 }
 
+/**
+ * CORS_ORIGINS: `*`, or comma-separated exact origins as browsers send them in `Origin`
+ * (scheme://host[:port], no path, no wildcard in a host name). CORS_ALLOW_CREDENTIALS=true needs
+ * exact origins: browsers refuse a credentialed answer that says `*`, and echoing any origin with
+ * credentials would hand every site on the web the user's session.
+ */
+function corsPolicy(env: Env): Config['cors'] {
+  const raw = env.CORS_ORIGINS?.trim();
+  const allowCredentials = oneOf(env, 'CORS_ALLOW_CREDENTIALS', 'false', ['true', 'false'] as const) === 'true';
+  if (!raw) {
+    if (allowCredentials) throw new ConfigError('CORS_ALLOW_CREDENTIALS=true needs CORS_ORIGINS listing exact origins');
+    return undefined;
+  }
+  if (raw === '*') {
+    if (allowCredentials) throw new ConfigError('CORS_ALLOW_CREDENTIALS=true cannot go with CORS_ORIGINS=*: list the exact origins instead');
+    return { origins: '*', allowCredentials };
+  }
+  const origins: string[] = [];
+  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+    // A trailing slash is tolerated (a pasted address); any other path, a query or user info is not.
+    const match = /^(https?):\/\/([^\s/?#@*]+)\/?$/i.exec(entry);
+    let origin: string | undefined;
+    try {
+      origin = match ? new URL(entry).origin : undefined;
+    } catch {
+      origin = undefined;
+    }
+    if (!origin) throw new ConfigError(`CORS_ORIGINS must be * or list exact origins like https://app.example or http://localhost:5173 (no path, no wildcard), got "${entry}"`);
+    if (!origins.includes(origin)) origins.push(origin);
+  }
+  if (!origins.length) throw new ConfigError('CORS_ORIGINS lists no origin');
+  return { origins, allowCredentials };
+}
+
 function auth(env: Env): Config['auth'] {
   const mode = oneOf(env, 'AUTH_MODE', 'off', ['off', 'jwt'] as const);
   if (mode === 'off') return { mode };
@@ -297,6 +336,7 @@ export function loadConfig(env: Env = process.env): Config {
       breakerWindowMs: integer(env, 'GATEWAY_BREAKER_WINDOW_MS', 10_000, 100, 600_000),
       breakerOpenMs: integer(env, 'GATEWAY_BREAKER_OPEN_MS', 5_000, 100, 600_000),
     },
+    cors: corsPolicy(env),
     auth: authentication,
     internalAuthSecret: internalSecret(env, authentication),
     outboxRelayPaused: oneOf(env, 'OUTBOX_RELAY_PAUSED', 'false', ['true', 'false'] as const) === 'true',

@@ -114,6 +114,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...jwt, INTERNAL_AUTH_SECRET: jwt.AUTH_JWT_SECRET })).toThrow('INTERNAL_AUTH_SECRET must differ from AUTH_JWT_SECRET');
   });
 
+  test('CORS_ORIGINS: off by default; * or exact origins, normalized as browsers send them', () => {
+    expect(loadConfig({}).cors).toBeUndefined();
+    expect(loadConfig({ CORS_ORIGINS: ' * ' }).cors).toEqual({ origins: '*', allowCredentials: false });
+    expect(loadConfig({ CORS_ORIGINS: 'https://App.Example:443/, http://localhost:5173,http://[::1]:8080', CORS_ALLOW_CREDENTIALS: 'true' }).cors).toEqual({
+      origins: ['https://app.example', 'http://localhost:5173', 'http://[::1]:8080'],
+      allowCredentials: true,
+    });
+    for (const bad of ['app.example', 'https://app.example/path', 'https://*.example.com', 'ftp://app.example', 'https://user@app.example', 'https://app.example?x=1', 'https://app.example:99999', 'null', '*, https://app.example', ',']) {
+      expect(() => loadConfig({ CORS_ORIGINS: bad })).toThrow('CORS_ORIGINS');
+    }
+  });
+
+  test('CORS_ALLOW_CREDENTIALS: only with exact origins', () => {
+    expect(() => loadConfig({ CORS_ORIGINS: '*', CORS_ALLOW_CREDENTIALS: 'true' })).toThrow(ConfigError);
+    expect(() => loadConfig({ CORS_ORIGINS: '*', CORS_ALLOW_CREDENTIALS: 'true' })).toThrow('CORS_ALLOW_CREDENTIALS');
+    expect(() => loadConfig({ CORS_ALLOW_CREDENTIALS: 'true' })).toThrow('CORS_ALLOW_CREDENTIALS');
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://app.example', CORS_ALLOW_CREDENTIALS: 'yes' })).toThrow('CORS_ALLOW_CREDENTIALS');
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example', CORS_ALLOW_CREDENTIALS: 'false' }).cors).toEqual({ origins: ['https://app.example'], allowCredentials: false });
+  });
+
   test('MODULES_HOST: loopback unless set', () => {
     expect(loadConfig({}).modulesHost).toBe('127.0.0.1');
     expect(loadConfig({ MODULES_HOST: '0.0.0.0' }).modulesHost).toBe('0.0.0.0');

@@ -50,7 +50,7 @@ export type DiscoveryFactory = (deps: { evictAfterMs: number; clock: Clock; log:
  */
 export function gatewayWorld(
   createDiscovery: DiscoveryFactory,
-  options: Partial<Pick<GatewayModuleDeps, 'upstreamTimeoutMs' | 'refreshMs' | 'docsCacheMs' | 'discoveryUrl' | 'auth' | 'internalAuth' | 'protection' | 'healthCheck'>> = {},
+  options: Partial<Pick<GatewayModuleDeps, 'upstreamTimeoutMs' | 'refreshMs' | 'docsCacheMs' | 'discoveryUrl' | 'auth' | 'internalAuth' | 'protection' | 'healthCheck' | 'cors'>> = {},
 ) {
   let now = Date.parse('2030-01-01T00:00:00.000Z');
   const clock = { now: () => new Date(now) };
@@ -70,6 +70,7 @@ export function gatewayWorld(
     auth: options.auth,
     internalAuth: options.internalAuth,
     protection: options.protection,
+    cors: options.cors,
   });
 
   return {

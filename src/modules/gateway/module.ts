@@ -12,6 +12,7 @@ import { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
 import { requireAuth } from './auth/hook';
 import { createTokenVerifier, type GatewayAuth } from './auth/verifier';
+import { createCors, type CorsPolicy } from './cors';
 import type { ClientView } from './forwarding-headers';
 import { createMergedDocs } from './merged-docs';
 import { createProtection, type GatewayProtection } from './protection';
@@ -50,6 +51,8 @@ export interface GatewayModuleDeps {
   internalAuth?: InternalAuth;
   /** Limits, rate limit and circuit breaking (see protection.ts); unset fields take the defaults, which are on. */
   protection?: Partial<GatewayProtection>;
+  /** Cross-origin access for browser apps (see cors.ts). Default off: no CORS headers, no per-request cost. */
+  cors?: CorsPolicy;
 }
 
 function clientViewOf(request: Request, ip: string | undefined): ClientView {
@@ -69,7 +72,7 @@ function clientViewOf(request: Request, ip: string | undefined): ClientView {
  * whose circuit is open; or fixed `upstreams`) with the prefix stripped.
  * The gateway itself serves only its health, the merged OpenAPI document and the Swagger UI.
  */
-export function createGatewayModule({ fetch, discoveryUrl, discoveryToken, healthCheck, upstreamTimeoutMs, refreshMs, log, routes = defaultRoutes, docsCacheMs = 5_000, upstreams, metrics = new Metrics({ service: 'gateway' }), auth = { mode: 'off' }, internalAuth, protection }: GatewayModuleDeps) {
+export function createGatewayModule({ fetch, discoveryUrl, discoveryToken, healthCheck, upstreamTimeoutMs, refreshMs, log, routes = defaultRoutes, docsCacheMs = 5_000, upstreams, metrics = new Metrics({ service: 'gateway' }), auth = { mode: 'off' }, internalAuth, protection, cors: corsPolicy }: GatewayModuleDeps) {
   const missing = upstreams ? routes.filter(({ service }) => !upstreams[service]).map(({ service }) => service) : [];
   if (missing.length) throw new Error(`gateway upstreams lack service(s): ${missing.join(', ')}`);
   const locator = upstreams ? staticLocator(upstreams) : new ServiceLocator(fetch, discoveryUrl, refreshMs, { token: discoveryToken, healthCheck, log: log.child({ component: 'locator' }) });
@@ -86,18 +89,44 @@ export function createGatewayModule({ fetch, discoveryUrl, discoveryToken, healt
   // the proxying itself. Everything else, and in-process callers of `app.handle`, go through
   // Elysia, whose first hook has already begun the request's trace.
   const observer = httpObserver(metrics, log);
-  function front(request: Request, peer: string | undefined, started: RequestStart): Response | Promise<Response> | undefined {
-    // Head size and rate limit first, on every path; the proxy checks the body and the circuits.
-    const refused = protect.guard(request, peer);
-    if (refused) return refused;
+  type Answer = Response | Promise<Response> | undefined;
+  function route(request: Request, peer: string | undefined, started: RequestStart): Answer {
     const found = match(request.url);
     if (found) return forward(request, found, clientViewOf(request, peer), started);
   }
-  const served = (request: Request, server: Server<unknown>): Response | Promise<Response> =>
-    front(request, server.requestIP(request)?.address, observer.begin(request)) ?? app.handle(request);
+  // Head size and rate limit first, on every path; the proxy checks the body and the circuits.
+  const plainFront = (request: Request, peer: string | undefined, started: RequestStart): Answer => protect.guard(request, peer) ?? route(request, peer, started);
+  const plainServed = (request: Request, server: Server<unknown>): Response | Promise<Response> =>
+    plainFront(request, server.requestIP(request)?.address, observer.begin(request)) ?? app.handle(request);
+
+  // With CORS on, each entry is wrapped once here; off, the plain ones serve and CORS costs nothing.
+  // Preflights are answered after the guard (a flood of them is rate limited like any request) and
+  // never reach a service. Bun's router path sets the headers on the answer itself; Elysia's path
+  // puts them in `set.headers` first, which Elysia merges into every answer, errors included.
+  const cors = corsPolicy ? createCors(corsPolicy) : undefined;
+  const front = !cors
+    ? plainFront
+    : (request: Request, peer: string | undefined, started: RequestStart): Answer => {
+        const refused = protect.guard(request, peer);
+        if (refused) return refused;
+        if (!cors.isPreflight(request)) return route(request, peer, started);
+        const answer = cors.preflight(request, { 'x-trace-id': String(started.fields.traceId) });
+        observer.end(request, started, match(request.url)?.template, answer.status);
+        return answer;
+      };
+  const served = !cors
+    ? plainServed
+    : (request: Request, server: Server<unknown>): Response | Promise<Response> => {
+        const answer = front(request, server.requestIP(request)?.address, observer.begin(request));
+        if (answer === undefined) return app.handle(request);
+        const origin = request.headers.get('origin');
+        return answer instanceof Promise ? answer.then((response) => cors.decorate(response, origin)) : cors.decorate(answer, origin);
+      };
   const serverRoutes = Object.fromEntries(routes.map(({ prefix }) => [`${prefix}/*`, served]));
 
   const app = createHttpApp({ name: 'gateway', log, health: async () => (await readiness.missing()).length === 0, metrics, serverRoutes })
+    // Before `front`, whose answer may end the request here. Only added with CORS on.
+    .use((base) => (cors ? base.onRequest(({ request, set }) => void Object.assign(set.headers, cors.headersFor(request.headers.get('origin')))) : base))
     // Nothing reads the body first, so Elysia never parses it and it streams through. Deliberately
     // not `async`: Elysia would then await this hook on every request; as it is, the gateway's own
     // paths get undefined synchronously and are routed, and a returned Promise<Response> is the response.

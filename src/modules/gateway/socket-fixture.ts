@@ -80,6 +80,7 @@ export async function stopServers(): Promise<void> {
 export async function hostedGateway(options: {
   upstreams: Record<'user' | 'friend' | 'recommendation', Handler | string>;
   protection?: GatewayModuleDeps['protection'];
+  cors?: GatewayModuleDeps['cors'];
   upstreamTimeoutMs?: number;
   /** The host's limit, MAX_REQUEST_BODY_BYTES. */
   maxRequestBodyBytes?: number;
@@ -103,6 +104,7 @@ export async function hostedGateway(options: {
     upstreams,
     log: silentLogger,
     protection: { maxBodyBytes: maxRequestBodyBytes, ...options.protection },
+    ...(options.cors ? { cors: options.cors } : {}),
   });
   const running = await hostModules([{ module: gateway, port: 0, register: false }], {
     host: '127.0.0.1',
