@@ -8,7 +8,6 @@
  * path or a detail echoing a client's input can then neither split a line nor send escape
  * sequences to the terminal. Colour only when asked (a TTY without NO_COLOR; see config.ts).
  */
-import type { LogFields } from './log';
 
 const RESET = '\x1b[0m';
 const DIM = '\x1b[2m';
@@ -24,7 +23,8 @@ const levelStyle: Record<string, { label: string; color: string }> = {
 const HEAD = new Set(['time', 'level', 'module', 'msg', 'errorStack', 'spanId', 'traceId']);
 const ACCESS = new Set(['method', 'path', 'status', 'durationMs', 'route']);
 
-export function prettyLine(record: LogFields, color: boolean): string {
+/** `record`: a log line's fields, as log.ts builds them (no import of it: log.ts imports this file). */
+export function prettyLine(record: Record<string, unknown>, color: boolean): string {
   const paint = color ? (style: string, text: string) => style + text + RESET : (_: string, text: string) => text;
   const level = levelStyle[record.level as string] ?? { label: String(record.level).toUpperCase(), color: '' };
   // An access line reads as the request it was: `GET /path 404 1.2ms`.
