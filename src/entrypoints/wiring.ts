@@ -23,6 +23,7 @@ import { healthUrl, isHealthProbe, probeHealth } from '../platform/runtime/healt
 import { hostModules, onShutdownSignal, type HostedModule } from '../platform/runtime/host';
 import { untilReady } from '../platform/runtime/readiness';
 import { startProcess } from '../platform/runtime/start';
+import { startBanner } from './banner';
 import { discoveryTokenFor } from './discovery-token';
 
 export interface Wiring {
@@ -249,5 +250,7 @@ export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) =>
       throw error;
     }
     log.info('ready', { urls: running.urls });
+    const banner = config.logOutput.format === 'pretty' ? startBanner(running.urls, config.logOutput.color) : undefined;
+    if (banner) process.stdout.write(banner);
   });
 }

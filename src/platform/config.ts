@@ -71,6 +71,8 @@ export interface Config {
   /** Keep committed events in the outbox instead of publishing them (maintenance, tests). */
   outboxRelayPaused: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** `pretty` (human lines) or `json` (one object per line); colour only for pretty lines on a terminal. */
+  logOutput: { format: 'pretty' | 'json'; color: boolean };
   /** Distributed mode: set, each of these replaces an embedded default. */
   kafka?: {
     brokers: string[];
@@ -296,7 +298,17 @@ function neo4j(env: Env): Config['neo4j'] {
   return { url, user: text(env, 'NEO4J_USER', 'neo4j'), password: env.NEO4J_PASSWORD ?? '' };
 }
 
-export function loadConfig(env: Env = process.env): Config {
+/**
+ * LOG_FORMAT=pretty|json. By default human lines on a terminal and JSON otherwise (a container, a
+ * pipe, a file: whatever collects logs there parses them). Colour only for pretty lines on a
+ * terminal, and never with NO_COLOR set (https://no-color.org).
+ */
+export function logOutput(env: Env, stdoutIsTerminal: boolean): Config['logOutput'] {
+  const format = oneOf(env, 'LOG_FORMAT', stdoutIsTerminal ? 'pretty' : 'json', ['pretty', 'json'] as const);
+  return { format, color: format === 'pretty' && stdoutIsTerminal && !env.NO_COLOR };
+}
+
+export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.stdout.isTTY === true): Config {
   const ports = {
     gateway: port(env, 'GATEWAY_PORT', 9000),
     discovery: port(env, 'DISCOVERY_PORT', 8761),
@@ -341,6 +353,7 @@ export function loadConfig(env: Env = process.env): Config {
     internalAuthSecret: internalSecret(env, authentication),
     outboxRelayPaused: oneOf(env, 'OUTBOX_RELAY_PAUSED', 'false', ['true', 'false'] as const) === 'true',
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
+    logOutput: logOutput(env, stdoutIsTerminal),
     kafka: kafka(env),
     ...discoveryAccess(env),
     databaseUrls: {

@@ -150,6 +150,16 @@ describe('loadConfig', () => {
     }
   });
 
+  test('LOG_FORMAT: human lines on a terminal, JSON otherwise; colour only on a terminal without NO_COLOR', () => {
+    expect(loadConfig({}, true).logOutput).toEqual({ format: 'pretty', color: true });
+    expect(loadConfig({}, false).logOutput).toEqual({ format: 'json', color: false });
+    expect(loadConfig({ LOG_FORMAT: 'json' }, true).logOutput).toEqual({ format: 'json', color: false });
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }, false).logOutput).toEqual({ format: 'pretty', color: false });
+    expect(loadConfig({ NO_COLOR: '1' }, true).logOutput).toEqual({ format: 'pretty', color: false });
+    expect(loadConfig({ NO_COLOR: '' }, true).logOutput.color).toBe(true);
+    expect(() => loadConfig({ LOG_FORMAT: 'text' })).toThrow('LOG_FORMAT must be one of pretty, json, got "text"');
+  });
+
   test('eviction must outlast the heartbeat interval', () => {
     expect(() => loadConfig({ HEARTBEAT_INTERVAL_MS: '1000', EVICT_AFTER_MS: '500' })).toThrow('EVICT_AFTER_MS');
   });

@@ -1,8 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { prettyLine } from './log-pretty';
 
-/** Structured JSON logs, one object per line, always tagged with the module that wrote them. */
+/**
+ * Structured logs, one event per line, always tagged with the module that wrote them: a JSON
+ * object for machines, or the human format of log-pretty.ts for a terminal.
+ */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
+/** Turns one record (`time`, `level`, the fields, `msg`) into the text of its line. */
+export type LineFormat = (record: LogFields) => string;
 
 export interface Logger {
   debug(msg: string, fields?: LogFields): void;
@@ -31,18 +37,19 @@ export function createLogger(
   base: LogFields,
   level: LogLevel = 'info',
   write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
+  format: LineFormat = JSON.stringify,
 ): Logger {
   const emit = (lvl: LogLevel, msg: string, fields?: LogFields) => {
     if (rank[lvl] < rank[level]) return;
     const error = fields?.error instanceof Error ? errorFields(fields.error, lvl === 'error' || lvl === 'debug') : {};
-    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, ...base, ...scope.getStore(), msg, ...fields, ...error }));
+    write(format({ time: new Date().toISOString(), level: lvl, ...base, ...scope.getStore(), msg, ...fields, ...error }));
   };
   return {
     debug: (msg, fields) => emit('debug', msg, fields),
     info: (msg, fields) => emit('info', msg, fields),
     warn: (msg, fields) => emit('warn', msg, fields),
     error: (msg, fields) => emit('error', msg, fields),
-    child: (fields) => createLogger({ ...base, ...fields }, level, write),
+    child: (fields) => createLogger({ ...base, ...fields }, level, write, format),
     enabled: (lvl) => rank[lvl] >= rank[level],
   };
 }
@@ -61,6 +68,11 @@ function errorFields(error: Error, withStack: boolean): LogFields {
     lines.push(depth === 0 ? text : `caused by: ${text}`);
   }
   return { error: error.message, errorStack: lines.join('\n') };
+}
+
+/** The format chosen by LOG_FORMAT (config.ts decides the default and whether colour is wanted). */
+export function lineFormat(output: { format: 'json' | 'pretty'; color: boolean }): LineFormat {
+  return output.format === 'json' ? JSON.stringify : (record) => prettyLine(record, output.color);
 }
 
 /** For tests and tools that want quiet modules. */

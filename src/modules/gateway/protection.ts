@@ -89,7 +89,7 @@ export function createRequestGuard(protection: GatewayProtection, deps: { metric
   function refuse(request: Request, status: number, detail: string, headers: Record<string, string> = {}): Response {
     const fields = requestFields(request);
     const found = deps.match(request.url);
-    http.end(request, { startedAt: performance.now(), fields }, found?.template, status);
+    http.end(request, { startedAt: performance.now(), fields }, found?.template, status, detail);
     // A body nobody will read: closing spares the server reading and discarding it.
     const hasBody = request.headers.has('content-length') || request.headers.has('transfer-encoding');
     return problemResponse(status, detail, {

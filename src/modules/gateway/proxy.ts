@@ -89,7 +89,7 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
 
   return async function forward(request: Request, match: RouteMatch, client: ClientView, started: RequestStart): Promise<Response> {
     const response = await forwardOnce(request, match, client, started.fields);
-    http.end(request, started, match.template, response.status);
+    http.end(request, started, match.template, response.status, response);
     return response;
   };
 

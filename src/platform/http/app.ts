@@ -118,33 +118,32 @@ export function createHttpApp(options: {
   const metrics = options.metrics ?? new Metrics({ service: options.name });
   const observer = httpObserver(metrics, log);
 
-  function problemFor(code: string | number, error: unknown, request: Request): Response {
+  /** The problem an error answers (status, detail, extra headers); the detail also goes to the access line. */
+  function problemFor(code: string | number, error: unknown, request: Request): [number, string, Record<string, string>?] {
     const path = pathOf(request.url);
-    const instance = instanceOf(request, path);
-    const answer = (status: number, detail: string, headers: Record<string, string> = {}) => problemResponse(status, detail, headers, instance);
-    if (error instanceof DomainError) return answer(statusOf[error.kind], error.message);
+    if (error instanceof DomainError) return [statusOf[error.kind], error.message];
     // A database that is down is the caller's "try again later", not a bug of this service.
-    if (isDatabaseUnavailable(error)) return answer(503, 'the database is unavailable; retry later');
+    if (isDatabaseUnavailable(error)) return [503, 'the database is unavailable; retry later'];
     switch (code) {
       case 'VALIDATION':
-        return answer(400, validationDetail(error));
+        return [400, validationDetail(error)];
       case 'PARSE': {
         const cause = (error as { cause?: unknown }).cause;
-        if (cause instanceof BodyRejected) return answer(cause.status, cause.message);
-        return answer(400, 'request body is not valid JSON');
+        if (cause instanceof BodyRejected) return [cause.status, cause.message];
+        return [400, 'request body is not valid JSON'];
       }
       case 'NOT_FOUND': {
         const allow = allowedMethods(app.routes, path);
-        if (allow.length) return answer(405, `${request.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`, { allow: allow.join(', ') });
-        return answer(404, `no route for ${request.method} ${path}`);
+        if (allow.length) return [405, `${request.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`, { allow: allow.join(', ') }];
+        return [404, `no route for ${request.method} ${path}`];
       }
       default: {
         const status = (error as { status?: number }).status;
         if (typeof status === 'number' && status >= 400 && status < 500) {
-          return answer(status, (error as Error).message || 'bad request');
+          return [status, (error as Error).message || 'bad request'];
         }
         log.error('unhandled error', { error: error as Error, path, ...requestFields(request) });
-        return answer(500, 'the request could not be completed');
+        return [500, 'the request could not be completed'];
       }
     }
   }
@@ -170,8 +169,9 @@ export function createHttpApp(options: {
       // RFC 9112 §3.2: such a request is a 400.
       const url = ctx.request.url;
       if (!url.startsWith('http://') && !url.startsWith('https://')) {
-        const response = problemResponse(400, 'the request needs a valid Host header and a path', { 'x-trace-id': observed.fields.traceId as string });
-        observer.end(ctx.request, observed, undefined, 400);
+        const detail = 'the request needs a valid Host header and a path';
+        const response = problemResponse(400, detail, { 'x-trace-id': observed.fields.traceId as string });
+        observer.end(ctx.request, observed, undefined, 400, detail);
         return response;
       }
     })
@@ -184,13 +184,13 @@ export function createHttpApp(options: {
       if (!observed) return;
       const response = (ctx as { response?: unknown }).response;
       const status = response instanceof Response ? response.status : typeof ctx.set.status === 'number' ? ctx.set.status : 200;
-      observer.end(ctx.request, observed, ctx.route || undefined, status);
+      observer.end(ctx.request, observed, ctx.route || undefined, status, response instanceof Response ? response : undefined);
     })
     .onError((ctx) => {
-      const response = problemFor(ctx.code, ctx.error, ctx.request);
+      const [status, detail, headers] = problemFor(ctx.code, ctx.error, ctx.request);
       const { observed } = ctx as Observed;
-      if (observed) observer.end(ctx.request, observed, ctx.route || undefined, response.status);
-      return response;
+      if (observed) observer.end(ctx.request, observed, ctx.route || undefined, status, detail);
+      return problemResponse(status, detail, headers, instanceOf(ctx.request, pathOf(ctx.request.url)));
     })
     // Every body is JSON, read strictly (see json-body.ts); Elysia's own parsers would read text
     // and form bodies by their content type, and decode invalid UTF-8 as U+FFFD.

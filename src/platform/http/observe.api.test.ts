@@ -76,10 +76,30 @@ test('continues an incoming trace with its own span, and logs one access line ca
   expect(seen[0]).toContain(access.spanId);
 });
 
-test('starts a trace when none came in; failures log above debug', async () => {
+test('starts a trace when none came in; a 4xx logs at debug with the problem detail that says why', async () => {
   const { app, lines, seen, settle } = world();
   await call(app, 'GET', '/v1/things/404');
+  await call(app, 'GET', '/v1/things/x');
+  await call(app, 'DELETE', '/v1/things/1');
   await settle();
   expect(seen[0]).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
-  expect(lines.find((l) => l.msg === 'request')).toMatchObject({ level: 'info', status: 404, traceId: seen[0]!.split('-')[1] });
+  const access = lines.filter((l) => l.msg === 'request');
+  expect(access[0]).toMatchObject({ level: 'debug', status: 404, detail: 'no such thing', traceId: seen[0]!.split('-')[1] });
+  expect(access[1]).toMatchObject({ level: 'debug', status: 400, detail: expect.stringContaining('id') });
+  expect(access[2]).toMatchObject({ level: 'debug', status: 405, detail: expect.stringContaining('allowed: GET') });
+});
+
+test('a 4xx writes no line at info; a 5xx writes one at warn, with its detail', async () => {
+  const lines: any[] = [];
+  const log = createLogger({ module: 'probe' }, 'info', (line) => lines.push(JSON.parse(line)));
+  const app = createHttpApp({ name: 'probe', log, health: async () => true })
+    .get('/missing', () => {
+      throw notFound('no such thing');
+    })
+    .get('/broken', () => {
+      throw new Error('boom');
+    });
+  await call(app, 'GET', '/missing');
+  await call(app, 'GET', '/broken');
+  expect(lines.filter((l) => l.msg === 'request')).toEqual([expect.objectContaining({ level: 'warn', status: 500, detail: 'the request could not be completed' })]);
 });

@@ -17,8 +17,12 @@ export interface RequestStart {
 
 /**
  * What every HTTP server records per request: the duration histogram (by method, route template
- * and status) and one access-log line carrying the trace. Successes log at debug, so a busy server
- * does not write a line per request unless asked to (LOG_LEVEL=debug); 4xx log at info, 5xx at warn.
+ * and status) and one access-log line carrying the trace. Successes and 4xx log at debug, so a busy
+ * server does not write a line per request unless asked to (LOG_LEVEL=debug); 5xx at warn.
+ *
+ * A 4xx is the caller's mistake or an expected answer (one unknown friend made three 404s: the
+ * gateway's, friend's, and user's to friend's existence check), so it is no news at info; the
+ * metrics count them. At debug each failure line says why: the problem's `detail`.
  */
 export function httpObserver(metrics: Metrics, log: Logger) {
   const duration = metrics.histogram(
@@ -54,13 +58,20 @@ export function httpObserver(metrics: Metrics, log: Logger) {
       return { startedAt: performance.now(), fields: requestFields(request, trace) };
     },
 
-    end(request: Request, start: RequestStart, route: string | undefined, status: number, answeredAt = performance.now()): void {
+    /**
+     * `why`, for a failure: the problem's detail, or the answer itself, whose problem+json body is
+     * then read (a copy of it) only when the line is written.
+     */
+    end(request: Request, start: RequestStart, route: string | undefined, status: number, why?: string | Response): void {
       const method = KNOWN_METHODS.has(request.method) ? request.method : 'OTHER';
-      const seconds = (answeredAt - start.startedAt) / 1000;
+      const seconds = (performance.now() - start.startedAt) / 1000;
       child(method, route ?? UNMATCHED_ROUTE, status).observe(seconds);
-      const level = status >= 500 ? 'warn' : status >= 400 ? 'info' : 'debug';
+      const level = status >= 500 ? 'warn' : 'debug';
       if (!log.enabled(level)) return;
-      log[level]('request', { ...start.fields, method, route: route ?? UNMATCHED_ROUTE, path: pathOf(request.url), status, durationMs: Math.round(seconds * 1e4) / 10 });
+      const fields = { ...start.fields, method, route: route ?? UNMATCHED_ROUTE, path: pathOf(request.url), status, durationMs: Math.round(seconds * 1e4) / 10 };
+      if (status < 400 || why === undefined) return log[level]('request', fields);
+      if (typeof why === 'string') return log[level]('request', { ...fields, detail: why });
+      void problemDetail(why).then((detail) => log[level]('request', detail === undefined ? fields : { ...fields, detail }));
     },
   };
 }
@@ -71,6 +82,17 @@ export type HttpObserver = ReturnType<typeof httpObserver>;
 export function requestFields(request: Request, trace: Pick<TraceContext, 'traceId' | 'spanId'> | undefined = parseTraceparent(request.headers.get('traceparent'))): LogFields {
   const correlationId = saneId(request.headers.get('x-correlation-id')) ?? saneId(request.headers.get('x-request-id'));
   return { ...(trace ? { traceId: trace.traceId, spanId: trace.spanId } : {}), ...(correlationId ? { correlationId } : {}) };
+}
+
+/** The `detail` of a problem+json answer (a proxied one, say), without consuming the body the client gets. */
+async function problemDetail(response: Response): Promise<string | undefined> {
+  if (!response.headers.get('content-type')?.startsWith('application/problem+json') || response.bodyUsed) return undefined;
+  try {
+    const detail = ((await response.clone().json()) as { detail?: unknown } | null)?.detail;
+    return typeof detail === 'string' ? detail : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function pathOf(url: string): string {

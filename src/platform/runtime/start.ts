@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig, type Config } from '../config';
 import { DataDirInUseError } from '../db/data-dir-lock';
 import { StoreUnusableError } from '../db/store-error';
-import { createLogger, type Logger } from '../log';
+import { createLogger, lineFormat, type Logger } from '../log';
 import { PortInUseError } from './host';
 
 /**
@@ -21,7 +21,7 @@ export async function startProcess(name: string, main: (config: Config, log: Log
     }
     throw error;
   }
-  const log = createLogger({ module: name }, config.logLevel);
+  const log = createLogger({ module: name }, config.logLevel, undefined, lineFormat(config.logOutput));
   try {
     await main(config, log);
   } catch (error) {

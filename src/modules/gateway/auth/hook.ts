@@ -40,7 +40,7 @@ export function requireAuth({ verifier, log, metrics, internalAuth }: AuthHookDe
     const refuse = (status: number, detail: string, headers: Record<string, string> = {}) => {
       const traceHeader: Record<string, string> = started.fields.traceId ? { 'x-trace-id': String(started.fields.traceId) } : {};
       const response = problemResponse(status, detail, { 'x-request-id': requestIdOf(request.headers), ...traceHeader, ...headers }, pathOf(request.url));
-      http.end(request, started, match.template, status);
+      http.end(request, started, match.template, status, detail);
       return response;
     };
 
