@@ -47,13 +47,25 @@ describe('env file', () => {
 });
 
 describe('kafka configuration', () => {
+  test('SASL listeners take PLAIN (user in the JAAS line) and both SCRAMs; TLS from a PEM keystore', () => {
+    const q = props(serverProperties('/data', '/tls/keystore.pem'));
+    expect(q.get('sasl.enabled.mechanisms')).toBe('PLAIN,SCRAM-SHA-256,SCRAM-SHA-512');
+    for (const l of ['sasl_plaintext', 'sasl_ssl']) {
+      expect(q.get(`listener.name.${l}.plain.sasl.jaas.config`)).toContain(`user_${KAFKA.saslUser}="${KAFKA.saslPassword}"`);
+      expect(q.get(`listener.name.${l}.scram-sha-512.sasl.jaas.config`)).toContain('ScramLoginModule required');
+    }
+    expect([q.get('ssl.keystore.type'), q.get('ssl.keystore.location')]).toEqual(['PEM', '/tls/keystore.pem']);
+  });
+
   const p = props(serverProperties('/data'));
   test('one KRaft node, broker and controller, loopback only', () => {
     expect(p.get('process.roles')).toBe('broker,controller');
     expect(p.get('node.id')).toBe('1');
     expect(p.get('controller.quorum.voters')).toBe(`1@127.0.0.1:${KAFKA.controllerPort}`);
-    expect(p.get('listeners')).toBe(`PLAINTEXT://127.0.0.1:${KAFKA.port},CONTROLLER://127.0.0.1:${KAFKA.controllerPort}`);
-    expect(p.get('advertised.listeners')).toBe(`PLAINTEXT://127.0.0.1:${KAFKA.port}`);
+    const secured = `SASL_PLAINTEXT://127.0.0.1:${KAFKA.saslPort},SSL://127.0.0.1:${KAFKA.sslPort},SASL_SSL://127.0.0.1:${KAFKA.saslSslPort}`;
+    expect(p.get('listeners')).toBe(`PLAINTEXT://127.0.0.1:${KAFKA.port},${secured},CONTROLLER://127.0.0.1:${KAFKA.controllerPort}`);
+    expect(p.get('advertised.listeners')).toBe(`PLAINTEXT://127.0.0.1:${KAFKA.port},${secured}`);
+    expect(p.get('inter.broker.listener.name')).toBe('PLAINTEXT');
     expect(p.get('log.dirs')).toBe('/data');
   });
   test('sized for one node and explicit topics', () => {
