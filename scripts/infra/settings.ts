@@ -84,6 +84,7 @@ export function connectionEnv(): Record<string, string> {
     KAFKA_TEST_PASSWORD: KAFKA.saslPassword,
     KAFKA_TLS_CA_FILE: `${INFRA}/tls/ca.crt`,
     POSTGRES_TLS_CA_FILE: `${INFRA}/tls/ca.crt`,
+    NEO4J_TLS_CA_FILE: `${INFRA}/tls/ca.crt`,
   };
 }
 

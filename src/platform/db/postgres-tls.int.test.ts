@@ -65,7 +65,7 @@ describe.skipIf(skipReason !== undefined)(`PostgreSQL over TLS${skipReason ? ` (
   });
 
   test('sslmode=verify-full trusting another CA, or only the system authorities, is refused', async () => {
-    for (const vars of [{ DATABASE_SSL_CA_FILE: join(scratch, 'other-ca.crt') }, {}]) {
+    for (const vars of [{ DATABASE_SSL_CA_FILE: join(scratch, 'other-ca.crt') }, {}] as Record<string, string>[]) {
       const error = await failure(encrypted({ USER_DATABASE_URL: withMode('verify-full'), ...vars }));
       expect(String(error)).toMatch(/self[- ]signed|unable to (get|verify)|certificate/i);
     }

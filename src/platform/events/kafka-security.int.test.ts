@@ -97,7 +97,7 @@ describe.skipIf(skipReason !== undefined)(`Kafka over SASL and TLS${skipReason ?
   }, TIMEOUT);
 
   test('TLS trusting the wrong CA, or only the system authorities, is refused: the certificate is not trusted', async () => {
-    for (const vars of [{ KAFKA_SSL_CA_FILE: join(scratch, 'other-ca.crt') }, { KAFKA_SSL: 'true' }]) {
+    for (const vars of [{ KAFKA_SSL_CA_FILE: join(scratch, 'other-ca.crt') }, { KAFKA_SSL: 'true' }] as Record<string, string>[]) {
       const error = await refusal({ KAFKA_BROKERS: env.KAFKA_TLS_BROKERS!, ...vars });
       expect(chain(error)).toMatch(/self[- ]signed|unable to (get|verify)|certificate/i);
     }
