@@ -293,11 +293,11 @@ function pemFile(env: Env, name: string): string | undefined {
 function kafkaTls(env: Env): NonNullable<Config['kafka']>['ssl'] {
   const ca = pemFile(env, 'KAFKA_SSL_CA_FILE');
   const on = oneOf(env, 'KAFKA_SSL', ca ? 'true' : 'false', ['true', 'false'] as const) === 'true';
+  const rejectUnauthorized = oneOf(env, 'KAFKA_SSL_REJECT_UNAUTHORIZED', 'true', ['true', 'false'] as const) === 'true';
   if (!on) {
     if (ca) throw new ConfigError('KAFKA_SSL_CA_FILE is set but KAFKA_SSL=false; unset one of them');
     return undefined;
   }
-  const rejectUnauthorized = oneOf(env, 'KAFKA_SSL_REJECT_UNAUTHORIZED', 'true', ['true', 'false'] as const) === 'true';
   return { rejectUnauthorized, ...(ca ? { ca } : {}) };
 }
 
