@@ -34,6 +34,13 @@ describe('env file', () => {
     expect(env.NEO4J_URL).toBe(`bolt://127.0.0.1:${NEO4J.port}`);
     expect([env.NEO4J_USER, env.NEO4J_PASSWORD]).toEqual(['neo4j', 'social-network']);
   });
+  test('the secured listeners and the local CA, under names the application does not read', () => {
+    const env = connectionEnv();
+    expect([env.KAFKA_SASL_BROKERS, env.KAFKA_TLS_BROKERS, env.KAFKA_SASL_TLS_BROKERS]).toEqual([`127.0.0.1:${KAFKA.saslPort}`, `127.0.0.1:${KAFKA.sslPort}`, `127.0.0.1:${KAFKA.saslSslPort}`]);
+    expect(env.KAFKA_TLS_CA_FILE).toEndWith('/.infra/tls/ca.crt');
+    // Loading .infra/env must leave the application on plaintext, as before.
+    for (const name of ['KAFKA_SSL', 'KAFKA_SSL_CA_FILE', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'DATABASE_SSL_CA_FILE', 'NEO4J_TRUSTED_CA_FILE']) expect(env[name]).toBeUndefined();
+  });
   test('plain values stay unquoted; others are single-quoted for sh', () => {
     expect(envFileText({ A: 'postgres://u:p@h:1/db', B: "it's a b" })).toBe(
       "# Written by scripts/infra/up.ts: connection settings of the local engines.\nexport A=postgres://u:p@h:1/db\nexport B='it'\\''s a b'\n",

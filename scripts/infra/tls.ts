@@ -4,7 +4,7 @@
 // must be given; this CA plays that part, so the TLS tests exercise the same path (a CA file,
 // host-name verification) as a real cluster. Everything is under .infra/tls; delete it for new ones.
 import { existsSync } from 'node:fs';
-import { ensureDir, InfraError, run } from './lib.ts';
+import { aptInstall, ensureDir, InfraError, run } from './lib.ts';
 import { INFRA } from './settings.ts';
 
 export const TLS_DIR = `${INFRA}/tls`;
@@ -14,6 +14,7 @@ export const CA_FILE = `${TLS_DIR}/ca.crt`;
 const SUBJECT_ALT_NAMES = 'DNS:localhost,IP:127.0.0.1';
 
 async function openssl(args: string[]): Promise<void> {
+  if (!Bun.which('openssl')) await aptInstall('tls', ['openssl']);
   const res = await run(['openssl', ...args], { timeoutS: 60 });
   if (res.code !== 0) throw new InfraError(`tls: openssl ${args[0]} failed (exit ${res.code}): ${res.stderr.trim()}`);
 }
