@@ -45,6 +45,15 @@ describe('helm values', () => {
     expect(secret).toContain('randAlphaNum 64');
   });
 
+  test('TLS and SASL are off by default; the variables the chart sets for them are ones the configuration reads', () => {
+    const base = values('values.yaml');
+    expect([base.kafka.sasl.mechanism, base.kafka.tls.enabled, base.postgres.tls.caSecret, base.neo4j.tls.caSecret]).toEqual(['', false, '', '']);
+    const helpers = readFileSync(join(chart, 'templates', '_helpers.tpl'), 'utf8');
+    const variables = [...helpers.matchAll(/"variable" "([A-Z0-9_]+)"/g)].map((m) => m[1]!);
+    expect(variables).toEqual(['KAFKA_SSL_CA_FILE', 'DATABASE_SSL_CA_FILE', 'NEO4J_TRUSTED_CA_FILE']);
+    for (const name of [...variables, base.kafka.sasl.usernameKey, base.kafka.sasl.passwordKey, 'KAFKA_SSL', 'KAFKA_SASL_MECHANISM']) expect({ name, known: known.has(name) }).toEqual({ name, known: true });
+  });
+
   test('Prometheus Operator objects and dashboard ConfigMaps are off unless asked for; the sidecar label is the usual one', () => {
     const base = values('values.yaml');
     expect([base.serviceMonitor.enabled, base.prometheusRule.enabled, base.grafanaDashboards.enabled]).toEqual([false, false, false]);

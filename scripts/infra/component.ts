@@ -23,6 +23,8 @@ export interface Component {
   /** Stops it cleanly within a bounded time; says how it went. */
   stop(): Promise<string>;
   version(): Promise<string>;
+  /** Why our running server must be restarted to apply the current settings; undefined when it need not. */
+  outdated?(): string | undefined;
 }
 
 export const COMPONENT_NAMES = ['postgres', 'kafka', 'neo4j'] as const;

@@ -34,6 +34,13 @@ describe('env file', () => {
     expect(env.NEO4J_URL).toBe(`bolt://127.0.0.1:${NEO4J.port}`);
     expect([env.NEO4J_USER, env.NEO4J_PASSWORD]).toEqual(['neo4j', 'social-network']);
   });
+  test('the secured listeners and the local CA, under names the application does not read', () => {
+    const env = connectionEnv();
+    expect([env.KAFKA_SASL_BROKERS, env.KAFKA_TLS_BROKERS, env.KAFKA_SASL_TLS_BROKERS]).toEqual([`127.0.0.1:${KAFKA.saslPort}`, `127.0.0.1:${KAFKA.sslPort}`, `127.0.0.1:${KAFKA.saslSslPort}`]);
+    expect(env.KAFKA_TLS_CA_FILE).toEndWith('/.infra/tls/ca.crt');
+    // Loading .infra/env must leave the application on plaintext, as before.
+    for (const name of ['KAFKA_SSL', 'KAFKA_SSL_CA_FILE', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'DATABASE_SSL_CA_FILE', 'NEO4J_TRUSTED_CA_FILE']) expect(env[name]).toBeUndefined();
+  });
   test('plain values stay unquoted; others are single-quoted for sh', () => {
     expect(envFileText({ A: 'postgres://u:p@h:1/db', B: "it's a b" })).toBe(
       "# Written by scripts/infra/up.ts: connection settings of the local engines.\nexport A=postgres://u:p@h:1/db\nexport B='it'\\''s a b'\n",
@@ -47,13 +54,25 @@ describe('env file', () => {
 });
 
 describe('kafka configuration', () => {
+  test('SASL listeners take PLAIN (user in the JAAS line) and both SCRAMs; TLS from a PEM keystore', () => {
+    const q = props(serverProperties('/data', '/tls/keystore.pem'));
+    expect(q.get('sasl.enabled.mechanisms')).toBe('PLAIN,SCRAM-SHA-256,SCRAM-SHA-512');
+    for (const l of ['sasl_plaintext', 'sasl_ssl']) {
+      expect(q.get(`listener.name.${l}.plain.sasl.jaas.config`)).toContain(`user_${KAFKA.saslUser}="${KAFKA.saslPassword}"`);
+      expect(q.get(`listener.name.${l}.scram-sha-512.sasl.jaas.config`)).toContain('ScramLoginModule required');
+    }
+    expect([q.get('ssl.keystore.type'), q.get('ssl.keystore.location')]).toEqual(['PEM', '/tls/keystore.pem']);
+  });
+
   const p = props(serverProperties('/data'));
   test('one KRaft node, broker and controller, loopback only', () => {
     expect(p.get('process.roles')).toBe('broker,controller');
     expect(p.get('node.id')).toBe('1');
     expect(p.get('controller.quorum.voters')).toBe(`1@127.0.0.1:${KAFKA.controllerPort}`);
-    expect(p.get('listeners')).toBe(`PLAINTEXT://127.0.0.1:${KAFKA.port},CONTROLLER://127.0.0.1:${KAFKA.controllerPort}`);
-    expect(p.get('advertised.listeners')).toBe(`PLAINTEXT://127.0.0.1:${KAFKA.port}`);
+    const secured = `SASL_PLAINTEXT://127.0.0.1:${KAFKA.saslPort},SSL://127.0.0.1:${KAFKA.sslPort},SASL_SSL://127.0.0.1:${KAFKA.saslSslPort}`;
+    expect(p.get('listeners')).toBe(`PLAINTEXT://127.0.0.1:${KAFKA.port},${secured},CONTROLLER://127.0.0.1:${KAFKA.controllerPort}`);
+    expect(p.get('advertised.listeners')).toBe(`PLAINTEXT://127.0.0.1:${KAFKA.port},${secured}`);
+    expect(p.get('inter.broker.listener.name')).toBe('PLAINTEXT');
     expect(p.get('log.dirs')).toBe('/data');
   });
   test('sized for one node and explicit topics', () => {

@@ -3,11 +3,12 @@
 // No tarball can be fetched here, so a generated pom pulls org.apache.kafka:kafka_2.13 and its
 // dependencies into .infra/kafka/libs, and `java -cp libs/* kafka.Kafka server.properties` runs it
 // the way bin/kafka-server-start.sh would.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Component, Running } from './component.ts';
 import { javaHome, resolveJars } from './java.ts';
 import { clampNegativeTimeouts, cmdline, ensureDir, importClient, InfraError, livePid, pidFile, run, say, spawnDetached, tail, terminate, waitUntil, writeIfChanged } from './lib.ts';
 import { HOST, INFRA, KAFKA, TIMEOUTS } from './settings.ts';
+import { serverCertificate, TLS_DIR } from './tls.ts';
 
 const DIR = `${INFRA}/kafka`;
 const LIBS = `${DIR}/libs`;
@@ -15,6 +16,8 @@ const DATA = `${DIR}/data`;
 const LOG = `${DIR}/kafka.log`;
 const CONFIG = `${DIR}/server.properties`;
 const LOG4J = `${DIR}/log4j2.properties`;
+/** The broker's key and certificate in one PEM file, a keystore Kafka reads as is (ssl.keystore.type=PEM). */
+const KEYSTORE = `${TLS_DIR}/kafka-keystore.pem`;
 
 export function kafkaPom(version: string = KAFKA.version): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -33,17 +36,35 @@ export function kafkaPom(version: string = KAFKA.version): string {
 `;
 }
 
-/** One combined broker+controller on loopback, sized for tests (replication factor 1 everywhere). */
-export function serverProperties(dataDir: string = DATA): string {
+/**
+ * One combined broker+controller on loopback, sized for tests (replication factor 1 everywhere).
+ * Besides PLAINTEXT, the three ways managed clusters are reached: SASL_PLAINTEXT (PLAIN and SCRAM),
+ * SSL, and SASL_SSL; brokers talk among themselves over PLAINTEXT.
+ */
+export function serverProperties(dataDir: string = DATA, keystore: string = KEYSTORE): string {
+  const listeners = [`PLAINTEXT://${HOST}:${KAFKA.port}`, `SASL_PLAINTEXT://${HOST}:${KAFKA.saslPort}`, `SSL://${HOST}:${KAFKA.sslPort}`, `SASL_SSL://${HOST}:${KAFKA.saslSslPort}`];
+  const plainJaas = `org.apache.kafka.common.security.plain.PlainLoginModule required user_${KAFKA.saslUser}="${KAFKA.saslPassword}";`;
+  // SCRAM users live in the cluster metadata (created by ensureScramUser), not in the JAAS line.
+  const scramJaas = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+  const sasl = ['sasl_plaintext', 'sasl_ssl'].flatMap((l) => [
+    `listener.name.${l}.plain.sasl.jaas.config=${plainJaas}`,
+    `listener.name.${l}.scram-sha-256.sasl.jaas.config=${scramJaas}`,
+    `listener.name.${l}.scram-sha-512.sasl.jaas.config=${scramJaas}`,
+  ]);
   return `# Written by scripts/infra/kafka.ts at every start; edit there.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@${HOST}:${KAFKA.controllerPort}
-listeners=PLAINTEXT://${HOST}:${KAFKA.port},CONTROLLER://${HOST}:${KAFKA.controllerPort}
-advertised.listeners=PLAINTEXT://${HOST}:${KAFKA.port}
+listeners=${[...listeners, `CONTROLLER://${HOST}:${KAFKA.controllerPort}`].join(',')}
+advertised.listeners=${listeners.join(',')}
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+${sasl.join('\n')}
+ssl.keystore.type=PEM
+ssl.keystore.location=${keystore}
+ssl.client.auth=none
 log.dirs=${dataDir}
 auto.create.topics.enable=false
 num.partitions=1
@@ -116,6 +137,8 @@ async function prepare(): Promise<void> {
   const pom = `${DIR}/pom.xml`;
   writeIfChanged(pom, kafkaPom());
   await resolveJars('kafka', pom, LIBS, `${DIR}/mvn.log`);
+  const { cert, key } = await serverCertificate('kafka');
+  writeIfChanged(KEYSTORE, `${await Bun.file(key).text()}${await Bun.file(cert).text()}`);
   writeIfChanged(CONFIG, serverProperties());
   writeIfChanged(LOG4J, log4jProperties());
   if (existsSync(`${DATA}/meta.properties`)) return;
@@ -169,6 +192,55 @@ const running = (): Running => {
 async function ready(timeoutS: number): Promise<void> {
   await waitUntil('kafka', timeoutS, probe, () => running() !== undefined, LOG);
   await warmUp();
+  await ensureScramUser();
+}
+
+/** Whether the SASL user logs in with `mechanism` on the SASL_PLAINTEXT listener. */
+async function scramLogin(mechanism: 'scram-sha-256' | 'scram-sha-512'): Promise<boolean> {
+  const { Kafka, logLevel } = await (kafkajs ??= importClient('kafka', () => import('kafkajs'), 'kafkajs'));
+  const admin = new Kafka({
+    clientId: 'infra-scram-probe', brokers: [`${HOST}:${KAFKA.saslPort}`], logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { retries: 0 },
+    sasl: { mechanism, username: KAFKA.saslUser, password: KAFKA.saslPassword } as never,
+  }).admin();
+  try {
+    await admin.connect();
+    await admin.listTopics();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/**
+ * SCRAM credentials are cluster metadata in KRaft, not broker configuration. They are set through
+ * the admin API (Kafka's ConfigCommand, as `kafka-configs.sh --alter --entity-type users` does)
+ * rather than at format time, so a cluster formatted before the SASL listeners existed gets them
+ * too. Tried with a login first: a JVM start costs seconds, a login a few milliseconds.
+ */
+async function ensureScramUser(): Promise<void> {
+  for (const mechanism of ['scram-sha-256', 'scram-sha-512'] as const) {
+    if (await scramLogin(mechanism)) continue;
+    say('kafka', `creating ${mechanism.toUpperCase()} credentials for user ${KAFKA.saslUser}`);
+    const java = `${await javaHome('kafka')}/bin/java`;
+    // One mechanism per request: the broker refuses to alter a user twice in one.
+    const res = await run([java, ...jvmArgs(), 'kafka.admin.ConfigCommand', '--bootstrap-server', `${HOST}:${KAFKA.port}`, '--alter',
+      '--add-config', `${mechanism.toUpperCase()}=[password=${KAFKA.saslPassword}]`, '--entity-type', 'users', '--entity-name', KAFKA.saslUser], { timeoutS: 120, logFile: LOG });
+    if (res.code !== 0) throw new InfraError(`kafka: creating ${mechanism} credentials failed (exit ${res.code}); read ${LOG}\n${tail(LOG)}`);
+    // The broker applies new credentials from the metadata log a moment later.
+    for (let i = 0; i < 50 && !(await scramLogin(mechanism)); i++) await Bun.sleep(200);
+  }
+}
+
+/** A broker of ours started before the current settings (e.g. without the SASL/TLS listeners) must restart. */
+function outdated(): string | undefined {
+  if (!running()) return undefined;
+  try {
+    return readFileSync(CONFIG, 'utf8') === serverProperties() ? undefined : `${CONFIG} differs from the current settings (e.g. no SASL/TLS listeners yet)`;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -230,4 +302,5 @@ export const kafka: Component = {
   ready,
   stop,
   version,
+  outdated,
 };

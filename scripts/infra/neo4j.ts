@@ -9,6 +9,7 @@ import type { Component, Running } from './component.ts';
 import { javaHome, resolveJars } from './java.ts';
 import { cmdline, ensureDir, importClient, InfraError, livePid, pidFile, run, say, spawnDetached, tail, terminate, waitUntil, writeIfChanged } from './lib.ts';
 import { HOST, INFRA, NEO4J, REPO, TIMEOUTS } from './settings.ts';
+import { serverCertificate } from './tls.ts';
 
 const SOURCE_DIR = `${REPO}/deploy/neo4j-launcher`;
 const POM = `${SOURCE_DIR}/pom.xml`;
@@ -18,6 +19,8 @@ const LIBS = `${DIR}/libs`;
 const CLASSES = `${DIR}/classes`;
 const CONF = `${DIR}/neo4j.conf`;
 const LOG = `${DIR}/neo4j.log`;
+/** Neo4j's SSL policy folder: the Bolt key and certificate, plus the (empty) trusted and revoked folders it expects. */
+const BOLT_TLS = `${DIR}/certificates/bolt`;
 
 /** The Neo4j version is the launcher pom's; settings.ts only documents the line. */
 export function pomVersion(pomText: string): string {
@@ -27,13 +30,19 @@ export function pomVersion(pomText: string): string {
 }
 
 /** Server setting names, as in a neo4j.conf; unknown names are refused (strict validation). */
-export function neo4jConf(): string {
+export function neo4jConf(boltTlsDir: string = BOLT_TLS): string {
   return `# Written by scripts/infra/neo4j.ts at every start; edit there.
 server.default_listen_address=${HOST}
 server.bolt.enabled=true
 server.bolt.listen_address=${HOST}:${NEO4J.port}
 server.bolt.advertised_address=${HOST}:${NEO4J.port}
-server.bolt.tls_level=DISABLED
+# OPTIONAL: plaintext clients as before, and TLS (bolt+s with the local CA) on the same port.
+server.bolt.tls_level=OPTIONAL
+dbms.ssl.policy.bolt.enabled=true
+dbms.ssl.policy.bolt.base_directory=${boltTlsDir}
+dbms.ssl.policy.bolt.private_key=neo4j.key
+dbms.ssl.policy.bolt.public_certificate=neo4j.crt
+dbms.ssl.policy.bolt.client_auth=NONE
 server.http.enabled=false
 dbms.security.auth_enabled=true
 # No lock-out after failed logins: probes that arrive before the launcher has set the password,
@@ -79,7 +88,21 @@ async function prepare(): Promise<void> {
   ensureDir(DIR);
   await resolveJars('neo4j', POM, LIBS, `${DIR}/mvn.log`);
   await compile(await javaHome('neo4j'));
+  const { cert, key } = await serverCertificate('neo4j');
+  for (const sub of ['trusted', 'revoked']) ensureDir(`${BOLT_TLS}/${sub}`);
+  writeIfChanged(`${BOLT_TLS}/neo4j.key`, readFileSync(key, 'utf8'));
+  writeIfChanged(`${BOLT_TLS}/neo4j.crt`, readFileSync(cert, 'utf8'));
   writeIfChanged(CONF, neo4jConf());
+}
+
+/** A server of ours started before the current settings (e.g. without Bolt TLS) must restart. */
+function outdated(): string | undefined {
+  if (!running()) return undefined;
+  try {
+    return readFileSync(CONF, 'utf8') === neo4jConf() ? undefined : `${CONF} differs from the current settings (e.g. no Bolt TLS yet)`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where neo4j.log ended when we last started the launcher: its "ready" line comes after. */
@@ -164,6 +187,7 @@ export const neo4j: Component = {
   log: LOG,
   readyTimeoutS: TIMEOUTS.neo4jReady,
   running,
+  outdated,
   ownsPid: (pid) => cmdline(pid).includes(CONF),
   prepare,
   start,

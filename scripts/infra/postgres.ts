@@ -4,11 +4,12 @@
 // by Debian's package) through runuser, and that user owns .infra/postgres. The cluster listens on
 // TCP 127.0.0.1 only, with no Unix socket: a socket path under a deep checkout can exceed the
 // 107-byte limit, and /var/run/postgresql belongs to the system cluster.
-import { existsSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Component, Running } from './component.ts';
 import { aptInstall, asUser, cmdline, ensureDir, InfraError, isAlive, isRoot, pidFile, run, say, tail, waitUntil, writeIfChanged } from './lib.ts';
 import { HOST, INFRA, POSTGRES, TIMEOUTS } from './settings.ts';
+import { serverCertificate } from './tls.ts';
 
 const DIR = `${INFRA}/postgres`;
 const DATA = `${DIR}/data`;
@@ -31,6 +32,10 @@ timezone = 'UTC'
 log_timezone = 'UTC'
 log_min_messages = warning
 log_line_prefix = '%m [%p] %q%u@%d '
+# TLS with a certificate of the local CA (.infra/tls/ca.crt): clients choose with sslmode.
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
 `;
 }
 
@@ -125,12 +130,38 @@ async function prepare(): Promise<void> {
     if (res.code !== 0) throw new InfraError(`postgres: initdb failed (exit ${res.code}); read ${LOG}\n${tail(LOG)}`);
   }
   // Our settings live in their own file, included once from the stock postgresql.conf.
+  await installCertificate();
   writeIfChanged(`${DATA}/infra.conf`, postgresConf());
   writeIfChanged(`${DATA}/pg_hba.conf`, pgHba());
   const conf = readFileSync(`${DATA}/postgresql.conf`, 'utf8');
   if (!conf.includes("include 'infra.conf'")) writeFileSync(`${DATA}/postgresql.conf`, `${conf}\ninclude 'infra.conf'\n`);
   // Files written above (and initdb's output in the log) were made by root: hand them over.
   if (isRoot()) await run(['chown', '-R', `${POSTGRES.osUser}:${POSTGRES.osUser}`, DIR], { timeoutS: 60 });
+}
+
+/** The server's key must belong to the server's OS user and be readable by it alone, or it refuses to start. */
+async function installCertificate(): Promise<void> {
+  const { cert, key } = await serverCertificate('postgres');
+  writeIfChanged(`${DATA}/server.crt`, readFileSync(cert, 'utf8'));
+  writeIfChanged(`${DATA}/server.key`, readFileSync(key, 'utf8'));
+  chmodSync(`${DATA}/server.key`, 0o600);
+  if (isRoot()) await run(['chown', `${POSTGRES.osUser}:${POSTGRES.osUser}`, `${DATA}/server.crt`, `${DATA}/server.key`, `${DATA}/infra.conf`], { timeoutS: 10 });
+}
+
+/**
+ * A cluster of ours started before TLS was configured gets it without a restart: the ssl settings
+ * are read again on reload.
+ */
+async function ensureSsl(b: string): Promise<void> {
+  const psql = [`${b}/psql`, '-h', HOST, '-p', String(POSTGRES.port), '-U', 'postgres', '-d', 'postgres', '-X', '-q', '-t', '-A', '-c', 'SHOW ssl'];
+  if ((await run(psql, { timeoutS: 30 })).stdout.trim() === 'on' || postmasterPid() === undefined) return;
+  say('postgres', 'turning TLS on (reload)');
+  await installCertificate();
+  writeIfChanged(`${DATA}/infra.conf`, postgresConf());
+  if (isRoot()) await run(['chown', `${POSTGRES.osUser}:${POSTGRES.osUser}`, `${DATA}/infra.conf`], { timeoutS: 10 });
+  const res = await run(asUser(POSTGRES.osUser, [`${b}/pg_ctl`, 'reload', '-D', DATA, '-s']), { timeoutS: 30 });
+  for (let i = 0; i < 25 && (await run(psql, { timeoutS: 30 })).stdout.trim() !== 'on'; i++) await Bun.sleep(200);
+  if (res.code !== 0 || (await run(psql, { timeoutS: 30 })).stdout.trim() !== 'on') throw new InfraError(`postgres: could not turn TLS on; read ${LOG}\n${tail(LOG)}`);
 }
 
 async function start(): Promise<void> {
@@ -157,6 +188,7 @@ async function ready(timeoutS: number): Promise<void> {
     timeoutS: 60, input: setupSql(),
   });
   if (res.code !== 0) throw new InfraError(`postgres: creating role ${POSTGRES.user} and databases failed: ${res.stderr.trim()}`);
+  await ensureSsl(b);
 }
 
 async function stop(): Promise<string> {

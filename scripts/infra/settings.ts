@@ -28,6 +28,13 @@ export const KAFKA = {
   log4jVersion: '2.24.3',
   port: 19092,
   controllerPort: 19093,
+  /** Secured listeners beside the plaintext one, as managed clusters offer them: SASL, TLS, both. */
+  saslPort: 37092,
+  sslPort: 37093,
+  saslSslPort: 37094,
+  /** One user for PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 on the SASL listeners. */
+  saslUser: 'social',
+  saslPassword: 'social-kafka-secret',
   heap: '-Xmx512m',
 } as const;
 
@@ -68,6 +75,16 @@ export function connectionEnv(): Record<string, string> {
     NEO4J_PASSWORD: NEO4J.password,
     // For test set-up that needs a superuser (e.g. a scratch database); no password, loopback only.
     POSTGRES_ADMIN_URL: `postgres://postgres@${HOST}:${POSTGRES.port}/postgres`,
+    // The secured listeners, for the TLS and SASL tests. Not the application's own variables
+    // (KAFKA_SASL_*, KAFKA_SSL_CA_FILE, DATABASE_SSL_CA_FILE): loading this file keeps plaintext.
+    KAFKA_SASL_BROKERS: `${HOST}:${KAFKA.saslPort}`,
+    KAFKA_TLS_BROKERS: `${HOST}:${KAFKA.sslPort}`,
+    KAFKA_SASL_TLS_BROKERS: `${HOST}:${KAFKA.saslSslPort}`,
+    KAFKA_TEST_USERNAME: KAFKA.saslUser,
+    KAFKA_TEST_PASSWORD: KAFKA.saslPassword,
+    KAFKA_TLS_CA_FILE: `${INFRA}/tls/ca.crt`,
+    POSTGRES_TLS_CA_FILE: `${INFRA}/tls/ca.crt`,
+    NEO4J_TLS_CA_FILE: `${INFRA}/tls/ca.crt`,
   };
 }
 

@@ -19,7 +19,11 @@ const components = selected(process.argv.slice(2), usage('up', 'Installs what is
 /** Starts the component unless it (or a compatible server on its port) is already there. */
 async function launch(c: Component): Promise<Launched> {
   const r = c.running();
-  if (r) {
+  const stale = r && c.outdated?.();
+  if (stale) {
+    say(c.name, `restarting pid ${r.pid} to apply the current settings: ${stale}`);
+    say(c.name, await c.stop());
+  } else if (r) {
     say(c.name, `already running (pid ${r.pid})`);
     return 'running';
   }

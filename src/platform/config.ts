@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * All configuration is read and validated here, and only here: a bad value stops start-up with a
  * message that names the variable. Modules receive plain typed values, never `process.env`.
@@ -84,6 +86,10 @@ export interface Config {
      * bounds how long a process restarted after a crash waits to rejoin, so it is kept short.
      */
     sessionTimeoutMs: number;
+    /** TLS to the brokers (KAFKA_SSL); `ca` (PEM) replaces the system's authorities when set. */
+    ssl?: { ca?: string; rejectUnauthorized: boolean };
+    /** SASL authentication (KAFKA_SASL_MECHANISM); over plaintext unless `ssl` is set too. */
+    sasl?: { mechanism: KafkaSaslMechanism; username: string; password: string };
   };
   /**
    * Shared secret every caller of discovery presents (`Authorization: Bearer ...`). Unset: the
@@ -93,14 +99,23 @@ export interface Config {
   /** Live instances one service may have in discovery; a runaway or rogue registrant cannot crowd out the rest. */
   discoveryMaxInstancesPerService: number;
   databaseUrls: { user?: string; friend?: string; recommendation?: string };
+  /**
+   * PEM of the authority that signed the PostgreSQL servers' certificates (DATABASE_SSL_CA_FILE),
+   * for `sslmode=verify-full` (or verify-ca) against a private CA; the system's authorities otherwise.
+   */
+  databaseSslCa?: string;
   databasePoolSize: number;
   /**
    * How long opening a PostgreSQL connection may take before the query waiting for it fails. An
    * unreachable database then answers 503 within this bound instead of holding requests open.
    */
   databaseConnectTimeoutMs: number;
-  neo4j?: { url: string; user: string; password: string };
+  /** `trustedCaFile`: a PEM path the driver reads; set, the connection is encrypted and verified against it. */
+  neo4j?: { url: string; user: string; password: string; trustedCaFile?: string };
 }
+
+export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -145,6 +160,9 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
 
 const port = (env: Env, name: string, fallback: number) => integer(env, name, fallback, 0, 65535);
 
+/** libpq's values; postgres.js reads `sslmode` from the URL (see db/postgres-tls.ts). */
+const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+
 function postgresUrl(env: Env, name: string): string | undefined {
   const raw = env[name]?.trim();
   if (!raw) return undefined;
@@ -156,6 +174,10 @@ function postgresUrl(env: Env, name: string): string | undefined {
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new ConfigError(`${name} must be a postgres:// URL, got protocol "${parsed.protocol}"`);
+  }
+  const sslmode = parsed.searchParams.get('sslmode');
+  if (sslmode !== null && !SSL_MODES.includes(sslmode)) {
+    throw new ConfigError(`${name} has sslmode=${sslmode}; it must be one of ${SSL_MODES.join(', ')}`);
   }
   return raw;
 }
@@ -286,7 +308,65 @@ function kafka(env: Env): Config['kafka'] {
   }
   // The broker refuses sessions outside group.min/max.session.timeout.ms (6 s to 30 min by default).
   const sessionTimeoutMs = integer(env, 'KAFKA_SESSION_TIMEOUT_MS', 10_000, 6_000, 1_800_000);
-  return { brokers, topicPartitions, replicationFactor, namespace, sessionTimeoutMs };
+  const ssl = kafkaTls(env);
+  const sasl = kafkaSasl(env);
+  return { brokers, topicPartitions, replicationFactor, namespace, sessionTimeoutMs, ...(ssl ? { ssl } : {}), ...(sasl ? { sasl } : {}) };
+}
+
+/**
+ * A CA file read now, at start: a missing or wrong file stops start-up naming its variable,
+ * instead of surfacing later as a handshake failure with no hint of the cause.
+ */
+function pemFile(env: Env, name: string): string | undefined {
+  const path = env[name]?.trim();
+  if (!path) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${name} names "${path}", which cannot be read: ${(error as { code?: string }).code ?? String(error)}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(`${name} must name a PEM file of CA certificates; "${path}" holds no "-----BEGIN CERTIFICATE-----"`);
+  return pem;
+}
+
+/** KAFKA_SSL, KAFKA_SSL_CA_FILE (implies KAFKA_SSL=true), KAFKA_SSL_REJECT_UNAUTHORIZED. */
+function kafkaTls(env: Env): NonNullable<Config['kafka']>['ssl'] {
+  const ca = pemFile(env, 'KAFKA_SSL_CA_FILE');
+  const on = oneOf(env, 'KAFKA_SSL', ca ? 'true' : 'false', ['true', 'false'] as const) === 'true';
+  const rejectUnauthorized = oneOf(env, 'KAFKA_SSL_REJECT_UNAUTHORIZED', 'true', ['true', 'false'] as const) === 'true';
+  if (!on) {
+    if (ca) throw new ConfigError('KAFKA_SSL_CA_FILE is set but KAFKA_SSL=false; unset one of them');
+    return undefined;
+  }
+  return { rejectUnauthorized, ...(ca ? { ca } : {}) };
+}
+
+/** KAFKA_SASL_MECHANISM with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: all three or none. */
+function kafkaSasl(env: Env): NonNullable<Config['kafka']>['sasl'] {
+  const raw = env.KAFKA_SASL_MECHANISM?.trim().toLowerCase();
+  const username = env.KAFKA_SASL_USERNAME?.trim() ?? '';
+  const password = env.KAFKA_SASL_PASSWORD ?? '';
+  if (!raw) {
+    if (username || password) throw new ConfigError('KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD are set but KAFKA_SASL_MECHANISM is not (plain, scram-sha-256 or scram-sha-512)');
+    return undefined;
+  }
+  const mechanism = oneOf({ KAFKA_SASL_MECHANISM: raw }, 'KAFKA_SASL_MECHANISM', 'plain', KAFKA_SASL_MECHANISMS);
+  if (!username || !password) throw new ConfigError(`KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`);
+  return { mechanism, username, password };
+}
+
+/** DATABASE_SSL_CA_FILE; a URL that turns TLS off while a CA is given is a contradiction, refused. */
+function databaseSslCa(env: Env, urls: Config['databaseUrls']): string | undefined {
+  const ca = pemFile(env, 'DATABASE_SSL_CA_FILE');
+  if (!ca) return undefined;
+  for (const [owner, url] of Object.entries(urls)) {
+    const mode = url ? new URL(url).searchParams.get('sslmode') : null;
+    if (mode === 'disable' || mode === 'allow' || mode === 'prefer') {
+      throw new ConfigError(`DATABASE_SSL_CA_FILE is set but ${owner.toUpperCase()}_DATABASE_URL has sslmode=${mode}, which does not verify the server; use verify-full`);
+    }
+  }
+  return ca;
 }
 
 function neo4j(env: Env): Config['neo4j'] {
@@ -295,7 +375,23 @@ function neo4j(env: Env): Config['neo4j'] {
   if (!/^(bolt|neo4j)(\+s|\+ssc)?:\/\/[^\s]+$/.test(url)) {
     throw new ConfigError(`NEO4J_URL must be a bolt:// or neo4j:// URL, got "${url}"`);
   }
-  return { url, user: text(env, 'NEO4J_USER', 'neo4j'), password: env.NEO4J_PASSWORD ?? '' };
+  const trustedCaFile = env.NEO4J_TRUSTED_CA_FILE?.trim() || undefined;
+  if (trustedCaFile) {
+    pemFile(env, 'NEO4J_TRUSTED_CA_FILE');
+    // +ssc trusts any certificate: a CA to verify against would be silently ignored.
+    if (url.includes('+ssc://')) throw new ConfigError('NEO4J_TRUSTED_CA_FILE cannot be combined with a +ssc NEO4J_URL (which trusts any certificate)');
+  }
+  return { url, user: text(env, 'NEO4J_USER', 'neo4j'), password: env.NEO4J_PASSWORD ?? '', ...(trustedCaFile ? { trustedCaFile } : {}) };
+}
+
+function databases(env: Env): Pick<Config, 'databaseUrls' | 'databaseSslCa'> {
+  const databaseUrls = {
+    user: postgresUrl(env, 'USER_DATABASE_URL'),
+    friend: postgresUrl(env, 'FRIEND_DATABASE_URL'),
+    recommendation: postgresUrl(env, 'RECOMMENDATION_DATABASE_URL'),
+  };
+  const ca = databaseSslCa(env, databaseUrls);
+  return { databaseUrls, ...(ca ? { databaseSslCa: ca } : {}) };
 }
 
 /**
@@ -356,11 +452,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
     logOutput: logOutput(env, stdoutIsTerminal),
     kafka: kafka(env),
     ...discoveryAccess(env),
-    databaseUrls: {
-      user: postgresUrl(env, 'USER_DATABASE_URL'),
-      friend: postgresUrl(env, 'FRIEND_DATABASE_URL'),
-      recommendation: postgresUrl(env, 'RECOMMENDATION_DATABASE_URL'),
-    },
+    ...databases(env),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     // Below GATEWAY_UPSTREAM_TIMEOUT_MS' default, so the caller hears "unavailable" (503) rather than a gateway timeout.
     databaseConnectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),

@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import { advisoryClaims } from './advisory-claims';
 import { ping, type Database, type Db } from './database';
 import { migrate } from './migrate';
+import { postgresSsl } from './postgres-tls';
 import { withoutPassword } from './store-error';
 
 export interface PostgresOptions {
@@ -13,6 +14,8 @@ export interface PostgresOptions {
   poolSize?: number;
   /** How long opening a connection may take; a query waiting for it then fails (see `isDatabaseUnavailable`). */
   connectTimeoutMs?: number;
+  /** PEM of a private CA that signed the server's certificate (with `sslmode` in the URL; see postgres-tls.ts). */
+  sslCa?: string;
   log: Logger;
 }
 
@@ -35,6 +38,7 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     connect_timeout: (options.connectTimeoutMs ?? 5_000) / 1000,
     backoff: reconnectDelay,
     connection: { application_name: 'social-network' },
+    ssl: postgresSsl(options.url, options.sslCa),
   };
   const client = postgres(options.url, { ...settings, max: options.poolSize ?? 10 });
   // No lifetime limit: replacing the connection would drop the locks held on it.

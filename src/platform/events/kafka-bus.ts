@@ -6,7 +6,7 @@ import { eachBatchHandler } from './kafka-consumer';
 import { consumerLag } from './kafka-lag';
 import { kafkaLogCreator } from './kafka-log';
 import { SerialProducer } from './kafka-producer';
-import { defaultTopicConfig, type KafkaBusOptions } from './kafka-options';
+import { defaultTopicConfig, kafkaSecurity, type KafkaBusOptions } from './kafka-options';
 import { TopicProvisioner } from './kafka-topics';
 
 export type { DeadLetterReport } from './kafka-consumer';
@@ -37,6 +37,7 @@ export class KafkaBus implements EventBus {
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
+      ...kafkaSecurity(options),
       logLevel: logLevel.INFO,
       logCreator: kafkaLogCreator(options.log.child({ component: 'kafka' })),
     });

@@ -1,4 +1,4 @@
-import type { RetryOptions } from 'kafkajs';
+import type { KafkaConfig, RetryOptions, SASLOptions } from 'kafkajs';
 import type { Logger } from '../log';
 import type { DeadLetterReport } from './kafka-consumer';
 import type { Backoff } from './kafka-retry';
@@ -9,6 +9,10 @@ export interface KafkaBusOptions {
   /** Names this process in broker logs and quotas, e.g. the module name. */
   clientId: string;
   log: Logger;
+  /** TLS to the brokers; `ca` (PEM) replaces the system's trusted authorities. Off when omitted. */
+  ssl?: KafkaTls;
+  /** SASL authentication (PLAIN or SCRAM); off when omitted. */
+  sasl?: KafkaSasl;
   /** Partitions of each topic the bus creates (default 6). Existing topics are left alone. */
   topicPartitions?: number;
   /** Replicas of each topic the bus creates (default 1: one broker). */
@@ -47,4 +51,28 @@ export interface KafkaBusOptions {
 
 export function defaultTopicConfig(replicationFactor: number): Record<string, string> {
   return { 'retention.ms': '-1', 'min.insync.replicas': String(replicationFactor >= 3 ? 2 : 1) };
+}
+
+export interface KafkaTls {
+  ca?: string;
+  /** False accepts any certificate: for a test broker only, never in production. */
+  rejectUnauthorized: boolean;
+}
+
+export interface KafkaSasl {
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  username: string;
+  password: string;
+}
+
+/**
+ * The kafkajs client settings for TLS and SASL, shared by the bus and every other client made from
+ * the same settings (test kits, scripts), so that none of them reaches a secured broker differently.
+ */
+export function kafkaSecurity(options: { ssl?: KafkaTls; sasl?: KafkaSasl }): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const { ssl, sasl } = options;
+  return {
+    ...(ssl ? { ssl: { rejectUnauthorized: ssl.rejectUnauthorized, ...(ssl.ca ? { ca: [ssl.ca] } : {}) } } : {}),
+    ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions } : {}),
+  };
 }

@@ -1,17 +1,18 @@
 import { Kafka, logLevel, Partitioners, type KafkaMessage, type Message } from 'kafkajs';
 import { createLogger, type Logger } from '../log';
 import type { KafkaBusOptions } from './kafka-bus';
+import { kafkaSecurity, type KafkaSasl, type KafkaTls } from './kafka-options';
 
 /**
  * Helpers for tests against a real broker: settings that make rebalances and shutdowns quick, a
  * raw client for what the bus itself would never do (malformed messages, reading dead letters),
  * and clean-up of the run's topics.
  */
-export function kafkaTestKit(brokers: string[]) {
+export function kafkaTestKit(brokers: string[], security: { ssl?: KafkaTls; sasl?: KafkaSasl } = {}) {
   const runId = Math.random().toString(36).slice(2, 8);
   const prefix = `bus-test-${runId}`;
   let counter = 0;
-  const raw = new Kafka({ clientId: `${prefix}-raw`, brokers, logLevel: logLevel.NOTHING });
+  const raw = new Kafka({ clientId: `${prefix}-raw`, brokers, ...kafkaSecurity(security), logLevel: logLevel.NOTHING });
   const lines: string[] = [];
   const log: Logger = createLogger({ test: 'kafka-bus' }, 'warn', (line) => void lines.push(line));
 
@@ -19,6 +20,7 @@ export function kafkaTestKit(brokers: string[]) {
     brokers,
     clientId: prefix,
     log,
+    ...security,
     topicPartitions: 3,
     replicationFactor: 1,
     handlerRetry: { initialMs: 50, maxMs: 400 },

@@ -15,7 +15,7 @@ export async function openModuleDatabase(config: Config, owner: StoreOwner, migr
     // process that never opens it.
     if (url) {
       const { openPostgresDatabase } = await import('../db/postgres');
-      return await openPostgresDatabase({ url, migrationsFolder, poolSize: config.databasePoolSize, connectTimeoutMs: config.databaseConnectTimeoutMs, log });
+      return await openPostgresDatabase({ url, migrationsFolder, poolSize: config.databasePoolSize, connectTimeoutMs: config.databaseConnectTimeoutMs, sslCa: config.databaseSslCa, log });
     }
     const { openEmbeddedDatabase } = await import('../db/embedded');
     return await openEmbeddedDatabase({ dataDir: join(config.dataDir, owner), migrationsFolder, label: `${owner} data directory` });

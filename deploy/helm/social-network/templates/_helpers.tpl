@@ -105,3 +105,27 @@ topologySpreadConstraints:
 {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/*
+CA certificates a module reads, each from a Secret mounted read-only under /etc/social-network/tls:
+the brokers' (domain modules, with kafka.tls.enabled), PostgreSQL's (domain modules) and Neo4j's
+(recommendation). A YAML list of {name, secret, key, path, variable}; empty when none is set.
+*/}}
+{{- define "sn.caFiles" -}}
+{{- $v := .root.Values }}
+{{- $domain := has .component (list "user" "friend" "recommendation") }}
+{{- $cas := list }}
+{{- if and $domain $v.kafka.tls.enabled $v.kafka.tls.caSecret }}
+{{- $cas = append $cas (dict "name" "kafka-ca" "secret" $v.kafka.tls.caSecret "key" $v.kafka.tls.caKey "variable" "KAFKA_SSL_CA_FILE") }}
+{{- end }}
+{{- if and $domain $v.postgres.tls.caSecret }}
+{{- $cas = append $cas (dict "name" "postgres-ca" "secret" $v.postgres.tls.caSecret "key" $v.postgres.tls.caKey "variable" "DATABASE_SSL_CA_FILE") }}
+{{- end }}
+{{- if and (eq .component "recommendation") $v.neo4j.tls.caSecret }}
+{{- $cas = append $cas (dict "name" "neo4j-ca" "secret" $v.neo4j.tls.caSecret "key" $v.neo4j.tls.caKey "variable" "NEO4J_TRUSTED_CA_FILE") }}
+{{- end }}
+{{- range $cas }}
+{{- $_ := set . "path" (printf "/etc/social-network/tls/%s" .name) }}
+{{- end }}
+{{- toYaml $cas }}
+{{- end }}

@@ -6,9 +6,11 @@ import type { FriendRecommendation, RecommendationUser } from '../contracts/http
 import type { GraphEvent } from './graph-events';
 import { foldBatch } from './neo4j-batch';
 import * as cypher from './neo4j-cypher';
+import { neo4jTls } from './neo4j-tls';
 import type { GraphSnapshot, GraphStats, SocialGraph } from './social-graph';
 
-export type Neo4jConnection = Driver | { url: string; user: string; password: string };
+/** `trustedCaFile`: PEM of a private CA; the connection is then encrypted and verified against it. */
+export type Neo4jConnection = Driver | { url: string; user: string; password: string; trustedCaFile?: string };
 
 export interface Neo4jGraphOptions {
   /** Neo4j database name; the server's default database when omitted. */
@@ -29,6 +31,11 @@ function unreachableAs503(error: unknown): never {
   const code = (error as { code?: unknown })?.code;
   if (typeof code === 'string' && UNREACHABLE.has(code)) throw unavailable('the graph database is unavailable; retry later');
   throw error;
+}
+
+function openDriver(c: Exclude<Neo4jConnection, Driver>): Driver {
+  const tls = neo4jTls(c.url, c.trustedCaFile);
+  return neo4j.driver(tls.url, neo4j.auth.basic(c.user, c.password), { ...DRIVER_LIMITS, ...tls.config });
 }
 
 const isDriver = (c: Neo4jConnection): c is Driver => typeof (c as Driver).executeQuery === 'function';
@@ -64,7 +71,7 @@ export class Neo4jGraph implements SocialGraph {
 
   constructor(connection: Neo4jConnection, private readonly log: Logger, options: Neo4jGraphOptions = {}) {
     this.ownsDriver = !isDriver(connection);
-    this.driver = isDriver(connection) ? connection : neo4j.driver(connection.url, neo4j.auth.basic(connection.user, connection.password), DRIVER_LIMITS);
+    this.driver = isDriver(connection) ? connection : openDriver(connection);
     this.read = { routing: neo4j.routing.READ, database: options.database };
     this.write = { routing: neo4j.routing.WRITE, database: options.database };
   }
