@@ -93,6 +93,8 @@ export interface Config {
    */
   databaseConnectTimeoutMs: number;
   neo4j?: { url: string; user: string; password: string };
+  /** Span export over OTLP/HTTP; unset: no span leaves the process (ids still reach the logs). */
+  tracing?: { endpoint: string; serviceName?: string };
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -257,6 +259,15 @@ function neo4j(env: Env): Config['neo4j'] {
   return { url, user: text(env, 'NEO4J_USER', 'neo4j'), password: env.NEO4J_PASSWORD ?? '' };
 }
 
+/** OTEL_EXPORTER_OTLP_ENDPOINT is the collector's base URL, as in the OpenTelemetry spec (`/v1/traces` is appended). */
+function tracing(env: Env): Config['tracing'] {
+  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  if (!endpoint) return undefined;
+  if (!/^https?:\/\/[^\s]+$/.test(endpoint)) throw new ConfigError(`OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL, got "${endpoint}"`);
+  const serviceName = env.OTEL_SERVICE_NAME?.trim();
+  return { endpoint: endpoint.replace(/\/+$/, ''), ...(serviceName ? { serviceName } : {}) };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const ports = {
     gateway: port(env, 'GATEWAY_PORT', 9000),
@@ -312,5 +323,6 @@ export function loadConfig(env: Env = process.env): Config {
     // Below GATEWAY_UPSTREAM_TIMEOUT_MS' default, so the caller hears "unavailable" (503) rather than a gateway timeout.
     databaseConnectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
     neo4j: neo4j(env),
+    tracing: tracing(env),
   };
 }

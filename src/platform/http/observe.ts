@@ -2,6 +2,7 @@ import type { HistogramSeries } from '../metrics/histogram';
 import type { LogFields, Logger } from '../log';
 import type { Metrics } from '../metrics/metrics';
 import { saneId } from './request-id';
+import { epochOf } from '../tracing/spans';
 import { continueTrace, formatTraceparent, parseTraceparent, type TraceContext } from '../tracing/traceparent';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
@@ -13,11 +14,14 @@ export interface RequestStart {
   startedAt: number;
   /** Trace id, span id, correlation id: every line logged about this request carries them. */
   fields: LogFields;
+  /** This server's span, reported at `end` when spans are exported. */
+  trace?: TraceContext;
 }
 
 /**
  * What every HTTP server records per request: the duration histogram (by method, route template
- * and status) and one access-log line carrying the trace. Successes log at debug, so a busy server
+ * and status), one access-log line carrying the trace and, when spans are exported, a server span
+ * with the ids the log line shows. Successes log at debug, so a busy server
  * does not write a line per request unless asked to (LOG_LEVEL=debug); 4xx log at info, 5xx at warn.
  */
 export function httpObserver(metrics: Metrics, log: Logger) {
@@ -26,6 +30,7 @@ export function httpObserver(metrics: Metrics, log: Logger) {
     'Time to answer an HTTP request, by route template (proxied requests: until the upstream answered)',
     ['method', 'route', 'status'],
   );
+  const spans = metrics.spans;
   // One series per (method, route, status), created once and kept. Nested maps rather than one
   // map under a joined key: joining builds a new string per request, which is hashed at each look-up.
   const series = new Map<string, Map<string, Map<number, HistogramSeries>>>();
@@ -51,13 +56,24 @@ export function httpObserver(metrics: Metrics, log: Logger) {
       } catch {
         // Immutable headers (not Bun): downstream then sees the caller's span; the trace id is the same.
       }
-      return { startedAt: performance.now(), fields: requestFields(request, trace) };
+      return { startedAt: performance.now(), fields: requestFields(request, trace), trace };
     },
 
     end(request: Request, start: RequestStart, route: string | undefined, status: number, answeredAt = performance.now()): void {
       const method = KNOWN_METHODS.has(request.method) ? request.method : 'OTHER';
       const seconds = (answeredAt - start.startedAt) / 1000;
       child(method, route ?? UNMATCHED_ROUTE, status).observe(seconds);
+      if (spans.enabled && start.trace) {
+        spans.record({
+          name: route ? `${method} ${route}` : method,
+          kind: 'server',
+          trace: start.trace,
+          startedAt: epochOf(start.startedAt),
+          endedAt: epochOf(answeredAt),
+          attributes: { 'http.request.method': method, 'http.route': route ?? UNMATCHED_ROUTE, 'url.path': pathOf(request.url), 'http.response.status_code': status },
+          ...(status >= 500 ? { error: `HTTP ${status}` } : {}),
+        });
+      }
       const level = status >= 500 ? 'warn' : status >= 400 ? 'info' : 'debug';
       if (!log.enabled(level)) return;
       log[level]('request', { ...start.fields, method, route: route ?? UNMATCHED_ROUTE, path: pathOf(request.url), status, durationMs: Math.round(seconds * 1e4) / 10 });
