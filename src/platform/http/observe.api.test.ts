@@ -4,6 +4,7 @@ import { notFound } from '../errors';
 import { createLogger } from '../log';
 import { parseExposition, sumOf } from '../metrics/exposition';
 import { Metrics } from '../metrics/metrics';
+import type { SpanRecord } from '../tracing/spans';
 import { call } from '../testing/http';
 import { createHttpApp } from './app';
 import { openApi } from './openapi';
@@ -82,4 +83,22 @@ test('starts a trace when none came in; failures log above debug', async () => {
   await settle();
   expect(seen[0]).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
   expect(lines.find((l) => l.msg === 'request')).toMatchObject({ level: 'info', status: 404, traceId: seen[0]!.split('-')[1] });
+});
+
+test('with spans exported, a request reports a server span with the ids its log line carries, child of the caller; probes report none', async () => {
+  const spans: SpanRecord[] = [];
+  const lines: any[] = [];
+  const log = createLogger({ module: 'probe' }, 'debug', (line) => lines.push(JSON.parse(line)));
+  const metrics = new Metrics({ service: 'probe', spans: { enabled: true, record: (s) => spans.push(s) } });
+  const app = createHttpApp({ name: 'probe', log, health: async () => true, metrics }).get('/v1/things/:id', ({ params }) => ({ id: params.id }));
+  const caller = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+  await app.handle(new Request('http://localhost/v1/things/7', { headers: { traceparent: caller } }));
+  await app.handle(new Request('http://localhost/actuator/health'));
+  await app.handle(new Request('http://localhost/metrics'));
+  await Bun.sleep(5);
+  expect(spans).toHaveLength(1);
+  const [span] = spans;
+  const line = lines.find((l) => l.msg === 'request' && l.route === '/v1/things/:id');
+  expect(span).toMatchObject({ name: 'GET /v1/things/:id', kind: 'server', trace: { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: line.spanId, parentSpanId: 'b7ad6b7169203331' }, attributes: { 'http.response.status_code': 200 } });
+  expect(span!.endedAt).toBeGreaterThanOrEqual(span!.startedAt);
 });

@@ -63,7 +63,7 @@ export function httpObserver(metrics: Metrics, log: Logger) {
       const method = KNOWN_METHODS.has(request.method) ? request.method : 'OTHER';
       const seconds = (answeredAt - start.startedAt) / 1000;
       child(method, route ?? UNMATCHED_ROUTE, status).observe(seconds);
-      if (spans.enabled && start.trace) {
+      if (spans.enabled && start.trace && !unTraced(request.url)) {
         spans.record({
           name: route ? `${method} ${route}` : method,
           kind: 'server',
@@ -87,6 +87,15 @@ export type HttpObserver = ReturnType<typeof httpObserver>;
 export function requestFields(request: Request, trace: Pick<TraceContext, 'traceId' | 'spanId'> | undefined = parseTraceparent(request.headers.get('traceparent'))): LogFields {
   const correlationId = saneId(request.headers.get('x-correlation-id')) ?? saneId(request.headers.get('x-request-id'));
   return { ...(trace ? { traceId: trace.traceId, spanId: trace.spanId } : {}), ...(correlationId ? { correlationId } : {}) };
+}
+
+/**
+ * Probes and scrapes (`/actuator/health...`, `/metrics`, also through the gateway): every few
+ * seconds from every prober, they would bury the traces of real requests. Their metrics remain.
+ */
+function unTraced(url: string): boolean {
+  const path = pathOf(url);
+  return path.includes('/actuator/') || path.endsWith('/actuator') || path.endsWith('/metrics');
 }
 
 function pathOf(url: string): string {
