@@ -94,7 +94,7 @@ export interface Config {
   databaseConnectTimeoutMs: number;
   neo4j?: { url: string; user: string; password: string };
   /** Span export over OTLP/HTTP; unset: no span leaves the process (ids still reach the logs). */
-  tracing?: { endpoint: string; serviceName?: string };
+  tracing?: { endpoint: string; serviceName?: string; sampleRatio: number };
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -265,7 +265,9 @@ function tracing(env: Env): Config['tracing'] {
   if (!endpoint) return undefined;
   if (!/^https?:\/\/[^\s]+$/.test(endpoint)) throw new ConfigError(`OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL, got "${endpoint}"`);
   const serviceName = env.OTEL_SERVICE_NAME?.trim();
-  return { endpoint: endpoint.replace(/\/+$/, ''), ...(serviceName ? { serviceName } : {}) };
+  // The share of the traces this system starts that are exported; a caller's decision is followed.
+  const sampleRatio = fraction(env, 'OTEL_TRACES_SAMPLER_ARG', 1);
+  return { endpoint: endpoint.replace(/\/+$/, ''), ...(serviceName ? { serviceName } : {}), sampleRatio };
 }
 
 export function loadConfig(env: Env = process.env): Config {

@@ -55,8 +55,9 @@ describe('loadConfig', () => {
 
   test('span export: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; the service name defaults to the module', () => {
     expect(loadConfig({}).tracing).toBeUndefined();
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318/' }).tracing).toEqual({ endpoint: 'http://jaeger:4318' });
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example', OTEL_SERVICE_NAME: 'social' }).tracing).toEqual({ endpoint: 'https://otel.example', serviceName: 'social' });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318/' }).tracing).toEqual({ endpoint: 'http://jaeger:4318', sampleRatio: 1 });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example', OTEL_SERVICE_NAME: 'social', OTEL_TRACES_SAMPLER_ARG: '0.25' }).tracing).toEqual({ endpoint: 'https://otel.example', serviceName: 'social', sampleRatio: 0.25 });
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318', OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow('OTEL_TRACES_SAMPLER_ARG');
   });
 
   test('GATEWAY_UPSTREAMS: fixed upstream origins per service, validated', () => {

@@ -41,16 +41,18 @@ export async function subscribeObserved(bus: EventBus, subscription: Subscriptio
     topics: subscription.topics,
     handle: (topic, events) => {
       const batch = batchTrace(events);
+      // A batch mixing traces starts one of its own: sampled like any root.
+      const traced = batch.span && metrics.spans.enabled && (batch.span.parentSpanId !== undefined || metrics.spans.keepsRoot(batch.span.traceId));
       return withLogFields(batch.fields, async () => {
         const started = performance.now();
         try {
           await subscription.handle(topic, events);
         } catch (error) {
           log.debug('event batch not applied; the bus delivers it again', { consumer, topic, count: events.length, error: error as Error });
-          if (batch.span && metrics.spans.enabled) recordConsume(batch.span, (error as Error).message);
+          if (traced) recordConsume(batch.span!, (error as Error).message);
           throw error;
         }
-        if (batch.span && metrics.spans.enabled) recordConsume(batch.span);
+        if (traced) recordConsume(batch.span!);
         const now = Date.now();
         for (const e of events) {
           consumed.inc({ consumer, type: e.type });

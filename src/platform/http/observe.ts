@@ -51,6 +51,8 @@ export function httpObserver(metrics: Metrics, log: Logger) {
      */
     begin(request: Request): RequestStart {
       const trace = continueTrace(request.headers.get('traceparent'));
+      // A trace begun here is sampled here (OTEL_TRACES_SAMPLER_ARG); the flag tells every later hop.
+      if (spans.enabled && trace.parentSpanId === undefined && !spans.keepsRoot(trace.traceId)) trace.flags = '00';
       try {
         request.headers.set('traceparent', formatTraceparent(trace));
       } catch {

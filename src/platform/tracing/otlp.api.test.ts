@@ -47,11 +47,13 @@ test('spans leave with the trace, span and parent ids the logs carry, one servic
   expect(friendSpan!.links).toEqual([expect.objectContaining({ traceId: root.traceId, spanId: server.spanId })]);
 });
 
-test('a caller that did not sample the trace is followed: no span is exported', async () => {
+test('an unsampled trace (by the caller, or at its root here) exports no span', async () => {
   received.length = 0;
   const otlp = openOtlpExport({ endpoint: `http://127.0.0.1:${collector.port}` });
   const unsampled = continueTrace(`00-${'a'.repeat(32)}-${'b'.repeat(16)}-00`);
   otlp.sinkFor('friend').record({ name: 'GET /x', kind: 'server', trace: unsampled, startedAt: Date.now() - 1, endedAt: Date.now() });
+  // A root this system started and did not keep (OTEL_TRACES_SAMPLER_ARG) carries the same flag.
+  otlp.sinkFor('gateway').record({ name: 'GET /y', kind: 'server', trace: { ...continueTrace(undefined), flags: '00' }, startedAt: Date.now() - 1, endedAt: Date.now() });
   await otlp.shutdown();
   expect(spansByService().size).toBe(0);
 });

@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const recorder = (into: SpanRecord[]) => ({ enabled: true, record: (s: SpanRecord) => void into.push(s) });
+const recorder = (into: SpanRecord[]) => ({ enabled: true, record: (s: SpanRecord) => void into.push(s), keepsRoot: () => true });
 const counter = { initialState: 0, evolve: (n: number) => n + 1 };
 
 test('command, relay publish and consume spans hang one under the other; the event travels with the producer span', async () => {

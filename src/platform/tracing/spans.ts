@@ -29,9 +29,24 @@ export interface SpanRecord {
 export interface SpanSink {
   readonly enabled: boolean;
   record(span: SpanRecord): void;
+  /**
+   * Whether a trace this system starts (no caller's `traceparent`) is exported. Decided once, at
+   * its root, and carried on in the `traceparent` flags, so every process keeps or drops it alike.
+   */
+  keepsRoot(traceId: string): boolean;
 }
 
-export const noSpans: SpanSink = { enabled: false, record() {} };
+export const noSpans: SpanSink = { enabled: false, record() {}, keepsRoot: () => true };
+
+/**
+ * Keeps `ratio` of trace ids, by their last 8 hex digits (random in every id): the same answer for
+ * the same trace everywhere, as OpenTelemetry's trace-id ratio sampler gives.
+ */
+export function keepsByRatio(ratio: number): (traceId: string) => boolean {
+  if (ratio >= 1) return () => true;
+  const bound = Math.floor(ratio * 0x1_0000_0000);
+  return (traceId) => parseInt(traceId.slice(-8), 16) < bound;
+}
 
 /** Epoch milliseconds of a `performance.now()` reading: spans need wall time, durations need a monotonic clock. */
 export const epochOf = (monotonicMs: number): number => performance.timeOrigin + monotonicMs;
