@@ -51,7 +51,7 @@ describe.skipIf(skipNote !== '')(`span export to Jaeger in distributed mode${ski
     const [otlp, ui, queryGrpc] = freePortsInRange(3) as [number, number, number];
     jaeger = await startJaeger(binary!, { otlp, ui, queryGrpc });
     cluster = await startCluster({ friendInstances: 1, environment: () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpEndpoint }) });
-  }, 600_000);
+  }, 900_000); // a first run builds Jaeger: minutes
 
   afterAll(async () => {
     await cluster?.close();
