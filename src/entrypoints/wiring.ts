@@ -24,6 +24,7 @@ import { hostModules, onShutdownSignal, type HostedModule } from '../platform/ru
 import { untilReady } from '../platform/runtime/readiness';
 import { startProcess } from '../platform/runtime/start';
 import { startBanner } from './banner';
+import { openSpanExport, type SpanExport } from '../platform/tracing/span-export';
 import { discoveryTokenFor } from './discovery-token';
 
 export interface Wiring {
@@ -37,6 +38,8 @@ export interface Wiring {
   closers: (() => Promise<void>)[];
   /** The process's runtime metrics, shown on every module's `/metrics`. */
   runtime?: RuntimeMetrics;
+  /** Span export (OTLP) when configured; each module's Metrics carries its sink. */
+  spans?: SpanExport;
   /** Discovery's shared secret: configured, or made up for this start by the all-in-one (see discovery-token.ts). */
   discoveryToken?: string;
   /** Shared by the gateway and the modules with AUTH_MODE=jwt; unset with authentication off. */
@@ -46,7 +49,7 @@ export interface Wiring {
 }
 
 /** One registry per module (one port each, so nothing is scraped twice), sharing the process's runtime metrics. */
-const metricsFor = (w: Wiring, service: string) => new Metrics({ service, runtime: (w.runtime ??= new RuntimeMetrics()) });
+const metricsFor = (w: Wiring, service: string) => new Metrics({ service, runtime: (w.runtime ??= new RuntimeMetrics()), ...(w.spans ? { spans: w.spans.sinkFor(service) } : {}) });
 
 const clock = systemClock;
 
@@ -201,6 +204,7 @@ export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) =>
       log,
       bus: await createBus(config, log, name, needsSharedBus),
       localFetch: createLocalFetch(),
+      spans: await openSpanExport(config.tracing, log),
       databases: [],
       closers: [],
       ...(discoveryToken ? { discoveryToken } : {}),
@@ -210,6 +214,8 @@ export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) =>
     const closeAll = async () => {
       await w.bus.close();
       await Promise.all([...w.databases.map((db) => db.close()), ...w.closers.map((close) => close())]);
+      // Last: the relays' and consumers' final spans are queued by now.
+      await w.spans?.shutdown().catch((error) => log.warn('spans not all exported at shutdown', { error }));
     };
     let running;
     let hosted: HostedModule[] = [];

@@ -112,6 +112,8 @@ export interface Config {
   databaseConnectTimeoutMs: number;
   /** `trustedCaFile`: a PEM path the driver reads; set, the connection is encrypted and verified against it. */
   neo4j?: { url: string; user: string; password: string; trustedCaFile?: string };
+  /** Span export over OTLP/HTTP; unset: no span leaves the process (ids still reach the logs). */
+  tracing?: { endpoint: string; serviceName?: string; sampleRatio: number };
 }
 
 export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
@@ -404,6 +406,17 @@ export function logOutput(env: Env, stdoutIsTerminal: boolean): Config['logOutpu
   return { format, color: format === 'pretty' && stdoutIsTerminal && !env.NO_COLOR };
 }
 
+/** OTEL_EXPORTER_OTLP_ENDPOINT is the collector's base URL, as in the OpenTelemetry spec (`/v1/traces` is appended). */
+function tracing(env: Env): Config['tracing'] {
+  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  if (!endpoint) return undefined;
+  if (!/^https?:\/\/[^\s]+$/.test(endpoint)) throw new ConfigError(`OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL, got "${endpoint}"`);
+  const serviceName = env.OTEL_SERVICE_NAME?.trim();
+  // The share of the traces this system starts that are exported; a caller's decision is followed.
+  const sampleRatio = fraction(env, 'OTEL_TRACES_SAMPLER_ARG', 1);
+  return { endpoint: endpoint.replace(/\/+$/, ''), ...(serviceName ? { serviceName } : {}), sampleRatio };
+}
+
 export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.stdout.isTTY === true): Config {
   const ports = {
     gateway: port(env, 'GATEWAY_PORT', 9000),
@@ -457,5 +470,6 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
     // Below GATEWAY_UPSTREAM_TIMEOUT_MS' default, so the caller hears "unavailable" (503) rather than a gateway timeout.
     databaseConnectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
     neo4j: neo4j(env),
+    tracing: tracing(env),
   };
 }

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
     ['DISCOVERY_TOKEN', 'too-short'],
     ['DISCOVERY_TOKEN', `${'x'.repeat(32)} y`],
     ['DISCOVERY_MAX_INSTANCES_PER_SERVICE', '0'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'localhost:4318'],
   ])('a bad %s stops start-up with a message naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
@@ -50,6 +51,13 @@ describe('loadConfig', () => {
     expect(c.databaseUrls).toEqual({ user: 'postgres://u:p@127.0.0.1:5432/users', friend: undefined, recommendation: undefined });
     expect(c.neo4j).toEqual({ url: 'bolt://127.0.0.1:7687', user: 'neo4j', password: 'secret' });
     expect(loadConfig({}).kafka).toBeUndefined();
+  });
+
+  test('span export: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; the service name defaults to the module', () => {
+    expect(loadConfig({}).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318/' }).tracing).toEqual({ endpoint: 'http://jaeger:4318', sampleRatio: 1 });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example', OTEL_SERVICE_NAME: 'social', OTEL_TRACES_SAMPLER_ARG: '0.25' }).tracing).toEqual({ endpoint: 'https://otel.example', serviceName: 'social', sampleRatio: 0.25 });
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318', OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow('OTEL_TRACES_SAMPLER_ARG');
   });
 
   test('GATEWAY_UPSTREAMS: fixed upstream origins per service, validated', () => {

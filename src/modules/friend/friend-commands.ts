@@ -32,6 +32,7 @@ export async function executeFriendCommand(deps: FriendDeps, command: FriendComm
     occurredAt: deps.clock.now(),
     project: (tx, appended) => projectFriendship(tx, appended),
     metrics: deps.commands,
+    command: command.type,
   });
   if (result.appended.length > 0) deps.onCommitted();
   return result;

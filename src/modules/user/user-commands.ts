@@ -38,6 +38,7 @@ export async function executeUserCommand(
     occurredAt: deps.clock.now(),
     project: (tx, appended) => projectUser(tx, appended),
     metrics: deps.commands,
+    command: command.type,
   });
   if (result.appended.length > 0) deps.onCommitted();
   return result;

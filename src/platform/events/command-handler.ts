@@ -1,6 +1,8 @@
 import type { Db, Tx } from '../db/database';
 import { stale } from '../errors';
 import type { CommandMetrics } from './command-metrics';
+import { epochOf } from '../tracing/spans';
+import { continueTrace, formatTraceparent } from '../tracing/traceparent';
 import type { DomainEvent, EventEnvelope, EventMetadata } from './envelope';
 import { appendToStream, ConcurrentAppendError, readStream } from './event-store';
 
@@ -28,7 +30,9 @@ export interface CommandSpec<State, Event extends DomainEvent> {
   /** Updates the read model in the same transaction. */
   project(tx: Tx, appended: EventEnvelope<Event>[], state: State): Promise<void>;
   /** Counts the appended events after commit. */
-  metrics?: Pick<CommandMetrics, 'appended'>;
+  metrics?: Pick<CommandMetrics, 'appended' | 'spans'>;
+  /** The command's name, for its span (e.g. `AddFriend`). */
+  command?: string;
 }
 
 export interface CommandResult<State, Event extends DomainEvent> {
@@ -53,6 +57,34 @@ export async function handleCommand<State, Event extends DomainEvent>(
   db: Db,
   spec: CommandSpec<State, Event>,
 ): Promise<CommandResult<State, Event>> {
+  const spans = spec.metrics?.spans;
+  if (!spans?.enabled || !spec.metadata.traceparent) return retrying(db, spec);
+  // A span of its own, child of the request's; the events carry it, so their publication and
+  // consumption hang under the command that made them.
+  const trace = continueTrace(spec.metadata.traceparent);
+  const startedAt = performance.now();
+  let error: string | undefined;
+  let result: CommandResult<State, Event> | undefined;
+  try {
+    result = await retrying(db, { ...spec, metadata: { ...spec.metadata, traceparent: formatTraceparent(trace) } });
+    return result;
+  } catch (e) {
+    error = (e as Error).message;
+    throw e;
+  } finally {
+    spans.record({
+      name: `command ${spec.command ?? spec.topic}`,
+      kind: 'internal',
+      trace,
+      startedAt: epochOf(startedAt),
+      endedAt: epochOf(performance.now()),
+      attributes: { 'event.stream_id': spec.streamId, 'events.appended': result?.appended.length ?? 0, ...(result ? { 'event.stream_version': result.version } : {}) },
+      ...(error !== undefined ? { error } : {}),
+    });
+  }
+}
+
+async function retrying<State, Event extends DomainEvent>(db: Db, spec: CommandSpec<State, Event>): Promise<CommandResult<State, Event>> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await attemptCommand(db, spec);

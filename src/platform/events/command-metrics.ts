@@ -1,6 +1,7 @@
 import { isDatabaseUnavailable } from '../db/database';
 import { DomainError, type DomainErrorKind } from '../errors';
 import type { Metrics } from '../metrics/metrics';
+import type { SpanSink } from '../tracing/spans';
 import type { EventEnvelope } from './envelope';
 
 /** `accepted`, a rejection kind the caller can act on, or `failed` (an unexpected error). */
@@ -12,6 +13,8 @@ export interface CommandMetrics {
   run<T>(command: string, work: () => Promise<T>): Promise<T>;
   /** Counts events once their transaction committed (a rolled-back append is not an event). */
   appended(events: readonly EventEnvelope[]): void;
+  /** Where the command handler reports its span (the module's, from its Metrics). */
+  spans?: SpanSink;
 }
 
 /**
@@ -23,6 +26,7 @@ export function commandMetrics(metrics: Metrics, commands: readonly string[]): C
   const appended = metrics.counter('events_appended_total', 'Events committed to the event store', ['type']);
   for (const command of commands) for (const outcome of OUTCOMES) handled.inc({ command, outcome }, 0);
   return {
+    spans: metrics.spans,
     async run(command, work) {
       try {
         const result = await work();

@@ -1,6 +1,7 @@
 import { withLogFields, type LogFields, type Logger } from '../log';
 import { LAG_BUCKETS, type Metrics } from '../metrics/metrics';
-import { continueTrace, parseTraceparent } from '../tracing/traceparent';
+import { epochOf } from '../tracing/spans';
+import { continueTrace, parseTraceparent, type TraceContext } from '../tracing/traceparent';
 import type { EventBus, Subscription } from './bus';
 import type { EventEnvelope } from './envelope';
 
@@ -38,15 +39,20 @@ export async function subscribeObserved(bus: EventBus, subscription: Subscriptio
   await bus.subscribe({
     group: consumer,
     topics: subscription.topics,
-    handle: (topic, events) =>
-      withLogFields(batchTraceFields(events), async () => {
+    handle: (topic, events) => {
+      const batch = batchTrace(events);
+      // A batch mixing traces starts one of its own: sampled like any root.
+      const traced = batch.span && metrics.spans.enabled && (batch.span.parentSpanId !== undefined || metrics.spans.keepsRoot(batch.span.traceId));
+      return withLogFields(batch.fields, async () => {
         const started = performance.now();
         try {
           await subscription.handle(topic, events);
         } catch (error) {
           log.debug('event batch not applied; the bus delivers it again', { consumer, topic, count: events.length, error: error as Error });
+          if (traced) recordConsume(batch.span!, (error as Error).message);
           throw error;
         }
+        if (traced) recordConsume(batch.span!);
         const now = Date.now();
         for (const e of events) {
           consumed.inc({ consumer, type: e.type });
@@ -54,7 +60,21 @@ export async function subscribeObserved(bus: EventBus, subscription: Subscriptio
           if (Number.isFinite(occurred)) lag.observe({ consumer, topic }, Math.max(0, now - occurred) / 1000);
         }
         log.debug('events applied', { consumer, topic, count: events.length, durationMs: Math.round((performance.now() - started) * 10) / 10 });
-      }),
+
+        function recordConsume(span: TraceContext, error?: string) {
+          metrics.spans.record({
+            name: `process ${topic}`,
+            kind: 'consumer',
+            trace: span,
+            startedAt: epochOf(started),
+            endedAt: epochOf(performance.now()),
+            attributes: { 'messaging.operation.type': 'process', 'messaging.destination.name': topic, 'messaging.consumer.group.name': consumer, 'messaging.batch.message_count': events.length },
+            ...(batch.links.length ? { links: batch.links } : {}),
+            ...(error !== undefined ? { error } : {}),
+          });
+        }
+      });
+    },
     onDeadLetter: (d) => {
       dead.inc({ consumer, topic: d.topic });
       subscription.onDeadLetter?.(d);
@@ -62,26 +82,41 @@ export async function subscribeObserved(bus: EventBus, subscription: Subscriptio
   });
 }
 
+/** Links a consumer span keeps to a batch's other producers; a bigger batch is summarised by its count. */
+const MAX_LINKS = 32;
+
 /**
  * The trace a batch continues: one trace (the usual case, one request's events) gets a span of
- * this consumer as its child; a batch mixing requests lists their trace ids.
+ * this consumer as its child (of the first event's producer; the others' producers are linked);
+ * a batch mixing requests lists their trace ids in the logs, and its span starts a trace of its
+ * own, linked to each event's producer, as OpenTelemetry advises for batches.
  */
-export function batchTraceFields(events: readonly EventEnvelope[]): LogFields {
+export function batchTrace(events: readonly EventEnvelope[]): { fields: LogFields; span?: TraceContext; links: string[] } {
   const traces = new Set<string>();
   const correlations = new Set<string>();
+  const parents: string[] = [];
   for (const e of events) {
-    const trace = parseTraceparent(e.metadata?.traceparent);
-    if (trace) traces.add(trace.traceId);
+    const traceparent = e.metadata?.traceparent;
+    const trace = parseTraceparent(traceparent);
+    if (trace) {
+      traces.add(trace.traceId);
+      parents.push(traceparent!);
+    }
     if (e.metadata?.correlationId) correlations.add(e.metadata.correlationId);
   }
   const fields: LogFields = {};
+  let span: TraceContext | undefined;
+  let links: string[] = [];
   if (traces.size === 1) {
-    const span = continueTrace(events.find((e) => e.metadata?.traceparent)!.metadata.traceparent);
+    span = continueTrace(parents[0]);
+    links = [...new Set(parents.slice(1))].filter((p) => p !== parents[0]).slice(0, MAX_LINKS);
     Object.assign(fields, { traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId });
   } else if (traces.size > 1) {
     fields.traceIds = [...traces].slice(0, 20);
+    span = continueTrace(undefined);
+    links = [...new Set(parents)].slice(0, MAX_LINKS);
   }
   if (correlations.size === 1) fields.correlationId = [...correlations][0];
   else if (correlations.size > 1) fields.correlationIds = [...correlations].slice(0, 20);
-  return fields;
+  return { fields, span, links };
 }

@@ -3,7 +3,10 @@ import type { Counter } from 'prom-client';
 import type { Claim, Database } from '../db/database';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics/metrics';
+import { epochOf, noSpans, type SpanSink } from '../tracing/spans';
+import { continueTrace, formatTraceparent, type TraceContext } from '../tracing/traceparent';
 import type { EventBus } from './bus';
+import type { EventEnvelope } from './envelope';
 import { toEnvelope } from './event-store';
 import { events, outbox } from './event-store-schema';
 
@@ -42,6 +45,7 @@ export class OutboxRelay {
   private readonly pollMs: number;
   private readonly maxBackoffMs: number;
   private readonly published?: Counter<'topic'>;
+  private readonly spans: SpanSink;
 
   constructor(
     private readonly database: Database,
@@ -53,6 +57,7 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 500;
     this.pollMs = options.pollMs ?? 1_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
+    this.spans = metrics?.spans ?? noSpans;
     this.published = metrics?.counter('events_published_total', 'Events the outbox relay handed to the bus', ['topic']);
     // Counted on scrape, not tracked: rows committed by other instances sharing the database count too.
     metrics?.gauge('outbox_backlog', 'Committed events still waiting in the outbox to be published', [], async (g) => {
@@ -135,7 +140,9 @@ export class OutboxRelay {
         let end = start;
         while (end < rows.length && rows[end]!.topic === rows[start]!.topic) end++;
         const run = rows.slice(start, end);
-        await this.bus.publish(run[0]!.topic, run.map((r) => toEnvelope(r.event)));
+        const envelopes = run.map((r) => toEnvelope(r.event));
+        if (this.spans.enabled) await this.publishTraced(run[0]!.topic, envelopes);
+        else await this.bus.publish(run[0]!.topic, envelopes);
         await db.delete(outbox).where(inArray(outbox.eventPosition, run.map((r) => r.event.position)));
         this.published?.inc({ topic: run[0]!.topic }, run.length);
         total += run.length;
@@ -144,6 +151,42 @@ export class OutboxRelay {
       // A short batch was everything there was: no need to ask again. A commit made meanwhile
       // has set `again`, so the drain loop comes back for it.
       if (rows.length < this.batchSize) return total;
+    }
+  }
+
+  /**
+   * Publishes with a producer span per event, child of the span that appended it (the command's).
+   * The event then travels with the producer span as its `traceparent`, so the consumer's span is
+   * the producer's child: the trace crosses the broker. The stored event keeps its own.
+   */
+  private async publishTraced(topic: string, envelopes: EventEnvelope[]): Promise<void> {
+    const traced: { envelope: EventEnvelope; trace: TraceContext }[] = [];
+    for (const e of envelopes) {
+      if (!e.metadata.traceparent) continue;
+      const trace = continueTrace(e.metadata.traceparent);
+      e.metadata = { ...e.metadata, traceparent: formatTraceparent(trace) };
+      traced.push({ envelope: e, trace });
+    }
+    const startedAt = performance.now();
+    let error: string | undefined;
+    try {
+      await this.bus.publish(topic, envelopes);
+    } catch (e) {
+      error = (e as Error).message;
+      throw e;
+    } finally {
+      const endedAt = epochOf(performance.now());
+      for (const { envelope, trace } of traced) {
+        this.spans.record({
+          name: `publish ${topic}`,
+          kind: 'producer',
+          trace,
+          startedAt: epochOf(startedAt),
+          endedAt,
+          attributes: { 'messaging.operation.type': 'send', 'messaging.destination.name': topic, 'messaging.message.id': envelope.id, 'event.type': envelope.type, 'event.stream_id': envelope.streamId, component: 'outbox-relay', 'messaging.batch.message_count': envelopes.length },
+          ...(error !== undefined ? { error } : {}),
+        });
+      }
     }
   }
 

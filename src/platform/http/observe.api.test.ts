@@ -4,6 +4,7 @@ import { notFound } from '../errors';
 import { createLogger } from '../log';
 import { parseExposition, sumOf } from '../metrics/exposition';
 import { Metrics } from '../metrics/metrics';
+import { keepsByRatio, type SpanRecord } from '../tracing/spans';
 import { call } from '../testing/http';
 import { createHttpApp } from './app';
 import { openApi } from './openapi';
@@ -102,4 +103,38 @@ test('a 4xx writes no line at info; a 5xx writes one at warn, with its detail', 
   await call(app, 'GET', '/missing');
   await call(app, 'GET', '/broken');
   expect(lines.filter((l) => l.msg === 'request')).toEqual([expect.objectContaining({ level: 'warn', status: 500, detail: 'the request could not be completed' })]);
+});
+
+test('with spans exported, a request reports a server span with the ids its log line carries, child of the caller; probes report none', async () => {
+  const spans: SpanRecord[] = [];
+  const lines: any[] = [];
+  const log = createLogger({ module: 'probe' }, 'debug', (line) => lines.push(JSON.parse(line)));
+  const metrics = new Metrics({ service: 'probe', spans: { enabled: true, record: (s) => spans.push(s), keepsRoot: () => true } });
+  const app = createHttpApp({ name: 'probe', log, health: async () => true, metrics }).get('/v1/things/:id', ({ params }) => ({ id: params.id }));
+  const caller = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+  await app.handle(new Request('http://localhost/v1/things/7', { headers: { traceparent: caller } }));
+  await app.handle(new Request('http://localhost/actuator/health'));
+  await app.handle(new Request('http://localhost/metrics'));
+  await Bun.sleep(5);
+  expect(spans).toHaveLength(1);
+  const [span] = spans;
+  const line = lines.find((l) => l.msg === 'request' && l.route === '/v1/things/:id');
+  expect(span).toMatchObject({ name: 'GET /v1/things/:id', kind: 'server', trace: { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: line.spanId, parentSpanId: 'b7ad6b7169203331' }, attributes: { 'http.response.status_code': 200 } });
+  expect(span!.endedAt).toBeGreaterThanOrEqual(span!.startedAt);
+});
+
+test('a trace begun here is kept by OTEL_TRACES_SAMPLER_ARG, and its flag tells downstream; a caller\'s decision is followed', async () => {
+  const spans: SpanRecord[] = [];
+  const seen: string[] = [];
+  const metrics = new Metrics({ service: 'probe', spans: { enabled: true, record: (s) => spans.push(s), keepsRoot: keepsByRatio(0) } });
+  const app = createHttpApp({ name: 'probe', log: createLogger({}, 'error', () => {}), health: async () => true, metrics }).get('/v1/x', ({ request }) => {
+    seen.push(request.headers.get('traceparent')!);
+    return 'ok';
+  });
+  await app.handle(new Request('http://localhost/v1/x'));
+  await app.handle(new Request('http://localhost/v1/x', { headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } }));
+  await Bun.sleep(5);
+  expect(seen[0]).toEndWith('-00');
+  expect(seen[1]).toEndWith('-01');
+  expect(spans.map((s) => s.trace.flags)).toEqual(['00', '01']);
 });

@@ -2,6 +2,7 @@ import type { HistogramSeries } from '../metrics/histogram';
 import type { LogFields, Logger } from '../log';
 import type { Metrics } from '../metrics/metrics';
 import { saneId } from './request-id';
+import { epochOf } from '../tracing/spans';
 import { continueTrace, formatTraceparent, parseTraceparent, type TraceContext } from '../tracing/traceparent';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
@@ -13,11 +14,14 @@ export interface RequestStart {
   startedAt: number;
   /** Trace id, span id, correlation id: every line logged about this request carries them. */
   fields: LogFields;
+  /** This server's span, reported at `end` when spans are exported. */
+  trace?: TraceContext;
 }
 
 /**
  * What every HTTP server records per request: the duration histogram (by method, route template
- * and status) and one access-log line carrying the trace. Successes and 4xx log at debug, so a busy
+ * and status), one access-log line carrying the trace and, when spans are exported, a server span
+ * with the ids the log line shows. Successes and 4xx log at debug, so a busy
  * server does not write a line per request unless asked to (LOG_LEVEL=debug); 5xx at warn.
  *
  * A 4xx is the caller's mistake or an expected answer (one unknown friend made three 404s: the
@@ -30,6 +34,7 @@ export function httpObserver(metrics: Metrics, log: Logger) {
     'Time to answer an HTTP request, by route template (proxied requests: until the upstream answered)',
     ['method', 'route', 'status'],
   );
+  const spans = metrics.spans;
   // One series per (method, route, status), created once and kept. Nested maps rather than one
   // map under a joined key: joining builds a new string per request, which is hashed at each look-up.
   const series = new Map<string, Map<string, Map<number, HistogramSeries>>>();
@@ -50,12 +55,14 @@ export function httpObserver(metrics: Metrics, log: Logger) {
      */
     begin(request: Request): RequestStart {
       const trace = continueTrace(request.headers.get('traceparent'));
+      // A trace begun here is sampled here (OTEL_TRACES_SAMPLER_ARG); the flag tells every later hop.
+      if (spans.enabled && trace.parentSpanId === undefined && !spans.keepsRoot(trace.traceId)) trace.flags = '00';
       try {
         request.headers.set('traceparent', formatTraceparent(trace));
       } catch {
         // Immutable headers (not Bun): downstream then sees the caller's span; the trace id is the same.
       }
-      return { startedAt: performance.now(), fields: requestFields(request, trace) };
+      return { startedAt: performance.now(), fields: requestFields(request, trace), trace };
     },
 
     /**
@@ -64,8 +71,20 @@ export function httpObserver(metrics: Metrics, log: Logger) {
      */
     end(request: Request, start: RequestStart, route: string | undefined, status: number, why?: string | Response): void {
       const method = KNOWN_METHODS.has(request.method) ? request.method : 'OTHER';
-      const seconds = (performance.now() - start.startedAt) / 1000;
+      const answeredAt = performance.now();
+      const seconds = (answeredAt - start.startedAt) / 1000;
       child(method, route ?? UNMATCHED_ROUTE, status).observe(seconds);
+      if (spans.enabled && start.trace && !unTraced(request.url)) {
+        spans.record({
+          name: route ? `${method} ${route}` : method,
+          kind: 'server',
+          trace: start.trace,
+          startedAt: epochOf(start.startedAt),
+          endedAt: epochOf(answeredAt),
+          attributes: { 'http.request.method': method, 'http.route': route ?? UNMATCHED_ROUTE, 'url.path': pathOf(request.url), 'http.response.status_code': status },
+          ...(status >= 500 ? { error: `HTTP ${status}` } : {}),
+        });
+      }
       const level = status >= 500 ? 'warn' : 'debug';
       if (!log.enabled(level)) return;
       const fields = { ...start.fields, method, route: route ?? UNMATCHED_ROUTE, path: pathOf(request.url), status, durationMs: Math.round(seconds * 1e4) / 10 };
@@ -93,6 +112,15 @@ async function problemDetail(response: Response): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Probes and scrapes (`/actuator/health...`, `/metrics`, also through the gateway): every few
+ * seconds from every prober, they would bury the traces of real requests. Their metrics remain.
+ */
+function unTraced(url: string): boolean {
+  const path = pathOf(url);
+  return path.includes('/actuator/') || path.endsWith('/actuator') || path.endsWith('/metrics');
 }
 
 function pathOf(url: string): string {

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
 import { LabelledHistogram } from './histogram';
 import type { RuntimeMetrics } from './runtime';
+import { noSpans, type SpanSink } from '../tracing/spans';
 
 /** Latency buckets (seconds) for requests and event handling: 1 ms to 10 s. */
 export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -20,8 +21,14 @@ type Labels<L extends string> = readonly L[];
  */
 export class Metrics {
   readonly registry = new Registry();
+  /**
+   * The module's span export rides along: everything that measures (HTTP observer, command
+   * handler, relay, consumers) is already handed this object, and spans are measurements too.
+   */
+  readonly spans: SpanSink;
 
-  constructor(options: { service?: string; runtime?: RuntimeMetrics } = {}) {
+  constructor(options: { service?: string; runtime?: RuntimeMetrics; spans?: SpanSink } = {}) {
+    this.spans = options.spans ?? noSpans;
     if (options.service) this.registry.setDefaultLabels({ service: options.service });
     options.runtime?.registerIn(this.registry);
   }

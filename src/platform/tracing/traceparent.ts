@@ -1,7 +1,7 @@
 /**
  * W3C Trace Context (`traceparent: 00-<trace id>-<parent span id>-<flags>`), just enough to carry a
  * trace from the gateway through each module and its events, so every log line of one request can
- * be found by its trace id. No spans are exported; the ids are what the logs need.
+ * be found by its trace id. The same ids name the spans when they are exported (otlp.ts).
  */
 export interface TraceContext {
   traceId: string;
