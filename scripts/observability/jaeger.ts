@@ -10,6 +10,7 @@ import type { Subprocess } from 'bun';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopperOf } from './child-process.ts';
 
 /** v1.75.0 of the module is Jaeger v2.12's `cmd/jaeger` (the module path kept its v1 major). */
 export const JAEGER_VERSION = 'v1.75.0';
@@ -103,15 +104,7 @@ export async function startJaeger(binary: string, ports: { otlp: number; ui: num
   writeFileSync(configFile, jaegerConfig(ports));
   const proc: Subprocess = Bun.spawn([binary, '--config', configFile], { stdout: Bun.file(join(dir, 'jaeger.out')), stderr: Bun.file(logFile), stdin: 'ignore' });
   const queryUrl = `http://127.0.0.1:${ports.ui}`;
-  const stop = async () => {
-    if (proc.exitCode === null) {
-      proc.kill('SIGTERM');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 5_000);
-      await proc.exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const stop = stopperOf(proc, dir);
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`jaeger exited with ${proc.exitCode}: ${await Bun.file(logFile).text()}`);

@@ -6,9 +6,10 @@
 //
 // runs one in the foreground for a look at http://127.0.0.1:19090 (Ctrl-C stops it).
 import type { Subprocess } from 'bun';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopperOf } from './child-process.ts';
 import { aptInstall, ensureDir } from '../infra/lib.ts';
 import { INFRA } from '../infra/settings.ts';
 
@@ -72,15 +73,7 @@ export async function startPrometheus(options: { config: string; port?: number; 
     [binary, `--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
     { stdout: 'ignore', stderr: Bun.file(join(dir, 'prometheus.log')), stdin: 'ignore' },
   );
-  const stop = async () => {
-    if (proc.exitCode === null) {
-      proc.kill('SIGTERM');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 5_000);
-      await proc.exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const stop = stopperOf(proc, dir);
   const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
   for (;;) {
     if (proc.exitCode !== null) {
