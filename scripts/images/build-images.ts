@@ -1,0 +1,38 @@
+/**
+ * Builds the Dockerfile's six targets with `buildah bud` on locally made bases. `--layers` caches
+ * every step in buildah's storage: the build stage (bun install, six compiles) runs once for the
+ * first target and is reused by the other five, and by later runs until a source file changes.
+ */
+import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { entrypoints, type Entrypoint } from '../build';
+import { isolation, sh } from './buildah';
+
+export const imageName = (target: Entrypoint) => `localhost/social-network/${target}`;
+
+/**
+ * The Dockerfile as buildah here can parse it. Debian's buildah (1.28) predates HEALTHCHECK's
+ * `--start-interval` (Docker 25); only that flag is dropped, the rest is the file as shipped.
+ */
+export function buildahDockerfile(root: string, dir: string): string {
+  const text = readFileSync(join(root, 'Dockerfile'), 'utf8').replace(/ --start-interval=\S+/g, '');
+  const path = join(dir, 'Dockerfile');
+  writeFileSync(path, text);
+  return path;
+}
+
+export async function buildImage(root: string, dockerfile: string, target: Entrypoint, bases: { builder: string; runtime: string }): Promise<string> {
+  const revision = (await sh(['git', 'rev-parse', 'HEAD'], { cwd: root }).catch(() => 'unknown')) || 'unknown';
+  await sh(
+    [
+      'buildah', 'bud', ...isolation, '--layers', '--format', 'docker', '--pull=never', '-f', dockerfile,
+      '--build-arg', `BUILDER_IMAGE=${bases.builder}`, '--build-arg', `RUNTIME_IMAGE=${bases.runtime}`,
+      '--build-arg', `REVISION=${revision}`,
+      '--target', target, '-t', imageName(target), root,
+    ],
+    { cwd: root },
+  );
+  return imageName(target);
+}
+
+export const targets: readonly Entrypoint[] = entrypoints;
