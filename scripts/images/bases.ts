@@ -10,7 +10,7 @@
  * (/var/lib/containers), so later runs on the machine reuse it; a new recipe makes a new tag.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../src/platform/testing/processes';
 import { imageExists, removeContainer, sh } from './buildah';
@@ -62,6 +62,15 @@ async function finishBuilder(root: string): Promise<void> {
   chmodSync(join(root, 'usr/local/bin/bun'), 0o755);
 }
 
+/** Bases of earlier recipes: nothing builds on them any more. */
+async function removeOtherTags(name: string): Promise<void> {
+  const repository = name.slice(0, name.lastIndexOf(':'));
+  const images = JSON.parse(await sh(['buildah', 'images', '--json', repository])) as { names: string[] | null }[];
+  for (const other of images.flatMap((i) => i.names ?? []).filter((n) => n !== name && n.startsWith(`${repository}:`))) {
+    await Bun.spawn(['buildah', 'rmi', other], { stdout: 'ignore', stderr: 'ignore' }).exited;
+  }
+}
+
 /** Makes the base image unless this recipe's tag is already in buildah's storage. */
 export async function ensureBase(base: Base, log: (line: string) => void): Promise<{ name: string; made: boolean }> {
   const name = baseName(base);
@@ -90,7 +99,8 @@ export async function ensureBase(base: Base, log: (line: string) => void): Promi
     await sh(['buildah', 'config', '--env', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', '--env', 'NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt',
       '--user', recipe.user, '--workingdir', '/', '--label', `org.opencontainers.image.description=social-network ${base} base (${recipe.packages.join(' ')})`, container]);
     await sh(['buildah', 'commit', '--quiet', '--rm', container, name]);
-    log(`made ${name} (${readdirSync(root).length} top-level entries)`);
+    log(`made ${name}`);
+    await removeOtherTags(name);
     return { name, made: true };
   } finally {
     await removeContainer(container);

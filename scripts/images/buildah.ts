@@ -19,11 +19,11 @@ export async function imageExists(name: string): Promise<boolean> {
   return (await proc.exited) === 0;
 }
 
-/** Size of an image as stored (uncompressed layers), in bytes. */
-export async function imageBytes(name: string): Promise<number> {
+/** Size of an image as stored (uncompressed layers), as buildah prints it, e.g. "149 MB". */
+export async function imageSize(name: string): Promise<string> {
   const out = await sh(['buildah', 'images', '--json', name]);
-  const [image] = JSON.parse(out) as { size: number }[];
-  return image?.size ?? 0;
+  const [image] = JSON.parse(out) as { size: string }[];
+  return image?.size ?? '?';
 }
 
 /** Removes a working container by name if one is left from an earlier run. */

@@ -11,10 +11,11 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../src/platform/testing/processes';
 import { newDiscoveryToken } from '../../src/entrypoints/cluster';
+import type { Entrypoint } from '../build';
 import { readInfraEnv } from '../lib/infra-env';
 import { ensureBase } from './bases';
-import { ensureTools, imageBytes } from './buildah';
-import { buildahDockerfile, buildImage, imageName, targets } from './build-images';
+import { ensureTools, imageSize } from './buildah';
+import { buildahDockerfile, buildImage, imageName, pruneStaleLayers, targets } from './build-images';
 import { driveGateway, runImage, stopAll, waitFor, type Running } from './drive';
 
 const root = join(import.meta.dir, '..', '..');
@@ -41,7 +42,6 @@ async function step<T>(name: string, work: () => Promise<T>, note?: (value: T) =
 }
 
 const ok = (url: string) => fetch(url, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status === 200);
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 await step('buildah and mmdebstrap', () => ensureTools(log));
 const bases = await step('base images (mmdebstrap, cached in buildah storage)', async () => {
@@ -49,18 +49,23 @@ const bases = await step('base images (mmdebstrap, cached in buildah storage)', 
   return { builder, runtime };
 }, (b) => `${b.builder.made || b.runtime.made ? 'made' : 'reused'}: ${b.builder.name}, ${b.runtime.name}`);
 
-const built: string[] = [];
+const built: Entrypoint[] = [];
+const reused = new Set<string>();
+const buildStarted = new Date();
 if (bases) {
   const dockerfile = buildahDockerfile(root, work);
   const names = { builder: bases.builder.name, runtime: bases.runtime.name };
   // One at a time: the first target runs the shared build stage, the others reuse its layers.
   for (const target of targets) {
-    const image = await step(`build ${imageName(target)}`, () => buildImage(root, dockerfile, target, names));
-    if (image) built.push(target);
+    const cached = await step(`build ${imageName(target)}`, () => buildImage(root, dockerfile, target, names), (ids) => `${ids.length} cached steps`);
+    if (!cached) continue;
+    built.push(target);
+    cached.forEach((id) => reused.add(id));
   }
 }
-const sizes = new Map<string, number>();
-for (const target of built) sizes.set(target, await imageBytes(imageName(target)));
+if (built.length === targets.length) await step('prune layer caches this build did not reuse', () => pruneStaleLayers(buildStarted, reused), (n) => `${n} removed`);
+const sizes = new Map<Entrypoint, string>();
+for (const target of built) sizes.set(target, await imageSize(imageName(target)));
 
 // Ports of the range reserved for this check, so it can run beside a development cluster.
 const token = newDiscoveryToken();
@@ -103,11 +108,10 @@ if (distributed.every((m) => built.includes(m))) {
 }
 
 const failed = results.filter((r) => !r.ok);
-console.log('\nimage                                       size');
-for (const [target, bytes] of sizes) console.log(`${imageName(target).padEnd(42)} ${mb(bytes).padStart(9)}`);
-if (bases) {
-  for (const base of [bases.builder.name, bases.runtime.name]) console.log(`${base.padEnd(42)} ${mb(await imageBytes(base)).padStart(9)}`);
-}
+// Uncompressed, as stored here; a registry holds the layers compressed.
+console.log(`\n${'image'.padEnd(60)} size (uncompressed)`);
+for (const [target, size] of sizes) console.log(`${imageName(target).padEnd(60)} ${size}`);
+if (bases) for (const base of [bases.builder.name, bases.runtime.name]) console.log(`${base.padEnd(60)} ${await imageSize(base)}`);
 console.log(`\ncheck:images: ${results.length - failed.length} passed, ${failed.length} failed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 for (const r of failed) console.log(`  failed: ${r.name}`);
 if (failed.length) console.log(`  logs of the containers: ${logDir}`);
