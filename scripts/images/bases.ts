@@ -65,7 +65,7 @@ async function finishBuilder(root: string): Promise<void> {
 /** Bases of earlier recipes: nothing builds on them any more. */
 async function removeOtherTags(name: string): Promise<void> {
   const repository = name.slice(0, name.lastIndexOf(':'));
-  const images = JSON.parse(await sh(['buildah', 'images', '--json', repository])) as { names: string[] | null }[];
+  const images = JSON.parse(await sh(['buildah', 'images', '--json'])) as { names: string[] | null }[];
   for (const other of images.flatMap((i) => i.names ?? []).filter((n) => n !== name && n.startsWith(`${repository}:`))) {
     await Bun.spawn(['buildah', 'rmi', other], { stdout: 'ignore', stderr: 'ignore' }).exited;
   }
