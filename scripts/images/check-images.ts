@@ -16,7 +16,7 @@ import { readInfraEnv } from '../lib/infra-env';
 import { ensureBase } from './bases';
 import { ensureTools, imageSize } from './buildah';
 import { buildahDockerfile, buildImage, imageName, pruneStaleLayers, targets } from './build-images';
-import { driveGateway, runImage, stopAll, waitFor, type Running } from './drive';
+import { driveGateway, healthCheck, runImage, stopAll, waitFor, type Running } from './drive';
 
 const root = join(import.meta.dir, '..', '..');
 const work = tempDir('sn-check-images-');
@@ -71,10 +71,13 @@ for (const target of built) sizes.set(target, await imageSize(imageName(target))
 const token = newDiscoveryToken();
 if (built.includes('all-in-one')) {
   const ports = { GATEWAY_PORT: '39100', DISCOVERY_PORT: '39101', USER_PORT: '39102', FRIEND_PORT: '39103', RECOMMENDATION_PORT: '39104' };
+  const env = { ...ports, HOST: '127.0.0.1', DISCOVERY_TOKEN: token };
   const running: Running[] = [];
   await step('all-in-one image through its gateway', async () => {
-    running.push(await runImage(imageName('all-in-one'), 'sn-check-all-in-one', { ...ports, HOST: '127.0.0.1', DISCOVERY_TOKEN: token }, logDir));
-    return driveGateway(`http://127.0.0.1:${ports.GATEWAY_PORT}`, running);
+    running.push(await runImage(imageName('all-in-one'), 'sn-check-all-in-one', env, logDir));
+    const note = await driveGateway(`http://127.0.0.1:${ports.GATEWAY_PORT}`, running);
+    await healthCheck('sn-check-all-in-one', env);
+    return `${note}; HEALTHCHECK passes`;
   }, (note) => note);
   await stopAll(running);
 }
@@ -102,7 +105,9 @@ if (distributed.every((m) => built.includes(m))) {
       running.push(await runImage(imageName(module), `sn-check-${module}`, env, logDir));
       await waitFor(`${module} healthy`, () => ok(`http://127.0.0.1:${ports[module]}/actuator/health`), running);
     }
-    return driveGateway(`http://127.0.0.1:${ports.gateway}`, running);
+    const note = await driveGateway(`http://127.0.0.1:${ports.gateway}`, running);
+    for (const module of distributed) await healthCheck(`sn-check-${module}`, env);
+    return `${note}; every HEALTHCHECK passes`;
   }, (note) => note);
   await stopAll(running);
 }

@@ -30,6 +30,12 @@ export async function runImage(image: string, name: string, env: Record<string, 
   return { name, proc, log };
 }
 
+/** The image's HEALTHCHECK command (`/app/service --health`), run beside the server in its container. */
+export async function healthCheck(name: string, env: Record<string, string>): Promise<void> {
+  const envArgs = Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
+  await sh(['buildah', 'run', ...isolation, '--network', 'host', ...envArgs, name, '--', '/app/service', '--health']);
+}
+
 /** SIGTERM (buildah passes it on to the executable), SIGKILL after a grace period, then removes the containers. */
 export async function stopAll(running: Running[], graceMs = 10_000): Promise<void> {
   for (const r of [...running].reverse()) r.proc.kill('SIGTERM');
