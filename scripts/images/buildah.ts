@@ -3,7 +3,8 @@
  * cannot start containers (cgroups), but buildah's chroot isolation needs neither: it builds and
  * runs commands as plain processes in the image's root file system, on the host's network.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const isolation = ['--isolation', 'chroot'] as const;
 
@@ -24,6 +25,16 @@ export async function imageSize(name: string): Promise<string> {
   const out = await sh(['buildah', 'images', '--json', name]);
   const [image] = JSON.parse(out) as { size: string }[];
   return image?.size ?? '?';
+}
+
+/** Size as a registry would store it: the image pushed gzip-compressed to an OCI layout in `dir`. */
+export async function compressedBytes(name: string, dir: string): Promise<number> {
+  rmSync(dir, { recursive: true, force: true });
+  await sh(['buildah', 'push', '--quiet', '--compression-format', 'gzip', name, `oci:${dir}:image`]);
+  const blobs = join(dir, 'blobs', 'sha256');
+  const bytes = readdirSync(blobs).reduce((sum, blob) => sum + statSync(join(blobs, blob)).size, 0);
+  rmSync(dir, { recursive: true, force: true });
+  return bytes;
 }
 
 /** Removes a working container by name if one is left from an earlier run. */

@@ -36,7 +36,7 @@ export async function healthCheck(name: string, env: Record<string, string>): Pr
   await sh(['buildah', 'run', ...isolation, '--network', 'host', ...envArgs, name, '--', '/app/service', '--health']);
 }
 
-/** SIGTERM (buildah passes it on to the executable), SIGKILL after a grace period, then removes the containers. */
+/** SIGTERM to each `buildah run` (which then kills its executable: a graceful stop is not what this check shows), SIGKILL after a grace period, then removes the containers. */
 export async function stopAll(running: Running[], graceMs = 10_000): Promise<void> {
   for (const r of [...running].reverse()) r.proc.kill('SIGTERM');
   const timer = setTimeout(() => running.forEach((r) => r.proc.exitCode === null && r.proc.kill('SIGKILL')), graceMs);
