@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../src/platform/testing/processes';
 import { buildahDockerfile } from './build-images';
@@ -15,7 +15,9 @@ test('both base images are build arguments whose defaults are the public images'
 });
 
 test("buildah's copy of the Dockerfile differs only by HEALTHCHECK's --start-interval", () => {
-  const copy = readFileSync(buildahDockerfile(root, tempDir('sn-dockerfile-')), 'utf8');
+  const dir = tempDir('sn-dockerfile-');
+  const copy = readFileSync(buildahDockerfile(root, dir), 'utf8');
+  rmSync(dir, { recursive: true, force: true });
   expect(copy).not.toContain('--start-interval');
   expect(copy.replace(/\s+/g, '')).toBe(dockerfile.replace(/ --start-interval=\S+/g, '').replace(/\s+/g, ''));
   expect(copy.split('\n').length).toBe(dockerfile.split('\n').length);
