@@ -14,6 +14,7 @@ import type { Entrypoint } from '../build';
 import { ensureBase } from './bases';
 import { compressedBytes, ensureTools, imageSize } from './buildah';
 import { buildahDockerfile, buildImage, imageName, pruneStaleLayers, targets } from './build-images';
+import { stopLive } from './drive';
 import { allInOne, distributedImages, distributedModules } from './scenarios';
 
 const root = join(import.meta.dir, '..', '..');
@@ -23,6 +24,9 @@ mkdirSync(logDir, { recursive: true });
 const started = performance.now();
 const results: { name: string; ok: boolean; s: number; note?: string }[] = [];
 const log = (line: string) => console.log(`..    ${line}`);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => void stopLive().finally(() => process.exit(130)));
+}
 
 async function step<T>(name: string, work: () => Promise<T>, note?: (value: T) => string): Promise<T | undefined> {
   const t = performance.now();

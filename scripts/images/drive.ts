@@ -15,6 +15,9 @@ export interface Running {
   log: string;
 }
 
+/** Every container started and not yet stopped, so an interrupted check can stop them too. */
+const live = new Set<Running>();
+
 /** Starts `/app/service` of `image` in a fresh working container named `name`. */
 export async function runImage(image: string, name: string, env: Record<string, string>, logDir: string): Promise<Running> {
   await removeContainer(name);
@@ -27,8 +30,13 @@ export async function runImage(image: string, name: string, env: Record<string, 
     for await (const chunk of stream) out.write(chunk);
   };
   void Promise.all([pipe(proc.stdout), pipe(proc.stderr)]).finally(() => out.end());
-  return { name, proc, log };
+  const running = { name, proc, log };
+  live.add(running);
+  return running;
 }
+
+/** Stops whatever is still running (Ctrl-C, SIGTERM). */
+export const stopLive = () => stopAll([...live]);
 
 /** The image's HEALTHCHECK command (`/app/service --health`), run beside the server in its container. */
 export async function healthCheck(name: string, env: Record<string, string>): Promise<void> {
@@ -42,7 +50,10 @@ export async function stopAll(running: Running[], graceMs = 10_000): Promise<voi
   const timer = setTimeout(() => running.forEach((r) => r.proc.exitCode === null && r.proc.kill('SIGKILL')), graceMs);
   await Promise.all(running.map((r) => r.proc.exited));
   clearTimeout(timer);
-  for (const r of running) await removeContainer(r.name);
+  for (const r of running) {
+    live.delete(r);
+    await removeContainer(r.name);
+  }
 }
 
 export async function waitFor(what: string, check: () => Promise<boolean>, running: Running[], timeoutMs = 60_000): Promise<void> {
