@@ -6,10 +6,15 @@
 # every target, so building the six images compiles once. Each image holds one executable.
 
 ARG BUN_VERSION=1.4.5
+# Base images, replaceable where the public registries are out of reach: `bun run check:images`
+# builds with Debian bases made locally by mmdebstrap (scripts/images/bases.ts). The builder needs
+# bun ${BUN_VERSION} and a POSIX shell; the runtime, glibc and libstdc++ (the executables link them).
+ARG BUILDER_IMAGE=oven/bun:${BUN_VERSION}
+ARG RUNTIME_IMAGE=gcr.io/distroless/cc-debian12:nonroot
 
 # Runs on the builder's own platform and cross-compiles for the target one (bun downloads the
 # target's runtime), which is much faster than compiling under QEMU for multi-arch images.
-FROM --platform=$BUILDPLATFORM oven/bun:${BUN_VERSION} AS build
+FROM --platform=$BUILDPLATFORM ${BUILDER_IMAGE} AS build
 WORKDIR /src
 # Dependencies in their own layer, reused until the lockfile changes. Dev dependencies (type
 # checker, linters) are not needed to bundle. The install applies patches/ (package.json's
@@ -33,7 +38,8 @@ RUN case "${TARGETARCH:-}" in \
 # Distroless: glibc and CA certificates, no shell or package manager; the executable carries its
 # own runtime. `:nonroot` runs as uid 65532. The health check is the executable itself
 # (`--health`), since there is no curl to call.
-FROM gcr.io/distroless/cc-debian12:nonroot AS runtime
+FROM ${RUNTIME_IMAGE} AS runtime
+ARG RUNTIME_IMAGE
 # Set by the release build, e.g. --build-arg REVISION=$(git rev-parse HEAD) (see deploy/README.md).
 ARG VERSION=0.1.0
 ARG REVISION=unknown
@@ -44,7 +50,7 @@ LABEL org.opencontainers.image.source="${SOURCE}" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.created="${CREATED}" \
-      org.opencontainers.image.base.name="gcr.io/distroless/cc-debian12:nonroot"
+      org.opencontainers.image.base.name="${RUNTIME_IMAGE}"
 WORKDIR /app
 # Migrations are read beside the executable (platform/db/migrations-folder.ts); they are tiny.
 COPY --from=build /out/migrations /app/migrations
