@@ -30,9 +30,11 @@ describe('consistency token', () => {
   test('garbage, truncated, empty and oversized tokens are refused, saying so', () => {
     const token = encodeToken([['friendship-10-20', 7]]);
     expect(refused(() => parseTokens('not a token!'))).toContain('not a token');
-    expect(refused(() => parseTokens(token.slice(0, token.length - 4)))).toContain('Consistency-Token');
-    expect(refused(() => parseTokens(Buffer.from('c1;user-1:x').toString('base64url')))).toContain('malformed');
-    expect(refused(() => parseTokens(Buffer.from('c9;user-1:1').toString('base64url')))).toContain('not a token');
+    for (let cut = 1; cut < token.length; cut++) expect(refused(() => parseTokens(token.slice(0, token.length - cut)))).toContain('Consistency-Token');
+    const signed = (text: string) => Buffer.from(`${text};${Bun.hash.crc32(text).toString(16).padStart(8, '0')}`).toString('base64url');
+    expect(refused(() => parseTokens(signed('c1;user-1:x')))).toContain('malformed');
+    expect(refused(() => parseTokens(signed('c9;user-1:1')))).toContain('not a token');
+    expect(refused(() => parseTokens(Buffer.from('c1;user-1:1;00000000').toString('base64url')))).toContain('truncated or altered');
     expect(refused(() => parseTokens(' , '))).toContain('empty');
     expect(refused(() => parseTokens('A'.repeat(MAX_TOKEN_BYTES + 1)))).toContain('longer than 512');
   });
