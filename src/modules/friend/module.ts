@@ -109,8 +109,8 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
         detail: removeFriendDocs,
       },
     )
-    .get('/v1/users/:userId/friends', async ({ params, query, request }) => {
-      await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER));
+    .get('/v1/users/:userId/friends', async ({ params, query, request, set }) => {
+      await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
       return listFriends(deps.db, params.userId, query.limit ?? 100);
     }, {
       params: t.Object({ userId: Id('userId', 'whose friends') }),
@@ -118,8 +118,8 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
       response: { 200: t.Array(FriendSchema), 400: ProblemSchema, 503: ProblemSchema },
       detail: listFriendsDocs,
     })
-    .get('/v1/friends/:id', async ({ params, request }) => {
-      await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER));
+    .get('/v1/friends/:id', async ({ params, request, set }) => {
+      await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
       return getFriendship(deps.db, params.id);
     }, {
       params: t.Object({ id: Id('id', 'friendship id', 1001) }),

@@ -169,8 +169,8 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
     .use(openApi('Recommendation service', 'Mutual friends and friend recommendations, projected from user and friend events.'))
     .get(
       '/v1/users/:userId/commands/findMutualFriends',
-      async ({ params: { userId }, query: { friendId, limit }, request }) => {
-        await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER));
+      async ({ params: { userId }, query: { friendId, limit }, request, set }) => {
+        await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
         return graph.mutualFriends(userId, friendId, limit ?? DEFAULT_LIMIT);
       },
       {
@@ -182,8 +182,8 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
     )
     .get(
       '/v1/users/:userId/commands/recommendFriends',
-      async ({ params: { userId }, query: { limit }, request }) => {
-        await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER));
+      async ({ params: { userId }, query: { limit }, request, set }) => {
+        await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
         return graph.recommendFriends(userId, limit ?? DEFAULT_LIMIT);
       },
       {

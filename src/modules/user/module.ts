@@ -92,7 +92,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
     .get(
       '/v1/users/:id',
       async ({ params, request, set }) => {
-        await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER));
+        await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
         const { user, version } = await getUser(deps.db, params.id);
         set.headers.etag = etagOf(version);
         return user;

@@ -68,7 +68,7 @@ export class ConsistencyGate {
    * after CONSISTENCY_WAIT_MS, or 503 at once when too many reads wait already. Both 503s carry
    * Retry-After.
    */
-  async ensure(header: string | null | undefined): Promise<void> {
+  async ensure(header: string | null | undefined, answer?: { headers: Record<string, string | number> }): Promise<void> {
     const all = parseTokens(header);
     const wanted = new Map([...all].filter(([stream]) => this.options.covers(stream)));
     if (all.size === 0) return;
@@ -84,6 +84,8 @@ export class ConsistencyGate {
     const caughtUp = await this.wait(wanted);
     const seconds = (performance.now() - started) / 1000;
     this.seconds.observe({}, seconds);
+    // The standard way to tell a client where its time went; `bun run generate --consistent` reads it.
+    if (answer) answer.headers['server-timing'] = `consistency;dur=${(seconds * 1000).toFixed(1)}`;
     if (caughtUp) {
       this.waits.inc({ outcome: 'waited' });
       return;
