@@ -98,7 +98,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const graph = new Graph();
   const friendStats = new PhaseStats('friendships');
-  const consistentReads = new ConsistentReads();
+  const consistentReads = new ConsistentReads('mutual friends with the addFriend token');
   if (!stop.signal.aborted) {
     const friendBar = new ProgressBar({ label: 'friendships', total: picker.total });
     await runPool(picker, { concurrency, signal: stop.signal }, async ([a, b]) => {

@@ -14,6 +14,8 @@ export class ConsistentReads {
   /** 5xx other than a consistency 503, and network errors. */
   failures = 0;
 
+  constructor(private readonly title = 'sent with the token of the command before them') {}
+
   record(result: ApiResult<unknown>): void {
     this.sent++;
     if (result.kind === 'ok') {
@@ -27,7 +29,7 @@ export class ConsistentReads {
     const sorted = [...this.waits].sort((a, b) => a - b);
     const ms = (v: number) => `${v.toFixed(1)} ms`;
     return [
-      'Consistent reads (mutual friends with the addFriend token)',
+      `Consistent reads (${this.title})`,
       `  sent ${this.sent}: ${this.immediate} answered at once, ${sorted.length} waited, ${this.timeouts} not caught up in time (503)`,
       ...(sorted.length ? [`  wait p50 ${ms(percentile(sorted, 0.5))}, p99 ${ms(percentile(sorted, 0.99))}, max ${ms(sorted.at(-1)!)}`] : []),
     ];
