@@ -154,6 +154,7 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
     await saving;
     const result = await projector.rebuild();
     complete = true;
+    gate.notify(); // reads that waited while the graph was cleared and replayed
     await checkpoint(true);
     return result;
   }
