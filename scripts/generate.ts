@@ -2,7 +2,7 @@
 // (the gateway, DESIGN.md section 3), replacing the original example's serial and parallel shell
 // scripts with one bounded-concurrency tool that also reports what happened.
 //
-//   bun run generate -- --users 100 --friendships 300 --concurrency 8 [--url U] [--seed S]
+//   bun run generate -- --users 100 --friendships 300 --concurrency 8 [--url U] [--seed S] [--consistent]
 //   (without --url: BASE_URL if set, as the k6 scripts read it, else http://localhost:9000)
 //
 // Progress goes to stderr and the summary to stdout, so `> summary.txt` keeps just the report.
@@ -16,6 +16,7 @@ import { runPool } from './lib/pool';
 import { ProgressBar } from './lib/progress';
 import { deriveRng, seedFromText } from './lib/random';
 import { Graph, sample } from './lib/sample';
+import { ConsistentReads } from './lib/consistent-reads';
 import { formatPhase, PhaseStats, type Outcome } from './lib/stats';
 
 // Separate random streams, so e.g. changing --users does not reshuffle how pairs are drawn.
@@ -97,6 +98,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const graph = new Graph();
   const friendStats = new PhaseStats('friendships');
+  const consistentReads = new ConsistentReads('mutual friends with the addFriend token');
   if (!stop.signal.aborted) {
     const friendBar = new ProgressBar({ label: 'friendships', total: picker.total });
     await runPool(picker, { concurrency, signal: stop.signal }, async ([a, b]) => {
@@ -106,6 +108,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       // 409 means they already are friends (e.g. from an earlier run): still an edge in the graph.
       const known = result.kind === 'ok' || (result.kind === 'http' && result.status === 409);
       if (known) graph.add(userId, friendId);
+      if (options.consistent && result.kind === 'ok' && result.token) consistentReads.record(await api.findMutualFriendsAfter(userId, friendId, result.token));
       friendBar.tick(!known);
     });
     friendBar.finish();
@@ -116,6 +119,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const out: string[] = ['', `Summary (seed ${options.seed}, concurrency ${concurrency}, ${url})`];
   if (stopReason) out.push(`  stopped early: ${stopReason}`);
   out.push(...formatPhase('Phase 1: users', userStats), ...formatPhase('Phase 2: friendships', friendStats));
+  if (options.consistent) out.push(...consistentReads.lines());
   let sampleFailures = 0;
   if (!stop.signal.aborted) {
     const report = await sample(api, graph, nameById);
@@ -126,7 +130,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   process.off('SIGINT', onSigint);
   if (stopReason === 'interrupted') return 130;
-  const failures = userStats.serverOrNetworkFailures + friendStats.serverOrNetworkFailures + sampleFailures;
+  const failures = userStats.serverOrNetworkFailures + friendStats.serverOrNetworkFailures + sampleFailures + consistentReads.failures;
   return failures > 0 ? 1 : 0;
 }
 

@@ -14,6 +14,16 @@ import { send } from './load-lib/http';
 import { formatSummary, Recorder } from './load-lib/recorder';
 import { runClosedLoop, runOpenLoop } from './load-lib/scheduler';
 import { nextOperation, setUp } from './load-lib/scenarios';
+import type { ApiResult } from './lib/api';
+import { ConsistentReads } from './lib/consistent-reads';
+
+/** The load tool's lean outcome in the shape ConsistentReads counts. */
+const asResult = (out: { status: number; latencyMs: number; waitedMs?: number; error?: string }): ApiResult<unknown> =>
+  out.status === 0
+    ? { kind: 'network', error: out.error ?? 'no answer', latencyMs: out.latencyMs }
+    : out.status < 300
+      ? { kind: 'ok', status: out.status, body: undefined, latencyMs: out.latencyMs, ...(out.waitedMs !== undefined ? { waitedMs: out.waitedMs } : {}) }
+      : { kind: 'http', status: out.status, problem: undefined, latencyMs: out.latencyMs };
 
 const log = (line: string) => void process.stderr.write(`${line}\n`);
 
@@ -44,14 +54,21 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const recorder = new Recorder();
+  const reads = new ConsistentReads();
+  /** The latest command's token, sent with every read after it when --consistent. */
+  let token: string | undefined;
   let inFlight = 0;
   const fire = async (k: number) => {
     const op = nextOperation(scenario, state, k);
+    const isRead = op.method === 'GET';
+    const call = options.consistent ? { ...op, ...(isRead ? (token ? { consistencyToken: token } : {}) : { wantToken: true }) } : op;
     inFlight++;
-    const out = await send(url, op);
+    const out = await send(url, call);
     inFlight--;
     recorder.record(op.name, out.status, out.latencyMs, out.error);
     if (out.status >= 200 && out.status < 300) op.onOk?.(out.body);
+    if (out.token) token = out.token;
+    if ('consistencyToken' in call) reads.record(asResult(out));
   };
   log(`load: started scenario=${scenario} rate=${rate} concurrency=${concurrency} duration=${durationMs / 1000}s url=${url}`);
   const tty = Boolean(process.stderr.isTTY);
@@ -67,6 +84,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const summary = recorder.summary(undefined, { scenario, rate, concurrency });
   console.log(formatSummary(summary));
+  if (options.consistent) console.log(reads.lines().join('\n'));
   if (recorder.firstError) console.log(`first network error: ${recorder.firstError}`);
   if (options.json) writeFileSync(options.json, JSON.stringify(summary, null, 2));
   return summary.failures > 0 ? 1 : 0;

@@ -34,7 +34,8 @@ export interface Problem {
 }
 
 export type ApiResult<T> =
-  | { kind: 'ok'; status: number; body: T; latencyMs: number }
+  /** `token`: the command's Consistency-Token; `waitedMs`: how long a read with a token waited (its Server-Timing). */
+  | { kind: 'ok'; status: number; body: T; latencyMs: number; token?: string; waitedMs?: number }
   | { kind: 'http'; status: number; problem: Problem | undefined; latencyMs: number }
   | { kind: 'network'; error: string; latencyMs: number };
 
@@ -63,6 +64,11 @@ export class ApiClient {
     return this.request('GET', `/user/v1/users/${id}`, hasId);
   }
 
+  /** Reads that follow a command, sent with its token: they reflect it (or answer 503). */
+  findMutualFriendsAfter(userId: number, friendId: number, token: string): Promise<ApiResult<User[]>> {
+    return this.request('GET', `/recommendation/v1/users/${userId}/commands/findMutualFriends?friendId=${friendId}`, Array.isArray, undefined, { 'consistency-token': token });
+  }
+
   addFriend(userId: number, friendId: number): Promise<ApiResult<Friend>> {
     return this.request('POST', `/friend/v1/users/${userId}/commands/addFriend?friendId=${friendId}`, hasId);
   }
@@ -84,13 +90,13 @@ export class ApiClient {
    * as kind 'network' - the broader sense of "no usable answer came back" - so it is counted as a
    * failure rather than crashing the caller later on `undefined.id`.
    */
-  private async request<T>(method: string, path: string, isValid: (body: unknown) => boolean, body?: unknown): Promise<ApiResult<T>> {
+  private async request<T>(method: string, path: string, isValid: (body: unknown) => boolean, body?: unknown, extra: Record<string, string> = {}): Promise<ApiResult<T>> {
     const started = performance.now();
     const elapsed = () => performance.now() - started;
     try {
       const res = await fetch(this.baseUrl + path, {
         method,
-        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        headers: body === undefined ? { accept: 'application/json', ...extra } : { accept: 'application/json', 'content-type': 'application/json', ...extra },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -100,7 +106,11 @@ export class ApiClient {
       const latencyMs = elapsed();
       const parsed = parseJson(text);
       if (res.ok) {
-        if (isValid(parsed)) return { kind: 'ok', status: res.status, body: parsed as T, latencyMs };
+        if (isValid(parsed)) {
+          const token = res.headers.get('consistency-token') ?? undefined;
+          const waited = /consistency;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '');
+          return { kind: 'ok', status: res.status, body: parsed as T, latencyMs, ...(token ? { token } : {}), ...(waited ? { waitedMs: Number(waited[1]) } : {}) };
+        }
         return { kind: 'network', error: `malformed ${res.status} response to ${method} ${path}: ${text.slice(0, 120)}`, latencyMs };
       }
       return { kind: 'http', status: res.status, problem: isObject(parsed) ? (parsed as Problem) : undefined, latencyMs };

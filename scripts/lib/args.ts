@@ -9,6 +9,8 @@ export interface GenerateOptions {
   users: number;
   friendships: number;
   concurrency: number;
+  /** Send each command's Consistency-Token with the read that follows it. */
+  consistent?: boolean;
   url: string;
   /** The seed as typed (kept for the summary so a run can be repeated), or a random one. */
   seed: string;
@@ -35,6 +37,8 @@ Options:
   --concurrency C   requests in flight at once (default ${DEFAULTS.concurrency}, at most ${LIMITS.concurrency})
   --url U           gateway base URL (default: $BASE_URL if set, else ${DEFAULTS.url})
   --seed S          seed for names and pairs; the same seed gives the same data (default: random)
+  --consistent      after each friendship, read the pair's mutual friends with the command's
+                    Consistency-Token; reports how many reads waited for the projection, and how long
   -h, --help        show this help
 
 Exit codes: 0 success, 1 a 5xx or network error happened, 2 bad arguments.`;
@@ -45,11 +49,16 @@ const FLAGS: readonly Flag[] = ['users', 'friendships', 'concurrency', 'url', 's
 /** Parses argv (without the runtime and script path) and `BASE_URL` of `env`. Throws UsageError on bad input. */
 export function parseArgs(argv: readonly string[], randomSeed: () => string = defaultRandomSeed, env: Env = toolEnv()): ParseResult {
   const raw = new Map<Flag, string>();
+  let consistent = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     // `bun run generate -- --users 5` may or may not forward the separator; accept it either way.
     if (arg === '--') continue;
     if (arg === '-h' || arg === '--help') return { kind: 'help' };
+    if (arg === '--consistent') {
+      consistent = true;
+      continue;
+    }
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}" (options start with --)`);
     // Both `--users 5` and `--users=5` are common habits.
     const eq = arg.indexOf('=');
@@ -74,6 +83,7 @@ export function parseArgs(argv: readonly string[], randomSeed: () => string = de
     concurrency: integer(raw.get('concurrency'), 'concurrency', DEFAULTS.concurrency, 1, LIMITS.concurrency),
     url: targetUrl(raw.get('url'), env, DEFAULTS.url),
     seed: seed(raw.get('seed')) ?? randomSeed(),
+    ...(consistent ? { consistent } : {}),
   };
   return { kind: 'options', options };
 }

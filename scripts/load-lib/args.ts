@@ -19,6 +19,8 @@ export interface LoadOptions {
   seed: number;
   /** Also write the summary as JSON to this file. */
   json?: string;
+  /** Send the token of the latest command with every read after it (read your writes). */
+  consistent?: boolean;
 }
 
 export { UsageError };
@@ -40,6 +42,8 @@ Options:
   --users N         users created before the run, for befriend/browse/mixed (default ${DEFAULTS.users})
   --seed N          seed for the random choices (default ${DEFAULTS.seed})
   --json FILE       also write the summary as JSON
+  --consistent      send the latest command's Consistency-Token with the reads that follow it;
+                    reports how many reads waited for the projection, and how long
   -h, --help        show this help`;
 
 const FLAGS = ['scenario', 'rate', 'duration', 'concurrency', 'url', 'users', 'seed', 'json'] as const;
@@ -67,10 +71,15 @@ function rate(value: string): number | 'max' {
 /** Parses argv (without runtime and script) and `BASE_URL` of `env`. Returns undefined for --help. */
 export function parseLoadArgs(argv: readonly string[], env: Env = toolEnv()): LoadOptions | undefined {
   const raw = new Map<Flag, string>();
+  let consistent = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') continue; // `bun run load -- ...` may forward the separator
     if (arg === '-h' || arg === '--help') return undefined;
+    if (arg === '--consistent') {
+      consistent = true;
+      continue;
+    }
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}" (options start with --)`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq) as Flag;
@@ -94,5 +103,6 @@ export function parseLoadArgs(argv: readonly string[], env: Env = toolEnv()): Lo
     users: whole(raw.get('users') ?? String(DEFAULTS.users), 'users', 2, 1_000_000),
     seed: whole(raw.get('seed') ?? String(DEFAULTS.seed), 'seed', 0, 2 ** 32 - 1),
     ...(raw.has('json') ? { json: raw.get('json')! } : {}),
+    ...(consistent ? { consistent } : {}),
   };
 }

@@ -116,6 +116,8 @@ function withTimeout<T>(what: string, promise: Promise<T>, ms: number): Promise<
 
 export interface ClusterOptions {
   friendInstances?: number;
+  /** Recommendation instances on the one Neo4j: `recommendation`, then `recommendation-2`, ... */
+  recommendationInstances?: number;
   /**
    * Extra environment of one instance, given the run's settings every process gets: e.g. a paused
    * outbox relay, or a database URL that goes through a test's proxy.
@@ -133,6 +135,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const missing = missingEngineVariables();
   if (missing.length > 0) throw new Error(`distributed cluster needs ${missing.join(', ')}`);
   const friends = options.friendInstances ?? 2;
+  const recommendations = options.recommendationInstances ?? 1;
   const runId = randomId();
   const namespace = `e2e-${runId}`;
   const workDir = tempDir(`distributed-${runId}-`);
@@ -147,13 +150,14 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const created: string[] = [];
   const running = new Map<string, Instance>();
 
-  const ports = freePorts(5 + friends);
+  const ports = freePorts(5 + friends + recommendations - 1);
   const [discoveryPort, userPort, recommendationPort, gatewayPort] = ports as [number, number, number, number];
   const specs: InstanceSpec[] = [
     { name: 'discovery', module: 'discovery', port: discoveryPort },
     { name: 'user', module: 'user', port: userPort },
     ...Array.from({ length: friends }, (_, i) => ({ name: `friend-${i + 1}`, module: 'friend' as const, port: ports[4 + i]! })),
     { name: 'recommendation', module: 'recommendation', port: recommendationPort },
+    ...Array.from({ length: recommendations - 1 }, (_, i) => ({ name: `recommendation-${i + 2}`, module: 'recommendation' as const, port: ports[4 + friends + i]! })),
     { name: 'gateway', module: 'gateway', port: gatewayPort },
   ];
   const discovery = `http://127.0.0.1:${discoveryPort}`;

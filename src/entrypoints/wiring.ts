@@ -94,7 +94,7 @@ export const discovery = async (w: Wiring): Promise<HostedModule> => {
 export const user = async (w: Wiring): Promise<HostedModule> => {
   const { createUserModule, userMigrationsFolder } = await import('../modules/user');
   return {
-    module: createUserModule({ database: await database(w, 'user', userMigrationsFolder), bus: w.bus, clock, log: w.log.child({ module: 'user' }), relay: relayOptions(w), metrics: metricsFor(w, 'user'), ...internalAuthFor(w, 'user') }),
+    module: createUserModule({ database: await database(w, 'user', userMigrationsFolder), bus: w.bus, clock, log: w.log.child({ module: 'user' }), relay: relayOptions(w), consistency: w.config.consistency, metrics: metricsFor(w, 'user'), ...internalAuthFor(w, 'user') }),
     port: w.config.ports.user,
     portVariable: 'USER_PORT',
     register: true,
@@ -111,6 +111,7 @@ export const friend = async (w: Wiring): Promise<HostedModule> => {
       clock,
       log: w.log.child({ module: 'friend' }),
       relay: relayOptions(w),
+      consistency: w.config.consistency,
       fetch: w.localFetch.fetch,
       discoveryUrl: w.config.discoveryUrl,
       discoveryToken: requiredToken(w),
@@ -133,7 +134,7 @@ export const recommendation = async (w: Wiring): Promise<HostedModule> => {
   if (graph) w.closers.push(() => graph.close());
   const db = await database(w, 'recommendation', recommendationMigrationsFolder);
   return {
-    module: createRecommendationModule({ database: db, bus: w.bus, clock, log, metrics: metricsFor(w, 'recommendation'), ...(graph ? { graph } : {}), ...internalAuthFor(w, 'recommendation') }),
+    module: createRecommendationModule({ database: db, bus: w.bus, clock, log, consistency: w.config.consistency, metrics: metricsFor(w, 'recommendation'), ...(graph ? { graph } : {}), ...internalAuthFor(w, 'recommendation') }),
     port: w.config.ports.recommendation,
     portVariable: 'RECOMMENDATION_PORT',
     register: true,

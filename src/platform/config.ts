@@ -72,6 +72,8 @@ export interface Config {
   internalAuthSecret?: string;
   /** Keep committed events in the outbox instead of publishing them (maintenance, tests). */
   outboxRelayPaused: boolean;
+  /** Read your writes: how long a read carrying a Consistency-Token may wait, and how many may wait at once. */
+  consistency: { waitMs: number; maxWaiters: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** `pretty` (human lines) or `json` (one object per line); colour only for pretty lines on a terminal. */
   logOutput: { format: 'pretty' | 'json'; color: boolean };
@@ -417,6 +419,18 @@ function tracing(env: Env): Config['tracing'] {
   return { endpoint: endpoint.replace(/\/+$/, ''), ...(serviceName ? { serviceName } : {}), sampleRatio };
 }
 
+/**
+ * A read that waits for its Consistency-Token must answer (503) before the gateway gives up on it
+ * (504): the caller then learns "not yet", with Retry-After, rather than "the gateway timed out".
+ */
+function consistency(env: Env, gatewayUpstreamTimeoutMs: number): Config['consistency'] {
+  const waitMs = integer(env, 'CONSISTENCY_WAIT_MS', Math.min(3_000, Math.floor(gatewayUpstreamTimeoutMs / 2)), 0, 600_000);
+  if (waitMs >= gatewayUpstreamTimeoutMs) {
+    throw new ConfigError(`CONSISTENCY_WAIT_MS (${waitMs}) must be below GATEWAY_UPSTREAM_TIMEOUT_MS (${gatewayUpstreamTimeoutMs})`);
+  }
+  return { waitMs, maxWaiters: integer(env, 'CONSISTENCY_MAX_WAITERS', 1_000, 1, 1_000_000) };
+}
+
 export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.stdout.isTTY === true): Config {
   const ports = {
     gateway: port(env, 'GATEWAY_PORT', 9000),
@@ -432,6 +446,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
     throw new ConfigError('EVICT_AFTER_MS must be greater than HEARTBEAT_INTERVAL_MS');
   }
   const authentication = auth(env);
+  const gatewayUpstreamTimeoutMs = integer(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000);
   return {
     dataDir: text(env, 'DATA_DIR', './data'),
     host: text(env, 'HOST', '0.0.0.0'),
@@ -441,7 +456,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
     discoveryUrl: url(env, 'DISCOVERY_URL', `http://${advertisedHost}:${ports.discovery || 8761}`),
     heartbeatIntervalMs,
     evictAfterMs,
-    gatewayUpstreamTimeoutMs: integer(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000),
+    gatewayUpstreamTimeoutMs,
     gatewayRefreshMs: integer(env, 'GATEWAY_REFRESH_MS', 1_000, 10, 60_000),
     gatewayUpstreams: upstreams(env, 'GATEWAY_UPSTREAMS'),
     maxRequestBodyBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
@@ -460,6 +475,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
     cors: corsPolicy(env),
     auth: authentication,
     internalAuthSecret: internalSecret(env, authentication),
+    consistency: consistency(env, gatewayUpstreamTimeoutMs),
     outboxRelayPaused: oneOf(env, 'OUTBOX_RELAY_PAUSED', 'false', ['true', 'false'] as const) === 'true',
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
     logOutput: logOutput(env, stdoutIsTerminal),

@@ -18,6 +18,11 @@ import { ProblemSchema } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
 import { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
+import { ConsistencyGate } from '../../platform/consistency/consistency-gate';
+import { DEFAULT_CONSISTENCY, type ConsistencyOptions } from '../../platform/consistency/options';
+import { CONSISTENCY_TOKEN_HEADER, encodeToken } from '../../platform/consistency/token';
+import { streamVersions } from '../../platform/events/event-store';
+import { friendshipStreamId } from './contracts/events';
 import { addFriend } from './adding-friend/add-friend';
 import { addFriendDocs } from './adding-friend/docs';
 import { FriendSchema } from './contracts/http';
@@ -51,15 +56,27 @@ export interface FriendModuleDeps {
   metrics?: Metrics;
   /** With user authentication on: serve only requests carrying an internal credential (see platform/http/internal-auth). */
   internalAuth?: InternalAuth;
+  /** Read your writes: CONSISTENCY_WAIT_MS and CONSISTENCY_MAX_WAITERS. */
+  consistency?: ConsistencyOptions;
 }
+
+const FRIENDSHIP_STREAM = /^friendship-\d{1,10}-\d{1,10}$/;
 
 const PairParams = { params: t.Object({ userId: Id('userId', 'the user acting') }), query: t.Object({ friendId: Id('friendId', 'the other user', 7) }) };
 
 /** The friend domain service: owns friendships, keeps their integrity, publishes `friend-events`. */
-export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryToken, discoveryRefreshMs, metrics = new Metrics({ service: 'friend' }), internalAuth }: FriendModuleDeps) {
+export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryToken, discoveryRefreshMs, metrics = new Metrics({ service: 'friend' }), internalAuth, consistency = DEFAULT_CONSISTENCY }: FriendModuleDeps) {
   const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
+  // Friendships are read from the read model written in the command's own transaction, so a
+  // friendship token is reached once its command answered, on any instance. Friend reads show no
+  // user data: a user token asks nothing of them (friend's replica of users only serves commands).
+  const gate = new ConsistencyGate({ ...consistency, covers: (s) => FRIENDSHIP_STREAM.test(s), versionsOf: (streams) => streamVersions(database.db, streams), metrics });
+  const tokenOf = (userId: number, friendId: number, version: number) => encodeToken([[friendshipStreamId(userId, friendId), version]]);
   const users = new UserDirectory(database.db, new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000, { token: discoveryToken, log: log.child({ component: 'locator' }) }), fetch, internalAuth);
-  const deps = { db: database.db, nextFriendshipId: idReserve(database, 'friendship_ids'), clock, users, onCommitted: () => relay.committed(), commands: commandMetrics(metrics, FRIEND_COMMANDS) };
+  const deps = { db: database.db, nextFriendshipId: idReserve(database, 'friendship_ids'), clock, users, onCommitted: () => {
+      relay.committed();
+      gate.notify();
+    }, commands: commandMetrics(metrics, FRIEND_COMMANDS) };
   registerFriendGauges(metrics, database.db);
 
   const app = createHttpApp({ name: 'friend', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
@@ -67,8 +84,9 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
     .post(
       '/v1/users/:userId/commands/addFriend',
       async ({ params, query, request, set }) => {
-        const friend = await addFriend(deps, params.userId, query.friendId, requestMetadata(request));
+        const { friend, version } = await addFriend(deps, params.userId, query.friendId, requestMetadata(request));
         set.status = 201;
+        set.headers[CONSISTENCY_TOKEN_HEADER] = tokenOf(params.userId, query.friendId, version);
         set.headers.location = `/v1/friends/${friend.id}`;
         return friend;
       },
@@ -81,8 +99,9 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
     .post(
       '/v1/users/:userId/commands/removeFriend',
       async ({ params, query, request, set }) => {
-        await removeFriend(deps, params.userId, query.friendId, requestMetadata(request));
+        const version = await removeFriend(deps, params.userId, query.friendId, requestMetadata(request));
         set.status = 204;
+        set.headers[CONSISTENCY_TOKEN_HEADER] = tokenOf(params.userId, query.friendId, version);
       },
       {
         ...PairParams,
@@ -90,13 +109,19 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
         detail: removeFriendDocs,
       },
     )
-    .get('/v1/users/:userId/friends', ({ params, query }) => listFriends(deps.db, params.userId, query.limit ?? 100), {
+    .get('/v1/users/:userId/friends', async ({ params, query, request, set }) => {
+      await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
+      return listFriends(deps.db, params.userId, query.limit ?? 100);
+    }, {
       params: t.Object({ userId: Id('userId', 'whose friends') }),
       query: t.Object({ limit: t.Optional(Limit) }),
       response: { 200: t.Array(FriendSchema), 400: ProblemSchema, 503: ProblemSchema },
       detail: listFriendsDocs,
     })
-    .get('/v1/friends/:id', ({ params }) => getFriendship(deps.db, params.id), {
+    .get('/v1/friends/:id', async ({ params, request, set }) => {
+      await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
+      return getFriendship(deps.db, params.id);
+    }, {
       params: t.Object({ id: Id('id', 'friendship id', 1001) }),
       response: { 200: FriendSchema, 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema },
       detail: getFriendshipDocs,

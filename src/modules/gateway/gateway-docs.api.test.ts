@@ -85,7 +85,7 @@ describe('merged OpenAPI at /swagger/json', () => {
     expect(Object.keys(resolve(doc, create.responses['400'].content['application/problem+json'].schema).properties)).toEqual(['type', 'title', 'status', 'detail', 'instance']);
     const links = doc.paths['/friend/v1/people/{id}/links'].get;
     expect(links.operationId).toBe('friendGetV1PeopleByIdLinks');
-    expect(links.parameters.map((p: any) => `${p.in}:${p.name}`).sort()).toEqual(['path:id', 'query:limit']);
+    expect(links.parameters.map((p: any) => `${p.in}:${p.name}`).sort()).toEqual(['header:Consistency-Token', 'path:id', 'query:limit']);
     expect(Object.keys(resolve(doc, resolve(doc, links.responses['200'].content['application/json'].schema).items).properties)).toEqual(['id', 'from', 'to']);
   });
 

@@ -29,6 +29,10 @@ import { readLog } from './projecting-events/event-log';
 import { mutualFriendsDocs, recommendFriendsDocs } from './querying/docs';
 import { EventProjector } from './projecting-events/event-projector';
 import { receivedEvents } from './schema';
+import { ConsistencyGate } from '../../platform/consistency/consistency-gate';
+import { DEFAULT_CONSISTENCY, type ConsistencyOptions } from '../../platform/consistency/options';
+import { CONSISTENCY_TOKEN_HEADER } from '../../platform/consistency/token';
+import { isGraphStream } from './graph/stream-ids';
 
 export const recommendationMigrationsFolder = migrationsFolder(import.meta.dir, 'recommendation');
 
@@ -68,14 +72,32 @@ export interface RecommendationModuleDeps {
   metrics?: Metrics;
   /** With user authentication on: serve only requests carrying an internal credential (see platform/http/internal-auth). */
   internalAuth?: InternalAuth;
+  /** Read your writes: CONSISTENCY_WAIT_MS and CONSISTENCY_MAX_WAITERS. */
+  consistency?: ConsistencyOptions;
 }
+
+/**
+ * A graph shared by several instances (Neo4j) is also written by the others, whose applies do not
+ * wake this instance's waiting reads: they re-check the graph this often (one indexed look-up for
+ * all of them), besides at each local apply.
+ */
+const SHARED_GRAPH_RECHECK_MS = 25;
 
 /**
  * The recommendation aggregate service: read-only. Consumes user and friend events into its own
  * log and a graph, and answers mutual friends and friend recommendations from the graph.
  */
-export function createRecommendationModule({ database, bus, graph = new MemoryGraph(), log, clock = systemClock, metrics = new Metrics({ service: 'recommendation' }), internalAuth }: RecommendationModuleDeps) {
+export function createRecommendationModule({ database, bus, graph = new MemoryGraph(), log, clock = systemClock, metrics = new Metrics({ service: 'recommendation' }), internalAuth, consistency = DEFAULT_CONSISTENCY }: RecommendationModuleDeps) {
   const projector = new EventProjector({ db: database.db, graph, clock, log: log.child({ component: 'projector' }) });
+  // The projection is the eventually consistent part: a read with a token waits for the graph's
+  // own stream versions, which are what the answer is computed from (the log may be ahead).
+  const gate = new ConsistencyGate({
+    ...consistency,
+    covers: isGraphStream,
+    versionsOf: (streams) => graph.streamVersions(streams),
+    ...(isDurable(graph) ? { recheckMs: SHARED_GRAPH_RECHECK_MS } : {}),
+    metrics,
+  });
   let connecting: Promise<void> | undefined;
   const durable = isDurable(graph) ? graph : undefined;
   /** Whether the graph holds the whole log: only then may a checkpoint be saved. */
@@ -132,6 +154,7 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
     await saving;
     const result = await projector.rebuild();
     complete = true;
+    gate.notify(); // reads that waited while the graph was cleared and replayed
     await checkpoint(true);
     return result;
   }
@@ -147,7 +170,10 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
     .use(openApi('Recommendation service', 'Mutual friends and friend recommendations, projected from user and friend events.'))
     .get(
       '/v1/users/:userId/commands/findMutualFriends',
-      ({ params: { userId }, query: { friendId, limit } }) => graph.mutualFriends(userId, friendId, limit ?? DEFAULT_LIMIT),
+      async ({ params: { userId }, query: { friendId, limit }, request, set }) => {
+        await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
+        return graph.mutualFriends(userId, friendId, limit ?? DEFAULT_LIMIT);
+      },
       {
         params: UserIdParams,
         query: MutualFriendsQuery,
@@ -157,7 +183,10 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
     )
     .get(
       '/v1/users/:userId/commands/recommendFriends',
-      ({ params: { userId }, query: { limit } }) => graph.recommendFriends(userId, limit ?? DEFAULT_LIMIT),
+      async ({ params: { userId }, query: { limit }, request, set }) => {
+        await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
+        return graph.recommendFriends(userId, limit ?? DEFAULT_LIMIT);
+      },
       {
         params: UserIdParams,
         query: RecommendFriendsQuery,
@@ -179,6 +208,7 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
           topics: [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC],
           handle: async (topic: string, events: readonly EventEnvelope[]) => {
             await projector.handle(topic, events);
+            gate.notify();
             // Not awaited: the batch is applied, and a graph write here (every few seconds) would
             // hold up the next fetch, and so every event behind it. It never throws.
             void checkpoint(false);

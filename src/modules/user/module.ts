@@ -14,6 +14,9 @@ import { ProblemSchema } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
 import { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
+import { ConsistencyGate } from '../../platform/consistency/consistency-gate';
+import { CONSISTENCY_TOKEN_HEADER, encodeToken } from '../../platform/consistency/token';
+import { DEFAULT_CONSISTENCY, type ConsistencyOptions } from '../../platform/consistency/options';
 import { CreateUserBody, UpdateUserBody, UserId, UserSchema } from './contracts/http';
 import { createUser } from './creating-user/create-user';
 import { createUserDocs } from './creating-user/docs';
@@ -25,6 +28,8 @@ import { USER_COMMANDS } from './user-commands';
 import { registerUserGauges } from './user-metrics';
 import { etagOf } from './user-projection';
 import { usersReadModel } from './user-read-model';
+import { userStreamId } from './contracts/events';
+import { isUserStream, userVersions } from './getting-user/user-versions';
 
 export const userMigrationsFolder = migrationsFolder(import.meta.dir, 'user');
 
@@ -38,6 +43,8 @@ export interface UserModuleDeps {
   metrics?: Metrics;
   /** With user authentication on: serve only requests carrying an internal credential (see platform/http/internal-auth). */
   internalAuth?: InternalAuth;
+  /** Read your writes: CONSISTENCY_WAIT_MS and CONSISTENCY_MAX_WAITERS. */
+  consistency?: ConsistencyOptions;
 }
 
 const IdParams = t.Object({ id: UserId });
@@ -50,9 +57,17 @@ const IdParams = t.Object({ id: UserId });
 const JSON_BODY = 'json' as const;
 
 /** The user domain service: owns users, event-sourced, publishes `user-events`. */
-export function createUserModule({ database, bus, clock, log, relay: relayOptions, metrics = new Metrics({ service: 'user' }), internalAuth }: UserModuleDeps) {
+export function createUserModule({ database, bus, clock, log, relay: relayOptions, metrics = new Metrics({ service: 'user' }), internalAuth, consistency = DEFAULT_CONSISTENCY }: UserModuleDeps) {
   const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
-  const deps = { db: database.db, nextUserId: idReserve(database, 'user_ids'), clock, onCommitted: () => relay.committed(), commands: commandMetrics(metrics, USER_COMMANDS) };
+  // The read model is written in the command's own transaction: a token of this service is
+  // reached as soon as its command answered, on any instance; only a forged one waits (and 503s).
+  const gate = new ConsistencyGate({ ...consistency, covers: isUserStream, versionsOf: (streams) => userVersions(database.db, streams), metrics });
+  const onCommitted = () => {
+    relay.committed();
+    gate.notify();
+  };
+  const deps = { db: database.db, nextUserId: idReserve(database, 'user_ids'), clock, onCommitted, commands: commandMetrics(metrics, USER_COMMANDS) };
+  const tokenOf = (id: number, version: number) => encodeToken([[userStreamId(id), version]]);
   registerUserGauges(metrics, database.db);
 
   const app = createHttpApp({ name: 'user', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
@@ -64,6 +79,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
         set.status = 201;
         set.headers.etag = etagOf(version);
         set.headers.location = `/v1/users/${user.id}`;
+        set.headers[CONSISTENCY_TOKEN_HEADER] = tokenOf(user.id, version);
         return user;
       },
       {
@@ -75,7 +91,8 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
     )
     .get(
       '/v1/users/:id',
-      async ({ params, set }) => {
+      async ({ params, request, set }) => {
+        await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
         const { user, version } = await getUser(deps.db, params.id);
         set.headers.etag = etagOf(version);
         return user;
@@ -92,6 +109,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
         const metadata = requestMetadata(request);
         const { user, version } = await updateUser(deps, params.id, body, request.headers.get('if-match'), metadata);
         set.headers.etag = etagOf(version);
+        set.headers[CONSISTENCY_TOKEN_HEADER] = tokenOf(user.id, version);
         return user;
       },
       {

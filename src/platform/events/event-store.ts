@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, inArray, max, sql } from 'drizzle-orm';
 import { DomainError } from '../errors';
 import { isUniqueViolation, type Queryable } from '../db/database';
 import type { DomainEvent, EventEnvelope, EventMetadata } from './envelope';
@@ -24,6 +24,18 @@ export function toEnvelope<E extends DomainEvent>(row: Omit<StoredEvent, 'positi
     data: row.data,
     metadata: row.metadata,
   } as EventEnvelope<E>;
+}
+
+/** The current version of each stream asked about (0 for one with no event); one indexed look-up. */
+export async function streamVersions(q: Queryable, streamIds: readonly string[]): Promise<number[]> {
+  if (streamIds.length === 0) return [];
+  const rows = await q
+    .select({ streamId: events.streamId, version: max(events.streamVersion) })
+    .from(events)
+    .where(inArray(events.streamId, [...streamIds]))
+    .groupBy(events.streamId);
+  const byStream = new Map(rows.map((r) => [r.streamId, r.version ?? 0]));
+  return streamIds.map((s) => byStream.get(s) ?? 0);
 }
 
 export async function readStream<E extends DomainEvent>(q: Queryable, streamId: string): Promise<EventEnvelope<E>[]> {

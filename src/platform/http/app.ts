@@ -1,6 +1,7 @@
 import type { Server } from 'bun';
 import { Elysia, t } from 'elysia';
 import { isDatabaseUnavailable } from '../db/database';
+import { ConsistencyError } from '../consistency/consistency-gate';
 import { DomainError, type DomainErrorKind } from '../errors';
 import type { EventMetadata } from '../events/envelope';
 import type { Logger } from '../log';
@@ -122,6 +123,7 @@ export function createHttpApp(options: {
   function problemFor(code: string | number, error: unknown, request: Request): [number, string, Record<string, string>?] {
     const path = pathOf(request.url);
     if (error instanceof DomainError) return [statusOf[error.kind], error.message];
+    if (error instanceof ConsistencyError) return [error.status, error.message, error.headers];
     // A database that is down is the caller's "try again later", not a bug of this service.
     if (isDatabaseUnavailable(error)) return [503, 'the database is unavailable; retry later'];
     switch (code) {

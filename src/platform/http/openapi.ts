@@ -35,14 +35,44 @@ function withModuleResponses(doc: OpenApiDoc, internalCredential: boolean): Open
       if (!HTTP_METHODS.has(method) || !isObject(op)) continue;
       const extra: JsonObject = {};
       if (op.requestBody) extra['415'] = { description: 'The body is not `application/json`', content: problemContent };
+      const consistency = consistencyDocs(path, method, op);
       if (internalCredential && !path.startsWith('/actuator/')) {
         extra['401'] = { description: `No valid \`${INTERNAL_CREDENTIAL_HEADER}\`: this service answers only the gateway and its sibling services`, content: problemContent };
       }
-      out[method] = { ...op, responses: { ...op.responses, ...extra } };
+      out[method] = { ...op, ...consistency, responses: { ...(consistency.responses ?? op.responses), ...extra } };
     }
     paths[path] = out;
   }
   return { ...doc, paths };
+}
+
+const consistencyTokenSchema = { type: 'string', maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' };
+
+/**
+ * Read your writes (platform/consistency): every command's 2xx carries `Consistency-Token`; every
+ * read accepts one or more, comma-separated, and then answers 503 rather than a stale 200.
+ */
+function consistencyDocs(path: string, method: string, op: JsonObject): { parameters?: unknown[]; responses?: JsonObject } {
+  if (!path.startsWith('/v1/')) return {};
+  const responses = { ...(op.responses as JsonObject) };
+  if (method !== 'get') {
+    for (const [status, response] of Object.entries(responses)) {
+      if (!status.startsWith('2') || !isObject(response)) continue;
+      const header = { description: 'Stands for the events this command appended (or the stream\'s current version if none): send it back on reads to see this write', schema: consistencyTokenSchema };
+      responses[status] = { ...response, headers: { ...(response.headers as JsonObject), 'Consistency-Token': header } };
+    }
+    return { responses };
+  }
+  const parameter = {
+    name: 'Consistency-Token',
+    in: 'header',
+    required: false,
+    description: 'Tokens from command answers, comma-separated (or the header repeated): the answer reflects at least those writes, after a wait of at most CONSISTENCY_WAIT_MS, or is a 503 with Retry-After (too many waiting reads: 503 at once). A malformed token is a 400.',
+    schema: { type: 'string' },
+  };
+  const unavailable = isObject(responses['503']) ? (responses['503'] as JsonObject) : { content: problemContent };
+  responses['503'] = { ...unavailable, description: `${(unavailable.description as string | undefined) ?? 'Unavailable'}; or the read model has not caught up with the Consistency-Token in time (Retry-After)` };
+  return { parameters: [...((op.parameters as unknown[] | undefined) ?? []), parameter], responses };
 }
 
 /**

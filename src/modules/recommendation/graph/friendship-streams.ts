@@ -40,6 +40,13 @@ export class FriendshipStreams {
     else spilled.delete(a, b);
   }
 
+  /** The highest version applied to the stream of pair (a, b); 0 when none. */
+  version(a: number, b: number): number {
+    const at = this.adjacency.find(a, b);
+    const tag = at < 0 ? -1 : this.adjacency.tagAt(at);
+    return at >= 0 && tag !== SPILLED ? tag : this.spilled.get(a, b);
+  }
+
   /** Calls `visit` once per stream applied so far, for the snapshot; pairs in no particular order. */
   forEach(visit: (a: number, b: number, version: number, linked: boolean) => void): void {
     const { adjacency, spilled } = this;

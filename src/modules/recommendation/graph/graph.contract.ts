@@ -188,6 +188,14 @@ export function socialGraphContract(emptyGraph: EmptyGraph): void {
       expect(await graph.stats()).toEqual({ users: 3, friendships: 2 });
     });
 
+    test('stream versions answer read-your-writes: applied version per stream, 0 for unknown or foreign streams', async () => {
+      const e = eventFactory();
+      const graph = await given(emptyGraph, [e.friendAdded(3, 1), e.userCreated(2), e.friendAdded(2, 3), e.userUpdated(2, 'B', 'C'), e.friendRemoved(1, 3)]);
+      const streams = ['user-2', 'friendship-1-3', 'friendship-2-3', 'user-1', 'user-9', 'friendship-2-9', 'order-1', 'user-2'];
+      expect(await graph.streamVersions(streams)).toEqual([2, 2, 1, 0, 0, 0, 0, 2]);
+      expect(await graph.streamVersions([])).toEqual([]);
+    });
+
     test('clear forgets everything, including versions', async () => {
       const added = eventFactory().friendAdded(1, 2);
       const graph = await given(emptyGraph, [added]);

@@ -7,6 +7,7 @@ import type { GraphEvent } from './graph-events';
 import { Ranking } from './ranking';
 import { SlotIndex } from './slot-index';
 import type { GraphSnapshot, GraphStats, SocialGraph } from './social-graph';
+import { parseStreamId } from './stream-ids';
 
 /** Always built here, with the same property order, so every profile has one shape (and JSON). */
 const profile = (id: number, firstName: string | null, lastName: string | null, createdAt: string | null, lastModified: string | null): RecommendationUser => ({
@@ -77,6 +78,16 @@ export class MemoryGraph implements SocialGraph {
     friendships.sort(([a1, b1], [a2, b2]) => a1 - a2 || b1 - b2);
     streams.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
     return { users, friendships, streams };
+  }
+
+  async streamVersions(streamIds: readonly string[]): Promise<number[]> {
+    return streamIds.map((streamId) => {
+      const stream = parseStreamId(streamId);
+      if (!stream) return 0;
+      const [a, b] = stream.map((id) => this.slots.get(id));
+      if (a! < 0 || (b !== undefined && b < 0)) return 0;
+      return b === undefined ? this.userVersions[a!]! : a === b ? 0 : this.friendships.version(a!, b);
+    });
   }
 
   async stats(): Promise<GraphStats> {

@@ -127,3 +127,9 @@ SET c._lock = true
 WITH c
 SET c.position = CASE WHEN coalesce(c.position, 0) < $position THEN $position ELSE c.position END
 REMOVE c._lock`;
+
+/** Applied versions for read-your-writes: by unique key, so each id is one index seek. */
+export const STREAM_VERSIONS = `
+CALL () { UNWIND $users AS id MATCH (u:User {id: id}) WHERE u.version IS NOT NULL RETURN collect([u.id, u.version]) AS users }
+CALL () { UNWIND $pairs AS s MATCH (p:Pair {stream: s}) RETURN collect([p.stream, p.version]) AS pairs }
+RETURN users, pairs`;

@@ -8,6 +8,7 @@ import { foldBatch } from './neo4j-batch';
 import * as cypher from './neo4j-cypher';
 import { neo4jTls } from './neo4j-tls';
 import type { GraphSnapshot, GraphStats, SocialGraph } from './social-graph';
+import { parseStreamId } from './stream-ids';
 
 /** `trustedCaFile`: PEM of a private CA; the connection is then encrypted and verified against it. */
 export type Neo4jConnection = Driver | { url: string; user: string; password: string; trustedCaFile?: string };
@@ -137,6 +138,21 @@ export class Neo4jGraph implements SocialGraph {
     // The same comparison as MemoryGraph's (code units, not locale), so that snapshots compare.
     streams.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
     return { users, friendships, streams };
+  }
+
+  /** Two look-ups by unique key (User.id, Pair.stream) in one round trip. */
+  async streamVersions(streamIds: readonly string[]): Promise<number[]> {
+    const parsed = streamIds.map(parseStreamId);
+    const users = [...new Set(parsed.filter((p) => p?.length === 1).map((p) => p![0]!))];
+    const pairs = [...new Set(streamIds.filter((_, i) => parsed[i]?.length === 2))];
+    if (users.length === 0 && pairs.length === 0) return streamIds.map(() => 0);
+    const { records } = await this.driver
+      .executeQuery(cypher.STREAM_VERSIONS, { users: users.map(int), pairs }, this.read)
+      .catch(unreachableAs503);
+    const versions = new Map<string, number>();
+    for (const [id, version] of records[0]!.get('users') as unknown[][]) versions.set(userStreamId(num(id)), num(version));
+    for (const [stream, version] of records[0]!.get('pairs') as unknown[][]) versions.set(String(stream), num(version));
+    return streamIds.map((s) => versions.get(s) ?? 0);
   }
 
   /** The cheapest round trip: readiness asks it every few seconds, so no count over the graph. */

@@ -31,6 +31,12 @@ export interface SocialGraph {
   /** Canonical dump of all state: equal graphs give deep-equal (and JSON-equal) snapshots. */
   snapshot(): Promise<GraphSnapshot>;
   stats(): Promise<GraphStats>;
+  /**
+   * The highest applied version of each stream asked about (`user-{id}`, `friendship-{a}-{b}`), in
+   * order; 0 for a stream not seen or of another kind. Read-your-writes asks it (a cheap, indexed
+   * look-up), so that any instance on a shared graph sees what another instance applied.
+   */
+  streamVersions(streamIds: readonly string[]): Promise<number[]>;
   /** Whether a graph held by a server answers now (readiness); an in-process graph has none. */
   ping?(): Promise<boolean>;
 }

@@ -40,6 +40,7 @@ class ObservedGraph implements SocialGraph {
   clear = () => this.graph.clear();
   snapshot = () => this.graph.snapshot();
   stats = () => this.graph.stats();
+  streamVersions = (streamIds: readonly string[]) => this.graph.streamVersions(streamIds);
 }
 
 const PARTITIONS = 6;

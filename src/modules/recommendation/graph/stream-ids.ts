@@ -1,0 +1,16 @@
+const USER = /^user-(\d{1,10})$/;
+const FRIENDSHIP = /^friendship-(\d{1,10})-(\d{1,10})$/;
+const INT4_MAX = 2147483647;
+
+/**
+ * The user ids a stream id names: `[id]` for `user-{id}`, `[low, high]` for
+ * `friendship-{low}-{high}` (see the user and friend contracts), undefined for any other stream.
+ */
+export function parseStreamId(streamId: string): number[] | undefined {
+  const match = USER.exec(streamId) ?? FRIENDSHIP.exec(streamId);
+  if (!match) return undefined;
+  const ids = match.slice(1).map(Number);
+  return ids.every((id) => id >= 1 && id <= INT4_MAX) ? ids : undefined;
+}
+
+export const isGraphStream = (streamId: string) => parseStreamId(streamId) !== undefined;
