@@ -27,6 +27,8 @@ import { MemoryGraph } from './graph/memory-graph';
 import type { SocialGraph } from './graph/social-graph';
 import { readLog } from './projecting-events/event-log';
 import { mutualFriendsDocs, recommendFriendsDocs } from './querying/docs';
+import { parseAsOf } from './querying-the-past/as-of';
+import { PastAnswers } from './querying-the-past/past-answers';
 import { EventProjector } from './projecting-events/event-projector';
 import { receivedEvents } from './schema';
 
@@ -142,12 +144,18 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
 
   // Ready when both stores answer: reads come from the graph, the log feeds it. (Not the bus: its
   // outage delays the graph, which the consumer lag shows, and takes no read away.)
+  // Answers with `asOf`. The two handlers below are `async`: as plain arrows returning either of two
+  // promises, Elysia 1.4 checked the response schema against something else (every call a 400).
+  const past = new PastAnswers(database.db);
   const ready = async () => (await database.ping()) && ((await graph.ping?.()) ?? true);
   const app = createHttpApp({ name: 'recommendation', log, health: ready, metrics, guard: internalAuth?.guard })
     .use(openApi('Recommendation service', 'Mutual friends and friend recommendations, projected from user and friend events.'))
     .get(
       '/v1/users/:userId/commands/findMutualFriends',
-      ({ params: { userId }, query: { friendId, limit } }) => graph.mutualFriends(userId, friendId, limit ?? DEFAULT_LIMIT),
+      async ({ params: { userId }, query: { friendId, limit, asOf } }) =>
+        asOf === undefined
+          ? graph.mutualFriends(userId, friendId, limit ?? DEFAULT_LIMIT)
+          : past.mutualFriends(userId, friendId, parseAsOf(asOf, clock.now()), limit ?? DEFAULT_LIMIT),
       {
         params: UserIdParams,
         query: MutualFriendsQuery,
@@ -157,7 +165,10 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
     )
     .get(
       '/v1/users/:userId/commands/recommendFriends',
-      ({ params: { userId }, query: { limit } }) => graph.recommendFriends(userId, limit ?? DEFAULT_LIMIT),
+      async ({ params: { userId }, query: { limit, asOf } }) =>
+        asOf === undefined
+          ? graph.recommendFriends(userId, limit ?? DEFAULT_LIMIT)
+          : past.recommendFriends(userId, parseAsOf(asOf, clock.now()), limit ?? DEFAULT_LIMIT),
       {
         params: UserIdParams,
         query: RecommendFriendsQuery,
