@@ -73,9 +73,9 @@ export function pastAnswersContract(name: string, open: () => Promise<Database>)
     }
   });
   afterAll(async () => {
-    await recommendation.stop();
-    await bus.close();
-    await database.close();
+    await recommendation?.stop();
+    await bus?.close();
+    await database?.close();
   });
 
   test(`${name}: asOf each recorded instant gives the answers recorded then`, async () => {
