@@ -1,7 +1,7 @@
 /**
  * What an answer as of a past instant (`asOf`) costs: `bun bench/as-of.ts` on PGlite in memory
  * (the all-in-one's log), `--postgres` on the PostgreSQL of `POSTGRES_ADMIN_URL` too (a throw-away
- * database, dropped after). `--users N` (default 100k), `--degree D` (even, default 50).
+ * database, dropped after; `--postgres-only` skips PGlite). `--users N` (default 100k), `--degree D` (even, default 50).
  *
  * The log is written by SQL directly: every user created, then each user befriends D/2 others
  * (offsets j²·37, so every user ends with D friends and no pair twice), one event a second; every
@@ -87,7 +87,7 @@ async function measure(engine: string, database: Database) {
   console.log(JSON.stringify({ engine, users: N, degree: HALF * 2, queries: QUERIES, 'asOf.recommendFriends': recommend, 'asOf.mutualFriends': mutual, 'asOf.p99Ms': recommend.p99Ms, wholeLogRebuildMs: rebuildMs }));
 }
 
-{
+if (!process.argv.includes('--postgres-only')) {
   const database = await openEmbeddedDatabase({ migrationsFolder: recommendationMigrationsFolder, label: 'recommendation' });
   try {
     await measure('PGlite in memory', database);
@@ -97,7 +97,7 @@ async function measure(engine: string, database: Database) {
 }
 
 const adminUrl = process.env.POSTGRES_ADMIN_URL;
-if (process.argv.includes('--postgres')) {
+if (process.argv.includes('--postgres') || process.argv.includes('--postgres-only')) {
   if (!adminUrl) throw new Error('--postgres needs POSTGRES_ADMIN_URL (source .infra/env after `bun run infra:up`)');
   const url = await freshDatabaseUrl(adminUrl, 'as_of_bench');
   const database = await openPostgresDatabase({ url, migrationsFolder: recommendationMigrationsFolder, log: silentLogger });
