@@ -6,6 +6,7 @@ import { silentLogger } from '../../../platform/log';
 import { call } from '../../../platform/testing/http';
 import { FRIEND_EVENTS_TOPIC } from '../../friend/contracts/events';
 import { USER_EVENTS_TOPIC } from '../../user/contracts/events';
+import type { SocialGraph } from '../graph/social-graph';
 import { createRecommendationModule } from '../module';
 import { eventFactory, seededRandom } from '../testing/event-fixtures';
 
@@ -18,10 +19,11 @@ const CHANGES_PER_STEP = 9;
  * answers and the instant of the step's last event; afterwards each `asOf` query, at that instant
  * or just before the next event, gives exactly what was recorded then.
  */
-export function pastAnswersContract(name: string, open: () => Promise<Database>) {
+export function pastAnswersContract(name: string, open: () => Promise<Database>, openGraph?: () => Promise<SocialGraph>) {
   let database: Database;
   let bus: InProcessBus;
   let recommendation: ReturnType<typeof createRecommendationModule>;
+  let graph: SocialGraph | undefined;
   const e = eventFactory();
   const random = seededRandom(20260301);
   const recorded: { at: string; answers: Record<string, unknown> }[] = [];
@@ -45,7 +47,10 @@ export function pastAnswersContract(name: string, open: () => Promise<Database>)
   beforeAll(async () => {
     database = await open();
     bus = new InProcessBus();
-    recommendation = createRecommendationModule({ database, bus, log: silentLogger });
+    // The answers recorded come from the live graph of the mode under test (memory, or Neo4j).
+    graph = await openGraph?.();
+    await graph?.clear();
+    recommendation = createRecommendationModule({ database, bus, log: silentLogger, ...(graph ? { graph } : {}) });
     await recommendation.connect();
     const friends = new Set<string>();
     for (let step = 0; step < STEPS; step++) {
@@ -76,6 +81,8 @@ export function pastAnswersContract(name: string, open: () => Promise<Database>)
     await recommendation?.stop();
     await bus?.close();
     await database?.close();
+    await graph?.clear();
+    await (graph as { close?: () => Promise<void> } | undefined)?.close?.();
   });
 
   test(`${name}: asOf each recorded instant gives the answers recorded then`, async () => {
