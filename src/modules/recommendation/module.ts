@@ -142,11 +142,12 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
   metrics.gauge('graph_users', 'Users in the recommendation graph', [], async (g) => g.set((await graph.stats()).users));
   metrics.gauge('graph_friendships', 'Friendships in the recommendation graph, each pair once', [], async (g) => g.set((await graph.stats()).friendships));
 
-  // Ready when both stores answer: reads come from the graph, the log feeds it. (Not the bus: its
-  // outage delays the graph, which the consumer lag shows, and takes no read away.)
   // Answers with `asOf`. The two handlers below are `async`: as plain arrows returning either of two
   // promises, Elysia 1.4 checked the response schema against something else (every call a 400).
   const past = new PastAnswers(database.db);
+
+  // Ready when both stores answer: reads come from the graph, the log feeds it. (Not the bus: its
+  // outage delays the graph, which the consumer lag shows, and takes no read away.)
   const ready = async () => (await database.ping()) && ((await graph.ping?.()) ?? true);
   const app = createHttpApp({ name: 'recommendation', log, health: ready, metrics, guard: internalAuth?.guard })
     .use(openApi('Recommendation service', 'Mutual friends and friend recommendations, projected from user and friend events.'))
