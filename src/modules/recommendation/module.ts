@@ -27,6 +27,8 @@ import { MemoryGraph } from './graph/memory-graph';
 import type { SocialGraph } from './graph/social-graph';
 import { readLog } from './projecting-events/event-log';
 import { mutualFriendsDocs, recommendFriendsDocs } from './querying/docs';
+import { parseAsOf } from './querying-the-past/as-of';
+import { PastAnswers } from './querying-the-past/past-answers';
 import { EventProjector } from './projecting-events/event-projector';
 import { receivedEvents } from './schema';
 import { ConsistencyGate } from '../../platform/consistency/consistency-gate';
@@ -163,6 +165,10 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
   metrics.gauge('graph_users', 'Users in the recommendation graph', [], async (g) => g.set((await graph.stats()).users));
   metrics.gauge('graph_friendships', 'Friendships in the recommendation graph, each pair once', [], async (g) => g.set((await graph.stats()).friendships));
 
+  // Answers with `asOf`. The two handlers below are `async`: as plain arrows returning either of two
+  // promises, Elysia 1.4 checked the response schema against something else (every call a 400).
+  const past = new PastAnswers(database.db);
+
   // Ready when both stores answer: reads come from the graph, the log feeds it. (Not the bus: its
   // outage delays the graph, which the consumer lag shows, and takes no read away.)
   const ready = async () => (await database.ping()) && ((await graph.ping?.()) ?? true);
@@ -170,9 +176,12 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
     .use(openApi('Recommendation service', 'Mutual friends and friend recommendations, projected from user and friend events.'))
     .get(
       '/v1/users/:userId/commands/findMutualFriends',
-      async ({ params: { userId }, query: { friendId, limit }, request, set }) => {
+      async ({ params: { userId }, query: { friendId, limit, asOf }, request, set }) => {
+        // The log is written before the graph, so a token the graph honours is in the log for asOf too.
         await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
-        return graph.mutualFriends(userId, friendId, limit ?? DEFAULT_LIMIT);
+        return asOf === undefined
+          ? graph.mutualFriends(userId, friendId, limit ?? DEFAULT_LIMIT)
+          : past.mutualFriends(userId, friendId, parseAsOf(asOf, clock.now()), limit ?? DEFAULT_LIMIT);
       },
       {
         params: UserIdParams,
@@ -183,9 +192,11 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
     )
     .get(
       '/v1/users/:userId/commands/recommendFriends',
-      async ({ params: { userId }, query: { limit }, request, set }) => {
+      async ({ params: { userId }, query: { limit, asOf }, request, set }) => {
         await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
-        return graph.recommendFriends(userId, limit ?? DEFAULT_LIMIT);
+        return asOf === undefined
+          ? graph.recommendFriends(userId, limit ?? DEFAULT_LIMIT)
+          : past.recommendFriends(userId, parseAsOf(asOf, clock.now()), limit ?? DEFAULT_LIMIT);
       },
       {
         params: UserIdParams,

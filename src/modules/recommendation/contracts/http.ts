@@ -28,8 +28,18 @@ export const FriendRecommendationSchema = t.Object(
   { $id: '#/components/schemas/FriendRecommendation' },
 );
 
-export const MutualFriendsQuery = t.Object({ friendId: Id('friendId', 'the other user', 7), limit: t.Optional(Limit) });
-export const RecommendFriendsQuery = t.Object({ limit: t.Optional(Limit) });
+/**
+ * Checked by querying-the-past/as-of.ts rather than by a `format`, so that a refusal says what is
+ * wrong (no time zone, a day that does not exist, the future).
+ */
+export const AsOf = t.String({
+  title: 'asOf',
+  description: 'answer as the graph would have at this past instant: an RFC 3339 date-time with a time zone (Z or an offset), not in the future',
+  example: '2026-03-01T09:30:00Z',
+});
+
+export const MutualFriendsQuery = t.Object({ friendId: Id('friendId', 'the other user', 7), limit: t.Optional(Limit), asOf: t.Optional(AsOf) });
+export const RecommendFriendsQuery = t.Object({ limit: t.Optional(Limit), asOf: t.Optional(AsOf) });
 export const UserIdParams = t.Object({ userId: Id('userId', 'whose recommendations') });
 
 export type RecommendationUser = Static<typeof RecommendationUserSchema>;

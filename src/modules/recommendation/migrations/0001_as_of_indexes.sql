@@ -1,0 +1,2 @@
+CREATE INDEX "received_events_stream_first_id" ON "received_events" USING btree (split_part("stream_id", '-', 2),"occurred_at");--> statement-breakpoint
+CREATE INDEX "received_events_stream_second_id" ON "received_events" USING btree (split_part("stream_id", '-', 3),"occurred_at");
