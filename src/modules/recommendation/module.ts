@@ -29,6 +29,8 @@ import { readLog } from './projecting-events/event-log';
 import { mutualFriendsDocs, recommendFriendsDocs } from './querying/docs';
 import { EventProjector } from './projecting-events/event-projector';
 import { receivedEvents } from './schema';
+import { eventStreamRoute } from './streaming-events/route';
+import { createEventStream } from './streaming-events/event-stream';
 
 export const recommendationMigrationsFolder = migrationsFolder(import.meta.dir, 'recommendation');
 
@@ -75,6 +77,7 @@ export interface RecommendationModuleDeps {
  * log and a graph, and answers mutual friends and friend recommendations from the graph.
  */
 export function createRecommendationModule({ database, bus, graph = new MemoryGraph(), log, clock = systemClock, metrics = new Metrics({ service: 'recommendation' }), internalAuth }: RecommendationModuleDeps) {
+  const stream = createEventStream({ db: database.db, log: log.child({ component: 'event-stream' }) });
   const projector = new EventProjector({ db: database.db, graph, clock, log: log.child({ component: 'projector' }) });
   let connecting: Promise<void> | undefined;
   const durable = isDurable(graph) ? graph : undefined;
@@ -164,7 +167,8 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
         response: { 200: t.Array(FriendRecommendationSchema), 400: ProblemSchema, 503: ProblemSchema },
         detail: recommendFriendsDocs,
       },
-    );
+    )
+    .use(eventStreamRoute(stream));
 
   const instance = {
     name: 'recommendation',
@@ -179,6 +183,7 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
           topics: [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC],
           handle: async (topic: string, events: readonly EventEnvelope[]) => {
             await projector.handle(topic, events);
+            stream.notify();
             // Not awaited: the batch is applied, and a graph write here (every few seconds) would
             // hold up the next fetch, and so every event behind it. It never throws.
             void checkpoint(false);
@@ -194,6 +199,7 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
     /** Consumer counters: received, stored, ignored, rejected. */
     stats: () => ({ ...projector.counts }),
     stop: async () => {
+      stream.close();
       await projector.stop();
       await saving;
       await checkpoint(true);

@@ -25,6 +25,9 @@ import { USER_COMMANDS } from './user-commands';
 import { registerUserGauges } from './user-metrics';
 import { etagOf } from './user-projection';
 import { usersReadModel } from './user-read-model';
+import { indexFeed } from './searching-users/index-feed';
+import { NameIndex } from './searching-users/name-index';
+import { searchUsersRoute } from './searching-users/search-users';
 
 export const userMigrationsFolder = migrationsFolder(import.meta.dir, 'user');
 
@@ -40,6 +43,9 @@ export interface UserModuleDeps {
   internalAuth?: InternalAuth;
 }
 
+/** How often the name index picks up changes other instances made. */
+const NAME_INDEX_CATCH_UP_MS = 2000;
+
 const IdParams = t.Object({ id: UserId });
 
 /**
@@ -54,6 +60,8 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
   const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
   const deps = { db: database.db, nextUserId: idReserve(database, 'user_ids'), clock, onCommitted: () => relay.committed(), commands: commandMetrics(metrics, USER_COMMANDS) };
   registerUserGauges(metrics, database.db);
+  const names = new NameIndex();
+  const namesFeed = indexFeed(database.db, names, log.child({ component: 'name-index' }));
 
   const app = createHttpApp({ name: 'user', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
     .use(openApi('User service', 'Creates and updates users; each change is an event.', { internalCredential: internalAuth !== undefined }))
@@ -61,6 +69,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
       '/v1/users',
       async ({ body, request, set }) => {
         const { user, version } = await createUser(deps, body, requestMetadata(request));
+        names.put(user);
         set.status = 201;
         set.headers.etag = etagOf(version);
         set.headers.location = `/v1/users/${user.id}`;
@@ -91,6 +100,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
       async ({ params, body, request, set }) => {
         const metadata = requestMetadata(request);
         const { user, version } = await updateUser(deps, params.id, body, request.headers.get('if-match'), metadata);
+        names.put(user);
         set.headers.etag = etagOf(version);
         return user;
       },
@@ -102,14 +112,24 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
         response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 412: ProblemSchema, 503: ProblemSchema },
         detail: updateUserDocs,
       },
-    );
+    )
+    .use(searchUsersRoute(names));
 
   return {
     name: 'user',
     app,
     // Before serving: a read model that disagrees with the events would answer wrongly (404, 412).
-    connect: () => verifyReadModel('user', database, usersReadModel, log),
-    start: () => relay.start(),
-    stop: () => relay.stop(),
+    connect: async () => {
+      await verifyReadModel('user', database, usersReadModel, log);
+      await namesFeed.load();
+    },
+    start: () => {
+      namesFeed.start(NAME_INDEX_CATCH_UP_MS);
+      return relay.start();
+    },
+    stop: async () => {
+      await namesFeed.stop();
+      await relay.stop();
+    },
   } satisfies ModuleInstance;
 }
