@@ -9,6 +9,10 @@ import { chromiumMissing, launchChromium } from '../../../../test/browser/chromi
  * The console in a real Chromium against a real all-in-one: everything the page shows comes
  * through the gateway, as a user's browser would get it.
  */
+// Evaluated in the page, not in Bun.
+declare const document: any;
+declare const window: any;
+
 if (chromiumMissing) console.warn(`SKIPPED: console browser tests: ${chromiumMissing}`);
 
 describe.skipIf(chromiumMissing !== undefined)('console in Chromium', () => {
