@@ -36,8 +36,8 @@ export class NameIndex {
     const byId = /^\d+$/.test(q) ? this.entries.get(Number(q)) : undefined;
     if (byId) found.push(byId.user);
     if (q === '') return found;
+    // Every match, then the lowest ids: insertion order is not id order (renames, catch-up).
     for (const { user, first, last } of this.entries.values()) {
-      if (found.length >= limit) break;
       if (user === byId?.user) continue;
       if (first.startsWith(q) || last.startsWith(q) || `${first} ${last}`.startsWith(q)) found.push(user);
     }
