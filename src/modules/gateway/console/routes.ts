@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia';
 import type { TokenVerifier } from '../auth/verifier';
 import { problemResponse } from '../../../platform/http/problem';
-import { consoleBundle, serveAsset, type Asset } from './bundle';
+import { asset, consoleBundle, serveAsset } from './bundle';
 import { consolePage, consoleStyles } from './page';
 import type { SystemView } from './system-view';
 
@@ -9,14 +9,13 @@ export interface ConsoleDeps {
   system: () => Promise<SystemView>;
   /** With AUTH_MODE=jwt the system view needs a valid bearer token, like every proxied route. */
   verifier?: TokenVerifier;
-  prebuiltDir?: string;
 }
 
-const text = (body: string, type: string): Asset => ({ body: new TextEncoder().encode(body), type, etag: `"${Bun.hash(body).toString(36)}"` });
+const text = (body: string, type: string) => asset(new TextEncoder().encode(body), type);
 
 /** `/` redirects here; `/console` is the page, its assets and the one read it needs of the gateway itself. */
-export function consoleRoutes({ system, verifier, prebuiltDir }: ConsoleDeps) {
-  const bundle = consoleBundle(prebuiltDir);
+export function consoleRoutes({ system, verifier }: ConsoleDeps) {
+  const bundle = consoleBundle();
   const page = text(consolePage({ jwt: verifier !== undefined }), 'text/html; charset=utf-8');
   const styles = text(consoleStyles, 'text/css; charset=utf-8');
   return new Elysia({ name: 'console' })
