@@ -33,7 +33,7 @@ export function createGraph(container: HTMLElement, onPick: (id: number) => void
     container,
     wheelSensitivity: 0.3,
     style: [
-      { selector: 'node', style: { label: 'data(label)', color: css('--fg'), 'font-size': 10, 'text-valign': 'bottom', 'background-color': css('--accent'), width: 18, height: 18 } },
+      { selector: 'node', style: { label: 'data(label)', color: css('--fg'), 'font-size': 10, 'text-valign': 'bottom', 'text-background-color': css('--bg'), 'text-background-opacity': 0.75, 'text-background-padding': '1px', 'background-color': css('--accent'), width: 18, height: 18 } },
       { selector: 'node.center', style: { width: 32, height: 32, 'font-weight': 'bold', 'font-size': 13 } },
       { selector: 'node.rec', style: { 'background-color': css('--rec'), shape: 'diamond' } },
       { selector: 'edge', style: { width: 1.5, 'line-color': css('--line'), 'curve-style': 'straight' } },
