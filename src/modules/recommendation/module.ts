@@ -198,6 +198,8 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
     rebuild,
     /** Consumer counters: received, stored, ignored, rejected. */
     stats: () => ({ ...projector.counts }),
+    /** Ends the open event streams, which would otherwise hold the server's graceful stop. */
+    drain: () => stream.close(),
     stop: async () => {
       stream.close();
       await projector.stop();

@@ -103,4 +103,19 @@ describe.skipIf(chromiumMissing !== undefined)('console in Chromium', () => {
     expect(services).toEqual(known);
     expect(services).toEqual(expect.arrayContaining(['friend', 'recommendation', 'user']));
   });
+
+  test('on shutdown the event stream through the gateway ends cleanly and does not hold the process', async () => {
+    const res = await fetch(`${system.gateway}/recommendation/v1/events/stream?backlog=0`);
+    const reader = res.body!.getReader();
+    await reader.read();
+    const started = performance.now();
+    const exited = system.process.stop();
+    const drained = (async () => {
+      while (!(await reader.read()).done);
+      return 'ended';
+    })().catch(() => 'cut');
+    expect(await Promise.race([drained, Bun.sleep(10_000).then(() => 'still open')])).toBe('ended');
+    expect(await exited).toBe(0);
+    expect(performance.now() - started).toBeLessThan(10_000);
+  }, 20_000);
 });
