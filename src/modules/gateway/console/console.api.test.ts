@@ -2,6 +2,7 @@ import { expect, test } from 'bun:test';
 import { call } from '../../../platform/testing/http';
 import { createDiscoveryModule } from '../../discovery/index';
 import { echoUpstream, gatewayWorld } from '../gateway-fixture';
+import { hs256, SECRET } from '../auth/token-fixture';
 import { metricSum } from './system-view';
 
 const world = () => gatewayWorld(createDiscoveryModule);
@@ -50,4 +51,19 @@ test('metricSum adds the samples of one metric and ignores others that share its
   expect(metricSum(text, 'outbox_backlog')).toBe(3);
   expect(metricSum(text, 'kafka_consumer_lag')).toBe(7);
   expect(metricSum(text, 'absent')).toBeUndefined();
+});
+
+test('with AUTH_MODE=jwt the system view needs a valid bearer token; the page itself stays open and asks for one', async () => {
+  const { gateway } = gatewayWorld(createDiscoveryModule, { auth: { mode: 'jwt', secret: SECRET } });
+  const page = await (await get(gateway.app, '/console')).text();
+  expect(page).toContain('data-auth="jwt"');
+  expect(page).toMatch(/<form id="token-form" >/);
+  for (const headers of [{}, { authorization: 'Bearer not-a-token' }]) {
+    const refused = await call(gateway.app, 'GET', '/console/api/system', undefined, headers);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+  }
+  const allowed = await call(gateway.app, 'GET', '/console/api/system', undefined, { authorization: `Bearer ${await hs256()}` });
+  expect(allowed.status).toBe(200);
+  expect(allowed.body.discovery.reachable).toBe(true);
 });
