@@ -58,7 +58,7 @@ test('with AUTH_MODE=jwt the system view needs a valid bearer token; the page it
   const page = await (await get(gateway.app, '/console')).text();
   expect(page).toContain('data-auth="jwt"');
   expect(page).toMatch(/<form id="token-form" >/);
-  for (const headers of [{}, { authorization: 'Bearer not-a-token' }]) {
+  for (const headers of [{}, { authorization: 'Bearer not-a-token' }] as Record<string, string>[]) {
     const refused = await call(gateway.app, 'GET', '/console/api/system', undefined, headers);
     expect(refused.status).toBe(401);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
