@@ -104,6 +104,20 @@ describe.skipIf(chromiumMissing !== undefined)('console in Chromium', () => {
     expect(services).toEqual(expect.arrayContaining(['friend', 'recommendation', 'user']));
   });
 
+  test('creating and renaming a user from the console centres the graph on them and finds them by the new name', async () => {
+    await page.click('#tab-graph');
+    await page.type('#create-form input[name=firstName]', `New${tag}`);
+    await page.type('#create-form input[name=lastName]', 'Person');
+    await page.click('#create-form button');
+    await page.waitForFunction((t) => document.getElementById('center-title')?.textContent?.startsWith(`New${t} Person`), {}, tag);
+    const id = Number(await page.$eval('#center-title', (e) => e.dataset.userId));
+    await page.type('#rename-form input[name=firstName]', `Renamed${tag}`);
+    await page.type('#rename-form input[name=lastName]', 'Person');
+    await page.click('#rename-form button');
+    await page.waitForFunction((t) => document.getElementById('center-title')?.textContent?.startsWith(`Renamed${t}`), {}, tag);
+    expect((await system.api('GET', `/user/v1/users?name=renamed${tag}`)).body.map((u: any) => u.id)).toEqual([id]);
+  });
+
   test('on shutdown the event stream through the gateway ends cleanly and does not hold the process', async () => {
     const res = await fetch(`${system.gateway}/recommendation/v1/events/stream?backlog=0`);
     const reader = res.body!.getReader();
