@@ -15,6 +15,7 @@ const e = eventFactory();
 
 interface Message {
   id: number;
+  raw: string;
   envelope: { type: string; streamId: string; streamVersion: number; position: number };
 }
 
@@ -42,9 +43,10 @@ async function open(headers: Record<string, string> = {}, query = '?backlog=1000
       for (let end; (end = buffer.indexOf('\n\n')) >= 0; ) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const id = /^id: (\d+)$/m.exec(block)?.[1];
+        const raw = /^id: (.+)$/m.exec(block)?.[1];
+        const id = raw?.split('-')[0];
         const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (id && data) messages.push({ id: Number(id), envelope: JSON.parse(data) });
+        if (raw && id && data) messages.push({ id: Number(id), raw, envelope: JSON.parse(data) });
       }
     }
     return messages;
@@ -89,12 +91,23 @@ test('reconnecting with Last-Event-ID resumes right after it: no gap, no duplica
   first.close();
   const lastSeen = before.at(-1)!.id;
   await bus.publish(FRIEND_EVENTS_TOPIC, [e.friendAdded(1, 3)]);
-  const second = await open({ 'last-event-id': String(lastSeen) });
+  const second = await open({ 'last-event-id': before.at(-1)!.raw });
   const total = (await open()).until(9);
   const after = await second.until(9 - lastSeen);
   second.close();
   expect([...before.map((m) => m.id), ...after.map((m) => m.id)]).toEqual((await total).map((m) => m.id));
   expect(after[0]!.id).toBe(lastSeen + 1);
+});
+
+test('an id from another instance\'s log resumes after that event here; a bare position is taken as is', async () => {
+  const all = await (await open()).until(9);
+  const fromElsewhere = `1-${(all[5]!.envelope as any).id}`;
+  const resumed = await open({ 'last-event-id': fromElsewhere });
+  expect((await resumed.until(1))[0]!.id).toBe(7);
+  resumed.close();
+  const bare = await open({ 'last-event-id': '8' });
+  expect((await bare.until(1))[0]!.id).toBe(9);
+  bare.close();
 });
 
 test('stop() ends open streams, so the server can shut down', async () => {

@@ -1,4 +1,4 @@
-import { asc, gt, max } from 'drizzle-orm';
+import { asc, eq, gt, max } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import type { Logger } from '../../../platform/log';
 import { receivedEvents } from '../schema';
@@ -17,7 +17,7 @@ export interface EventStreamOptions {
 
 /**
  * Server-sent events read from the service's own log by position, not from a buffer in memory:
- * an event's `id` is its log position, so a client reconnecting with `Last-Event-ID` gets exactly
+ * an event's `id` starts with its log position, so a client reconnecting with `Last-Event-ID` gets exactly
  * the rows after it, in log order (and so in order per stream), with no gap and no duplicate, even
  * across a restart of this service. `notify()` after each applied batch wakes the subscribers.
  */
@@ -48,14 +48,29 @@ export function createEventStream({ db, log }: EventStreamOptions) {
     return row?.last ?? 0;
   }
 
+  /**
+   * Where to resume. An id is `<position>-<event id>`: the position is exact on this instance; the
+   * event id places the resume in another instance's log (each keeps its own, in its own order),
+   * which a reconnect through the gateway may reach.
+   */
+  async function resumeAfter(lastEventId: string): Promise<number | undefined> {
+    const m = /^(\d{1,15})(?:-([0-9a-f-]{36}))?$/i.exec(lastEventId.trim());
+    if (!m) return undefined;
+    if (m[2]) {
+      const [row] = await db.select({ position: receivedEvents.position }).from(receivedEvents).where(eq(receivedEvents.eventId, m[2]));
+      if (row) return row.position;
+    }
+    return Number(m[1]);
+  }
+
   async function page(after: number) {
     return db.select().from(receivedEvents).where(gt(receivedEvents.position, after)).orderBy(asc(receivedEvents.position)).limit(PAGE);
   }
 
   /** A stream starting after `lastEventId`, or with the newest `backlog` events when there is none. */
   async function respond(lastEventId: string | null | undefined, backlog: number, signal: AbortSignal): Promise<Response> {
-    const resumed = lastEventId !== null && lastEventId !== undefined && /^\d{1,15}$/.test(lastEventId.trim());
-    let cursor = resumed ? Number(lastEventId) : Math.max(0, (await tail()) - backlog);
+    const resumed = lastEventId ? await resumeAfter(lastEventId) : undefined;
+    let cursor = resumed ?? Math.max(0, (await tail()) - backlog);
     const stop = new AbortController();
     signal.addEventListener('abort', () => stop.abort(), { once: true });
     const body = new ReadableStream<Uint8Array>({
@@ -70,7 +85,7 @@ export function createEventStream({ db, log }: EventStreamOptions) {
               const rows = await page(cursor);
               for (const row of rows) {
                 const envelope = { id: row.eventId, type: row.type, schemaVersion: row.schemaVersion, streamId: row.streamId, streamVersion: row.streamVersion, occurredAt: row.occurredAt.toISOString(), data: row.data, metadata: row.metadata, topic: row.topic, position: row.position };
-                controller.enqueue(encoder.encode(`id: ${row.position}\nevent: event\ndata: ${JSON.stringify(envelope)}\n\n`));
+                controller.enqueue(encoder.encode(`id: ${row.position}-${row.eventId}\nevent: event\ndata: ${JSON.stringify(envelope)}\n\n`));
                 cursor = row.position;
               }
               if (rows.length === PAGE) continue;
