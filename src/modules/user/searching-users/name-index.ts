@@ -17,7 +17,13 @@ const fold = (name: string) => name.normalize('NFKC').toLocaleLowerCase('en');
 export class NameIndex {
   private readonly entries = new Map<number, Entry>();
 
+  /**
+   * Keeps the newest state of each user: a catch-up that read a row just before a command changed
+   * it may put the older state after the command's own put, and must not win.
+   */
   put(user: User): void {
+    const known = this.entries.get(user.id);
+    if (known && Date.parse(known.user.lastModified) > Date.parse(user.lastModified)) return;
     this.entries.set(user.id, { user, first: fold(user.firstName), last: fold(user.lastName) });
   }
 

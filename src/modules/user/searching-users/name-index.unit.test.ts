@@ -31,3 +31,11 @@ test('limit bounds the answer; a rename replaces the old names', () => {
   expect(names.search('lov', 10)).toEqual([]);
   expect(names.search('king', 10).map((u) => u.firstName)).toEqual(['Augusta']);
 });
+
+test('an older state put after a newer one does not replace it', () => {
+  const names = new NameIndex();
+  names.put({ ...user(1, 'Augusta', 'King'), lastModified: '2026-01-02T00:00:00.000Z' });
+  names.put(user(1, 'Ada', 'Lovelace'));
+  expect(names.search('ada', 10)).toEqual([]);
+  expect(names.search('aug', 10).map((u) => u.id)).toEqual([1]);
+});
