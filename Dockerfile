@@ -92,6 +92,8 @@ FROM runtime AS gateway
 LABEL org.opencontainers.image.title="social-network-gateway" \
       org.opencontainers.image.description="Public API gateway: routing, balancing, merged OpenAPI"
 COPY --from=build /out/gateway /app/service
+# The console's script, bundled at build time and read beside the executable.
+COPY --from=build /out/console /app/console
 EXPOSE 9000
 
 # Last, so a plain `docker build .` makes the one-container system.
@@ -99,5 +101,6 @@ FROM runtime AS all-in-one
 LABEL org.opencontainers.image.title="social-network-all-in-one" \
       org.opencontainers.image.description="Every module in one process on embedded PGlite, in-process bus and in-memory graph"
 COPY --from=build /out/all-in-one /app/service
+COPY --from=build /out/console /app/console
 EXPOSE 9000 8761 8081 8082 8083
 VOLUME ["/data"]

@@ -1,7 +1,8 @@
 /**
  * `bun run build [name...] [--outdir dist] [--target bun-linux-arm64]`: compiles each entrypoint
  * into one self-contained executable, `dist/<name>`, and ships what a binary cannot embed beside it:
- * the modules' SQL migrations in `dist/migrations/<module>/` (see platform/db/migrations-folder.ts).
+ * the modules' SQL migrations in `dist/migrations/<module>/` (see platform/db/migrations-folder.ts),
+ * and the console's bundled script in `dist/console/` (see modules/gateway/console/bundle.ts).
  * PGlite's WebAssembly and Swagger UI's assets are embedded through `with { type: 'file' }` imports.
  * The Dockerfile runs this same script for one module, so the images and `dist/` never drift apart.
  */
@@ -61,11 +62,19 @@ function shipMigrations(outdir: string): void {
   }
 }
 
+/** The console's script, bundled now: a compiled gateway has no sources to bundle (see gateway/console/bundle.ts). */
+async function shipConsole(outdir: string): Promise<void> {
+  const { buildConsoleScript } = await import('../src/modules/gateway/console/bundle');
+  mkdirSync(join(outdir, 'console'), { recursive: true });
+  await Bun.write(join(outdir, 'console', 'console.js'), await buildConsoleScript());
+}
+
 export async function build(options: BuildOptions = {}): Promise<Built[]> {
   const names = options.names ?? entrypoints;
   const outdir = options.outdir ?? join(root, 'dist');
   mkdirSync(outdir, { recursive: true });
   shipMigrations(outdir);
+  if (names.includes('gateway') || names.includes('all-in-one')) await shipConsole(outdir);
   const queue = [...names];
   const built: Built[] = [];
   const worker = async () => {

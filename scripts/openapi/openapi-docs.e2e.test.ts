@@ -101,13 +101,13 @@ describe('what Swagger UI shows', () => {
     expect(notFound(docs.gateway, '/user/v1/users/{id}').instance).toBe('/user/v1/users/42');
   });
 
-  test('documents ETag, Location, Retry-After and x-trace-id', () => {
+  test('documents ETag, Location, Retry-After, x-trace-id and, on commands, Consistency-Token', () => {
     const headers = (doc: any, path: string, method: string, status: string) => Object.keys(resolve(doc, doc.paths[path][method].responses[status]).headers ?? {}).sort();
-    expect(headers(docs.user, '/v1/users', 'post', '201')).toEqual(['etag', 'location', 'x-trace-id']);
+    expect(headers(docs.user, '/v1/users', 'post', '201')).toEqual(['Consistency-Token', 'etag', 'location', 'x-trace-id']);
     expect(headers(docs.user, '/v1/users/{id}', 'get', '200')).toEqual(['etag', 'x-trace-id']);
-    expect(headers(docs.user, '/v1/users/{id}', 'put', '200')).toEqual(['etag', 'x-trace-id']);
-    expect(headers(docs.friend, '/v1/users/{userId}/commands/addFriend', 'post', '201')).toEqual(['location', 'x-trace-id']);
-    expect(headers(docs.gateway, '/user/v1/users', 'post', '201')).toEqual(['etag', 'location', 'x-trace-id']);
+    expect(headers(docs.user, '/v1/users/{id}', 'put', '200')).toEqual(['Consistency-Token', 'etag', 'x-trace-id']);
+    expect(headers(docs.friend, '/v1/users/{userId}/commands/addFriend', 'post', '201')).toEqual(['Consistency-Token', 'location', 'x-trace-id']);
+    expect(headers(docs.gateway, '/user/v1/users', 'post', '201')).toEqual(['Consistency-Token', 'etag', 'location', 'x-trace-id']);
     expect(docs.gateway.paths['/user/v1/users'].post.responses['201'].headers.location.example).toBe('/user/v1/users/42');
     expect(headers(docs.gateway, '/user/v1/users', 'post', '429')).toEqual(['retry-after', 'x-trace-id']);
     expect(headers(docs.discovery, '/v1/instances', 'get', '401')).toEqual(['www-authenticate', 'x-trace-id']);

@@ -5,7 +5,7 @@ const CHALLENGE = 'Bearer realm="discovery"';
 
 /**
  * The registry's front door: every call under `/v1/` must carry `Authorization: Bearer <token>`,
- * the shared secret of the deployment. Without it anyone who can reach the port could register an
+ * the shared secret of the deployment (and so must `/`, the registry as a page). Without it anyone who can reach the port could register an
  * instance of their own and have the gateway send users' requests to it, or delete the real ones.
  * Health and metrics stay open: probes and scrapers hold no secret.
  *
@@ -16,7 +16,8 @@ export function tokenGate(token: string): (request: Request) => Response | undef
   const expected = digest(token);
   return (request) => {
     const path = request.url.slice(request.url.indexOf('/', request.url.indexOf('://') + 3));
-    if (!path.startsWith('/v1/')) return undefined;
+    // `/` too: the HTML list of instances shows the same registry.
+    if (!path.startsWith('/v1/') && path !== '/' && !path.startsWith('/?')) return undefined;
     const authorization = request.headers.get('authorization');
     const match = authorization ? /^bearer\s+(\S+)\s*$/i.exec(authorization) : null;
     if (match && sameSecret(expected, match[1])) return undefined;

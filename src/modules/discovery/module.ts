@@ -12,6 +12,7 @@ import { tokenGate } from './access';
 import { deregisterDocs, heartbeatDocs, listDocs, listServiceDocs, registerDocs } from './docs';
 import { InstanceRegistry, type LeaseCheck } from './instance-registry';
 import { newLease } from './lease';
+import { instancesPageRoute } from './listing-page/instances-page';
 
 export interface DiscoveryModuleDeps {
   /** An instance whose last heartbeat is older than this is evicted. */
@@ -129,7 +130,8 @@ export function createDiscoveryModule({ evictAfterMs, clock, log, sweepIntervalM
         response: { 204: t.Void({ description: 'deregistered' }), ...refusals },
         detail: deregisterDocs,
       },
-    );
+    )
+    .use(instancesPageRoute(() => registry.list(clock.now()), () => clock.now()));
 
   let sweeper: ReturnType<typeof setInterval> | undefined;
   return {

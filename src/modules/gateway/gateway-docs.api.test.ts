@@ -72,7 +72,7 @@ describe('merged OpenAPI at /swagger/json', () => {
   test('has every upstream operation under its prefix, with request and response schemas', async () => {
     const { doc } = await mergedDoc();
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/actuator/health', '/actuator/health/liveness', '/actuator/health/readiness',
+      '/actuator/health', '/actuator/health/liveness', '/actuator/health/readiness', '/console/api/system',
       '/friend/actuator/health', '/friend/actuator/health/liveness', '/friend/actuator/health/readiness', '/friend/v1/people/{id}/links', '/friend/v1/things',
       '/user/actuator/health', '/user/actuator/health/liveness', '/user/actuator/health/readiness', '/user/v1/people', '/user/v1/people/{id}', '/user/v1/things',
     ]);

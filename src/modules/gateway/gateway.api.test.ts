@@ -191,7 +191,9 @@ describe('gateway errors are problem+json and reveal no internals', () => {
   test('404 problem for a path under no route', async () => {
     const { gateway } = world();
     expectProblem(await call(gateway.app, 'GET', '/nothing/here'), 404);
-    expectProblem(await call(gateway.app, 'POST', '/'), 404);
+    expectProblem(await call(gateway.app, 'POST', '/nothing'), 404);
+    // `/` is the console's redirect: other methods there are refused, not routed.
+    expectProblem(await call(gateway.app, 'POST', '/'), 405);
   });
 });
 

@@ -83,6 +83,11 @@ export class InstanceCircuits {
     return open === instances.size ? 1 : troubled > 0 ? 0.5 : 0;
   }
 
+  /** An instance's circuit state if remembered, without counting as a sighting (the console reads it). */
+  peek(service: string, instanceId: string): CircuitBreaker['state'] | undefined {
+    return this.byService.get(service)?.get(instanceId)?.breaker.state;
+  }
+
   services(): IterableIterator<string> {
     return this.byService.keys();
   }

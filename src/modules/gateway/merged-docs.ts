@@ -6,6 +6,7 @@ import { responseHeaders } from '../../platform/http/openapi-docs';
 import { problem, ProblemSchema } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
 import { withBearerAuth } from './auth/openapi';
+import { consoleDocPaths } from './console/openapi';
 import { TIMED_OUT, raceTimeout } from './deadline';
 import { mergeOpenApi, type MissingUpstream, type UpstreamDoc } from './openapi-merge';
 import type { OpenApiDoc } from '../../platform/http/openapi-normalize';
@@ -58,6 +59,7 @@ const own: OpenApiDoc = {
         responses: { '200': { description: 'UP', content: healthContent('UP') } },
       },
     },
+    ...consoleDocPaths,
     '/actuator/health/readiness': {
       get: {
         operationId: 'gatewayReadiness',

@@ -12,6 +12,8 @@ import { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
 import { requireAuth } from './auth/hook';
 import { createTokenVerifier, type GatewayAuth } from './auth/verifier';
+import { consoleRoutes } from './console/routes';
+import { systemView } from './console/system-view';
 import { createCors, type CorsPolicy } from './cors';
 import type { ClientView } from './forwarding-headers';
 import { createMergedDocs } from './merged-docs';
@@ -81,7 +83,8 @@ export function createGatewayModule({ fetch, discoveryUrl, discoveryToken, healt
   const protect = createProtection(protection, { metrics, log, match, services: routes.map(({ service }) => service) });
   const proxy = createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics, ...protect.proxy });
   // With authentication off the proxy is called directly: not one extra step per request.
-  const forward = auth.mode === 'jwt' ? requireAuth({ verifier: createTokenVerifier(auth, { log, fetch }), log, metrics, internalAuth }, proxy) : proxy;
+  const verifier = auth.mode === 'jwt' ? createTokenVerifier(auth, { log, fetch }) : undefined;
+  const forward = verifier ? requireAuth({ verifier, log, metrics, internalAuth }, proxy) : proxy;
   const docs = createMergedDocs({ locator, fetch, routes, timeoutMs: upstreamTimeoutMs, cacheMs: docsCacheMs, log, bearerAuth: auth.mode === 'jwt', internalAuth });
 
   // Requests reach `front` two ways. Served ones under a route prefix come straight from Bun's
@@ -132,6 +135,7 @@ export function createGatewayModule({ fetch, discoveryUrl, discoveryToken, healt
     // paths get undefined synchronously and are routed, and a returned Promise<Response> is the response.
     .onRequest((ctx) => front(ctx.request, ctx.server?.requestIP(ctx.request)?.address, (ctx as Observed).observed ?? observer.begin(ctx.request)))
     .use(swaggerUi('Social network API'))
+    .use(consoleRoutes({ verifier, system: systemView({ fetch, discoveryUrl, discoveryToken, circuits: protect.proxy.circuits, timeoutMs: upstreamTimeoutMs }) }))
     .get('/swagger/json', () => docs.get(), { detail: { hide: true } });
 
   // Refreshes the locator's lists in the background, so that after a quiet spell the first request

@@ -35,6 +35,8 @@ import { ConsistencyGate } from '../../platform/consistency/consistency-gate';
 import { DEFAULT_CONSISTENCY, type ConsistencyOptions } from '../../platform/consistency/options';
 import { CONSISTENCY_TOKEN_HEADER } from '../../platform/consistency/token';
 import { isGraphStream } from './graph/stream-ids';
+import { eventStreamRoute } from './streaming-events/route';
+import { createEventStream } from './streaming-events/event-stream';
 
 export const recommendationMigrationsFolder = migrationsFolder(import.meta.dir, 'recommendation');
 
@@ -90,6 +92,7 @@ const SHARED_GRAPH_RECHECK_MS = 25;
  * log and a graph, and answers mutual friends and friend recommendations from the graph.
  */
 export function createRecommendationModule({ database, bus, graph = new MemoryGraph(), log, clock = systemClock, metrics = new Metrics({ service: 'recommendation' }), internalAuth, consistency = DEFAULT_CONSISTENCY }: RecommendationModuleDeps) {
+  const stream = createEventStream({ db: database.db, log: log.child({ component: 'event-stream' }) });
   const projector = new EventProjector({ db: database.db, graph, clock, log: log.child({ component: 'projector' }) });
   // The projection is the eventually consistent part: a read with a token waits for the graph's
   // own stream versions, which are what the answer is computed from (the log may be ahead).
@@ -204,7 +207,8 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
         response: { 200: t.Array(FriendRecommendationSchema), 400: ProblemSchema, 503: ProblemSchema },
         detail: recommendFriendsDocs,
       },
-    );
+    )
+    .use(eventStreamRoute(stream));
 
   const instance = {
     name: 'recommendation',
@@ -220,6 +224,7 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
           handle: async (topic: string, events: readonly EventEnvelope[]) => {
             await projector.handle(topic, events);
             gate.notify();
+            stream.notify();
             // Not awaited: the batch is applied, and a graph write here (every few seconds) would
             // hold up the next fetch, and so every event behind it. It never throws.
             void checkpoint(false);
@@ -234,7 +239,10 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
     rebuild,
     /** Consumer counters: received, stored, ignored, rejected. */
     stats: () => ({ ...projector.counts }),
+    /** Ends the open event streams, which would otherwise hold the server's graceful stop. */
+    drain: () => stream.close(),
     stop: async () => {
+      stream.close();
       await projector.stop();
       await saving;
       await checkpoint(true);

@@ -30,6 +30,9 @@ import { etagOf } from './user-projection';
 import { usersReadModel } from './user-read-model';
 import { userStreamId } from './contracts/events';
 import { isUserStream, userVersions } from './getting-user/user-versions';
+import { indexFeed } from './searching-users/index-feed';
+import { NameIndex } from './searching-users/name-index';
+import { searchUsersRoute } from './searching-users/search-users';
 
 export const userMigrationsFolder = migrationsFolder(import.meta.dir, 'user');
 
@@ -46,6 +49,9 @@ export interface UserModuleDeps {
   /** Read your writes: CONSISTENCY_WAIT_MS and CONSISTENCY_MAX_WAITERS. */
   consistency?: ConsistencyOptions;
 }
+
+/** How often the name index picks up changes other instances made. */
+const NAME_INDEX_CATCH_UP_MS = 2000;
 
 const IdParams = t.Object({ id: UserId });
 
@@ -69,6 +75,8 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
   const deps = { db: database.db, nextUserId: idReserve(database, 'user_ids'), clock, onCommitted, commands: commandMetrics(metrics, USER_COMMANDS) };
   const tokenOf = (id: number, version: number) => encodeToken([[userStreamId(id), version]]);
   registerUserGauges(metrics, database.db);
+  const names = new NameIndex();
+  const namesFeed = indexFeed(database.db, names, log.child({ component: 'name-index' }));
 
   const app = createHttpApp({ name: 'user', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
     .use(openApi('User service', 'Creates and updates users; each change is an event.', { internalCredential: internalAuth !== undefined }))
@@ -76,6 +84,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
       '/v1/users',
       async ({ body, request, set }) => {
         const { user, version } = await createUser(deps, body, requestMetadata(request));
+        names.put(user);
         set.status = 201;
         set.headers.etag = etagOf(version);
         set.headers.location = `/v1/users/${user.id}`;
@@ -108,6 +117,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
       async ({ params, body, request, set }) => {
         const metadata = requestMetadata(request);
         const { user, version } = await updateUser(deps, params.id, body, request.headers.get('if-match'), metadata);
+        names.put(user);
         set.headers.etag = etagOf(version);
         set.headers[CONSISTENCY_TOKEN_HEADER] = tokenOf(user.id, version);
         return user;
@@ -120,14 +130,24 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
         response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 412: ProblemSchema, 503: ProblemSchema },
         detail: updateUserDocs,
       },
-    );
+    )
+    .use(searchUsersRoute(names));
 
   return {
     name: 'user',
     app,
     // Before serving: a read model that disagrees with the events would answer wrongly (404, 412).
-    connect: () => verifyReadModel('user', database, usersReadModel, log),
-    start: () => relay.start(),
-    stop: () => relay.stop(),
+    connect: async () => {
+      await verifyReadModel('user', database, usersReadModel, log);
+      await namesFeed.load();
+    },
+    start: () => {
+      namesFeed.start(NAME_INDEX_CATCH_UP_MS);
+      return relay.start();
+    },
+    stop: async () => {
+      await namesFeed.stop();
+      await relay.stop();
+    },
   } satisfies ModuleInstance;
 }

@@ -98,6 +98,7 @@ export async function hostModules(hosted: HostedModule[], options: HostOptions):
     stop: () =>
       (stopping ??= (async () => {
         await Promise.all(registrations.map((r) => r.stop()));
+        for (const { module } of hosted) module.drain?.();
         // Without `true` Bun lets in-flight requests finish.
         await Promise.all(servers.map(({ server }) => server.stop()));
         for (const { module } of [...hosted].reverse()) await module.stop?.();

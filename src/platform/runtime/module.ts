@@ -20,6 +20,11 @@ export interface ModuleInstance {
   pending?(): Promise<string[]>;
   /** Starts background work, e.g. the outbox relay. Called once every module is connected. */
   start?(): void;
+  /**
+   * Ends long-lived answers (event streams) at shutdown, before the HTTP server stops: its graceful
+   * stop waits for every open answer, and a stream never ends by itself.
+   */
+  drain?(): void;
   /** Stops background work, flushing what it can. The database is closed by the caller. */
   stop?(): Promise<void>;
 }

@@ -1,0 +1,181 @@
+import { api, nameOf, session, type User } from './api';
+import { followEvents, traceOf, usersOf, type Envelope } from './events';
+import { createGraph, DRAWN_FRIENDS, loadNetwork } from './graph';
+import { refreshSystem } from './system';
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const status = (text: string) => ($('status').textContent = text);
+const li = (u: User, extra = '') => {
+  const item = document.createElement('li');
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = `${nameOf(u)} #${u.id}${extra}`;
+  b.addEventListener('click', () => void show(u.id));
+  item.append(b);
+  return item;
+};
+
+// ---- tabs (arrow keys move between them, as the ARIA tabs pattern expects)
+const tabs = ['graph', 'events', 'system'];
+let current = 'graph';
+function select(name: string) {
+  current = name;
+  for (const t of tabs) {
+    const tab = $(`tab-${t}`);
+    tab.setAttribute('aria-selected', String(t === name));
+    tab.tabIndex = t === name ? 0 : -1;
+    $(`view-${t}`).hidden = t !== name;
+  }
+  if (name === 'system') void refreshSystem($('system-rows'), $('system-note'));
+  if (name === 'graph') graph.cy.resize();
+}
+for (const t of tabs) {
+  const tab = $(`tab-${t}`);
+  tab.addEventListener('click', () => select(t));
+  tab.addEventListener('keydown', (e) => {
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    const next = tabs[(tabs.indexOf(t) + step + tabs.length) % tabs.length]!;
+    select(next);
+    $(`tab-${next}`).focus();
+  });
+}
+setInterval(() => current === 'system' && void refreshSystem($('system-rows'), $('system-note')), 2000);
+
+// ---- token (AUTH_MODE=jwt)
+session.token = sessionStorage.getItem('console-token') ?? '';
+$('token-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  session.token = $<HTMLInputElement>('token').value.trim();
+  sessionStorage.setItem('console-token', session.token);
+  status('Token set.');
+});
+
+// ---- graph
+let centre: number | undefined;
+const graph = createGraph($('graph'), (id) => void show(id));
+async function show(id: number) {
+  try {
+    const n = await loadNetwork(id);
+    centre = id;
+    $('center-title').textContent = `${nameOf(n.center)} #${n.center.id}`;
+    $('center-title').dataset.userId = String(id);
+    $('friend-count').textContent = n.friendsTruncated ? `${n.friendCount}+` : String(n.friendCount);
+    $('recommendation-count').textContent = String(n.recommendations.length);
+    $('friend-list').replaceChildren(...n.friends.map((f) => li(f)));
+    $('recommendation-list').replaceChildren(...n.recommendations.map((r) => li(r.user, ` — weight ${r.weight}, via ${r.mutual.map(nameOf).join(', ')}`)));
+    $('graph-note').textContent = n.friendCount > DRAWN_FRIENDS ? `Showing the first ${DRAWN_FRIENDS} of ${n.friendsTruncated ? 'over ' : ''}${n.friendCount} friends, and the top ${n.recommendations.length} recommendations.` : '';
+    $('graph').dataset.nodes = String(graph.cy.nodes().length);
+    graph.draw(n);
+    $('graph').dataset.nodes = String(graph.cy.nodes().length);
+    $('graph').dataset.edges = String(graph.cy.edges().length);
+  } catch (error) {
+    status(`Could not load user ${id}: ${(error as Error).message}`);
+  }
+}
+const refresh = () => (centre === undefined ? undefined : show(centre));
+
+$('search-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const name = $<HTMLInputElement>('search').value.trim();
+  try {
+    const found = await api.search(name);
+    $('search-results').replaceChildren(...found.map((u) => li(u)));
+    status(`${found.length} found for “${name}”.`);
+    if (found.length === 1) void show(found[0]!.id);
+  } catch (error) {
+    status(`Search failed: ${(error as Error).message}`);
+  }
+});
+
+const fields = (form: HTMLFormElement) => Object.fromEntries(new FormData(form)) as Record<string, string>;
+async function act(what: string, run: () => Promise<unknown>) {
+  try {
+    await run();
+    status(`${what}: done.`);
+    await refresh();
+  } catch (error) {
+    status(`${what} failed: ${(error as Error).message}`);
+  }
+}
+$('create-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const { firstName, lastName } = fields(e.target as HTMLFormElement);
+  void act('Create', async () => {
+    const u = await api.create(firstName!, lastName!);
+    await show(u.id);
+  });
+});
+$('rename-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  if (centre === undefined) return status('Select a user first.');
+  const { firstName, lastName } = fields(e.target as HTMLFormElement);
+  void act('Rename', () => api.rename(centre!, firstName!, lastName!));
+});
+$('friend-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  if (centre === undefined) return status('Select a user first.');
+  const friendId = Number(fields(e.target as HTMLFormElement).friendId);
+  const op = ((e as SubmitEvent).submitter as HTMLButtonElement | null)?.value ?? 'add';
+  void act(op === 'add' ? 'Add friend' : 'Remove friend', () => (op === 'add' ? api.addFriend(centre!, friendId) : api.removeFriend(centre!, friendId)));
+});
+
+// ---- live events
+const received: Envelope[] = [];
+let selected: string | undefined;
+const typeSelect = $<HTMLSelectElement>('event-type');
+function renderEvents() {
+  const type = typeSelect.value;
+  const user = Number($<HTMLInputElement>('event-user').value) || undefined;
+  const shown = received.filter((e) => (!type || e.type === type) && (!user || usersOf(e).includes(user))).slice(-200).reverse();
+  $('event-rows').replaceChildren(
+    ...shown.map((e) => {
+      const tr = document.createElement('tr');
+      tr.tabIndex = 0;
+      tr.dataset.type = e.type;
+      tr.setAttribute('aria-selected', String(e.id === selected));
+      for (const text of [String(e.position ?? ''), e.type, e.streamId, String(e.streamVersion), new Date(e.occurredAt).toLocaleTimeString(), traceOf(e).slice(0, 12), usersOf(e).join(', ')]) {
+        const td = document.createElement('td');
+        td.textContent = text;
+        tr.append(td);
+      }
+      const open = () => {
+        selected = e.id;
+        $('event-detail').textContent = JSON.stringify(e, null, 2);
+        for (const row of $('event-rows').children) row.setAttribute('aria-selected', String(row === tr));
+      };
+      tr.addEventListener('click', open);
+      tr.addEventListener('keydown', (k) => (k.key === 'Enter' || k.key === ' ') && (k.preventDefault(), open()));
+      return tr;
+    }),
+  );
+}
+let pending = false;
+followEvents(
+  (e) => {
+    received.push(e);
+    const keep = Math.max(10, Number($<HTMLInputElement>('event-keep').value) || 500);
+    if (received.length > keep) received.splice(0, received.length - keep);
+    if (![...typeSelect.options].some((o) => o.value === e.type)) typeSelect.add(new Option(e.type, e.type));
+    $('event-count').textContent = String(received.length);
+    if ($<HTMLInputElement>('event-pause').checked || pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      renderEvents();
+    });
+    // The graph follows events about the user in view.
+    if (centre !== undefined && usersOf(e).includes(centre)) scheduleRefresh();
+  },
+  (connected) => $('tab-events').classList.toggle('bad', !connected),
+);
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => void refresh(), 300);
+}
+$('event-filters').addEventListener('input', renderEvents);
+$('event-filters').addEventListener('submit', (e) => e.preventDefault());
+
+const initial = Number(new URLSearchParams(location.search).get('user'));
+if (initial) void show(initial);

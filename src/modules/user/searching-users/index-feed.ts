@@ -1,0 +1,53 @@
+import { asc, gt, or, and, eq } from 'drizzle-orm';
+import type { Queryable } from '../../../platform/db/database';
+import type { Logger } from '../../../platform/log';
+import { users } from '../schema';
+import { toUser } from '../user-projection';
+import type { NameIndex } from './name-index';
+
+const PAGE = 5000;
+
+/**
+ * Keeps a NameIndex in step with the read model: `load()` reads every row at start, `catchUp()`
+ * only rows changed since the last one seen (by `lastModified`, then id), which brings in what
+ * other instances of the service wrote. Rows come out of the read model through `toUser`, the one
+ * place that will decrypt names once they are encrypted.
+ */
+export function indexFeed(db: Queryable, index: NameIndex, log: Logger) {
+  let mark = { at: new Date(0), id: 0 };
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let running: Promise<void> | undefined;
+
+  async function catchUp(): Promise<void> {
+    for (;;) {
+      const rows = await db
+        .select()
+        .from(users)
+        .where(or(gt(users.lastModified, mark.at), and(eq(users.lastModified, mark.at), gt(users.id, mark.id))))
+        .orderBy(asc(users.lastModified), asc(users.id))
+        .limit(PAGE);
+      for (const row of rows) index.put(toUser(row));
+      const last = rows.at(-1);
+      if (last) mark = { at: last.lastModified, id: last.id };
+      if (rows.length < PAGE) return;
+    }
+  }
+
+  const tick = () => {
+    running ??= catchUp()
+      .catch((error) => log.warn('user name index could not catch up', { error }))
+      .finally(() => (running = undefined));
+  };
+
+  return {
+    load: catchUp,
+    start(everyMs: number) {
+      timer ??= setInterval(tick, everyMs);
+    },
+    async stop() {
+      clearInterval(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}

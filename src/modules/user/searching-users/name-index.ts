@@ -1,0 +1,52 @@
+import type { User } from '../contracts/http';
+
+interface Entry {
+  user: User;
+  first: string;
+  last: string;
+}
+
+const fold = (name: string) => name.normalize('NFKC').toLocaleLowerCase('en');
+
+/**
+ * Users by the start of their first or last name, case-insensitive, held in memory. The database
+ * cannot answer this once names are encrypted at rest (a prefix of ciphertext means nothing), so
+ * the index is fed with plaintext the module already holds: the read model at start, then each
+ * command's result, then a periodic catch-up for changes made by other instances.
+ */
+export class NameIndex {
+  private readonly entries = new Map<number, Entry>();
+
+  /**
+   * Keeps the newest state of each user: a catch-up that read a row just before a command changed
+   * it may put the older state after the command's own put, and must not win.
+   */
+  put(user: User): void {
+    const known = this.entries.get(user.id);
+    if (known && Date.parse(known.user.lastModified) > Date.parse(user.lastModified)) return;
+    this.entries.set(user.id, { user, first: fold(user.firstName), last: fold(user.lastName) });
+  }
+
+  remove(id: number): void {
+    this.entries.delete(id);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Matches, lowest id first; an all-digit query also matches that id exactly. */
+  search(query: string, limit: number): User[] {
+    const q = fold(query.trim());
+    const found: User[] = [];
+    const byId = /^\d+$/.test(q) ? this.entries.get(Number(q)) : undefined;
+    if (byId) found.push(byId.user);
+    if (q === '') return found;
+    // Every match, then the lowest ids: insertion order is not id order (renames, catch-up).
+    for (const { user, first, last } of this.entries.values()) {
+      if (user === byId?.user) continue;
+      if (first.startsWith(q) || last.startsWith(q) || `${first} ${last}`.startsWith(q)) found.push(user);
+    }
+    return found.sort((a, b) => a.id - b.id).slice(0, limit);
+  }
+}
