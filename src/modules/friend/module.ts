@@ -9,6 +9,8 @@ import { commandMetrics } from '../../platform/events/command-metrics';
 import { subscribeObserved } from '../../platform/events/observed-subscription';
 import { OutboxRelay, type RelayOptions } from '../../platform/events/outbox-relay';
 import { verifyReadModel } from '../../platform/events/read-model-check';
+import { adminStreams } from '../../platform/events/stream-heads';
+import type { AdminAccess } from '../../platform/http/admin-access';
 import { createHttpApp, requestMetadata } from '../../platform/http/app';
 import type { InternalAuth } from '../../platform/http/internal-auth';
 import type { Fetch } from '../../platform/http/local-fetch';
@@ -51,12 +53,14 @@ export interface FriendModuleDeps {
   metrics?: Metrics;
   /** With user authentication on: serve only requests carrying an internal credential (see platform/http/internal-auth). */
   internalAuth?: InternalAuth;
+  /** Who may read `/admin/streams` on this module's own port; refused to everyone when omitted. */
+  admin?: AdminAccess;
 }
 
 const PairParams = { params: t.Object({ userId: Id('userId', 'the user acting') }), query: t.Object({ friendId: Id('friendId', 'the other user', 7) }) };
 
 /** The friend domain service: owns friendships, keeps their integrity, publishes `friend-events`. */
-export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryToken, discoveryRefreshMs, metrics = new Metrics({ service: 'friend' }), internalAuth }: FriendModuleDeps) {
+export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryToken, discoveryRefreshMs, metrics = new Metrics({ service: 'friend' }), internalAuth, admin = { openWithoutToken: false } }: FriendModuleDeps) {
   const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
   const users = new UserDirectory(database.db, new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000, { token: discoveryToken, log: log.child({ component: 'locator' }) }), fetch, internalAuth);
   const deps = { db: database.db, nextFriendshipId: idReserve(database, 'friendship_ids'), clock, users, onCommitted: () => relay.committed(), commands: commandMetrics(metrics, FRIEND_COMMANDS) };
@@ -64,6 +68,7 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
 
   const app = createHttpApp({ name: 'friend', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
     .use(openApi('Friend service', 'Adds and removes friendships; each change is an event.', { internalCredential: internalAuth !== undefined }))
+    .use(adminStreams(database.db, admin))
     .post(
       '/v1/users/:userId/commands/addFriend',
       async ({ params, query, request, set }) => {

@@ -7,6 +7,8 @@ import type { EventBus } from '../../platform/events/bus';
 import { commandMetrics } from '../../platform/events/command-metrics';
 import { OutboxRelay, type RelayOptions } from '../../platform/events/outbox-relay';
 import { verifyReadModel } from '../../platform/events/read-model-check';
+import { adminStreams } from '../../platform/events/stream-heads';
+import type { AdminAccess } from '../../platform/http/admin-access';
 import { createHttpApp, requestMetadata } from '../../platform/http/app';
 import type { InternalAuth } from '../../platform/http/internal-auth';
 import { openApi } from '../../platform/http/openapi';
@@ -38,6 +40,8 @@ export interface UserModuleDeps {
   metrics?: Metrics;
   /** With user authentication on: serve only requests carrying an internal credential (see platform/http/internal-auth). */
   internalAuth?: InternalAuth;
+  /** Who may read `/admin/streams` on this module's own port; refused to everyone when omitted. */
+  admin?: AdminAccess;
 }
 
 const IdParams = t.Object({ id: UserId });
@@ -50,13 +54,14 @@ const IdParams = t.Object({ id: UserId });
 const JSON_BODY = 'json' as const;
 
 /** The user domain service: owns users, event-sourced, publishes `user-events`. */
-export function createUserModule({ database, bus, clock, log, relay: relayOptions, metrics = new Metrics({ service: 'user' }), internalAuth }: UserModuleDeps) {
+export function createUserModule({ database, bus, clock, log, relay: relayOptions, metrics = new Metrics({ service: 'user' }), internalAuth, admin = { openWithoutToken: false } }: UserModuleDeps) {
   const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
   const deps = { db: database.db, nextUserId: idReserve(database, 'user_ids'), clock, onCommitted: () => relay.committed(), commands: commandMetrics(metrics, USER_COMMANDS) };
   registerUserGauges(metrics, database.db);
 
   const app = createHttpApp({ name: 'user', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
     .use(openApi('User service', 'Creates and updates users; each change is an event.', { internalCredential: internalAuth !== undefined }))
+    .use(adminStreams(database.db, admin))
     .post(
       '/v1/users',
       async ({ body, request, set }) => {
