@@ -70,10 +70,12 @@ export class OnlineRebuild {
     if (this.state.running) throw new RebuildRunning();
     const { db, base, serving, durable } = this.deps;
     this.started = this.deps.clock.now().getTime();
-    const total = (await db.select({ n: count() }).from(receivedEvents))[0]?.n ?? 0;
-    this.state = { ...this.state, running: true, phase: 'building', done: 0, total: durable ? 2 * total : total, startedAt: new Date(this.started).toISOString() };
+    // Marked running before the first await, so that a second call is refused.
+    this.state = { ...this.state, running: true, phase: 'building', done: 0, total: 0, startedAt: new Date(this.started).toISOString() };
     let events = 0;
     try {
+      const total = (await db.select({ n: count() }).from(receivedEvents))[0]?.n ?? 0;
+      this.state.total = base instanceof MemoryGraph ? total : 2 * total;
       const fresh = this.deps.newGraph();
       events = await this.fill(fresh, (g) => (base instanceof MemoryGraph && g instanceof MemoryGraph ? base.adopt(g) : serving.switchTo(g)));
       if (!(base instanceof MemoryGraph)) {
