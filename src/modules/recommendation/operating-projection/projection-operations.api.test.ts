@@ -193,7 +193,7 @@ describe('audit', () => {
     expect(report.body.items).toContainEqual({ kind: 'log-stream', source: 'user', issue: 'behind', streamId: 'user-5', log: 1, store: 2 });
     expect(report.body.divergences).toBe(4);
     const metrics = await call(module.app, 'GET', '/metrics');
-    expect(metrics.body).toContain('projection_audit_divergences 4');
+    expect(metrics.body).toContain('projection_audit_divergences{service="recommendation"} 4');
   });
 });
 
