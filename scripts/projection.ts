@@ -8,7 +8,7 @@ import { toolEnv } from './lib/target';
 
 async function request(o: ProjectionOptions, method: string, path: string): Promise<any> {
   const res = await fetch(`${o.url}${path}`, { method, headers: o.token ? { authorization: `Bearer ${o.token}` } : {} });
-  const body = await res.json().catch(() => ({}));
+  const body: any = await res.json().catch(() => ({}));
   if (!res.ok) throw new UsageError(`${method} ${path} answered ${res.status}: ${body.detail ?? body.title ?? 'no detail'}`);
   return body;
 }
