@@ -8,7 +8,8 @@
  * loads PGlite; each of them costs megabytes of resident memory, in each of five processes.
  */
 import { systemClock } from '../platform/clock';
-import { ConfigError, internalAuthSecret, type Config } from '../platform/config';
+import { adminAccessFor, ConfigError, internalAuthSecret, type Config } from '../platform/config';
+import type { AdminAccess } from '../platform/http/admin-access';
 import type { Database } from '../platform/db/database';
 import type { EventBus } from '../platform/events/bus';
 import { InProcessBus } from '../platform/events/in-process-bus';
@@ -46,12 +47,15 @@ export interface Wiring {
   internalSecret?: string;
   /** Interface of the modules' and discovery's own ports when not the configured HOST (all-in-one). */
   modulesHost?: string;
+  /** Who may use `/admin` on the modules' own ports. */
+  admin: AdminAccess;
 }
 
 /** One registry per module (one port each, so nothing is scraped twice), sharing the process's runtime metrics. */
 const metricsFor = (w: Wiring, service: string) => new Metrics({ service, runtime: (w.runtime ??= new RuntimeMetrics()), ...(w.spans ? { spans: w.spans.sinkFor(service) } : {}) });
 
 const clock = systemClock;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /** A module's side of the internal trust, only when user authentication is on. */
 const internalAuthFor = (w: Wiring, service: string): { internalAuth?: InternalAuth } =>
@@ -94,7 +98,7 @@ export const discovery = async (w: Wiring): Promise<HostedModule> => {
 export const user = async (w: Wiring): Promise<HostedModule> => {
   const { createUserModule, userMigrationsFolder } = await import('../modules/user');
   return {
-    module: createUserModule({ database: await database(w, 'user', userMigrationsFolder), bus: w.bus, clock, log: w.log.child({ module: 'user' }), relay: relayOptions(w), consistency: w.config.consistency, metrics: metricsFor(w, 'user'), ...internalAuthFor(w, 'user') }),
+    module: createUserModule({ database: await database(w, 'user', userMigrationsFolder), bus: w.bus, clock, log: w.log.child({ module: 'user' }), relay: relayOptions(w), consistency: w.config.consistency, metrics: metricsFor(w, 'user'), ...internalAuthFor(w, 'user'), admin: w.admin }),
     port: w.config.ports.user,
     portVariable: 'USER_PORT',
     register: true,
@@ -118,6 +122,7 @@ export const friend = async (w: Wiring): Promise<HostedModule> => {
       discoveryRefreshMs: w.config.gatewayRefreshMs,
       metrics: metricsFor(w, 'friend'),
       ...internalAuthFor(w, 'friend'),
+      admin: w.admin,
     }),
     port: w.config.ports.friend,
     portVariable: 'FRIEND_PORT',
@@ -128,13 +133,27 @@ export const friend = async (w: Wiring): Promise<HostedModule> => {
 
 /** The graph lives in Neo4j when NEO4J_URL is set, in memory (rebuilt from the log) otherwise. */
 export const recommendation = async (w: Wiring): Promise<HostedModule> => {
-  const { createRecommendationModule, openNeo4jGraph, recommendationMigrationsFolder } = await import('../modules/recommendation');
+  const { createRecommendationModule, httpStreamSource, openNeo4jGraph, recommendationMigrationsFolder } = await import('../modules/recommendation');
   const log = w.log.child({ module: 'recommendation' });
   const graph = w.config.neo4j ? await openNeo4jGraph(w.config.neo4j, log) : undefined;
   if (graph) w.closers.push(() => graph.close());
   const db = await database(w, 'recommendation', recommendationMigrationsFolder);
   return {
-    module: createRecommendationModule({ database: db, bus: w.bus, clock, log, consistency: w.config.consistency, metrics: metricsFor(w, 'recommendation'), ...(graph ? { graph } : {}), ...internalAuthFor(w, 'recommendation') }),
+    module: createRecommendationModule({
+      database: db,
+      bus: w.bus,
+      clock,
+      log,
+      consistency: w.config.consistency,
+      metrics: metricsFor(w, 'recommendation'),
+      ...(graph ? { graph } : {}),
+      ...internalAuthFor(w, 'recommendation'),
+      admin: w.admin,
+      auditSources: [
+        httpStreamSource('user', 'user-', w.config.auditSources.user, w.config.adminToken),
+        httpStreamSource('friend', 'friendship-', w.config.auditSources.friend, w.config.adminToken),
+      ],
+    }),
     port: w.config.ports.recommendation,
     portVariable: 'RECOMMENDATION_PORT',
     register: true,
@@ -211,6 +230,8 @@ export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) =>
       ...(discoveryToken ? { discoveryToken } : {}),
       ...(internalSecret ? { internalSecret } : {}),
       ...(modulesHost ? { modulesHost } : {}),
+      // Open without a token only when the modules' ports are reachable from this machine alone.
+      admin: adminAccessFor(config, oneProcess && LOOPBACK.has(config.modulesHost)),
     };
     const closeAll = async () => {
       await w.bus.close();

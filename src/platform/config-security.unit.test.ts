@@ -83,3 +83,18 @@ describe('Neo4j TLS', () => {
     refused({ NEO4J_URL: 'bolt+ssc://g:7687', NEO4J_TRUSTED_CA_FILE: ca }, /cannot be combined with a \+ssc NEO4J_URL/);
   });
 });
+
+describe('ADMIN_TOKEN', () => {
+  test('is optional, at least 32 printable characters, and decides who may use /admin', async () => {
+    const { adminAccessFor } = await import('./config');
+    expect(loadConfig({}).adminToken).toBeUndefined();
+    expect(loadConfig({ ADMIN_TOKEN: 'x'.repeat(32) }).adminToken).toBe('x'.repeat(32));
+    expect(() => loadConfig({ ADMIN_TOKEN: 'short' })).toThrow('ADMIN_TOKEN must be at least 32 characters');
+    expect(() => loadConfig({ ADMIN_TOKEN: `${'x'.repeat(32)} y` })).toThrow('ADMIN_TOKEN may hold printable ASCII');
+    expect(loadConfig({ USER_PORT: '41002' }).auditSources.user).toBe('http://127.0.0.1:41002');
+    const off = loadConfig({});
+    expect(adminAccessFor(off, true)).toEqual({ openWithoutToken: true });
+    expect(adminAccessFor(off, false)).toEqual({ openWithoutToken: false });
+    expect(adminAccessFor(loadConfig({ ADMIN_TOKEN: 't'.repeat(40) }), false)).toEqual({ token: 't'.repeat(40), openWithoutToken: false });
+  });
+});

@@ -70,6 +70,10 @@ export interface Config {
    * credentials. Unset in the all-in-one, one is made per start (see internalAuthSecret).
    */
   internalAuthSecret?: string;
+  /** Bearer token for `/admin` on the modules' own ports (ADMIN_TOKEN); see adminAccessFor. */
+  adminToken?: string;
+  /** Own ports of the domain services, whose `/admin/streams` the projection audit reads. */
+  auditSources: { user: string; friend: string };
   /** Keep committed events in the outbox instead of publishing them (maintenance, tests). */
   outboxRelayPaused: boolean;
   /** Read your writes: how long a read carrying a Consistency-Token may wait, and how many may wait at once. */
@@ -275,6 +279,26 @@ function discoveryAccess(env: Env): Pick<Config, 'discoveryToken' | 'discoveryMa
   };
 }
 
+/** ADMIN_TOKEN and where the audit reaches the domain services (AUDIT_USER_URL, AUDIT_FRIEND_URL). */
+function admin(env: Env, ports: Config['ports'], host: string): Pick<Config, 'adminToken' | 'auditSources'> {
+  const token = env.ADMIN_TOKEN?.trim() || undefined;
+  if (token && token.length < 32) throw new ConfigError('ADMIN_TOKEN must be at least 32 characters long (e.g. `openssl rand -hex 32`)');
+  if (token && !/^[\x21-\x7e]+$/.test(token)) throw new ConfigError('ADMIN_TOKEN may hold printable ASCII characters only, no spaces');
+  return {
+    ...(token ? { adminToken: token } : {}),
+    auditSources: { user: url(env, 'AUDIT_USER_URL', `http://${host}:${ports.user}`), friend: url(env, 'AUDIT_FRIEND_URL', `http://${host}:${ports.friend}`) },
+  };
+}
+
+/**
+ * Who may use `/admin`. Without ADMIN_TOKEN it is open only in the all-in-one with authentication
+ * off, whose modules' ports listen on loopback; a process of its own (its port faces the network)
+ * or AUTH_MODE=jwt then refuses `/admin` rather than serve it to anyone who can reach the port.
+ */
+export function adminAccessFor(config: Pick<Config, 'adminToken' | 'auth'>, oneProcess: boolean): { token?: string; openWithoutToken: boolean } {
+  return { ...(config.adminToken ? { token: config.adminToken } : {}), openWithoutToken: oneProcess && config.auth.mode === 'off' };
+}
+
 /** INTERNAL_AUTH_SECRET, read only when authentication is on (it means nothing otherwise). */
 function internalSecret(env: Env, auth: Config['auth']): string | undefined {
   const secret = env.INTERNAL_AUTH_SECRET?.trim();
@@ -476,6 +500,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
     auth: authentication,
     internalAuthSecret: internalSecret(env, authentication),
     consistency: consistency(env, gatewayUpstreamTimeoutMs),
+    ...admin(env, ports, advertisedHost),
     outboxRelayPaused: oneOf(env, 'OUTBOX_RELAY_PAUSED', 'false', ['true', 'false'] as const) === 'true',
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
     logOutput: logOutput(env, stdoutIsTerminal),

@@ -9,6 +9,8 @@ import { commandMetrics } from '../../platform/events/command-metrics';
 import { subscribeObserved } from '../../platform/events/observed-subscription';
 import { OutboxRelay, type RelayOptions } from '../../platform/events/outbox-relay';
 import { verifyReadModel } from '../../platform/events/read-model-check';
+import { adminStreams } from '../../platform/events/stream-heads';
+import type { AdminAccess } from '../../platform/http/admin-access';
 import { createHttpApp, requestMetadata } from '../../platform/http/app';
 import type { InternalAuth } from '../../platform/http/internal-auth';
 import type { Fetch } from '../../platform/http/local-fetch';
@@ -58,6 +60,8 @@ export interface FriendModuleDeps {
   internalAuth?: InternalAuth;
   /** Read your writes: CONSISTENCY_WAIT_MS and CONSISTENCY_MAX_WAITERS. */
   consistency?: ConsistencyOptions;
+  /** Who may read `/admin/streams` on this module's own port; refused to everyone when omitted. */
+  admin?: AdminAccess;
 }
 
 const FRIENDSHIP_STREAM = /^friendship-\d{1,10}-\d{1,10}$/;
@@ -65,7 +69,7 @@ const FRIENDSHIP_STREAM = /^friendship-\d{1,10}-\d{1,10}$/;
 const PairParams = { params: t.Object({ userId: Id('userId', 'the user acting') }), query: t.Object({ friendId: Id('friendId', 'the other user', 7) }) };
 
 /** The friend domain service: owns friendships, keeps their integrity, publishes `friend-events`. */
-export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryToken, discoveryRefreshMs, metrics = new Metrics({ service: 'friend' }), internalAuth, consistency = DEFAULT_CONSISTENCY }: FriendModuleDeps) {
+export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryToken, discoveryRefreshMs, metrics = new Metrics({ service: 'friend' }), internalAuth, consistency = DEFAULT_CONSISTENCY, admin = { openWithoutToken: false } }: FriendModuleDeps) {
   const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
   // Friendships are read from the read model written in the command's own transaction, so a
   // friendship token is reached once its command answered, on any instance. Friend reads show no
@@ -81,6 +85,7 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
 
   const app = createHttpApp({ name: 'friend', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
     .use(openApi('Friend service', 'Adds and removes friendships; each change is an event.', { internalCredential: internalAuth !== undefined }))
+    .use(adminStreams(database.db, admin))
     .post(
       '/v1/users/:userId/commands/addFriend',
       async ({ params, query, request, set }) => {

@@ -57,16 +57,19 @@ const HASH = 35;
 
 /**
  * Paths every module serves for its operators, not for the public: `/metrics` is scraped on each
- * instance's own port. Unmatched here, `/user/metrics` gets the gateway's own 404.
+ * instance's own port, `/admin` (projection operations, stream heads) is used there. Unmatched
+ * here, `/user/metrics` gets the gateway's own 404.
  */
-const INTERNAL = 'metrics';
+const INTERNAL = ['metrics', 'admin'];
 
 function isInternal(upstreamPath: string): boolean {
   let i = 0;
   while (upstreamPath.charCodeAt(i) === SLASH) i++; // `//metrics` reaches `/metrics` on some routers
-  if (!upstreamPath.startsWith(INTERNAL, i)) return false;
-  const next = upstreamPath.charCodeAt(i + INTERNAL.length);
-  return Number.isNaN(next) || next === SLASH || next === QUESTION || next === HASH;
+  return INTERNAL.some((name) => {
+    if (!upstreamPath.startsWith(name, i)) return false;
+    const next = upstreamPath.charCodeAt(i + name.length);
+    return Number.isNaN(next) || next === SLASH || next === QUESTION || next === HASH;
+  });
 }
 
 /** Index of the path in an absolute URL (`http://host:port/path` -> index of `/path`). */

@@ -35,7 +35,14 @@ describe('createRouteMatcher', () => {
     (path) => expect(match(`http://localhost${path}`)).toBeUndefined(),
   );
 
+  // Operations (projection rebuild, audit, stream heads) are used on each instance's own port only.
+  test.each(['/recommendation/admin/projection', '/recommendation/admin', '/user/admin/streams?limit=1', '//friend/admin/streams'.slice(1), '/recommendation//admin/projection/rebuild'])(
+    '%s is not forwarded',
+    (path) => expect(match(`http://localhost${path}`)).toBeUndefined(),
+  );
+
   test('paths that merely start with "metrics" are still forwarded', () => {
+    expect(upstream('http://localhost/user/adminx')).toBe('user /adminx');
     expect(upstream('http://localhost/user/metricsx')).toBe('user /metricsx');
     expect(upstream('http://localhost/user/v1/metrics')).toBe('user /v1/metrics');
   });

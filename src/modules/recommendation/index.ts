@@ -13,3 +13,6 @@ export type { GraphEvent } from './graph/graph-events';
 export { classify } from './graph/graph-events';
 export { MemoryGraph } from './graph/memory-graph';
 export * from './contracts/http';
+// The audit reads the domain services' stream heads over their own ports; the entrypoint says where.
+export { httpStreamSource } from './operating-projection/stream-client';
+export type { StreamSource } from './operating-projection/audit';

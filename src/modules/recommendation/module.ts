@@ -22,10 +22,14 @@ import {
   RecommendFriendsQuery,
   UserIdParams,
 } from './contracts/http';
-import { classify } from './graph/graph-events';
 import { MemoryGraph } from './graph/memory-graph';
 import type { SocialGraph } from './graph/social-graph';
-import { readLog } from './projecting-events/event-log';
+import type { AdminAccess } from '../../platform/http/admin-access';
+import type { StreamSource } from './operating-projection/audit';
+import { projectionAdminRoutes } from './operating-projection/admin-routes';
+import { ProjectionOperations } from './operating-projection/projection-operations';
+import { replayLog } from './operating-projection/replay';
+import { ServingGraph } from './operating-projection/serving-graph';
 import { mutualFriendsDocs, recommendFriendsDocs } from './querying/docs';
 import { parseAsOf } from './querying-the-past/as-of';
 import { PastAnswers } from './querying-the-past/past-answers';
@@ -42,7 +46,6 @@ export const recommendationMigrationsFolder = migrationsFolder(import.meta.dir, 
 
 export const RECOMMENDATION_GROUP = 'recommendation';
 const DEFAULT_LIMIT = 100;
-const CATCH_UP_PAGE_SIZE = 5000;
 const CHECKPOINT_EVERY_MS = 5000;
 
 /**
@@ -78,6 +81,14 @@ export interface RecommendationModuleDeps {
   internalAuth?: InternalAuth;
   /** Read your writes: CONSISTENCY_WAIT_MS and CONSISTENCY_MAX_WAITERS. */
   consistency?: ConsistencyOptions;
+  /** Who may use `/admin/projection` on this module's own port; refused to everyone when omitted. */
+  admin?: AdminAccess;
+  /** The domain services' stream heads, compared with the log by the audit. */
+  auditSources?: StreamSource[];
+  /** The fresh graph a rebuild or an audit fills from the log; a MemoryGraph by default. */
+  newGraph?: () => SocialGraph;
+  /** Log rows per page when replaying. */
+  replayPageSize?: number;
 }
 
 /**
@@ -91,7 +102,22 @@ const SHARED_GRAPH_RECHECK_MS = 25;
  * The recommendation aggregate service: read-only. Consumes user and friend events into its own
  * log and a graph, and answers mutual friends and friend recommendations from the graph.
  */
-export function createRecommendationModule({ database, bus, graph = new MemoryGraph(), log, clock = systemClock, metrics = new Metrics({ service: 'recommendation' }), internalAuth, consistency = DEFAULT_CONSISTENCY }: RecommendationModuleDeps) {
+export function createRecommendationModule({
+  database,
+  bus,
+  graph: base = new MemoryGraph(),
+  log,
+  clock = systemClock,
+  metrics = new Metrics({ service: 'recommendation' }),
+  internalAuth,
+  admin = { openWithoutToken: false },
+  auditSources = [],
+  newGraph = () => new MemoryGraph(),
+  replayPageSize: pageSize,
+  consistency = DEFAULT_CONSISTENCY,
+}: RecommendationModuleDeps) {
+  // What reads and live events go to: the given graph, or a stand-in while a rebuild reloads it.
+  const graph = new ServingGraph(base);
   const stream = createEventStream({ db: database.db, log: log.child({ component: 'event-stream' }) });
   const projector = new EventProjector({ db: database.db, graph, clock, log: log.child({ component: 'projector' }) });
   // The projection is the eventually consistent part: a read with a token waits for the graph's
@@ -100,11 +126,11 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
     ...consistency,
     covers: isGraphStream,
     versionsOf: (streams) => graph.streamVersions(streams),
-    ...(isDurable(graph) ? { recheckMs: SHARED_GRAPH_RECHECK_MS } : {}),
+    ...(isDurable(base) ? { recheckMs: SHARED_GRAPH_RECHECK_MS } : {}),
     metrics,
   });
   let connecting: Promise<void> | undefined;
-  const durable = isDurable(graph) ? graph : undefined;
+  const durable = isDurable(base) ? base : undefined;
   /** Whether the graph holds the whole log: only then may a checkpoint be saved. */
   let complete = false;
   let checkpointedAt = Number.NEGATIVE_INFINITY;
@@ -120,21 +146,8 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
       log.warn('the graph is ahead of the event log that feeds it: rebuilding it', { checkpoint: from });
       return { ...(await rebuild()), from: 0 };
     }
-    let events = 0;
-    for (let after = from; ; ) {
-      const page = await readLog(database.db, after, CATCH_UP_PAGE_SIZE);
-      if (page.events.length === 0) break;
-      // Events the graph cannot use were reported when they were received.
-      await graph.apply(
-        page.events.flatMap((e) => {
-          const c = classify(e);
-          return c.ok ? [c.event] : [];
-        }),
-      );
-      await graph.saveCheckpoint(page.last);
-      events += page.events.length;
-      after = page.last;
-    }
+    // Events the graph cannot use were reported when they were received.
+    const { events } = await replayLog(database.db, graph, { after: from, pageSize, onPage: ({ last }) => graph.saveCheckpoint(last) });
     complete = true;
     return { events, from };
   }
@@ -153,16 +166,44 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
     })());
   }
 
-  async function rebuild(): Promise<{ events: number }> {
-    complete = false;
-    // A save still in flight must not land on the cleared graph: it would skip rows at the next start.
-    await saving;
-    const result = await projector.rebuild();
-    complete = true;
-    gate.notify(); // reads that waited while the graph was cleared and replayed
-    await checkpoint(true);
+  const operations = new ProjectionOperations({
+    db: database.db,
+    base,
+    serving: graph,
+    projector,
+    newGraph,
+    clock,
+    log,
+    metrics,
+    pageSize,
+    sources: auditSources,
+    ...(bus.consumerLag
+      ? { consumerLag: async () => (await bus.consumerLag!(RECOMMENDATION_GROUP, [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC])).reduce((n, p) => n + p.lag, 0) }
+      : {}),
+    ...(durable
+      ? {
+          durable: {
+            checkpoint: () => durable.checkpoint(),
+            suspend: async () => {
+              complete = false;
+              // A save still in flight must not land on the cleared graph: it would skip rows at the next start.
+              await saving;
+            },
+            resume: async () => {
+              complete = true;
+              await checkpoint(true);
+            },
+          },
+        }
+      : {}),
+  });
+
+  /** Rebuilds the graph from the log while reads go on (see operating-projection/online-rebuild.ts). */
+  const rebuild = async () => {
+    const result = await operations.rebuild();
+    gate.notify(); // reads that waited while the graph was rebuilt
     return result;
-  }
+  };
 
   // From the graph itself (a count in Neo4j), so it shows what queries are answered from.
   metrics.gauge('graph_users', 'Users in the recommendation graph', [], async (g) => g.set((await graph.stats()).users));
@@ -208,7 +249,8 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
         detail: recommendFriendsDocs,
       },
     )
-    .use(eventStreamRoute(stream));
+    .use(eventStreamRoute(stream))
+    .use(projectionAdminRoutes(operations, admin));
 
   const instance = {
     name: 'recommendation',
@@ -217,7 +259,7 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
     connect: () =>
       (connecting ??= (async () => {
         if (durable) log.info('graph caught up with the event log', { ...(await catchUp(durable)), ...(await graph.stats()) });
-        else log.info('graph rebuilt from the event log', { ...(await projector.rebuild()), ...(await graph.stats()) });
+        else log.info('graph rebuilt from the event log', { events: (await replayLog(database.db, graph, { pageSize })).events, ...(await graph.stats()) });
         const consumer = {
           group: RECOMMENDATION_GROUP,
           topics: [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC],
@@ -235,8 +277,10 @@ export function createRecommendationModule({ database, bus, graph = new MemoryGr
         connecting = undefined;
         throw error;
       })),
-    /** Drops the graph and replays the log into it (tests, operations). */
+    /** Rebuilds the graph from the log while reads go on; resolves once the new graph serves. */
     rebuild,
+    /** Status, rebuild progress and audit (also served on `/admin/projection`). */
+    operations,
     /** Consumer counters: received, stored, ignored, rejected. */
     stats: () => ({ ...projector.counts }),
     /** Ends the open event streams, which would otherwise hold the server's graceful stop. */

@@ -7,6 +7,8 @@ import type { EventBus } from '../../platform/events/bus';
 import { commandMetrics } from '../../platform/events/command-metrics';
 import { OutboxRelay, type RelayOptions } from '../../platform/events/outbox-relay';
 import { verifyReadModel } from '../../platform/events/read-model-check';
+import { adminStreams } from '../../platform/events/stream-heads';
+import type { AdminAccess } from '../../platform/http/admin-access';
 import { createHttpApp, requestMetadata } from '../../platform/http/app';
 import type { InternalAuth } from '../../platform/http/internal-auth';
 import { openApi } from '../../platform/http/openapi';
@@ -48,6 +50,8 @@ export interface UserModuleDeps {
   internalAuth?: InternalAuth;
   /** Read your writes: CONSISTENCY_WAIT_MS and CONSISTENCY_MAX_WAITERS. */
   consistency?: ConsistencyOptions;
+  /** Who may read `/admin/streams` on this module's own port; refused to everyone when omitted. */
+  admin?: AdminAccess;
 }
 
 /** How often the name index picks up changes other instances made. */
@@ -63,7 +67,7 @@ const IdParams = t.Object({ id: UserId });
 const JSON_BODY = 'json' as const;
 
 /** The user domain service: owns users, event-sourced, publishes `user-events`. */
-export function createUserModule({ database, bus, clock, log, relay: relayOptions, metrics = new Metrics({ service: 'user' }), internalAuth, consistency = DEFAULT_CONSISTENCY }: UserModuleDeps) {
+export function createUserModule({ database, bus, clock, log, relay: relayOptions, metrics = new Metrics({ service: 'user' }), internalAuth, consistency = DEFAULT_CONSISTENCY, admin = { openWithoutToken: false } }: UserModuleDeps) {
   const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
   // The read model is written in the command's own transaction: a token of this service is
   // reached as soon as its command answered, on any instance; only a forged one waits (and 503s).
@@ -80,6 +84,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
 
   const app = createHttpApp({ name: 'user', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
     .use(openApi('User service', 'Creates and updates users; each change is an event.', { internalCredential: internalAuth !== undefined }))
+    .use(adminStreams(database.db, admin))
     .post(
       '/v1/users',
       async ({ body, request, set }) => {

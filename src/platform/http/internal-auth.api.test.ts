@@ -71,6 +71,14 @@ describe('a module behind the internal-credential guard', () => {
     expect((await call(s.app, 'GET', '/metrics/../v1/users/2')).status).not.toBe(200);
   });
 
+  test('/admin is left to its own ADMIN_TOKEN check (admin-access.ts): no internal credential is asked', async () => {
+    const s = service(true);
+    // Not 401: the guard let it through, and this miniature module has no admin route.
+    expect((await call(s.app, 'POST', '/admin/projection/rebuild')).status).toBe(404);
+    expect((await call(s.app, 'GET', '/admin/../v1/users/2')).status).toBe(401);
+    expect((await call(s.app, 'GET', '/administrator')).status).toBe(401);
+  });
+
   test('without the guard (AUTH_MODE=off) the module is as open as before', async () => {
     const s = service(false);
     expect((await call(s.app, 'PUT', '/v1/users/2', {})).status).toBe(200);

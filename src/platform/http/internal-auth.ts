@@ -28,8 +28,12 @@ export class Unauthenticated extends Error {
 
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Load balancers, probes and Prometheus hold no credential: health and metrics stay open. */
+/**
+ * Load balancers, probes and Prometheus hold no credential: health and metrics stay open.
+ * `/admin` takes the operator's ADMIN_TOKEN instead (admin-access.ts), never a service credential.
+ */
 function isOpen(method: string, path: string): boolean {
+  if (path === '/admin' || path.startsWith('/admin/')) return true;
   if (method !== 'GET' && method !== 'HEAD') return false;
   return path === '/metrics' || path === '/actuator/health' || path.startsWith('/actuator/health/');
 }

@@ -62,6 +62,20 @@ export class MemoryGraph implements SocialGraph {
     this.ranking = new Ranking(this.adjacency);
   }
 
+  /**
+   * Takes over another graph's state in one synchronous step: an online rebuild builds a fresh
+   * graph beside this one and swaps it in, so a read sees the old state or the new, never a mix.
+   * `other` must not be used afterwards.
+   */
+  adopt(other: MemoryGraph): void {
+    this.slots = other.slots;
+    this.profiles = other.profiles;
+    this.userVersions = other.userVersions;
+    this.adjacency = other.adjacency;
+    this.friendships = other.friendships;
+    this.ranking = other.ranking;
+  }
+
   async snapshot(): Promise<GraphSnapshot> {
     const users = this.profiles.map((p) => ({ ...p })).sort((x, y) => x.id - y.id);
     const friendships: [number, number][] = [];

@@ -5,7 +5,7 @@ import type { EventEnvelope } from '../../../platform/events/envelope';
 import type { Logger } from '../../../platform/log';
 import { classify, type GraphEvent } from '../graph/graph-events';
 import type { SocialGraph } from '../graph/social-graph';
-import { appendToLog, readLog, unstorableReason } from './event-log';
+import { appendToLog, unstorableReason } from './event-log';
 
 export interface ProjectorStats {
   /** Events handed to the consumer, redeliveries included. */
@@ -17,8 +17,6 @@ export interface ProjectorStats {
   /** Events set aside (dead-lettered) before the log: they would break its constraints on every redelivery. */
   rejected: number;
 }
-
-const REBUILD_PAGE_SIZE = 5000;
 
 type Skipped = { e: EventEnvelope; reason: string };
 
@@ -45,6 +43,8 @@ interface Waiting {
  */
 export class EventProjector {
   readonly counts: ProjectorStats = { received: 0, stored: 0, ignored: 0, rejected: 0 };
+  /** When the last group was applied, and when its newest event occurred (for status and lag). */
+  lastApplied: { at: Date; occurredAt: Date } | undefined;
   private tail: Promise<unknown> = Promise.resolve();
   private waiting: Waiting[] = [];
   private stopped = false;
@@ -93,6 +93,7 @@ export class EventProjector {
       if (logged.status === 'rejected') throw logged.reason;
       if (applied.status === 'rejected') throw applied.reason;
       this.counts.stored += logged.value;
+      this.noteApplied(group);
     } catch (error) {
       // Every batch of the group is delivered again; the log skips the rows it already holds.
       for (const w of group) w.done(error);
@@ -101,27 +102,24 @@ export class EventProjector {
     for (const w of group) w.done();
   }
 
-  /** Drops the graph and replays the whole log into it, in the order the events were stored. */
-  rebuild(): Promise<{ events: number }> {
-    return this.serial(async () => {
-      await this.deps.graph.clear();
-      let after = 0;
-      let total = 0;
-      for (;;) {
-        const page = await readLog(this.deps.db, after, REBUILD_PAGE_SIZE);
-        if (page.events.length === 0) break;
-        await this.deps.graph.apply(this.applicable('log', page.events));
-        total += page.events.length;
-        after = page.last;
-      }
-      return { events: total };
-    });
+  /**
+   * Runs work between groups: no batch is logged or applied meanwhile (a rebuild's last catch-up
+   * and switch-over, an audit's comparison).
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return this.serial(work);
   }
 
   /** Finishes the batch in flight; later deliveries are refused (and so redelivered elsewhere). */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.tail;
+  }
+
+  private noteApplied(group: readonly Waiting[]): void {
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const { events } of group) for (const e of events) newest = Math.max(newest, Date.parse(e.occurredAt));
+    if (Number.isFinite(newest)) this.lastApplied = { at: this.deps.clock.now(), occurredAt: new Date(newest) };
   }
 
   private applicable(topic: string, events: readonly EventEnvelope[]): GraphEvent[] {

@@ -1,0 +1,56 @@
+import type { Db } from '../../../platform/db/database';
+import type { EventEnvelope } from '../../../platform/events/envelope';
+import { classify, type GraphEvent } from '../graph/graph-events';
+import type { SocialGraph } from '../graph/social-graph';
+import { readLog } from '../projecting-events/event-log';
+
+export const REPLAY_PAGE_SIZE = 5000;
+
+export interface ReplayOptions {
+  /** Log position to start after; 0 replays the whole log. */
+  after?: number;
+  pageSize?: number;
+  /** Called after each page is applied: to save a checkpoint, report progress or stop (throw). */
+  onPage?: (page: { events: number; last: number }) => Promise<void> | void;
+  /** Events the graph cannot use: the projector reports them; a replay only skips them. */
+  onSkipped?: (events: { e: EventEnvelope; reason: string }[]) => void;
+}
+
+export interface ReplayResult {
+  /** Log rows read (applicable or not). */
+  events: number;
+  /** Position of the last row applied; `after` when the log held nothing new. */
+  last: number;
+}
+
+/**
+ * The one replay loop: start-up catch-up, rebuild and audit all read the log page by page, in the
+ * order rows were stored, and apply each page to a graph. Applying is idempotent and
+ * order-tolerant, so replaying rows a graph already holds is harmless.
+ */
+export async function replayLog(db: Db, graph: SocialGraph, options: ReplayOptions = {}): Promise<ReplayResult> {
+  const pageSize = options.pageSize ?? REPLAY_PAGE_SIZE;
+  let after = options.after ?? 0;
+  let events = 0;
+  for (;;) {
+    const page = await readLog(db, after, pageSize);
+    if (page.events.length === 0) break;
+    await graph.apply(applicable(page.events, options.onSkipped));
+    events += page.events.length;
+    after = page.last;
+    await options.onPage?.({ events: page.events.length, last: page.last });
+  }
+  return { events, last: after };
+}
+
+function applicable(events: readonly EventEnvelope[], onSkipped: ReplayOptions['onSkipped']): GraphEvent[] {
+  const out: GraphEvent[] = [];
+  const skipped: { e: EventEnvelope; reason: string }[] = [];
+  for (const e of events) {
+    const c = classify(e);
+    if (c.ok) out.push(c.event);
+    else skipped.push({ e, reason: c.reason });
+  }
+  if (skipped.length > 0) onSkipped?.(skipped);
+  return out;
+}
