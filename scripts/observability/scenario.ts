@@ -44,10 +44,13 @@ export async function startObserved(scrapeIntervalS = 1, extraEnv: Record<string
   };
 }
 
-/** Runs scripts/generate.ts against the gateway; resolves with its summary (stdout). */
+/**
+ * Runs scripts/generate.ts against the gateway; resolves with its summary (stdout). `--consistent`
+ * sends each addFriend's token with a read, so the consistency panels have data too.
+ */
 export async function generate(gateway: string, args: { users: number; friendships: number; seed: string; concurrency?: number }): Promise<string> {
   const proc = Bun.spawn(
-    ['bun', join(import.meta.dir, '../generate.ts'), '--users', String(args.users), '--friendships', String(args.friendships), '--concurrency', String(args.concurrency ?? 4), '--seed', args.seed, '--url', gateway],
+    ['bun', join(import.meta.dir, '../generate.ts'), '--users', String(args.users), '--friendships', String(args.friendships), '--concurrency', String(args.concurrency ?? 4), '--seed', args.seed, '--url', gateway, '--consistent'],
     { stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' },
   );
   const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);

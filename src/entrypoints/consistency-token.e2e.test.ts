@@ -3,6 +3,9 @@ import { encodeToken } from '../platform/consistency/token';
 import { tempDir } from '../platform/testing/processes';
 import { startSystem, systemEnv, type System } from './all-in-one.harness';
 
+/** Over a thousand pairs from one client address: the gateway's per-client rate limit would answer 429. */
+const UNLIMITED = { GATEWAY_RATE_LIMIT_PER_SECOND: '0' };
+
 /**
  * Read your writes through the gateway of the all-in-one: without a token, a read right after a
  * command can miss it (the recommendation graph is fed through the outbox and the bus); with the
@@ -36,7 +39,7 @@ describe('Consistency-Token through the gateway (all-in-one)', () => {
   let users: number[];
 
   test('every command answers a short, URL-safe token', async () => {
-    s = await startSystem(systemEnv(tempDir('consistency-'), { ...ports(40100), CONSISTENCY_WAIT_MS: String(WAIT_MS) }));
+    s = await startSystem(systemEnv(tempDir('consistency-'), { ...ports(40100), CONSISTENCY_WAIT_MS: String(WAIT_MS), ...UNLIMITED }));
     systems.push(s);
     const created = await s.api('POST', '/user/v1/users', { firstName: 'Hub', lastName: 'Center' });
     expect(created.status).toBe(201);
@@ -167,7 +170,7 @@ describe('Consistency-Token through the gateway (all-in-one)', () => {
 
 describe('Consistency-Token with the outbox relay paused', () => {
   test('the command answers, its own service reads it, the projection answers 503 + Retry-After within the limit', async () => {
-    const s = await startSystem(systemEnv(tempDir('consistency-paused-'), { ...ports(40110), CONSISTENCY_WAIT_MS: '1000', OUTBOX_RELAY_PAUSED: 'true' }));
+    const s = await startSystem(systemEnv(tempDir('consistency-paused-'), { ...ports(40110), CONSISTENCY_WAIT_MS: '1000', OUTBOX_RELAY_PAUSED: 'true', ...UNLIMITED }));
     systems.push(s);
     const created = await s.api('POST', '/user/v1/users', { firstName: 'Paused', lastName: 'Relay' });
     expect(created.status).toBe(201);
