@@ -30,6 +30,8 @@ export interface ResponseDocs {
   headers?: HeaderName[];
   /** A header's value in this answer, when the catalogue's example does not fit (`Location` of a friendship). */
   headerExamples?: Partial<Record<HeaderName, string>>;
+  /** The answer's media type when it is not JSON (`text/event-stream`): replaces what the schema gave. */
+  mediaType?: string;
 }
 
 /** Response headers the services send, documented once. */
@@ -104,6 +106,10 @@ export function applyOperationDocs(doc: OpenApiDoc): OpenApiDoc {
         let example = given.example;
         if (isProblem(response)) {
           example = isObject(example) ? { ...problem(code, String(example.detail)), instance, ...example } : problemExample(code, usualDetail[code] ?? 'the request failed', instance);
+        }
+        if (given.mediaType && isObject(out.content)) {
+          const schema = Object.values<JsonObject>(out.content)[0]?.schema ?? { type: 'string' };
+          out.content = { [given.mediaType]: { schema } };
         }
         if (example !== undefined && isObject(out.content)) out.content = withExample(out.content, example);
         responses[status] = out;

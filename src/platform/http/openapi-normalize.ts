@@ -50,11 +50,16 @@ function schemaFor30(node: JsonObject): JsonObject {
   return out;
 }
 
+const PLUGIN_MEDIA_TYPES: ReadonlySet<string> = new Set(['application/json', 'multipart/form-data', 'text/plain']);
+
 /**
  * The plugin lists every body parser's media type (JSON, multipart, text) for responses too. The
  * modules answer JSON, and errors as application/problem+json: one entry, named for what is sent.
  */
 function responseContent(content: JsonObject): JsonObject {
+  // One media type the module chose itself (`text/event-stream`, `application/problem+json`) stays.
+  const types = Object.keys(content);
+  if (types.length === 1 && !PLUGIN_MEDIA_TYPES.has(types[0]!)) return content;
   const media = content['application/json'] ?? Object.values(content)[0];
   if (!isObject(media)) return content;
   return { [media.schema?.$ref === PROBLEM_REF ? 'application/problem+json' : 'application/json']: media };
