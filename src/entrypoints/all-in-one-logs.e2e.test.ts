@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { embeddedEnvironment, eventually, tempDir } from '../platform/testing/processes';
+import { collectOutput, embeddedEnvironment, eventually, tempDir } from '../platform/testing/processes';
 import { systemEnv } from './all-in-one.harness';
 
 /**
@@ -29,18 +29,12 @@ async function start(onTerminal: boolean, extra: Record<string, string>) {
     proc.kill('SIGTERM');
     await proc.exited;
   });
-  let text = '';
-  const collect = async (stream: ReadableStream<Uint8Array>) => {
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) text += decoder.decode(chunk);
-  };
-  void collect(proc.stdout);
-  void collect(proc.stderr);
+  const output = collectOutput(proc);
   // A terminal ends lines with \r\n.
-  const lines = () => text.replaceAll('\r', '').split('\n').filter(Boolean);
+  const lines = () => output().replaceAll('\r', '').split('\n').filter(Boolean);
   await eventually('the ready line', async () => {
-    if (proc.exitCode !== null) throw new Error(`exited:\n${text}`);
-    return /ready/.test(text) && (!onTerminal || extra.LOG_FORMAT === 'json' || /Stop /.test(text));
+    if (proc.exitCode !== null) throw new Error(`exited:\n${output()}`);
+    return /ready/.test(output()) && (!onTerminal || extra.LOG_FORMAT === 'json' || /Stop /.test(output()));
   }, 60_000);
   const gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;
   return { lines, gateway };

@@ -34,6 +34,8 @@ const plain = (schema: object) => {
 
 
 const healthContent = (status: 'UP' | 'DOWN') => ({ 'application/json': { schema: { $ref: '#/components/schemas/GatewayHealth' }, example: { status } } });
+const UP = { description: 'UP', content: healthContent('UP') };
+const DOWN = { description: 'DOWN: a routed service has no live instance yet', content: healthContent('DOWN') };
 
 /** The gateway's own part of the document. */
 const own: OpenApiDoc = {
@@ -44,10 +46,7 @@ const own: OpenApiDoc = {
         tags: ['gateway'],
         summary: 'Health of the gateway itself',
         description: 'Same as readiness: UP once every routed service has had a live instance. The health of a service behind it is at `/{prefix}/actuator/health`.',
-        responses: {
-          '200': { description: 'UP', content: healthContent('UP') },
-          '503': { description: 'DOWN: a routed service has no live instance yet', content: healthContent('DOWN') },
-        },
+        responses: { '200': UP, '503': DOWN },
       },
     },
     '/actuator/health/liveness': {
@@ -56,7 +55,7 @@ const own: OpenApiDoc = {
         tags: ['gateway'],
         summary: 'Liveness of the gateway: its process answers',
         description: 'UP while the process answers, whatever the services behind it do.',
-        responses: { '200': { description: 'UP', content: healthContent('UP') } },
+        responses: { '200': UP },
       },
     },
     ...consoleDocPaths,
@@ -66,10 +65,7 @@ const own: OpenApiDoc = {
         tags: ['gateway'],
         summary: 'Readiness of the gateway: every routed service had a live instance',
         description: 'DOWN until each routed service has had a live, health-checked instance; then UP (one service leaving later costs only its routes).',
-        responses: {
-          '200': { description: 'UP', content: healthContent('UP') },
-          '503': { description: 'DOWN: a routed service has no live instance yet', content: healthContent('DOWN') },
-        },
+        responses: { '200': UP, '503': DOWN },
       },
     },
   },

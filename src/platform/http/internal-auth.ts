@@ -1,5 +1,6 @@
 import { Elysia } from 'elysia';
 import type { Clock } from '../clock';
+import { pathOf } from './problem';
 import { createCredentialSigner, createCredentialVerifier, INTERNAL_CREDENTIAL_HEADER, type Caller } from './internal-credential';
 
 /**
@@ -38,13 +39,6 @@ function isOpen(method: string, path: string): boolean {
   return path === '/metrics' || path === '/actuator/health' || path.startsWith('/actuator/health/');
 }
 
-/** The path of a request URL without parsing all of it (this runs on every request). */
-function pathOf(url: string): string {
-  const start = url.indexOf('/', url.indexOf('://') + 3);
-  if (start === -1) return '/';
-  const end = url.slice(start).search(/[?#]/);
-  return end === -1 ? url.slice(start) : url.slice(start, start + end);
-}
 
 /**
  * What may pass: the gateway's word for a user, on anything (the gateway applied the ownership

@@ -1,6 +1,7 @@
 import type { HistogramSeries } from '../metrics/histogram';
 import type { LogFields, Logger } from '../log';
 import type { Metrics } from '../metrics/metrics';
+import { pathOf } from './problem';
 import { saneId } from './request-id';
 import { epochOf } from '../tracing/spans';
 import { continueTrace, formatTraceparent, parseTraceparent, type TraceContext } from '../tracing/traceparent';
@@ -123,8 +124,3 @@ function unTraced(url: string): boolean {
   return path.includes('/actuator/') || path.endsWith('/actuator') || path.endsWith('/metrics');
 }
 
-function pathOf(url: string): string {
-  const start = url.indexOf('/', url.indexOf('://') + 3);
-  const query = url.indexOf('?', start);
-  return start === -1 ? '/' : url.slice(start, query === -1 ? undefined : query);
-}

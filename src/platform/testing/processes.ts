@@ -37,13 +37,8 @@ export function embeddedEnvironment(): Record<string, string> {
  * Starts `bun <script>` with extra environment, collecting its output for failure messages. It
  * runs on embedded adapters unless `env` itself names the engines.
  */
-export function startProcess(script: string, env: Record<string, string>): RunningProcess {
-  const proc = Bun.spawn(['bun', script], {
-    env: { ...embeddedEnvironment(), LOG_LEVEL: 'warn', ...env },
-    stdout: 'pipe',
-    stderr: 'pipe',
-    stdin: 'ignore',
-  });
+/** Everything a child wrote to stdout and stderr so far, gathered as it comes. */
+export function collectOutput(proc: { stdout: ReadableStream<Uint8Array>; stderr: ReadableStream<Uint8Array> }): () => string {
   let text = '';
   const collect = async (stream: ReadableStream<Uint8Array>) => {
     const decoder = new TextDecoder();
@@ -51,9 +46,20 @@ export function startProcess(script: string, env: Record<string, string>): Runni
   };
   void collect(proc.stdout);
   void collect(proc.stderr);
+  return () => text;
+}
+
+export function startProcess(script: string, env: Record<string, string>): RunningProcess {
+  const proc = Bun.spawn(['bun', script], {
+    env: { ...embeddedEnvironment(), LOG_LEVEL: 'warn', ...env },
+    stdout: 'pipe',
+    stderr: 'pipe',
+    stdin: 'ignore',
+  });
+  const output = collectOutput(proc);
   return {
     proc,
-    output: () => text,
+    output,
     async stop() {
       proc.kill('SIGTERM');
       return proc.exited;
