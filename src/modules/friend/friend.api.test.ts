@@ -146,6 +146,22 @@ describe('listing', () => {
     expect((await call(friend.app, 'GET', '/v1/users/1/friends?limit=abc')).status).toBe(400);
   });
 
+  test('after pages through the list by friendship id, without repeats or gaps', async () => {
+    for (const other of [5, 6, 7]) await add(1, other);
+    const all = (await call(friend.app, 'GET', '/v1/users/1/friends')).body;
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    const pages: any[][] = [];
+    for (let after = 0; ; ) {
+      const page = (await call(friend.app, 'GET', `/v1/users/1/friends?limit=2${after ? `&after=${after}` : ''}`)).body;
+      if (page.length === 0) break;
+      pages.push(page);
+      after = page.at(-1).id;
+    }
+    expect(pages.flat()).toEqual(all);
+    expect(pages.length).toBe(Math.ceil(all.length / 2));
+    expect((await call(friend.app, 'GET', '/v1/users/1/friends?after=0')).status).toBe(400);
+  });
+
   test('an unknown user has no friends; an unknown friendship is 404', async () => {
     expect((await call(friend.app, 'GET', '/v1/users/999/friends')).body).toEqual([]);
     expect((await call(friend.app, 'GET', '/v1/friends/999999')).status).toBe(404);

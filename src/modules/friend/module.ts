@@ -116,10 +116,10 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
     )
     .get('/v1/users/:userId/friends', async ({ params, query, request, set }) => {
       await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
-      return listFriends(deps.db, params.userId, query.limit ?? 100);
+      return listFriends(deps.db, params.userId, query.limit ?? 100, query.after);
     }, {
       params: t.Object({ userId: Id('userId', 'whose friends') }),
-      query: t.Object({ limit: t.Optional(Limit) }),
+      query: t.Object({ limit: t.Optional(Limit), after: t.Optional(Id('after', 'the last friendship `id` of the previous page: only later friendships are listed', 1001)) }),
       response: { 200: t.Array(FriendSchema), 400: ProblemSchema, 503: ProblemSchema },
       detail: listFriendsDocs,
     })

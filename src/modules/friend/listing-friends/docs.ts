@@ -4,7 +4,7 @@ import { friendshipExample, unavailableExample } from '../contracts/examples';
 export const listFriendsDocs = documented({
   tags: ['friend'],
   summary: "A user's friends, oldest first",
-  description: 'Each friendship as seen from this user: `userId` is this user, `friendId` the other. An unknown user has no friends (an empty list). At most `limit` items.',
+  description: 'Each friendship as seen from this user: `userId` is this user, `friendId` the other. An unknown user has no friends (an empty list). At most `limit` items; for the next page pass the last item\'s `id` as `after`.',
   examplePath: '/v1/users/42/friends',
   responses: {
     200: {

@@ -53,10 +53,18 @@ $('token-form').addEventListener('submit', (e) => {
 
 // ---- graph
 let centre: number | undefined;
+/**
+ * Loads overlap (a click, a command's own refresh, a refresh an event scheduled), and they finish
+ * in any order. Only the newest one may draw: an older one finishing last would put back the
+ * previous centre, and the next rename or friend command would act on the wrong person.
+ */
+let newestLoad = 0;
 const graph = createGraph($('graph'), (id) => void show(id));
 async function show(id: number) {
+  const load = ++newestLoad;
   try {
     const n = await loadNetwork(id);
+    if (load !== newestLoad) return;
     centre = id;
     $('center-title').textContent = `${nameOf(n.center)} #${n.center.id}`;
     $('center-title').dataset.userId = String(id);
@@ -65,12 +73,11 @@ async function show(id: number) {
     $('friend-list').replaceChildren(...n.friends.map((f) => li(f)));
     $('recommendation-list').replaceChildren(...n.recommendations.map((r) => li(r.user, ` — weight ${r.weight}, via ${r.mutual.map(nameOf).join(', ')}`)));
     $('graph-note').textContent = n.friendCount > DRAWN_FRIENDS ? `Showing the first ${DRAWN_FRIENDS} of ${n.friendsTruncated ? 'over ' : ''}${n.friendCount} friends, and the top ${n.recommendations.length} recommendations.` : '';
-    $('graph').dataset.nodes = String(graph.cy.nodes().length);
     graph.draw(n);
     $('graph').dataset.nodes = String(graph.cy.nodes().length);
     $('graph').dataset.edges = String(graph.cy.edges().length);
   } catch (error) {
-    status(`Could not load user ${id}: ${(error as Error).message}`);
+    if (load === newestLoad) status(`Could not load user ${id}: ${(error as Error).message}`);
   }
 }
 const refresh = () => (centre === undefined ? undefined : show(centre));
