@@ -4,6 +4,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { startSystem, systemEnv, type System } from '../../../entrypoints/all-in-one.harness';
 import { tempDir } from '../../../platform/testing/processes';
 import { chromiumMissing, launchChromium } from '../../../../test/browser/chromium';
+import { centreBySearch, centredOn, tabTo } from '../../../../test/browser/console-page';
 
 /**
  * The console in a real Chromium against a real all-in-one: everything the page shows comes
@@ -12,8 +13,12 @@ import { chromiumMissing, launchChromium } from '../../../../test/browser/chromi
 // Evaluated in the page, not in Bun.
 declare const document: any;
 declare const window: any;
+declare const getComputedStyle: any;
 
 if (chromiumMissing) console.warn(`SKIPPED: console browser tests: ${chromiumMissing}`);
+
+/** Friends of the hub: thousands, so that its friends span many pages and more than one read of 1000. */
+const HUB_FRIENDS = 2_000;
 
 describe.skipIf(chromiumMissing !== undefined)('console in Chromium', () => {
   let system: System;
@@ -44,6 +49,28 @@ describe.skipIf(chromiumMissing !== undefined)('console in Chromium', () => {
     page = await browser.newPage();
     page.setDefaultTimeout(15_000);
   }, 120_000);
+
+  /** A seeding command, sent again after Retry-After while the system sheds load (429, 503). */
+  async function seed(method: string, path: string, body?: unknown) {
+    for (let attempt = 1; ; attempt++) {
+      const res = await system.api(method, path, body);
+      if ((res.status !== 429 && res.status !== 503) || attempt === 30) return res;
+      await Bun.sleep(Number(res.headers.get('retry-after') ?? 1) * 1_000);
+    }
+  }
+
+  /** Runs `work(0..n-1)` on a few workers at a time; results in index order. */
+  async function inParallel<T>(n: number, work: (i: number) => Promise<T>, workers = 12): Promise<T[]> {
+    const out: T[] = [];
+    let next = 0;
+    await Promise.all(Array.from({ length: workers }, async () => {
+      while (next < n) {
+        const i = next++;
+        out[i] = await work(i);
+      }
+    }));
+    return out;
+  }
 
   afterAll(async () => {
     await closeBrowser?.();
@@ -76,6 +103,28 @@ describe.skipIf(chromiumMissing !== undefined)('console in Chromium', () => {
     expect(recs[0]).toContain('weight 2');
   });
 
+  test('with the keyboard only, a user moves between the people drawn and centres on one', async () => {
+    await tabTo(page, '#graph');
+    const people = Number(await page.$eval('#graph', (e) => e.dataset.nodes));
+    const visited: number[] = [];
+    for (let i = 0; i < people && !visited.includes(ids.f1!); i++) {
+      await page.keyboard.press('ArrowRight');
+      visited.push(Number(await page.$eval('#graph', (e) => e.dataset.focusedUser)));
+    }
+    expect(visited).toContain(ids.f1!);
+    expect(await page.$eval('#graph-focus', (e) => e.textContent)).toContain(`f1${tag} Console #${ids.f1}, friend`);
+    await page.keyboard.press('Enter');
+    await centredOn(page, ids.f1!);
+    // f1's network: the old centre is one of the people, and Enter on it goes back.
+    for (let i = 0; i < people + 2; i++) {
+      await page.keyboard.press('ArrowLeft');
+      if ((await page.$eval('#graph', (e) => e.dataset.focusedUser)) === String(ids.centre)) break;
+    }
+    await page.keyboard.press('Enter');
+    await centredOn(page, ids.centre!);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('graph');
+  });
+
   test('adding a friend from the console draws the edge and shows the event, without a reload', async () => {
     await page.evaluate(() => ((window as any).__sameDocument = true));
     await page.type('#friend-form input[name=friendId]', String(ids.z));
@@ -106,17 +155,103 @@ describe.skipIf(chromiumMissing !== undefined)('console in Chromium', () => {
 
   test('creating and renaming a user from the console centres the graph on them and finds them by the new name', async () => {
     await page.click('#tab-graph');
+    // A load of the previous centre is still on its way when the new user is created, and it
+    // finishes last. It must not take the graph back: the rename below would rename the wrong user.
+    await page.evaluate((slow) => {
+      const real = window.fetch;
+      window.__slowLoad = 'armed';
+      window.fetch = async (input: unknown, init: unknown) => {
+        if (String(input) !== `/user/v1/users/${slow}` || window.__slowLoad !== 'armed') return real(input, init);
+        window.__slowLoad = 'delayed';
+        await new Promise((r) => setTimeout(r, 1_000));
+        const res = await real(input, init);
+        window.__slowLoad = 'answered';
+        return res;
+      };
+    }, ids.centre);
+    await page.click('#search-results li button');
+    await page.waitForFunction(() => window.__slowLoad === 'delayed');
     await page.type('#create-form input[name=firstName]', `New${tag}`);
     await page.type('#create-form input[name=lastName]', 'Person');
     await page.click('#create-form button');
     await page.waitForFunction((t) => document.getElementById('center-title')?.textContent?.startsWith(`New${t} Person`), {}, tag);
     const id = Number(await page.$eval('#center-title', (e) => e.dataset.userId));
+    await page.waitForFunction(() => window.__slowLoad === 'answered');
+    await centredOn(page, id);
     await page.type('#rename-form input[name=firstName]', `Renamed${tag}`);
     await page.type('#rename-form input[name=lastName]', 'Person');
     await page.click('#rename-form button');
     await page.waitForFunction((t) => document.getElementById('center-title')?.textContent?.startsWith(`Renamed${t}`), {}, tag);
     expect((await system.api('GET', `/user/v1/users?name=renamed${tag}`)).body.map((u: any) => u.id)).toEqual([id]);
   });
+
+  for (const [width, height] of [[1280, 800], [390, 844]] as const) {
+    for (const scheme of ['light', 'dark'] as const) {
+      test(`at ${width}x${height} in ${scheme} mode every view fits the width and every control has a name`, async () => {
+        await page.setViewport({ width, height });
+        await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
+        for (const view of ['events', 'system', 'graph']) {
+          await page.click(`#tab-${view}`);
+          const layout = await page.evaluate(() => ({
+            overflow: document.documentElement.scrollWidth - window.innerWidth,
+            background: getComputedStyle(document.body).backgroundColor,
+            text: getComputedStyle(document.body).color,
+            unnamed: [...document.querySelectorAll('input, select, button, [role=tab], #graph')]
+              .filter((e: any) => e.offsetParent !== null)
+              .filter((e: any) => !(e.labels?.length || e.getAttribute('aria-label') || e.textContent.trim()))
+              .map((e: any) => e.outerHTML.slice(0, 80)),
+          }));
+          expect({ view, ...layout }).toEqual({
+            view,
+            overflow: 0,
+            background: scheme === 'dark' ? 'rgb(13, 17, 23)' : 'rgb(255, 255, 255)',
+            text: scheme === 'dark' ? 'rgb(230, 237, 243)' : 'rgb(27, 31, 36)',
+            unnamed: [],
+          });
+        }
+        const graph = await page.$eval('#graph', (e) => e.getBoundingClientRect().toJSON());
+        expect(graph.width).toBeGreaterThan(width / 2 - 100);
+        expect(graph.height).toBeGreaterThan(300);
+      });
+    }
+  }
+
+  test('a hub with thousands of friends is paginated: one page drawn at a time, and the page says so', async () => {
+    await page.setViewport({ width: 1280, height: 800 });
+    await page.click('#tab-graph');
+    const hub = (await system.api('POST', '/user/v1/users', { firstName: `Hub${tag}`, lastName: 'Console' })).body.id;
+    const fans = await inParallel(HUB_FRIENDS, async (i) => (await seed('POST', '/user/v1/users', { firstName: `Fan${i}`, lastName: 'Console' })).body.id as number);
+    const added = await inParallel(HUB_FRIENDS, async (i) => (await seed('POST', `/friend/v1/users/${hub}/commands/addFriend?friendId=${fans[i]}`)).status);
+    expect(added.filter((s) => s !== 201)).toEqual([]);
+    await centreBySearch(page, `hub${tag}`, hub);
+    const shown = async () => ({
+      count: await page.$eval('#friend-count', (e) => e.textContent),
+      note: await page.$eval('#graph-note', (e) => e.textContent),
+      nodes: await page.$eval('#graph', (e) => e.dataset.nodes),
+      listed: await page.$$eval('#friend-list li', (items) => items.map((i) => i.textContent)),
+    });
+    const first = await shown();
+    expect(first).toMatchObject({ count: 'over 1000', nodes: '61', note: expect.stringContaining('Paginated: friends 1–60 of over 1000') });
+    expect(first.listed).toHaveLength(60);
+    await page.click('#friends-next');
+    await page.waitForFunction(() => document.getElementById('friend-pages')?.dataset.page === '1');
+    await centredOn(page, hub);
+    const second = await shown();
+    expect(second).toMatchObject({ nodes: '61', note: expect.stringContaining('Paginated: friends 61–120 of over') });
+    expect(second.listed.filter((f) => first.listed.includes(f))).toEqual([]);
+    // The last page counts exactly: walk there with the Next button.
+    while (!(await page.$eval('#friends-next', (b) => b.disabled))) {
+      const at = await page.$eval('#friend-pages', (e) => e.dataset.page);
+      await page.click('#friends-next');
+      await page.waitForFunction((p) => document.getElementById('friend-pages')?.dataset.page !== p, {}, at);
+      await centredOn(page, hub);
+    }
+    const last = await shown();
+    expect(last.count).toBe(String(HUB_FRIENDS));
+    expect(last.note).toContain(`of ${HUB_FRIENDS} (oldest friendship first)`);
+    await page.click('#friends-previous');
+    await page.waitForFunction((p) => document.getElementById('friend-pages')?.dataset.page === p, {}, String(Math.ceil(HUB_FRIENDS / 60) - 2));
+  }, 120_000);
 
   test('on shutdown the event stream through the gateway ends cleanly and does not hold the process', async () => {
     const res = await fetch(`${system.gateway}/recommendation/v1/events/stream?backlog=0`);

@@ -19,6 +19,7 @@ export const consolePage = ({ jwt }: { jwt: boolean }) => `<!doctype html>
     <a href="/swagger">API (Swagger UI)</a>
     <form id="token-form" ${jwt ? '' : 'hidden'}><label>Bearer token <input id="token" type="password" autocomplete="off" /></label><button>Use</button></form>
   </header>
+  <p id="auth-note" role="alert" hidden></p>
   <main>
     <section id="view-graph" role="tabpanel" aria-labelledby="tab-graph">
       <div class="side">
@@ -46,11 +47,16 @@ export const consolePage = ({ jwt }: { jwt: boolean }) => `<!doctype html>
         </details>
         <p id="status" role="status" aria-live="polite"></p>
         <h3>Friends <span id="friend-count">0</span></h3>
+        <nav id="friend-pages" aria-label="Pages of friends" hidden><button type="button" id="friends-previous">Previous friends</button> <button type="button" id="friends-next">Next friends</button></nav>
         <ul id="friend-list" aria-label="Friends"></ul>
         <h3>Recommended <span id="recommendation-count">0</span></h3>
         <ul id="recommendation-list" aria-label="Recommended people"></ul>
       </div>
-      <div id="graph" aria-label="Network of the selected user: drag to pan, scroll to zoom, click a person to centre on them" role="img"></div>
+      <div class="graph-pane">
+        <div id="graph" tabindex="0" role="application" aria-roledescription="network graph" aria-label="Network of the selected user" aria-describedby="graph-help"></div>
+        <p id="graph-help">Drag to pan, scroll to zoom, click a person to centre on them. With the keyboard: focus the graph, arrows move between people, Enter centres on the one selected.</p>
+        <p id="graph-focus" aria-live="polite"></p>
+      </div>
     </section>
     <section id="view-events" role="tabpanel" aria-labelledby="tab-events" hidden>
       <form id="event-filters" class="filters">
@@ -88,7 +94,10 @@ button { cursor: pointer; }
 [role=tab][aria-selected=true] { border-color: var(--accent); color: var(--accent); font-weight: 600; }
 #view-graph { display: grid; grid-template-columns: 22rem 1fr; height: calc(100vh - 3.2rem); }
 .side { overflow: auto; padding: .5rem 1rem; border-right: 1px solid var(--line); }
-#graph { min-height: 400px; }
+/* min-width 0: a grid item otherwise grows to the canvas Cytoscape drew for a wider window. */
+.graph-pane { display: grid; grid-template-rows: 1fr auto auto; min-height: 0; min-width: 0; }
+#graph { min-height: 400px; overflow: hidden; }
+#graph-help, #graph-focus { margin: .2rem 1rem; color: var(--muted); }
 fieldset { border: 1px solid var(--line); margin: .4rem 0; display: grid; gap: .3rem; }
 label { display: block; }
 ul { padding-left: 1.1rem; margin: .2rem 0; }
@@ -101,6 +110,15 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .2rem .4rem; border-bottom: 1px solid var(--line); font-variant-numeric: tabular-nums; }
 tbody tr[tabindex] { cursor: pointer; } tbody tr[aria-selected=true] { background: var(--panel); outline: 1px solid var(--accent); }
 pre { background: var(--panel); padding: .5rem; overflow: auto; max-height: 80vh; margin: 0; }
+#auth-note { margin: 0; padding: .5rem 1rem; background: var(--panel); border-bottom: 2px solid #cf222e; }
 .ok { color: #1a7f37; } .bad { color: #cf222e; }
 [hidden] { display: none !important; }
+/* Phone width: one column; the graph below the controls; wide tables scroll inside themselves. */
+@media (max-width: 760px) {
+  #view-graph { grid-template-columns: 1fr; height: auto; }
+  .side { border-right: none; border-bottom: 1px solid var(--line); }
+  #graph { height: 70vh; }
+  .split { grid-template-columns: 1fr; }
+  table { display: block; overflow-x: auto; }
+}
 `;

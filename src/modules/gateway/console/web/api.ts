@@ -3,7 +3,12 @@
  * sends it with every read after, so a read right after a command reflects it (harmless when the
  * services do not issue tokens). With AUTH_MODE=jwt it sends the bearer token the user entered.
  */
-export const session = { token: '', consistency: '' };
+export const session = {
+  token: '',
+  consistency: '',
+  /** Told of every 401 and 403, from any call or the event stream, so the page can say why. */
+  onRefused: (_status: number, _detail: string) => {},
+};
 
 export class ApiError extends Error {
   constructor(readonly status: number, detail: string) {
@@ -28,7 +33,11 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   if (token && method !== 'GET') session.consistency = token;
   const text = await res.text();
   const parsed = text ? JSON.parse(text) : undefined;
-  if (!res.ok) throw new ApiError(res.status, parsed?.detail ?? parsed?.title ?? `${res.status} ${res.statusText}`);
+  if (!res.ok) {
+    const error = new ApiError(res.status, parsed?.detail ?? parsed?.title ?? `${res.status} ${res.statusText}`);
+    if (res.status === 401 || res.status === 403) session.onRefused(res.status, error.message);
+    throw error;
+  }
   return parsed as T;
 }
 
@@ -41,7 +50,7 @@ export const api = {
   user: (id: number) => call<User>('GET', `/user/v1/users/${id}`),
   create: (firstName: string, lastName: string) => call<User>('POST', '/user/v1/users', { firstName, lastName }),
   rename: (id: number, firstName: string, lastName: string) => call<User>('PUT', `/user/v1/users/${id}`, { id, firstName, lastName }),
-  friends: (id: number, limit: number) => call<Friend[]>('GET', `/friend/v1/users/${id}/friends?limit=${limit}`),
+  friends: (id: number, limit: number, after = 0) => call<Friend[]>('GET', `/friend/v1/users/${id}/friends?limit=${limit}${after ? `&after=${after}` : ''}`),
   addFriend: (id: number, friendId: number) => call<Friend>('POST', `/friend/v1/users/${id}/commands/addFriend?friendId=${friendId}`),
   removeFriend: (id: number, friendId: number) => call<void>('POST', `/friend/v1/users/${id}/commands/removeFriend?friendId=${friendId}`),
   recommend: (id: number, limit: number) => call<Recommendation[]>('GET', `/recommendation/v1/users/${id}/commands/recommendFriends?limit=${limit}`),

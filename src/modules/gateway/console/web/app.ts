@@ -42,45 +42,92 @@ for (const t of tabs) {
 }
 setInterval(() => current === 'system' && void refreshSystem($('system-rows'), $('system-note')), 2000);
 
-// ---- token (AUTH_MODE=jwt)
+// ---- token (AUTH_MODE=jwt): asked for at once, sent on every call, and any refusal explained
+const jwt = document.body.dataset.auth === 'jwt';
+const authNote = (text: string) => {
+  $('auth-note').textContent = text;
+  $('auth-note').hidden = text === '';
+};
 session.token = sessionStorage.getItem('console-token') ?? '';
+session.onRefused = (code, detail) => {
+  authNote(
+    !session.token
+      ? `This gateway needs a bearer token (AUTH_MODE=jwt): paste one in “Bearer token” above. (${code}: ${detail})`
+      : code === 401
+        ? `The gateway refused the token (401: ${detail}). Paste a valid one in “Bearer token” above.`
+        : `The token is valid but does not allow this (403: ${detail}).`,
+  );
+};
+if (jwt && !session.token) {
+  authNote('This gateway needs a bearer token (AUTH_MODE=jwt): paste one in “Bearer token” above.');
+  $('token').focus();
+}
 $('token-form').addEventListener('submit', (e) => {
   e.preventDefault();
   session.token = $<HTMLInputElement>('token').value.trim();
   sessionStorage.setItem('console-token', session.token);
+  authNote('');
   status('Token set.');
+  void refresh();
 });
 
 // ---- graph
 let centre: number | undefined;
+/** The `after` key of each page of the centre's friends seen so far: [0, key of page 2, ...]. */
+let pages = [0];
 /**
  * Loads overlap (a click, a command's own refresh, a refresh an event scheduled), and they finish
  * in any order. Only the newest one may draw: an older one finishing last would put back the
  * previous centre, and the next rename or friend command would act on the wrong person.
  */
 let newestLoad = 0;
-const graph = createGraph($('graph'), (id) => void show(id));
-async function show(id: number) {
+const graph = createGraph(
+  $('graph'),
+  (id) => void show(id),
+  (id, label, role, position, of) => {
+    $('graph').dataset.focusedUser = String(id);
+    $('graph-focus').textContent = `${label}, ${role}, ${position} of ${of}. Enter centres on them.`;
+  },
+);
+let loading = 0;
+const busy = (delta: number) => $('graph').setAttribute('aria-busy', String((loading += delta) > 0));
+async function show(id: number, page = 0) {
   const load = ++newestLoad;
+  const keys = id === centre ? pages.slice(0, page + 1) : [0];
+  busy(+1);
   try {
-    const n = await loadNetwork(id);
+    const n = await loadNetwork(id, keys[page] ?? 0);
     if (load !== newestLoad) return;
     centre = id;
+    pages = n.nextPage === undefined ? keys : [...keys, n.nextPage];
     $('center-title').textContent = `${nameOf(n.center)} #${n.center.id}`;
     $('center-title').dataset.userId = String(id);
-    $('friend-count').textContent = n.friendsTruncated ? `${n.friendCount}+` : String(n.friendCount);
+    const before = page * DRAWN_FRIENDS;
+    const total = before + n.friendsFromHere;
+    $('friend-count').textContent = n.friendsTruncated ? `over ${total}` : String(total);
     $('recommendation-count').textContent = String(n.recommendations.length);
     $('friend-list').replaceChildren(...n.friends.map((f) => li(f)));
     $('recommendation-list').replaceChildren(...n.recommendations.map((r) => li(r.user, ` — weight ${r.weight}, via ${r.mutual.map(nameOf).join(', ')}`)));
-    $('graph-note').textContent = n.friendCount > DRAWN_FRIENDS ? `Showing the first ${DRAWN_FRIENDS} of ${n.friendsTruncated ? 'over ' : ''}${n.friendCount} friends, and the top ${n.recommendations.length} recommendations.` : '';
+    const paged = page > 0 || n.nextPage !== undefined;
+    $('friend-pages').hidden = !paged;
+    $('graph-note').textContent = paged ? `Paginated: friends ${before + 1}–${before + n.friends.length} of ${n.friendsTruncated ? 'over ' : ''}${total} (oldest friendship first), and the top ${n.recommendations.length} recommendations.` : '';
+    $<HTMLButtonElement>('friends-previous').disabled = page === 0;
+    $<HTMLButtonElement>('friends-next').disabled = n.nextPage === undefined;
+    $('friend-pages').dataset.page = String(page);
     graph.draw(n);
     $('graph').dataset.nodes = String(graph.cy.nodes().length);
     $('graph').dataset.edges = String(graph.cy.edges().length);
+    $('graph-focus').textContent = '';
   } catch (error) {
     if (load === newestLoad) status(`Could not load user ${id}: ${(error as Error).message}`);
+  } finally {
+    busy(-1);
   }
 }
-const refresh = () => (centre === undefined ? undefined : show(centre));
+const shownPage = () => Number($('friend-pages').dataset.page ?? 0);
+$('friends-previous').addEventListener('click', () => centre !== undefined && void show(centre, shownPage() - 1));
+$('friends-next').addEventListener('click', () => centre !== undefined && void show(centre, shownPage() + 1));
+const refresh = () => (centre === undefined ? undefined : show(centre, shownPage()));
 
 $('search-form').addEventListener('submit', async (e) => {
   e.preventDefault();

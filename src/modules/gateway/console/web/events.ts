@@ -1,4 +1,4 @@
-import { headers } from './api';
+import { headers, session } from './api';
 
 export interface Envelope {
   id: string;
@@ -36,6 +36,7 @@ export function followEvents(onEvent: (e: Envelope) => void, onState: (connected
     const h = headers({ accept: 'text/event-stream' });
     if (lastId) h['last-event-id'] = lastId;
     const res = await fetch('/recommendation/v1/events/stream?backlog=200', { headers: h });
+    if (res.status === 401 || res.status === 403) session.onRefused(res.status, ((await res.json().catch(() => ({}))) as { detail?: string }).detail ?? 'refused');
     if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
     onState(true);
     const reader = res.body.getReader();
