@@ -19,6 +19,7 @@ import type { ClientView } from './forwarding-headers';
 import { createMergedDocs } from './merged-docs';
 import { createProtection, type GatewayProtection } from './protection';
 import { createProxy } from './proxy';
+import { openStreams } from './open-streams';
 import { routeReadiness } from './route-readiness';
 import { createRouteMatcher, defaultRoutes, type GatewayRoute } from './routes';
 
@@ -81,7 +82,8 @@ export function createGatewayModule({ fetch, discoveryUrl, discoveryToken, healt
   const match = createRouteMatcher(routes);
   const readiness = routeReadiness(locator, [...new Set(routes.map(({ service }) => service))]);
   const protect = createProtection(protection, { metrics, log, match, services: routes.map(({ service }) => service) });
-  const proxy = createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics, ...protect.proxy });
+  const streams = openStreams();
+  const proxy = createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics, streams, ...protect.proxy });
   // With authentication off the proxy is called directly: not one extra step per request.
   const verifier = auth.mode === 'jwt' ? createTokenVerifier(auth, { log, fetch }) : undefined;
   const forward = verifier ? requireAuth({ verifier, log, metrics, internalAuth }, proxy) : proxy;
@@ -155,6 +157,8 @@ export function createGatewayModule({ fetch, discoveryUrl, discoveryToken, healt
       warm();
       warmer = setInterval(warm, Math.max(5, Math.floor(refreshMs / 2)));
     },
+    /** Ends the event streams relayed, which would otherwise hold the server's graceful stop. */
+    drain: () => streams.endAll(),
     async stop() {
       clearInterval(warmer);
       warmer = undefined;

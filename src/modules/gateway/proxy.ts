@@ -9,6 +9,7 @@ import type { HistogramSeries } from '../../platform/metrics/histogram';
 import { Metrics } from '../../platform/metrics/metrics';
 import { outcomeOf, type CircuitBreaker, type Outcome, type Pass } from './circuit-breaker';
 import { TIMED_OUT, raceTimeout } from './deadline';
+import type { OpenStreams } from './open-streams';
 import { requestIdOf, rewriteDownstreamHeaders, upstreamHeaders, type ClientView } from './forwarding-headers';
 import type { InstanceCircuits } from './instance-circuits';
 import { TOO_LARGE, TOO_SLOW, declaredLength, readWithin } from './request-limits';
@@ -25,6 +26,8 @@ export interface ProxyDeps {
   maxBodyBytes?: number;
   /** How long a client may take to send its body; beyond it a 408, and no upstream is asked. */
   bodyTimeoutMs?: number;
+  /** Event streams relayed, so that a stopping gateway can end them (see open-streams.ts). */
+  streams?: OpenStreams;
   /** The upstream instances' circuit breakers, if circuit breaking is on. */
   circuits?: Pick<InstanceCircuits, 'of'>;
 }
@@ -66,7 +69,7 @@ function relay(response: Response, method: string, requestId: string, prefix: st
  * whose circuit is open is passed over for the next one, and only when every live instance's is
  * open does the request get a 503. Each circuit hears how every request it let through went.
  */
-export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = new Metrics({ service: 'gateway' }), maxBodyBytes = Infinity, bodyTimeoutMs = 10_000, circuits }: ProxyDeps) {
+export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = new Metrics({ service: 'gateway' }), maxBodyBytes = Infinity, bodyTimeoutMs = 10_000, circuits, streams }: ProxyDeps) {
   const upstream = upstreamMetrics(metrics);
   // Proxied requests never reach Elysia's routing, so its after-response hook does not see them.
   const http = httpObserver(metrics, log);
@@ -223,7 +226,8 @@ export function createProxy({ locator, fetch, upstreamTimeoutMs, log, metrics = 
             log.warn('upstream failed', { ...fields, service, instance: instance.url, status: response.status });
             return fail(response.status, `service ${service} could not complete the request`);
           }
-          return relay(response, method, requestId, prefix, instance.url);
+          const relayed = relay(response, method, requestId, prefix, instance.url);
+          return streams ? streams.relay(relayed) : relayed;
         }
         case 'timed-out':
           outcome = 'failure';

@@ -53,7 +53,7 @@ export const consolePage = ({ jwt }: { jwt: boolean }) => `<!doctype html>
         <ul id="recommendation-list" aria-label="Recommended people"></ul>
       </div>
       <div class="graph-pane">
-        <div id="graph" tabindex="0" role="application" aria-roledescription="network graph" aria-label="Network of the selected user" aria-describedby="graph-help"></div>
+        <div id="graph" aria-busy="false" tabindex="0" role="application" aria-roledescription="network graph" aria-label="Network of the selected user" aria-describedby="graph-help"></div>
         <p id="graph-help">Drag to pan, scroll to zoom, click a person to centre on them. With the keyboard: focus the graph, arrows move between people, Enter centres on the one selected.</p>
         <p id="graph-focus" aria-live="polite"></p>
       </div>

@@ -81,6 +81,8 @@ let pages = [0];
  * previous centre, and the next rename or friend command would act on the wrong person.
  */
 let newestLoad = 0;
+/** What the newest load asked for: a refresh reloads this, not an older centre still on screen. */
+let wanted: { id: number; page: number } | undefined;
 const graph = createGraph(
   $('graph'),
   (id) => void show(id),
@@ -93,6 +95,7 @@ let loading = 0;
 const busy = (delta: number) => $('graph').setAttribute('aria-busy', String((loading += delta) > 0));
 async function show(id: number, page = 0) {
   const load = ++newestLoad;
+  wanted = { id, page };
   const keys = id === centre ? pages.slice(0, page + 1) : [0];
   busy(+1);
   try {
@@ -127,7 +130,7 @@ async function show(id: number, page = 0) {
 const shownPage = () => Number($('friend-pages').dataset.page ?? 0);
 $('friends-previous').addEventListener('click', () => centre !== undefined && void show(centre, shownPage() - 1));
 $('friends-next').addEventListener('click', () => centre !== undefined && void show(centre, shownPage() + 1));
-const refresh = () => (centre === undefined ? undefined : show(centre, shownPage()));
+const refresh = () => (wanted === undefined ? undefined : show(wanted.id, wanted.page));
 
 $('search-form').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -219,7 +222,7 @@ followEvents(
       renderEvents();
     });
     // The graph follows events about the user in view.
-    if (centre !== undefined && usersOf(e).includes(centre)) scheduleRefresh();
+    if (wanted !== undefined && usersOf(e).includes(wanted.id)) scheduleRefresh();
   },
   (connected) => $('tab-events').classList.toggle('bad', !connected),
 );
