@@ -96,6 +96,16 @@ async function recommendationFlow(gateway: string) {
   }, 30_000);
 }
 
+/** The web console: its page, and its script (Cytoscape.js and the console's own code) read from beside the binary. */
+async function expectConsole(gateway: string) {
+  const page = await fetch(`${gateway}/console`);
+  expect({ status: page.status, type: page.headers.get('content-type') }).toEqual({ status: 200, type: 'text/html; charset=utf-8' });
+  expect(await page.text()).toContain('/console/assets/console.js');
+  const script = await fetch(`${gateway}/console/assets/console.js`);
+  expect({ status: script.status, cache: script.headers.get('cache-control') }).toEqual({ status: 200, cache: 'no-cache' });
+  expect(await script.text()).toContain('/recommendation/v1/events/stream');
+}
+
 beforeAll(async () => {
   const started = performance.now();
   built = await build({ outdir });
@@ -114,6 +124,8 @@ describe('bun run build', () => {
     for (const module of ['user', 'friend', 'recommendation']) {
       expect(existsSync(join(outdir, 'migrations', module, 'meta', '_journal.json'))).toBe(true);
     }
+    // A compiled gateway has no sources to bundle: the console's script ships beside it.
+    expect(existsSync(join(outdir, 'console', 'console.js'))).toBe(true);
   });
 });
 
@@ -131,6 +143,7 @@ describe('dist/all-in-one, started from another directory on embedded defaults',
     const bundle = await fetch(`${gateway}/swagger/assets/swagger-ui-bundle.js`);
     expect(bundle.status).toBe(200);
     expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+    await expectConsole(gateway);
 
     expect(await start('all-in-one', env, ['--health']).proc.exited).toBe(0);
     expect(await binary.stop()).toBe(0);
@@ -165,6 +178,7 @@ describe('discovery and gateway binaries', () => {
         expect(registered.status).toBe(201);
       }
       await waitHealthy(gateway, [`http://127.0.0.1:${gatewayPort}`]);
+      await expectConsole(`http://127.0.0.1:${gatewayPort}`);
       expect(await start('gateway', env, ['--health']).proc.exited).toBe(0);
     } finally {
       standIn.stop(true);
