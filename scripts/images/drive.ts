@@ -109,5 +109,9 @@ export async function driveGateway(gateway: string, running: Running[]): Promise
     suggestions = expect('recommendFriends', await call('GET', `${gateway}/recommendation/v1/users/${ada}/commands/recommendFriends`), 200);
     return suggestions.some((s) => s.user.id === cy && s.weight === 1);
   }, running, 30_000);
-  return `users ${ada}, ${bob}, ${cy}; friendships ${ada}-${bob}, ${bob}-${cy}; ${cy} recommended to ${ada}`;
+  // The console's script is bundled at build time and read from beside the executable in the image.
+  const script = await fetch(`${gateway}/console/assets/console.js`, { signal: AbortSignal.timeout(10_000) });
+  const text = await script.text();
+  if (script.status !== 200 || !text.includes('/recommendation/v1/events/stream')) throw new Error(`the console's script: ${script.status} ${text.slice(0, 200)}`);
+  return `users ${ada}, ${bob}, ${cy}; friendships ${ada}-${bob}, ${bob}-${cy}; ${cy} recommended to ${ada}; console served`;
 }
