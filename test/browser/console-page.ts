@@ -44,3 +44,33 @@ export async function waitForEventRow(page: Page, type: string, users: string) {
     users,
   );
 }
+
+declare const window: any;
+
+/**
+ * Holds the page's next fetch of exactly `path` back by `ms` before sending it, as a slow network
+ * would: the way to make two loads finish in the wrong order on every run, not once in a while.
+ */
+export async function holdBackNextFetch(page: Page, path: string, ms: number) {
+  await page.evaluate(
+    (p, delay) => {
+      window.__heldBack = { path: p, delay, state: 'armed' };
+      if (window.__holdBackInstalled) return;
+      window.__holdBackInstalled = true;
+      const real = window.fetch;
+      window.fetch = async (input: unknown, init: unknown) => {
+        const held = window.__heldBack;
+        if (held?.state !== 'armed' || String(input) !== held.path) return real(input, init);
+        held.state = 'held';
+        await new Promise((r) => setTimeout(r, held.delay));
+        const res = await real(input, init);
+        held.state = 'answered';
+        return res;
+      };
+    },
+    path,
+    ms,
+  );
+  const reached = (state: string) => page.waitForFunction((s) => window.__heldBack?.state === s, {}, state).then(() => undefined);
+  return { held: () => reached('held'), answered: () => reached('answered') };
+}

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { startSystem, systemEnv, type System } from '../../../entrypoints/all-in-one.harness';
 import { tempDir } from '../../../platform/testing/processes';
 import { chromiumMissing, launchChromium } from '../../../../test/browser/chromium';
-import { centreBySearch, centredOn, tabTo } from '../../../../test/browser/console-page';
+import { centreBySearch, centredOn, holdBackNextFetch, tabTo } from '../../../../test/browser/console-page';
 
 /**
  * The console in a real Chromium against a real all-in-one: everything the page shows comes
@@ -157,32 +157,39 @@ describe.skipIf(chromiumMissing !== undefined)('console in Chromium', () => {
     await page.click('#tab-graph');
     // A load of the previous centre is still on its way when the new user is created, and it
     // finishes last. It must not take the graph back: the rename below would rename the wrong user.
-    await page.evaluate((slow) => {
-      const real = window.fetch;
-      window.__slowLoad = 'armed';
-      window.fetch = async (input: unknown, init: unknown) => {
-        if (String(input) !== `/user/v1/users/${slow}` || window.__slowLoad !== 'armed') return real(input, init);
-        window.__slowLoad = 'delayed';
-        await new Promise((r) => setTimeout(r, 1_000));
-        const res = await real(input, init);
-        window.__slowLoad = 'answered';
-        return res;
-      };
-    }, ids.centre);
+    const slow = await holdBackNextFetch(page, `/user/v1/users/${ids.centre}`, 1_000);
     await page.click('#search-results li button');
-    await page.waitForFunction(() => window.__slowLoad === 'delayed');
+    await slow.held();
     await page.type('#create-form input[name=firstName]', `New${tag}`);
     await page.type('#create-form input[name=lastName]', 'Person');
     await page.click('#create-form button');
     await page.waitForFunction((t) => document.getElementById('center-title')?.textContent?.startsWith(`New${t} Person`), {}, tag);
     const id = Number(await page.$eval('#center-title', (e) => e.dataset.userId));
-    await page.waitForFunction(() => window.__slowLoad === 'answered');
+    await slow.answered();
     await centredOn(page, id);
     await page.type('#rename-form input[name=firstName]', `Renamed${tag}`);
     await page.type('#rename-form input[name=lastName]', 'Person');
     await page.click('#rename-form button');
     await page.waitForFunction((t) => document.getElementById('center-title')?.textContent?.startsWith(`Renamed${t}`), {}, tag);
     expect((await system.api('GET', `/user/v1/users?name=renamed${tag}`)).body.map((u: any) => u.id)).toEqual([id]);
+  });
+
+  test('an event about the previous centre, while the next one loads, does not take the graph back', async () => {
+    await centreBySearch(page, tag.toLowerCase(), ids.centre!);
+    const slow = await holdBackNextFetch(page, `/user/v1/users/${ids.y}`, 2_000);
+    await page.$eval('#search', (input) => (input.value = ''));
+    await page.type('#search', `y${tag}`.toLowerCase());
+    await page.keyboard.press('Enter');
+    await slow.held();
+    // The centre on screen gets an event (a new friend) while y's load is still on its way.
+    const other = (await system.api('POST', '/user/v1/users', { firstName: `w${tag}`, lastName: 'Console' })).body.id;
+    expect((await system.api('POST', `/friend/v1/users/${ids.centre}/commands/addFriend?friendId=${other}`)).status).toBe(201);
+    await page.waitForFunction((a, b) => [...document.querySelectorAll('#event-rows tr')].some((tr: any) => tr.getAttribute('data-type') === 'FriendAdded' && tr.lastElementChild?.textContent === `${a}, ${b}`), {}, ids.centre, other);
+    await slow.answered();
+    await centredOn(page, ids.y!);
+    // Nothing else is on its way that could still move it.
+    await page.waitForFunction(() => document.getElementById('graph')?.getAttribute('aria-busy') === 'false');
+    expect(await page.$eval('#center-title', (e) => e.dataset.userId)).toBe(String(ids.y));
   });
 
   for (const [width, height] of [[1280, 800], [390, 844]] as const) {
