@@ -5,6 +5,7 @@ import type { EventMetadata } from '../../platform/events/envelope';
 import { handleCommand } from '../../platform/events/command-handler';
 import { USER_EVENTS_TOPIC, userStreamId, type UserEvent } from './contracts/events';
 import { decide, userDecider, type UserCommand } from './user';
+import { userEventCodec } from './contracts/codec';
 import { projectUser } from './user-projection';
 
 /** What the user slices need: the database, new user ids (see id-reserve.ts), a clock, and a way to nudge the outbox relay. */
@@ -38,6 +39,7 @@ export async function executeUserCommand(
     occurredAt: deps.clock.now(),
     project: (tx, appended) => projectUser(tx, appended),
     metrics: deps.commands,
+    codec: userEventCodec,
     command: command.type,
   });
   if (result.appended.length > 0) deps.onCommitted();

@@ -1,9 +1,7 @@
 import { DeadLetterError, type Subscription } from '../../../platform/events/bus';
-import { USER_EVENTS_TOPIC, type UserEventEnvelope } from '../../user/contracts/events';
+import { userEventCodec } from '../../user/contracts/codec';
+import { USER_EVENTS_TOPIC } from '../../user/contracts/events';
 import type { UserDirectory } from './user-directory';
-
-const INT4_MAX = 2147483647;
-const isUserId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= INT4_MAX;
 
 /** Keeps the local replica of user ids. Inserting an id twice is a no-op, so redelivery is harmless. */
 export function userEventsConsumer(directory: UserDirectory): Subscription {
@@ -11,12 +9,19 @@ export function userEventsConsumer(directory: UserDirectory): Subscription {
     group: 'friend',
     topics: [USER_EVENTS_TOPIC],
     async handle(_topic, batch) {
-      const created = (batch as readonly UserEventEnvelope[]).filter((e) => e.type === 'UserCreated');
-      // An id the replica's integer column cannot hold fails the insert on every redelivery and
-      // would stall its partition for good: the bus sets that event aside and delivers the rest.
-      const malformed = created.find((e) => !isUserId((e.data as { userId?: unknown } | null)?.userId));
-      if (malformed) throw new DeadLetterError(`UserCreated ${malformed.id} carries no valid userId`, malformed.id);
-      await directory.remember(created.map((e) => e.data.userId));
+      const created: number[] = [];
+      for (const e of batch) {
+        const decoded = userEventCodec.decode(e);
+        // Types this replica has no use for (and may not know yet) pass by; an unreadable version,
+        // or a UserCreated without a valid id (the replica's integer column would refuse it on
+        // every redelivery), would stall the partition for good: the bus sets it aside.
+        if (decoded.ok) {
+          if (decoded.event.type === 'UserCreated') created.push(decoded.event.data.userId);
+        } else if (decoded.fate === 'unknown-version' || (decoded.fate === 'malformed' && e.type === 'UserCreated')) {
+          throw new DeadLetterError(`${e.type} ${e.id}: ${decoded.reason}`, e.id);
+        }
+      }
+      await directory.remember(created);
     },
   };
 }
