@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import type { ServiceLocator } from '../../../platform/discovery/service-locator';
-import { notFound, unavailable } from '../../../platform/errors';
+import { gone, notFound, unavailable } from '../../../platform/errors';
 import type { InternalAuth } from '../../../platform/http/internal-auth';
 import type { Fetch } from '../../../platform/http/local-fetch';
 import { userPaths } from '../../user/contracts/http';
@@ -50,6 +50,7 @@ export class UserDirectory {
     }
     if (res.status === 200) return true;
     if (res.status === 404) return false;
+    if (res.status === 410) throw gone(`user ${userId} was erased`);
     throw unavailable(`the user service answered ${res.status}; cannot check that the users exist`);
   }
 }

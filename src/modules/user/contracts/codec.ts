@@ -23,6 +23,7 @@ function namedUserProblem(data: Record<string, unknown>, streamId: string): stri
 export const userEventContract: EventContract<UserEvent> = {
   UserCreated: { current: 1, problem: namedUserProblem },
   UserUpdated: { current: 1, problem: namedUserProblem },
+  UserErased: { current: 1, problem: userProblem },
 };
 
 export const userEventCodec = new EventCodec<UserEvent>(userEventContract);
