@@ -12,8 +12,6 @@ export class ConcurrentAppendError extends DomainError {
   }
 }
 
-export type StoredEvent = typeof events.$inferSelect;
-
 /** The current version of each stream asked about (0 for one with no event); one indexed look-up. */
 export async function streamVersions(q: Queryable, streamIds: readonly string[]): Promise<number[]> {
   if (streamIds.length === 0) return [];
