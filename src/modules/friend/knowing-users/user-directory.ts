@@ -32,6 +32,16 @@ export class UserDirectory {
     }
   }
 
+  /**
+   * Those of these users the replica no longer holds: erased since they were checked (only an
+   * erasure takes a user out of the replica).
+   */
+  async forgottenOf(userIds: readonly number[]): Promise<number[]> {
+    const rows = await this.db.select().from(knownUsers).where(inArray(knownUsers.id, [...userIds]));
+    const known = new Set(rows.map((r) => r.id));
+    return userIds.filter((id) => !known.has(id));
+  }
+
   async remember(userIds: readonly number[]): Promise<void> {
     if (userIds.length === 0) return;
     await this.db.insert(knownUsers).values(userIds.map((id) => ({ id }))).onConflictDoNothing();
