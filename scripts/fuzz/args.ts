@@ -55,8 +55,9 @@ export function parseArgs(argv: readonly string[]): ParseResult {
  * What every response must satisfy: no 5xx, status code, media type, body and headers as the
  * document declares, invalid input rejected with a 4xx and valid input accepted, an undeclared
  * method on a known path answered 405 with `Allow`. The other checks are not asked for:
- * authentication is off in this run (ignored_auth, object_level_authorization), and there is no
- * delete operation (use_after_free, ensure_resource_availability).
+ * authentication is off in this run (ignored_auth, object_level_authorization), and the one delete
+ * operation (erasing a user) answers 410, not the 404 that use_after_free and
+ * ensure_resource_availability expect after a deletion (erasure is final, and says so).
  */
 export const CHECKS = [
   'not_a_server_error',

@@ -138,7 +138,7 @@ describe('duplicate, reordered and poison deliveries', () => {
       await tap.produce('friend-events', partitions.friend.flatMap(malformed));
       // Well-formed envelopes a consumer can never apply: a user id the friend service's replica
       // cannot hold (the recommendation service logs it, and ignores it), and an event id that is
-      // no UUID, which the recommendation log cannot hold.
+      // no UUID, which no store can hold: the Kafka decoder sets it aside before any handler.
       const envelope = (over: Partial<EventEnvelope>): EventEnvelope => ({
         id: crypto.randomUUID(), type: 'UserCreated', schemaVersion: 1, streamId: 'user-0', streamVersion: 1,
         occurredAt: new Date().toISOString(), data: {}, metadata: { correlationId: 'poison' }, ...over,
@@ -171,7 +171,7 @@ describe('duplicate, reordered and poison deliveries', () => {
       expect(headers(friendsLetter)).toMatchObject({ 'dlq-group': `${cluster.namespace}.friend`, 'dlq-source-topic': `${cluster.namespace}.user-events` });
       expect(headers(friendsLetter)['dlq-reason']).toContain('no valid userId');
       const recommendationsLetter = friendDlq.find((m) => String(m.value) === JSON.stringify(badEventId))!;
-      expect(headers(recommendationsLetter)['dlq-reason']).toContain('id is not a UUID');
+      expect(headers(recommendationsLetter)['dlq-reason']).toContain('invalid envelope: missing or malformed id');
 
       const counted = {
         'user-events.dlq': {

@@ -3,6 +3,7 @@ import type { Db } from '../../platform/db/database';
 import type { CommandMetrics } from '../../platform/events/command-metrics';
 import type { EventMetadata } from '../../platform/events/envelope';
 import { handleCommand } from '../../platform/events/command-handler';
+import { friendEventCodec } from './contracts/codec';
 import { FRIEND_EVENTS_TOPIC, friendshipStreamId, type FriendEvent } from './contracts/events';
 import { decide, friendshipDecider, type FriendCommand, type FriendshipState } from './friend';
 import { projectFriendship } from './friendship-projection';
@@ -32,6 +33,7 @@ export async function executeFriendCommand(deps: FriendDeps, command: FriendComm
     occurredAt: deps.clock.now(),
     project: (tx, appended) => projectFriendship(tx, appended),
     metrics: deps.commands,
+    codec: friendEventCodec,
     command: command.type,
   });
   if (result.appended.length > 0) deps.onCommitted();

@@ -176,4 +176,27 @@ describe('user events', () => {
     // Both neighbours made it into the replica: befriending them needs no user service.
     expect((await add(10, 11)).status).toBe(201);
   });
+
+  test('a user event of a schemaVersion no upcaster reads is set aside with its reason, never guessed at', async () => {
+    const future = { ...userCreated(12), schemaVersion: 5 };
+    await bus.publish(USER_EVENTS_TOPIC, [future, userCreated(13)]);
+    expect(bus.deadLetters.at(-1)).toMatchObject({ event: { id: future.id }, reason: expect.stringContaining('schemaVersion 5 cannot be read') });
+    expect((await add(13, 10)).status).toBe(201);
+  });
+
+  test('UserErased ends every friendship of the user with FriendRemoved events caused by it, once, even when delivered again', async () => {
+    await bus.publish(USER_EVENTS_TOPIC, [userCreated(14), userCreated(15), userCreated(16)]);
+    for (const other of [15, 16]) expect((await add(14, other)).status).toBe(201);
+    const erased = { ...userCreated(14, 2), type: 'UserErased', data: { userId: 14 } };
+    await bus.publish(USER_EVENTS_TOPIC, [erased]);
+    await bus.publish(USER_EVENTS_TOPIC, [erased]);
+    expect((await call(friend.app, 'GET', '/v1/users/14/friends')).body).toEqual([]);
+    expect((await call(friend.app, 'GET', '/v1/users/15/friends')).body).toEqual([]);
+    const removals = rowsOf<{ data: { userId: number; friendId: number }; metadata: { causationId: string } }>(
+      await database.db.execute(sql`select data, metadata from events where type = 'FriendRemoved' and (data->>'userId')::int = 14`),
+    );
+    expect(removals.map((r) => [r.data.friendId, r.metadata.causationId]).sort()).toEqual([[15, erased.id], [16, erased.id]]);
+    // Gone from the replica: the user service is asked (here unreachable), so no friendship is made.
+    expect((await add(15, 14)).status).toBe(503);
+  });
 });

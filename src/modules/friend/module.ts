@@ -34,6 +34,7 @@ import { registerFriendGauges } from './friend-metrics';
 import { getFriendshipDocs } from './getting-friendship/docs';
 import { getFriendship } from './getting-friendship/get-friendship';
 import { UserDirectory } from './knowing-users/user-directory';
+import { forgetErasedUser } from './knowing-users/forget-erased-user';
 import { userEventsConsumer } from './knowing-users/user-events-consumer';
 import { listFriendsDocs } from './listing-friends/docs';
 import { listFriends } from './listing-friends/list-friends';
@@ -97,7 +98,7 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
       },
       {
         ...PairParams,
-        response: { 201: FriendSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 503: ProblemSchema },
+        response: { 201: FriendSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 410: ProblemSchema, 503: ProblemSchema },
         detail: addFriendDocs,
       },
     )
@@ -138,7 +139,7 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
     // The read model is checked against the events before serving or consuming.
     connect: async () => {
       await verifyReadModel('friend', database, friendshipsReadModel, log);
-      await subscribeObserved(bus, userEventsConsumer(users), { metrics, log });
+      await subscribeObserved(bus, userEventsConsumer({ directory: users, forget: (erased) => forgetErasedUser(deps, erased) }), { metrics, log });
     },
     start: () => relay.start(),
     stop: () => relay.stop(),

@@ -216,7 +216,8 @@ describe('AUTH_MODE=jwt with an HS256 secret', () => {
     const w = await world(HS256);
     const token = await hs256({ sub: '1' });
     for (const [method, path] of [
-      ['DELETE', '/user/v1/users/1'],
+      ['DELETE', '/user/v1/users/1/'],
+      ['DELETE', '/user/v1/users/2'],
       ['PATCH', '/user/v1/users/1'],
       ['PUT', '/user/v1/users/1/'],
       ['PUT', '/user/v1/users/%31'],

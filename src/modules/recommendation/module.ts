@@ -271,6 +271,7 @@ export function createRecommendationModule({
             // hold up the next fetch, and so every event behind it. It never throws.
             void checkpoint(false);
           },
+          onDeadLetter: () => projector.noteRejected(),
         };
         await subscribeObserved(bus, consumer, { metrics, log });
       })().catch((error) => {

@@ -22,6 +22,8 @@ import { DEFAULT_CONSISTENCY, type ConsistencyOptions } from '../../platform/con
 import { CreateUserBody, UpdateUserBody, UserId, UserSchema } from './contracts/http';
 import { createUser } from './creating-user/create-user';
 import { createUserDocs } from './creating-user/docs';
+import { eraseUserDocs } from './erasing-user/docs';
+import { eraseUser } from './erasing-user/erase-user';
 import { getUserDocs } from './getting-user/docs';
 import { getUser } from './getting-user/get-user';
 import { updateUserDocs } from './updating-user/docs';
@@ -113,7 +115,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
       },
       {
         params: IdParams,
-        response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema },
+        response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema, 410: ProblemSchema, 503: ProblemSchema },
         detail: getUserDocs,
       },
     )
@@ -132,8 +134,22 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
         parse: JSON_BODY,
         body: UpdateUserBody,
         headers: t.Object({ 'if-match': t.Optional(t.String({ description: 'ETag from a previous read; 412 if stale' })) }),
-        response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 412: ProblemSchema, 503: ProblemSchema },
+        response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 410: ProblemSchema, 412: ProblemSchema, 503: ProblemSchema },
         detail: updateUserDocs,
+      },
+    )
+    .delete(
+      '/v1/users/:id',
+      async ({ params, request, set }) => {
+        const version = await eraseUser(deps, params.id, requestMetadata(request));
+        names.remove(params.id);
+        set.status = 204;
+        set.headers[CONSISTENCY_TOKEN_HEADER] = tokenOf(params.id, version);
+      },
+      {
+        params: IdParams,
+        response: { 204: t.Void({ description: 'erased' }), 400: ProblemSchema, 404: ProblemSchema, 410: ProblemSchema, 503: ProblemSchema },
+        detail: eraseUserDocs,
       },
     )
     .use(searchUsersRoute(names));

@@ -3,8 +3,9 @@ import type { Clock } from '../../platform/clock';
 import type { CommandMetrics } from '../../platform/events/command-metrics';
 import type { EventMetadata } from '../../platform/events/envelope';
 import { handleCommand } from '../../platform/events/command-handler';
-import { USER_EVENTS_TOPIC, userStreamId, type UserEvent } from './contracts/events';
+import { USER_EVENTS_TOPIC, userStreamId, type UserEvent, type UserEventEnvelope } from './contracts/events';
 import { decide, userDecider, type UserCommand } from './user';
+import { userEventCodec } from './contracts/codec';
 import { projectUser } from './user-projection';
 
 /** What the user slices need: the database, new user ids (see id-reserve.ts), a clock, and a way to nudge the outbox relay. */
@@ -17,7 +18,7 @@ export interface UserDeps {
 }
 
 /** Named for the commands_total counter, so each outcome starts at 0. */
-export const USER_COMMANDS: readonly UserCommand['type'][] = ['CreateUser', 'UpdateUser'];
+export const USER_COMMANDS: readonly UserCommand['type'][] = ['CreateUser', 'UpdateUser', 'EraseUser'];
 
 /** Runs one user command through the event-sourcing loop, then wakes the relay. */
 export async function executeUserCommand(
@@ -36,8 +37,9 @@ export async function executeUserCommand(
     streamIsNew: command.type === 'CreateUser',
     metadata,
     occurredAt: deps.clock.now(),
-    project: (tx, appended) => projectUser(tx, appended),
+    project: (tx, appended) => projectUser(tx, appended as UserEventEnvelope[]),
     metrics: deps.commands,
+    codec: userEventCodec,
     command: command.type,
   });
   if (result.appended.length > 0) deps.onCommitted();

@@ -18,6 +18,11 @@ export async function projectUser(tx: Queryable, appended: readonly UserEventEnv
           .set({ firstName: event.data.firstName, lastName: event.data.lastName, lastModified: at, version: event.streamVersion })
           .where(eq(users.id, event.data.userId));
         break;
+      case 'UserErased':
+        // The row stays, as a tombstone at the stream's version: names blanked (a real name is
+        // never blank), so reads answer 410 and the read-model check still finds one row per stream.
+        await tx.update(users).set({ ...ERASED_NAMES, lastModified: at, version: event.streamVersion }).where(eq(users.id, event.data.userId));
+        break;
       default: {
         const never: never = event;
         return never;
@@ -27,6 +32,11 @@ export async function projectUser(tx: Queryable, appended: readonly UserEventEnv
 }
 
 export type UserRow = typeof users.$inferSelect;
+
+const ERASED_NAMES = { firstName: '', lastName: '' };
+
+/** Whether a read-model row is the tombstone of an erased user. */
+export const isErased = (row: Pick<UserRow, 'firstName' | 'lastName'>) => row.firstName === '' && row.lastName === '';
 
 export const toUser = (row: UserRow): User => ({
   id: row.id,

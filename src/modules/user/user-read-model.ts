@@ -1,6 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { ReadModelShape } from '../../platform/events/read-model-check';
-import { userStreamId, type UserEvent, type UserEventEnvelope } from './contracts/events';
+import { userEventCodec } from './contracts/codec';
+import { userStreamId, type UserEvent } from './contracts/events';
 import { users } from './schema';
 import { projectUser } from './user-projection';
 
@@ -14,5 +15,6 @@ export const usersReadModel: ReadModelShape<UserEvent> = {
   expectedMark: sql`head.stream_version`,
   rowless: sql`false`,
   clear: async (tx, streamIds) => void (await tx.delete(users).where(inArray(users.id, streamIds.map((id) => Number(id.slice(prefix.length)))))),
-  project: (tx, events) => projectUser(tx, events as UserEventEnvelope[]),
+  // Rebuilt from stored events, so they are read as their current version first.
+  project: (tx, events) => projectUser(tx, events.map((e) => userEventCodec.decodeOwn(e))),
 };

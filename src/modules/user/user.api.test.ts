@@ -235,14 +235,53 @@ test('an undeclared method on a declared path is a 405 problem with Allow, and c
   expect(list.headers.get('content-type')).toBe('application/problem+json');
   const one = await call(user.app, 'PATCH', '/v1/users/1', { firstName: 'P' });
   expect(one.status).toBe(405);
-  expect(one.headers.get('allow')).toBe('GET, HEAD, PUT');
+  expect(one.headers.get('allow')).toBe('DELETE, GET, HEAD, PUT');
   expect(await countUsers()).toBe(before);
 });
 
 test.each(['0x1', '1e0', '01', '+1'])('user id %s is a 400 naming the parameter', async (id) => {
-  for (const method of ['GET', 'PUT']) {
+  for (const method of ['GET', 'PUT', 'DELETE']) {
     const res = await call(user.app, method, `/v1/users/${encodeURIComponent(id)}`, method === 'PUT' ? { firstName: 'A', lastName: 'B' } : undefined);
     expect(res.status).toBe(400);
     expect(res.body.detail).toStartWith('parameter id: expected a plain decimal integer');
   }
+});
+
+describe('DELETE /v1/users/:id', () => {
+  test('erases: 204 with a token, UserErased published, then 410 for every read and command, and a second erasure', async () => {
+    const created = await call(user.app, 'POST', '/v1/users', { firstName: 'Zelda', lastName: 'Forgotten' });
+    const id = created.body.id;
+    expect((await call(user.app, 'GET', `/v1/users?name=Zelda`)).body.map((u: any) => u.id)).toContain(id);
+    const erased = await call(user.app, 'DELETE', `/v1/users/${id}`);
+    expect(erased.status).toBe(204);
+    expect(erased.headers.get('consistency-token')).toBeTruthy();
+    await Bun.sleep(20);
+    expect(published.filter((e) => e.streamId === `user-${id}`).map((e) => [e.type, e.streamVersion])).toEqual([['UserCreated', 1], ['UserErased', 2]]);
+    for (const [method, body] of [['GET', undefined], ['PUT', { firstName: 'Z', lastName: 'F' }], ['DELETE', undefined]] as const) {
+      const res = await call(user.app, method, `/v1/users/${id}`, body);
+      expect(res.status).toBe(410);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(res.body.detail).toBe(`user ${id} was erased`);
+    }
+    expect((await call(user.app, 'GET', `/v1/users?name=Zelda`)).body).toEqual([]);
+    expect(JSON.stringify((await database.db.execute(`select * from users where id = ${id}` as any) as any).rows)).not.toContain('Zelda');
+  });
+
+  test('an id never created is a 404 and changes nothing', async () => {
+    const before = published.length;
+    const res = await call(user.app, 'DELETE', '/v1/users/987654');
+    expect(res.status).toBe(404);
+    await Bun.sleep(20);
+    expect(published.length).toBe(before);
+  });
+
+  test('the read-model check accepts the tombstone, and the name index forgets the user after a restart', async () => {
+    const created = await call(user.app, 'POST', '/v1/users', { firstName: 'Quentin', lastName: 'Quit' });
+    await call(user.app, 'DELETE', `/v1/users/${created.body.id}`);
+    const again = createUserModule({ database, bus: new InProcessBus(), clock: systemClock, log: silentLogger });
+    await again.connect();
+    expect((await call(again.app, 'GET', '/v1/users?name=Quentin')).body).toEqual([]);
+    expect((await call(again.app, 'GET', `/v1/users/${created.body.id}`)).status).toBe(410);
+    await again.stop();
+  });
 });

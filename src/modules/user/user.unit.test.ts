@@ -28,4 +28,16 @@ describe('user decider', () => {
 
   test('cannot update a user who does not exist', () =>
     spec([]).when({ type: 'UpdateUser', data: { userId: 7, firstName: 'A', lastName: 'B' } }).thenRejects('not-found', /user 7/));
+
+  test('erases an existing user', () =>
+    spec([created]).when({ type: 'EraseUser', data: { userId: 7 } }).then([{ type: 'UserErased', data: { userId: 7 } }]));
+
+  test('cannot erase a user who does not exist', () => spec([]).when({ type: 'EraseUser', data: { userId: 7 } }).thenRejects('not-found'));
+
+  test('erasure is final: no update, no second erasure, no re-creation', () => {
+    const erased: UserEvent[] = [created, { type: 'UserErased', data: { userId: 7 } }];
+    spec(erased).when({ type: 'EraseUser', data: { userId: 7 } }).thenRejects('gone', /user 7 was erased/);
+    spec(erased).when({ type: 'UpdateUser', data: { userId: 7, firstName: 'A', lastName: 'B' } }).thenRejects('gone');
+    spec(erased).when({ type: 'CreateUser', data: { userId: 7, firstName: 'A', lastName: 'B' } }).thenRejects('gone');
+  });
 });

@@ -4,6 +4,7 @@ import type { CommandMetrics } from './command-metrics';
 import { epochOf } from '../tracing/spans';
 import { continueTrace, formatTraceparent } from '../tracing/traceparent';
 import type { DomainEvent, EventEnvelope, EventMetadata } from './envelope';
+import type { EventCodec } from './event-codec';
 import { appendToStream, ConcurrentAppendError, readStream } from './event-store';
 
 export interface Decider<State, Event extends DomainEvent> {
@@ -33,6 +34,8 @@ export interface CommandSpec<State, Event extends DomainEvent> {
   metrics?: Pick<CommandMetrics, 'appended' | 'spans'>;
   /** The command's name, for its span (e.g. `AddFriend`). */
   command?: string;
+  /** The stream's contract: reads old versions as current, and stamps new events with the current one. */
+  codec?: EventCodec<Event>;
 }
 
 export interface CommandResult<State, Event extends DomainEvent> {
@@ -98,7 +101,8 @@ async function retrying<State, Event extends DomainEvent>(db: Db, spec: CommandS
 
 async function attemptCommand<State, Event extends DomainEvent>(db: Db, spec: CommandSpec<State, Event>): Promise<CommandResult<State, Event>> {
   const result = await db.transaction(async (tx) => {
-    const history = spec.streamIsNew ? [] : await readStream<Event>(tx, spec.streamId);
+    const codec = spec.codec;
+    const history = spec.streamIsNew ? [] : await readStream<Event>(tx, spec.streamId, codec && ((e) => codec.decodeOwn(e) as EventEnvelope<Event>));
     const fold = (state: State, e: EventEnvelope<Event>) => spec.decider.evolve(state, { type: e.type, data: e.data } as Event);
     const current = history.reduce(fold, spec.decider.initialState);
     if (spec.expectedVersion !== undefined && spec.expectedVersion !== history.length) {
@@ -111,6 +115,7 @@ async function attemptCommand<State, Event extends DomainEvent>(db: Db, spec: Co
       topic: spec.topic,
       occurredAt: spec.occurredAt,
       metadata: spec.metadata,
+      schemaVersionOf: codec && ((type) => codec.currentVersion(type as Event['type'])),
     });
     const state = appended.reduce(fold, current);
     await spec.project(tx, appended, state);

@@ -6,7 +6,7 @@ import type { EventEnvelope } from './envelope';
 
 /** `accepted`, a rejection kind the caller can act on, or `failed` (an unexpected error). */
 export type CommandOutcome = 'accepted' | DomainErrorKind | 'failed';
-const OUTCOMES: readonly CommandOutcome[] = ['accepted', 'invalid', 'not-found', 'conflict', 'stale', 'unavailable', 'failed'];
+const OUTCOMES: readonly CommandOutcome[] = ['accepted', 'invalid', 'not-found', 'gone', 'conflict', 'stale', 'unavailable', 'failed'];
 
 export interface CommandMetrics {
   /** Runs a command and counts its outcome, including rejections before the event store is reached. */

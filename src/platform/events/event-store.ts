@@ -2,6 +2,7 @@ import { asc, eq, inArray, max, sql } from 'drizzle-orm';
 import { DomainError } from '../errors';
 import { isUniqueViolation, type Queryable } from '../db/database';
 import type { DomainEvent, EventEnvelope, EventMetadata } from './envelope';
+import { rowToEnvelope } from './event-codec';
 import { events, outbox } from './event-store-schema';
 
 /** Another writer appended to the stream after it was read: the caller lost the optimistic race. */
@@ -9,21 +10,6 @@ export class ConcurrentAppendError extends DomainError {
   constructor(readonly streamId: string) {
     super('conflict', `${streamId} was changed by a concurrent command; retry with its current state`);
   }
-}
-
-export type StoredEvent = typeof events.$inferSelect;
-
-export function toEnvelope<E extends DomainEvent>(row: Omit<StoredEvent, 'position'>): EventEnvelope<E> {
-  return {
-    id: row.eventId,
-    type: row.type,
-    schemaVersion: row.schemaVersion,
-    streamId: row.streamId,
-    streamVersion: row.streamVersion,
-    occurredAt: row.occurredAt.toISOString(),
-    data: row.data,
-    metadata: row.metadata,
-  } as EventEnvelope<E>;
 }
 
 /** The current version of each stream asked about (0 for one with no event); one indexed look-up. */
@@ -38,9 +24,17 @@ export async function streamVersions(q: Queryable, streamIds: readonly string[])
   return streamIds.map((s) => byStream.get(s) ?? 0);
 }
 
-export async function readStream<E extends DomainEvent>(q: Queryable, streamId: string): Promise<EventEnvelope<E>[]> {
+/**
+ * A stream's events as stored; `read` (the owning contract's codec) turns each into its current
+ * version, so a fold never sees an old shape.
+ */
+export async function readStream<E extends DomainEvent>(
+  q: Queryable,
+  streamId: string,
+  read: (e: EventEnvelope) => EventEnvelope<E> = (e) => e as EventEnvelope<E>,
+): Promise<EventEnvelope<E>[]> {
   const rows = await q.select().from(events).where(eq(events.streamId, streamId)).orderBy(asc(events.streamVersion));
-  return rows.map((row) => toEnvelope<E>(row));
+  return rows.map((row) => read(rowToEnvelope(row)));
 }
 
 export interface AppendOptions {
@@ -50,7 +44,8 @@ export interface AppendOptions {
   topic: string;
   occurredAt: Date;
   metadata: EventMetadata;
-  schemaVersion?: number;
+  /** The version each event is written with (its contract's current one); 1 when not given. */
+  schemaVersionOf?: (type: string) => number;
 }
 
 /**
@@ -68,7 +63,7 @@ export async function appendToStream<E extends DomainEvent>(
     streamId: options.streamId,
     streamVersion: options.expectedVersion + i + 1,
     type: event.type,
-    schemaVersion: options.schemaVersion ?? 1,
+    schemaVersion: options.schemaVersionOf?.(event.type) ?? 1,
     data: event.data,
     metadata: options.metadata,
     occurredAt: options.occurredAt,
@@ -85,5 +80,5 @@ export async function appendToStream<E extends DomainEvent>(
     if (isUniqueViolation(error)) throw new ConcurrentAppendError(options.streamId);
     throw error;
   }
-  return rows.map((row) => toEnvelope<E>(row));
+  return rows.map((row) => rowToEnvelope<E>(row));
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '../log';
 import { DeadLetterError, type EventBus, type Subscription } from './bus';
 import type { EventEnvelope } from './envelope';
+import { envelopeProblem } from './event-codec';
 
 /**
  * The embedded bus: delivery is a function call. `publish` waits until every group subscribed to
@@ -37,10 +38,30 @@ export class InProcessBus implements EventBus {
   private deliver(subscription: Subscription, topic: string, events: readonly EventEnvelope[]) {
     const key = `${subscription.group}\u0000${topic}`;
     const previous = this.chains.get(key) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(() => this.handleSkippingPoison(subscription, topic, events));
+    const next = previous.catch(() => {}).then(() => this.handleSkippingPoison(subscription, topic, this.wellFormed(subscription, topic, events)));
     this.chains.set(key, next);
     next.catch((error) => this.log?.warn('delivery failed; the relay will retry', { topic, group: subscription.group, error }));
     return next;
+  }
+
+  /**
+   * The edge where an event enters its consumers, as the Kafka decoder is for a topic: what is not
+   * an envelope any store could hold is set aside here, once, and handlers never see it.
+   */
+  private wellFormed(subscription: Subscription, topic: string, events: readonly EventEnvelope[]): readonly EventEnvelope[] {
+    const out: EventEnvelope[] = [];
+    for (const event of events) {
+      const problem = envelopeProblem(event);
+      if (problem) this.setAside(subscription, topic, event, problem);
+      else out.push(event);
+    }
+    return out;
+  }
+
+  private setAside(subscription: Subscription, topic: string, event: EventEnvelope, reason: string): void {
+    this.deadLetters.push({ group: subscription.group, topic, event, reason });
+    subscription.onDeadLetter?.({ topic, reason, eventId: typeof event?.id === 'string' ? event.id : undefined });
+    this.log?.error('event set aside: it can never be applied', { topic, group: subscription.group, eventId: event?.id, reason });
   }
 
   /**
@@ -48,6 +69,7 @@ export class InProcessBus implements EventBus {
    * deliver the rest, so one poison event cannot block the relay forever.
    */
   private async handleSkippingPoison(subscription: Subscription, topic: string, events: readonly EventEnvelope[]): Promise<void> {
+    if (events.length === 0) return;
     try {
       await subscription.handle(topic, events);
     } catch (error) {
@@ -57,9 +79,7 @@ export class InProcessBus implements EventBus {
         for (const event of events) await this.handleSkippingPoison(subscription, topic, [event]);
         return;
       }
-      this.deadLetters.push({ group: subscription.group, topic, event: poison, reason: error.message });
-      subscription.onDeadLetter?.({ topic, reason: error.message, eventId: poison.id });
-      this.log?.error('event set aside: it can never be applied', { topic, group: subscription.group, eventId: poison.id, reason: error.message });
+      this.setAside(subscription, topic, poison, error.message);
       const rest = events.filter((e) => e !== poison);
       if (rest.length) await this.handleSkippingPoison(subscription, topic, rest);
     }

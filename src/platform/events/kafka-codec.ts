@@ -1,5 +1,6 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import type { EventEnvelope } from './envelope';
+import { envelopeProblem } from './event-codec';
 
 /**
  * How an envelope travels on Kafka. The value is the whole JSON envelope (the source of truth);
@@ -32,26 +33,6 @@ export function toMessage(e: EventEnvelope): Message {
 }
 
 export type Decoded = { ok: true; envelope: EventEnvelope } | { ok: false; reason: string };
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isText = (v: unknown) => typeof v === 'string' && v.length > 0;
-const isPositiveInt = (v: unknown) => Number.isInteger(v) && (v as number) >= 1;
-
-/** Why a parsed value is not an envelope, or undefined when it is one. */
-export function envelopeProblem(v: unknown): string | undefined {
-  if (!isObject(v)) return 'value is not a JSON object';
-  const missing = [
-    !isText(v.id) && 'id',
-    !isText(v.type) && 'type',
-    !isPositiveInt(v.schemaVersion) && 'schemaVersion',
-    !isText(v.streamId) && 'streamId',
-    !isPositiveInt(v.streamVersion) && 'streamVersion',
-    !isText(v.occurredAt) && 'occurredAt',
-    !('data' in v) && 'data',
-    !(isObject(v.metadata) && isText(v.metadata.correlationId)) && 'metadata.correlationId',
-  ].filter(Boolean);
-  return missing.length ? `invalid envelope: missing or malformed ${missing.join(', ')}` : undefined;
-}
 
 export function fromMessage(message: Pick<KafkaMessage, 'value'>): Decoded {
   if (!message.value || message.value.length === 0) return { ok: false, reason: 'empty message value' };

@@ -11,7 +11,7 @@ import { subscribeObserved } from './observed-subscription';
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 const event = (n: number, type = 'Happened', traceparent = `00-${TRACE}-00f067aa0ba902b7-01`): EventEnvelope => ({
-  id: `e${n}`,
+  id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
   type,
   schemaVersion: 1,
   streamId: `s-${n}`,

@@ -7,7 +7,7 @@ import { epochOf, noSpans, type SpanSink } from '../tracing/spans';
 import { continueTrace, formatTraceparent, type TraceContext } from '../tracing/traceparent';
 import type { EventBus } from './bus';
 import type { EventEnvelope } from './envelope';
-import { toEnvelope } from './event-store';
+import { rowToEnvelope } from './event-codec';
 import { events, outbox } from './event-store-schema';
 
 export interface RelayOptions {
@@ -140,7 +140,7 @@ export class OutboxRelay {
         let end = start;
         while (end < rows.length && rows[end]!.topic === rows[start]!.topic) end++;
         const run = rows.slice(start, end);
-        const envelopes = run.map((r) => toEnvelope(r.event));
+        const envelopes = run.map((r) => rowToEnvelope(r.event));
         if (this.spans.enabled) await this.publishTraced(run[0]!.topic, envelopes);
         else await this.bus.publish(run[0]!.topic, envelopes);
         await db.delete(outbox).where(inArray(outbox.eventPosition, run.map((r) => r.event.position)));

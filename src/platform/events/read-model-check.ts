@@ -3,7 +3,7 @@ import { rowsOf, type Database, type Tx } from '../db/database';
 import { rootMessage, StoreUnusableError } from '../db/store-error';
 import type { Logger } from '../log';
 import type { DomainEvent, EventEnvelope } from './envelope';
-import { toEnvelope, type StoredEvent } from './event-store';
+import { rowToEnvelope, type EventRow } from './event-codec';
 import { eventStoreDamage, type StoreDamage } from './event-store-check';
 
 /**
@@ -81,14 +81,14 @@ async function repair(database: Database, shape: ReadModelShape<DomainEvent>, st
           from events where stream_id = any(${textArray(batch)}::text[]) order by stream_id, stream_version`),
       );
       const events = rows.map((r) =>
-        toEnvelope<DomainEvent>({
+        rowToEnvelope<DomainEvent>({
           eventId: r.event_id as string,
           streamId: r.stream_id as string,
           streamVersion: Number(r.stream_version),
           type: r.type as string,
           schemaVersion: Number(r.schema_version),
           data: typeof r.data === 'string' ? JSON.parse(r.data) : r.data,
-          metadata: (typeof r.metadata === 'string' ? JSON.parse(r.metadata) : r.metadata) as StoredEvent['metadata'],
+          metadata: (typeof r.metadata === 'string' ? JSON.parse(r.metadata) : r.metadata) as EventRow['metadata'],
           occurredAt: new Date(r.occurred_at as string),
         }),
       );

@@ -19,6 +19,7 @@ import { textIssue } from './text';
 const statusOf: Record<DomainErrorKind, number> = {
   invalid: 400,
   'not-found': 404,
+  gone: 410,
   conflict: 409,
   stale: 412,
   unavailable: 503,

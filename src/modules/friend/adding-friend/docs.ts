@@ -14,6 +14,7 @@ export const addFriendDocs = documented({
     400: { description: 'Invalid or missing id, or `friendId` equals `userId`', example: { detail: 'user 42 cannot be their own friend' } },
     404: { description: 'One of the users does not exist', example: { detail: 'user 7 does not exist' } },
     409: { description: 'The users are already friends', example: { detail: 'users 42 and 7 are already friends' } },
+    410: { description: 'One of the users was erased', example: { detail: 'user 7 was erased' } },
     503: { description: 'The database or the user service is unavailable; nothing was added', example: { detail: 'the user service is unavailable; cannot check that the users exist' } },
   },
 });

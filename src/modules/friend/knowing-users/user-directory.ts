@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import type { ServiceLocator } from '../../../platform/discovery/service-locator';
-import { notFound, unavailable } from '../../../platform/errors';
+import { gone, notFound, unavailable } from '../../../platform/errors';
 import type { InternalAuth } from '../../../platform/http/internal-auth';
 import type { Fetch } from '../../../platform/http/local-fetch';
 import { userPaths } from '../../user/contracts/http';
@@ -32,6 +32,16 @@ export class UserDirectory {
     }
   }
 
+  /**
+   * Those of these users the replica no longer holds: erased since they were checked (only an
+   * erasure takes a user out of the replica).
+   */
+  async forgottenOf(userIds: readonly number[]): Promise<number[]> {
+    const rows = await this.db.select().from(knownUsers).where(inArray(knownUsers.id, [...userIds]));
+    const known = new Set(rows.map((r) => r.id));
+    return userIds.filter((id) => !known.has(id));
+  }
+
   async remember(userIds: readonly number[]): Promise<void> {
     if (userIds.length === 0) return;
     await this.db.insert(knownUsers).values(userIds.map((id) => ({ id }))).onConflictDoNothing();
@@ -50,6 +60,7 @@ export class UserDirectory {
     }
     if (res.status === 200) return true;
     if (res.status === 404) return false;
+    if (res.status === 410) throw gone(`user ${userId} was erased`);
     throw unavailable(`the user service answered ${res.status}; cannot check that the users exist`);
   }
 }

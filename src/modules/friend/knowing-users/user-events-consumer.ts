@@ -1,22 +1,45 @@
 import { DeadLetterError, type Subscription } from '../../../platform/events/bus';
-import { USER_EVENTS_TOPIC, type UserEventEnvelope } from '../../user/contracts/events';
+import { userEventCodec } from '../../user/contracts/codec';
+import { USER_EVENTS_TOPIC, type UserErased } from '../../user/contracts/events';
+import type { EventEnvelope } from '../../../platform/events/envelope';
 import type { UserDirectory } from './user-directory';
 
-const INT4_MAX = 2147483647;
-const isUserId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= INT4_MAX;
+export interface UserEventsConsumerDeps {
+  directory: UserDirectory;
+  /** Ends the erased user's friendships; must be safe to run again for the same event. */
+  forget(erased: EventEnvelope<UserErased>): Promise<unknown>;
+}
 
-/** Keeps the local replica of user ids. Inserting an id twice is a no-op, so redelivery is harmless. */
-export function userEventsConsumer(directory: UserDirectory): Subscription {
+/**
+ * Keeps the local replica of user ids, and acts on erasures. Inserting an id twice is a no-op and
+ * forgetting is repeatable, so redelivery is harmless; a batch is applied in order, so an erasure
+ * always follows the creation it undoes.
+ */
+export function userEventsConsumer({ directory, forget }: UserEventsConsumerDeps): Subscription {
   return {
     group: 'friend',
     topics: [USER_EVENTS_TOPIC],
     async handle(_topic, batch) {
-      const created = (batch as readonly UserEventEnvelope[]).filter((e) => e.type === 'UserCreated');
-      // An id the replica's integer column cannot hold fails the insert on every redelivery and
-      // would stall its partition for good: the bus sets that event aside and delivers the rest.
-      const malformed = created.find((e) => !isUserId((e.data as { userId?: unknown } | null)?.userId));
-      if (malformed) throw new DeadLetterError(`UserCreated ${malformed.id} carries no valid userId`, malformed.id);
-      await directory.remember(created.map((e) => e.data.userId));
+      let created: number[] = [];
+      for (const e of batch) {
+        const decoded = userEventCodec.decode(e);
+        if (!decoded.ok) {
+          // Types this service has no use for pass by; an unreadable version, or a UserCreated
+          // without a valid id (the replica's integer column would refuse it on every
+          // redelivery), would stall the partition for good: the bus sets it aside.
+          if (decoded.fate === 'unknown-version' || (decoded.fate === 'malformed' && e.type === 'UserCreated')) {
+            throw new DeadLetterError(`${e.type} ${e.id}: ${decoded.reason}`, e.id);
+          }
+          continue;
+        }
+        const event = decoded.event;
+        if (event.type === 'UserCreated') created.push(event.data.userId);
+        if (event.type !== 'UserErased') continue;
+        await directory.remember(created);
+        created = [];
+        await forget(event);
+      }
+      await directory.remember(created);
     },
   };
 }

@@ -25,6 +25,7 @@ const RULES: readonly Rule[] = [
   // Sign-up: the identity provider mints the token, then the client creates its user.
   { service: 'user', method: 'POST', path: /^\/v1\/users$/ },
   { service: 'user', method: 'PUT', path: /^\/v1\/users\/([^/]+)$/, owner: (id) => `user ${id} may only be updated by that user` },
+  { service: 'user', method: 'DELETE', path: /^\/v1\/users\/([^/]+)$/, owner: (id) => `user ${id} may only be erased by that user` },
   {
     service: 'friend',
     method: 'POST',

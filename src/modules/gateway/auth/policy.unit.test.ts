@@ -28,6 +28,12 @@ describe('authorize', () => {
     expect(authorize('user', 'PUT', '/v1/users/1', '11')).toMatchObject({ allowed: false });
   });
 
+  test('a user may erase only themself', () => {
+    expect(authorize('user', 'DELETE', '/v1/users/7', '7')).toEqual(allowed);
+    expect(authorize('user', 'DELETE', '/v1/users/2', '1')).toEqual(denied('user 2 may only be erased by that user; the token is for user 1'));
+    expect(authorize('user', 'DELETE', '/v1/users/1/', '1')).toMatchObject({ allowed: false });
+  });
+
   test('a user may add and remove only their own friendships', () => {
     for (const command of ['addFriend', 'removeFriend']) {
       expect(authorize('friend', 'POST', `/v1/users/3/commands/${command}`, '3')).toEqual(allowed);
@@ -50,7 +56,7 @@ describe('authorize', () => {
   });
 
   test('unknown mutations are denied by default: other methods, other paths, other services', () => {
-    expect(authorize('user', 'DELETE', '/v1/users/1', '1')).toEqual(denied('no rule lets users send DELETE /v1/users/1 to service user'));
+    expect(authorize('user', 'DELETE', '/v1/users', '1')).toEqual(denied('no rule lets users send DELETE /v1/users to service user'));
     expect(authorize('user', 'PATCH', '/v1/users/1', '1')).toMatchObject({ allowed: false });
     expect(authorize('user', 'POST', '/v1/users/1', '1')).toMatchObject({ allowed: false });
     expect(authorize('friend', 'PUT', '/v1/users/1/commands/addFriend', '1')).toMatchObject({ allowed: false });

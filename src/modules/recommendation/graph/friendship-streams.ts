@@ -1,4 +1,4 @@
-import { MAX_TAG, type Adjacency } from './adjacency';
+import { DEGREE_MASK, DEGREE, MAX_TAG, META_STRIDE, SLOT_MASK, START, type Adjacency } from './adjacency';
 import { PairTable } from './pair-table';
 
 /** The tag of a linked pair whose version does not fit in a byte: the version is in the table. */
@@ -38,6 +38,22 @@ export class FriendshipStreams {
     else if (newTag !== tag) adjacency.retag(a, b, at, newTag);
     if (newTag === SPILLED) spilled.set(a, b, version);
     else spilled.delete(a, b);
+  }
+
+  /**
+   * Unlinks every friend of `a` and keeps each stream's version, so the friendships of an erased
+   * user end at once, whatever the friend service's own removals (which come later) say.
+   */
+  detach(a: number): void {
+    const { adjacency } = this;
+    const start = adjacency.meta[a * META_STRIDE + START]!;
+    const degree = adjacency.meta[a * META_STRIDE + DEGREE]! & DEGREE_MASK;
+    const friends = Array.from(adjacency.entries.subarray(start, start + degree), (entry) => entry & SLOT_MASK);
+    for (const b of friends) {
+      const version = this.version(a, b);
+      adjacency.unlink(a, b, adjacency.find(a, b));
+      this.spilled.set(a, b, version);
+    }
   }
 
   /** The highest version applied to the stream of pair (a, b); 0 when none. */

@@ -176,6 +176,48 @@ export function socialGraphContract(emptyGraph: EmptyGraph): void {
     });
   });
 
+  describe('erasure', () => {
+    /** 1 and 3 are friends of 2; 4 is a friend of 3. Then 2 is erased. */
+    const history = () => {
+      const e = eventFactory();
+      const before = [e.userCreated(1), e.userCreated(2, 'Erin', 'Erased'), e.userCreated(3), e.userCreated(4), e.friendAdded(1, 2), e.friendAdded(2, 3), e.friendAdded(3, 4)];
+      return { e, events: [...before, e.userUpdated(2, 'Erin', 'Again'), e.userErased(2)] };
+    };
+
+    test('an erased user keeps no name, no friend, and is in no answer', async () => {
+      const { events } = history();
+      const graph = await given(emptyGraph, events);
+      const snapshot = await graph.snapshot();
+      expect(snapshot.users.find((u) => u.id === 2)).toEqual({ id: 2, firstName: null, lastName: null, createdAt: null, lastModified: null });
+      expect(JSON.stringify(snapshot)).not.toContain('Erin');
+      expect(snapshot.friendships).toEqual([[3, 4]]);
+      expect(await graph.mutualFriends(1, 3, 100)).toEqual([]);
+      expect(ranked(await graph.recommendFriends(1, 100))).toEqual([]);
+      expect(ranked(await graph.recommendFriends(2, 100))).toEqual([]);
+      expect(await graph.streamVersions(['user-2'])).toEqual([3]);
+    });
+
+    test('any order gives the same graph: a late UserCreated or FriendAdded brings nothing back', async () => {
+      const { events } = history();
+      const reference = await (await given(emptyGraph, events)).snapshot();
+      const erasedFirst = [events.at(-1)!, ...events.slice(0, -1).reverse()];
+      expect(await (await given(emptyGraph, erasedFirst)).snapshot()).toEqual(reference);
+      const graph = await emptyGraph();
+      await applyInBatches(graph, shuffled(events, seededRandom(16)), seededRandom(61), 3);
+      expect(await graph.snapshot()).toEqual(reference);
+    });
+
+    test("the friend service's removals that follow change nothing visible", async () => {
+      const { e, events } = history();
+      const graph = await given(emptyGraph, events);
+      const before = await graph.snapshot();
+      await graph.apply([e.friendRemoved(2, 1), e.friendRemoved(3, 2)]);
+      const after = await graph.snapshot();
+      expect(after.friendships).toEqual(before.friendships);
+      expect(after.users).toEqual(before.users);
+    });
+  });
+
   describe('snapshot, stats and clear', () => {
     test('the snapshot is canonical: users by id, each pair once, stream versions by stream id', async () => {
       const e = eventFactory();

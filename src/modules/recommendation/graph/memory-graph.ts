@@ -32,6 +32,8 @@ export class MemoryGraph implements SocialGraph {
   private profiles: RecommendationUser[] = [];
   /** By slot: highest applied version of stream `user-{id}`; 0 when none. */
   private userVersions: number[] = [];
+  /** By slot: erased users, who keep no name and can be nobody's friend again. */
+  private erased: boolean[] = [];
   private adjacency = new Adjacency();
   private friendships = new FriendshipStreams(this.adjacency);
   private ranking = new Ranking(this.adjacency);
@@ -57,6 +59,7 @@ export class MemoryGraph implements SocialGraph {
     this.slots = new SlotIndex();
     this.profiles = [];
     this.userVersions = [];
+    this.erased = [];
     this.adjacency = new Adjacency();
     this.friendships = new FriendshipStreams(this.adjacency);
     this.ranking = new Ranking(this.adjacency);
@@ -71,6 +74,7 @@ export class MemoryGraph implements SocialGraph {
     this.slots = other.slots;
     this.profiles = other.profiles;
     this.userVersions = other.userVersions;
+    this.erased = other.erased;
     this.adjacency = other.adjacency;
     this.friendships = other.friendships;
     this.ranking = other.ranking;
@@ -113,6 +117,7 @@ export class MemoryGraph implements SocialGraph {
       case 'UserCreated':
       case 'UserUpdated': {
         const slot = this.slotOf(event.data.userId);
+        if (this.erased[slot]) return; // erasure is the stream's last event: anything else is older
         const current = this.profiles[slot]!;
         const newer = event.streamVersion > this.userVersions[slot]!;
         // createdAt is the one fact later events do not repeat: take it even from a late UserCreated.
@@ -129,12 +134,22 @@ export class MemoryGraph implements SocialGraph {
         );
         return;
       }
+      case 'UserErased': {
+        const slot = this.slotOf(event.data.userId);
+        if (event.streamVersion <= this.userVersions[slot]!) return;
+        this.userVersions[slot] = event.streamVersion;
+        this.erased[slot] = true;
+        this.profiles[slot] = profile(event.data.userId, null, null, null, null);
+        return this.friendships.detach(slot);
+      }
       case 'FriendAdded':
       case 'FriendRemoved': {
         const a = this.slotOf(event.data.userId);
         const b = this.slotOf(event.data.friendId);
         if (a === b) return; // classify() rejects such events; a self-link would corrupt the lists
-        return this.friendships.apply(a, b, event.streamVersion, event.type === 'FriendAdded');
+        // A friendship with an erased user is recorded (its version) but never linked again.
+        const linked = event.type === 'FriendAdded' && !this.erased[a] && !this.erased[b];
+        return this.friendships.apply(a, b, event.streamVersion, linked);
       }
       default: {
         const never: never = event;
@@ -156,6 +171,7 @@ export class MemoryGraph implements SocialGraph {
       this.adjacency.addSlot();
       this.profiles.push(profile(id, null, null, null, null));
       this.userVersions.push(0);
+      this.erased.push(false);
       this.ranking.register(slot, id);
     }
     return slot;

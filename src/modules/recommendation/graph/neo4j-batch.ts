@@ -5,9 +5,11 @@ import type { GraphEvent } from './graph-events';
 export interface UserRow {
   id: number;
   version: number;
-  firstName: string;
-  lastName: string;
-  lastModified: string;
+  /** Null once erased, as is lastModified: an erased user keeps nothing but the id. */
+  firstName: string | null;
+  lastName: string | null;
+  lastModified: string | null;
+  erased: boolean;
   /** From the batch's first UserCreated, whatever its version; null when the batch has none. */
   createdAt: string | null;
 }
@@ -46,13 +48,20 @@ export function foldBatch(events: readonly GraphEvent[]): { users: UserRow[]; pa
         const createdAt = event.type === 'UserCreated' ? iso(event.occurredAt) : null;
         const seen = users.get(id);
         if (!seen) {
-          users.set(id, { id, version: event.streamVersion, firstName, lastName, lastModified: iso(event.occurredAt), createdAt });
+          users.set(id, { id, version: event.streamVersion, firstName, lastName, lastModified: iso(event.occurredAt), createdAt, erased: false });
           break;
         }
         if (event.streamVersion > seen.version) {
           Object.assign(seen, { version: event.streamVersion, firstName, lastName, lastModified: iso(event.occurredAt) });
         }
         seen.createdAt ??= createdAt;
+        break;
+      }
+      case 'UserErased': {
+        const id = event.data.userId;
+        const seen = users.get(id);
+        const erased = { id, version: event.streamVersion, firstName: null, lastName: null, lastModified: null, createdAt: null, erased: true };
+        if (!seen || event.streamVersion > seen.version) users.set(id, erased);
         break;
       }
       case 'FriendAdded':

@@ -60,7 +60,7 @@ describe('foldBatch', () => {
     const sameVersion = { ...e.friendAdded(3, 4), streamVersion: 1 };
     const conflicting = { ...e.friendRemoved(4, 3), streamVersion: 1 };
     const { users, pairs } = foldBatch([renamed, removed, created, added, conflicting, sameVersion]);
-    expect(users).toEqual([{ id: 1, version: 2, firstName: 'C', lastName: 'D', lastModified: renamed.occurredAt, createdAt: created.occurredAt }]);
+    expect(users).toEqual([{ id: 1, version: 2, firstName: 'C', lastName: 'D', lastModified: renamed.occurredAt, createdAt: created.occurredAt, erased: false }]);
     expect(pairs).toEqual([
       { stream: 'friendship-1-2', low: 1, high: 2, version: 2, linked: false },
       { stream: 'friendship-3-4', low: 3, high: 4, version: 1, linked: false },

@@ -1,6 +1,7 @@
 /**
  * The Cypher of Neo4jGraph. Data model:
- *   (:User {id, firstName, lastName, createdAt, lastModified, version})  version: of stream user-{id}
+ *   (:User {id, firstName, lastName, createdAt, lastModified, version, erased})  version: of stream user-{id};
+ *     an erased user keeps only id, version and erased = true, and is never linked again
  *   (:User {id: low})-[:FRIEND]->(:User {id: high})   one per linked pair, always low -> high
  *   (:Pair {stream: 'friendship-{low}-{high}', low, high, version, linked})   outlives its FRIEND
  *   (:GraphCheckpoint {name, position})   highest position of the recommendation log applied
@@ -30,8 +31,16 @@ CALL () {
   REMOVE u._lock
   FOREACH (_ IN CASE WHEN newer THEN [1] ELSE [] END |
     SET u.version = e.version, u.firstName = e.firstName, u.lastName = e.lastName, u.lastModified = e.lastModified)
-  FOREACH (_ IN CASE WHEN u.createdAt IS NULL AND e.createdAt IS NOT NULL THEN [1] ELSE [] END |
+  FOREACH (_ IN CASE WHEN u.createdAt IS NULL AND e.createdAt IS NOT NULL AND u.erased IS NULL THEN [1] ELSE [] END |
     SET u.createdAt = e.createdAt)
+  WITH u, e WHERE newer AND e.erased
+  SET u.erased = true, u.createdAt = null
+  WITH u
+  MATCH (u)-[f:FRIEND]-(o)
+  WITH f, CASE WHEN u.id < o.id THEN [u.id, o.id] ELSE [o.id, u.id] END AS ids
+  MATCH (s:Pair {stream: 'friendship-' + toString(ids[0]) + '-' + toString(ids[1])})
+  SET s.linked = false
+  DELETE f
 }
 CALL () {
   UNWIND $pairs AS p
@@ -42,10 +51,10 @@ CALL () {
   SET s._lock = true
   WITH a, b, s, p, coalesce(s.version, 0) < p.version AS newer, coalesce(s.linked, false) AS was
   REMOVE s._lock
-  WITH a, b, s, p, was WHERE newer
-  SET s.version = p.version, s.linked = p.linked
-  FOREACH (_ IN CASE WHEN p.linked AND NOT was THEN [1] ELSE [] END | CREATE (a)-[:FRIEND]->(b))
-  WITH a, b, p, was WHERE was AND NOT p.linked
+  WITH a, b, s, p, was, p.linked AND a.erased IS NULL AND b.erased IS NULL AS link WHERE newer
+  SET s.version = p.version, s.linked = link
+  FOREACH (_ IN CASE WHEN link AND NOT was THEN [1] ELSE [] END | CREATE (a)-[:FRIEND]->(b))
+  WITH a, b, link, was WHERE was AND NOT link
   MATCH (a)-[f:FRIEND]->(b)
   DELETE f
 }`;

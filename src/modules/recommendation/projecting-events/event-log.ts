@@ -1,31 +1,11 @@
 import { asc, gt } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import type { EventEnvelope } from '../../../platform/events/envelope';
+import { rowToEnvelope } from '../../../platform/events/event-codec';
 import { receivedEvents } from '../schema';
-
-type ReceivedRow = typeof receivedEvents.$inferSelect;
 
 // Postgres allows 65,535 bind parameters per statement; 11 columns a row leaves room for 5,000.
 const ROWS_PER_INSERT = 1000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const INT4_MAX = 2147483647;
-
-/**
- * Why an envelope cannot even be stored (it would fail the table's constraints on every
- * redelivery), or undefined when it can. Storable is weaker than applicable: an unknown event
- * type is still stored, since the log records what was received, not what was understood.
- */
-export function unstorableReason(e: EventEnvelope): string | undefined {
-  if (typeof e !== 'object' || e === null) return 'not an envelope';
-  if (typeof e.id !== 'string' || !UUID.test(e.id)) return 'id is not a UUID';
-  if (typeof e.type !== 'string' || e.type === '') return 'no type';
-  if (typeof e.streamId !== 'string' || e.streamId === '') return 'no streamId';
-  if (!Number.isInteger(e.streamVersion) || e.streamVersion < 1 || e.streamVersion > INT4_MAX) return 'bad streamVersion';
-  if (!Number.isInteger(e.schemaVersion) || Math.abs(e.schemaVersion) > INT4_MAX) return 'bad schemaVersion';
-  if (typeof e.occurredAt !== 'string' || Number.isNaN(Date.parse(e.occurredAt))) return 'bad occurredAt';
-  if (e.data === undefined) return 'no data';
-  return undefined;
-}
 
 /** Events received together from one topic. */
 export interface TopicBatch {
@@ -77,16 +57,5 @@ export interface LogPage {
 /** Up to `size` events after `after`, in the order they were stored. */
 export async function readLog(db: Db, after: number, size: number): Promise<LogPage> {
   const rows = await db.select().from(receivedEvents).where(gt(receivedEvents.position, after)).orderBy(asc(receivedEvents.position)).limit(size);
-  return { events: rows.map(toEnvelope), last: rows.at(-1)?.position ?? after };
+  return { events: rows.map((row) => rowToEnvelope(row)), last: rows.at(-1)?.position ?? after };
 }
-
-const toEnvelope = (row: ReceivedRow): EventEnvelope => ({
-  id: row.eventId,
-  type: row.type,
-  schemaVersion: row.schemaVersion,
-  streamId: row.streamId,
-  streamVersion: row.streamVersion,
-  occurredAt: row.occurredAt.toISOString(),
-  data: row.data,
-  metadata: row.metadata,
-});

@@ -88,6 +88,17 @@ describe('consuming events', () => {
     expect(await logCount()).toBe(rows + 1);
   });
 
+  test('a schemaVersion no upcaster reads is dead-lettered with a reason, never guessed at; the rest is applied', async () => {
+    const rows = await logCount();
+    const before = app.module.stats();
+    const future = { ...e.userCreated(62), schemaVersion: 99 };
+    await app.bus.publish(USER_EVENTS_TOPIC, [future, e.userCreated(63)]);
+    expect(app.module.stats().rejected).toBe(before.rejected + 1);
+    expect(app.bus.deadLetters.at(-1)).toMatchObject({ event: { id: future.id }, reason: expect.stringContaining('schemaVersion 99 cannot be read') });
+    expect(await logCount()).toBe(rows + 1);
+    expect((await app.graph.snapshot()).users.map((u) => u.id)).not.toContain(62);
+  });
+
   test('batches on both topics at once, as the in-process bus delivers them, give the in-order graph', async () => {
     const f = eventFactory();
     const userBatches = Array.from({ length: 20 }, (_, i) => [f.userCreated(100 + i), f.userUpdated(100 + i, `N${i}`, 'M')]);

@@ -5,7 +5,7 @@ import type { EventEnvelope } from '../../../platform/events/envelope';
 import type { Logger } from '../../../platform/log';
 import { classify, type GraphEvent } from '../graph/graph-events';
 import type { SocialGraph } from '../graph/social-graph';
-import { appendToLog, unstorableReason } from './event-log';
+import { appendToLog } from './event-log';
 
 export interface ProjectorStats {
   /** Events handed to the consumer, redeliveries included. */
@@ -14,7 +14,10 @@ export interface ProjectorStats {
   stored: number;
   /** Events logged but not applied: unknown type or data the graph cannot use. */
   ignored: number;
-  /** Events set aside (dead-lettered) before the log: they would break its constraints on every redelivery. */
+  /**
+   * Events set aside (dead-lettered) before the log: not an envelope the log can hold, or a
+   * schemaVersion no upcaster here can read.
+   */
   rejected: number;
 }
 
@@ -24,6 +27,8 @@ type Skipped = { e: EventEnvelope; reason: string };
 interface Waiting {
   topic: string;
   events: readonly EventEnvelope[];
+  /** The batch's events the graph can use, read once through the publishers' codecs. */
+  applicable: GraphEvent[];
   done(error?: unknown): void;
 }
 
@@ -57,19 +62,25 @@ export class EventProjector {
     // Throwing asks the bus to redeliver later, to a running instance.
     if (this.stopped) return Promise.reject(new Error('recommendation consumer is stopped'));
     this.counts.received += events.length;
+    const applicable: GraphEvent[] = [];
+    const skipped: Skipped[] = [];
     for (const e of events) {
-      const reason = unstorableReason(e);
-      if (!reason) continue;
-      this.report('rejected', topic, [{ e, reason }]);
-      // It would fail the log's constraints on every redelivery: the bus sets it aside (Kafka:
-      // its dead-letter topic, counted) and delivers the rest of the batch again. Checked before
-      // the batch joins a group, so that it fails only its own batch.
-      return Promise.reject(new DeadLetterError(`cannot be stored: ${reason}`, e?.id));
+      const decoded = classify(e);
+      if (decoded.ok) applicable.push(decoded.event);
+      else if (decoded.fate !== 'unknown-version') skipped.push({ e, reason: decoded.reason });
+      else {
+        // A version newer than this code (or with no upcaster) is never guessed at: the bus sets
+        // it aside (Kafka: its dead-letter topic) and delivers the rest of the batch again.
+        // Checked before the batch joins a group, so that it fails only its own batch.
+        this.report('rejected', topic, [{ e, reason: decoded.reason }]);
+        return Promise.reject(new DeadLetterError(decoded.reason, e.id));
+      }
     }
+    this.report('ignored', topic, skipped);
     return new Promise((resolve, reject) => {
       const done = (error?: unknown) => (error === undefined ? resolve() : reject(error));
       // The first batch to wait schedules a group; those after it join until the group starts.
-      if (this.waiting.push({ topic, events, done }) === 1) void this.serial(() => this.applyWaiting());
+      if (this.waiting.push({ topic, events, applicable, done }) === 1) void this.serial(() => this.applyWaiting());
     });
   }
 
@@ -87,7 +98,7 @@ export class EventProjector {
       // logged it and then failed on the graph (a networked adapter can).
       const [logged, applied] = await Promise.allSettled([
         appendToLog(this.deps.db, group, this.deps.clock.now()),
-        this.deps.graph.apply(group.flatMap(({ topic, events }) => this.applicable(topic, events))),
+        this.deps.graph.apply(group.flatMap((w) => w.applicable)),
       ]);
       // Both settled before the group ends, so a retried group never overlaps this one.
       if (logged.status === 'rejected') throw logged.reason;
@@ -122,22 +133,16 @@ export class EventProjector {
     if (Number.isFinite(newest)) this.lastApplied = { at: this.deps.clock.now(), occurredAt: new Date(newest) };
   }
 
-  private applicable(topic: string, events: readonly EventEnvelope[]): GraphEvent[] {
-    const out: GraphEvent[] = [];
-    const skipped: Skipped[] = [];
-    for (const e of events) {
-      const result = classify(e);
-      if (result.ok) out.push(result.event);
-      else skipped.push({ e, reason: result.reason });
-    }
-    this.report('ignored', topic, skipped);
-    return out;
+  /** Counts an event the bus set aside for this consumer, whoever found it unreadable. */
+  noteRejected(): void {
+    this.counts.rejected++;
   }
 
   /** One line per batch, not per event: a stream of unknown events must not flood the log. */
   private report(kind: 'ignored' | 'rejected', topic: string, skipped: readonly Skipped[]): void {
     if (skipped.length === 0) return;
-    this.counts[kind] += skipped.length;
+    // Rejections are counted when the bus reports them (noteRejected), wherever they were found.
+    if (kind === 'ignored') this.counts.ignored += skipped.length;
     const examples = skipped.slice(0, 3).map(({ e, reason }) => ({ eventId: e?.id, type: e?.type, streamId: e?.streamId, reason }));
     this.deps.log.warn(`${kind} events the graph cannot use`, { topic, count: skipped.length, examples });
   }

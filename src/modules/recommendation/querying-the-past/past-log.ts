@@ -1,6 +1,7 @@
 import { and, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import type { EventEnvelope } from '../../../platform/events/envelope';
+import { rowToEnvelope, type EventRow } from '../../../platform/events/event-codec';
 import { receivedEvents } from '../schema';
 
 /** Ids per statement: far below Postgres's 65,535 bind parameters, even twice over. */
@@ -38,7 +39,7 @@ export function userEventsOf(db: Db, userIds: readonly number[], asOf: Date): Pr
 
 // What the graph reads: no metadata, no topic.
 const columns = {
-  id: receivedEvents.eventId,
+  eventId: receivedEvents.eventId,
   type: receivedEvents.type,
   schemaVersion: receivedEvents.schemaVersion,
   streamId: receivedEvents.streamId,
@@ -46,6 +47,7 @@ const columns = {
   occurredAt: receivedEvents.occurredAt,
   data: receivedEvents.data,
 };
+const NO_METADATA = {} as EventRow['metadata'];
 type Row = { [K in keyof typeof columns]: (typeof columns)[K]['_']['data'] };
 
 async function inChunks(userIds: readonly number[], query: (ids: string[]) => Promise<Row[]>): Promise<EventEnvelope[]> {
@@ -53,7 +55,7 @@ async function inChunks(userIds: readonly number[], query: (ids: string[]) => Pr
   const ids = [...new Set(userIds)].map(String);
   for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
     for (const row of await query(ids.slice(i, i + IDS_PER_QUERY))) {
-      out.push({ ...row, occurredAt: row.occurredAt.toISOString(), metadata: {} } as EventEnvelope);
+      out.push(rowToEnvelope({ ...row, metadata: NO_METADATA }));
     }
   }
   return out;

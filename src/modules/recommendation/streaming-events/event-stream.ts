@@ -1,5 +1,6 @@
 import { asc, eq, gt, max } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
+import { rowToEnvelope } from '../../../platform/events/event-codec';
 import type { Logger } from '../../../platform/log';
 import { receivedEvents } from '../schema';
 
@@ -84,7 +85,7 @@ export function createEventStream({ db, log }: EventStreamOptions) {
             while (!closed && !stop.signal.aborted) {
               const rows = await page(cursor);
               for (const row of rows) {
-                const envelope = { id: row.eventId, type: row.type, schemaVersion: row.schemaVersion, streamId: row.streamId, streamVersion: row.streamVersion, occurredAt: row.occurredAt.toISOString(), data: row.data, metadata: row.metadata, topic: row.topic, position: row.position };
+                const envelope = { ...rowToEnvelope(row), topic: row.topic, position: row.position };
                 controller.enqueue(encoder.encode(`id: ${row.position}-${row.eventId}\nevent: event\ndata: ${JSON.stringify(envelope)}\n\n`));
                 cursor = row.position;
               }

@@ -36,6 +36,7 @@ export function eventFactory(start = Date.parse('2025-01-01T00:00:00.000Z')) {
       envelope('UserCreated', userStreamId(userId), { userId, firstName, lastName }),
     userUpdated: (userId: number, firstName: string, lastName: string) =>
       envelope('UserUpdated', userStreamId(userId), { userId, firstName, lastName }),
+    userErased: (userId: number) => envelope('UserErased', userStreamId(userId), { userId }),
     friendAdded: (userId: number, friendId: number) => envelope('FriendAdded', friendshipStreamId(userId, friendId), pair(userId, friendId, true)),
     friendRemoved: (userId: number, friendId: number) => envelope('FriendRemoved', friendshipStreamId(userId, friendId), pair(userId, friendId, false)),
   };

@@ -16,7 +16,16 @@ export type UserUpdated = {
   data: { userId: number; firstName: string; lastName: string };
 };
 
-export type UserEvent = UserCreated | UserUpdated;
+/**
+ * The user asked to be forgotten. Consumers drop every personal fact they hold about the user and
+ * never show the user again; the friend service ends the user's friendships with its own events.
+ */
+export type UserErased = {
+  type: 'UserErased';
+  data: { userId: number };
+};
+
+export type UserEvent = UserCreated | UserUpdated | UserErased;
 export type UserEventEnvelope = EnvelopeOf<UserEvent>;
 
-export const userEventTypes: readonly UserEvent['type'][] = ['UserCreated', 'UserUpdated'];
+export const userEventTypes: readonly UserEvent['type'][] = ['UserCreated', 'UserUpdated', 'UserErased'];

@@ -10,6 +10,7 @@ export const getUserDocs = documented({
     200: { description: 'The user', example: adaExample, headers: ['etag'] },
     400: { description: 'The id is not a positive integer', example: badIdExample },
     404: { description: 'No user has this id', example: { detail: 'user 42 does not exist' } },
+    410: { description: 'The user was erased', example: { detail: 'user 42 was erased' } },
     503: { description: 'The database is unavailable', example: { detail: 'the database is unavailable; retry later' } },
   },
 });

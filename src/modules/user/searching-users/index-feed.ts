@@ -2,7 +2,7 @@ import { asc, gt, or, and, eq } from 'drizzle-orm';
 import type { Queryable } from '../../../platform/db/database';
 import type { Logger } from '../../../platform/log';
 import { users } from '../schema';
-import { toUser } from '../user-projection';
+import { isErased, toUser } from '../user-projection';
 import type { NameIndex } from './name-index';
 
 const PAGE = 5000;
@@ -26,7 +26,11 @@ export function indexFeed(db: Queryable, index: NameIndex, log: Logger) {
         .where(or(gt(users.lastModified, mark.at), and(eq(users.lastModified, mark.at), gt(users.id, mark.id))))
         .orderBy(asc(users.lastModified), asc(users.id))
         .limit(PAGE);
-      for (const row of rows) index.put(toUser(row));
+      // An erasure made by another instance reaches this index as its tombstone row.
+      for (const row of rows) {
+        if (isErased(row)) index.remove(row.id);
+        else index.put(toUser(row));
+      }
       const last = rows.at(-1);
       if (last) mark = { at: last.lastModified, id: last.id };
       if (rows.length < PAGE) return;

@@ -1,0 +1,20 @@
+import { EventCodec, type EventContract } from '../../../platform/events/event-codec';
+import { friendshipStreamId, type FriendEvent } from './events';
+
+const INT4_MAX = 2147483647;
+const isId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= INT4_MAX;
+
+/** Two distinct users, and the stream of exactly that pair. */
+function pairProblem(data: Record<string, unknown>, streamId: string): string | undefined {
+  if (!isId(data.friendshipId) || !isId(data.userId) || !isId(data.friendId)) return 'ids missing or out of range';
+  if (data.userId === data.friendId) return 'a user cannot be their own friend';
+  return streamId === friendshipStreamId(data.userId, data.friendId) ? undefined : 'streamId does not match the pair';
+}
+
+/** Every version of every friend event (see the user contract for how a version is added). */
+export const friendEventContract: EventContract<FriendEvent> = {
+  FriendAdded: { current: 1, problem: pairProblem },
+  FriendRemoved: { current: 1, problem: pairProblem },
+};
+
+export const friendEventCodec = new EventCodec<FriendEvent>(friendEventContract);
