@@ -39,40 +39,64 @@ export async function streamVersions(q: Queryable, streamIds: readonly string[])
 }
 
 export async function readStream<E extends DomainEvent>(q: Queryable, streamId: string): Promise<EventEnvelope<E>[]> {
-  const rows = await q.select().from(events).where(eq(events.streamId, streamId)).orderBy(asc(events.streamVersion));
-  return rows.map((row) => toEnvelope<E>(row));
+  return (await readStreams<E>(q, [streamId])).get(streamId) ?? [];
 }
 
-export interface AppendOptions {
+/** Several streams in one query, each in version order; a stream with no event is absent. */
+export async function readStreams<E extends DomainEvent>(q: Queryable, streamIds: readonly string[]): Promise<Map<string, EventEnvelope<E>[]>> {
+  const byStream = new Map<string, EventEnvelope<E>[]>();
+  if (streamIds.length === 0) return byStream;
+  const where = streamIds.length === 1 ? eq(events.streamId, streamIds[0]!) : inArray(events.streamId, [...streamIds]);
+  const rows = await q.select().from(events).where(where).orderBy(asc(events.streamId), asc(events.streamVersion));
+  for (const row of rows) {
+    const envelope = toEnvelope<E>(row);
+    const stream = byStream.get(envelope.streamId);
+    if (stream) stream.push(envelope);
+    else byStream.set(envelope.streamId, [envelope]);
+  }
+  return byStream;
+}
+
+/** New events for one stream, decided on `expectedVersion`. */
+export interface StreamAppend<E extends DomainEvent = DomainEvent> {
   streamId: string;
   /** Version the caller's decision was based on; a concurrent append makes this fail. */
   expectedVersion: number;
-  topic: string;
+  events: readonly E[];
   occurredAt: Date;
   metadata: EventMetadata;
   schemaVersion?: number;
 }
 
+export type AppendOptions = Omit<StreamAppend, 'events'> & { topic: string };
+
+/** Appends to one stream: {@link appendToStreams} with a single entry. */
+export async function appendToStream<E extends DomainEvent>(tx: Queryable, newEvents: readonly E[], { topic, ...append }: AppendOptions): Promise<EventEnvelope<E>[]> {
+  return (await appendToStreams<E>(tx, topic, [{ ...append, events: newEvents }]))[0]!;
+}
+
 /**
- * Appends events and their outbox entries. Must run inside the command's transaction so the event,
- * the read-model change and the outbox entry commit together or not at all.
+ * Appends events of any number of streams, with their outbox entries, in ONE statement (a batch
+ * of commands costs one round trip, not one per command). Must run inside the commands'
+ * transaction so the events, the read-model change and the outbox entries commit together or not
+ * at all. Any stream that moved past its expected version fails the whole statement with a
+ * {@link ConcurrentAppendError}; the caller decides who retries.
  */
-export async function appendToStream<E extends DomainEvent>(
-  tx: Queryable,
-  newEvents: readonly E[],
-  options: AppendOptions,
-): Promise<EventEnvelope<E>[]> {
-  if (newEvents.length === 0) return [];
-  const rows = newEvents.map((event, i) => ({
-    eventId: Bun.randomUUIDv7(),
-    streamId: options.streamId,
-    streamVersion: options.expectedVersion + i + 1,
-    type: event.type,
-    schemaVersion: options.schemaVersion ?? 1,
-    data: event.data,
-    metadata: options.metadata,
-    occurredAt: options.occurredAt,
-  }));
+export async function appendToStreams<E extends DomainEvent>(tx: Queryable, topic: string, appends: readonly StreamAppend<E>[]): Promise<EventEnvelope<E>[][]> {
+  const perStream = appends.map((append) =>
+    append.events.map((event, i) => ({
+      eventId: Bun.randomUUIDv7(),
+      streamId: append.streamId,
+      streamVersion: append.expectedVersion + i + 1,
+      type: event.type,
+      schemaVersion: append.schemaVersion ?? 1,
+      data: event.data,
+      metadata: append.metadata,
+      occurredAt: append.occurredAt,
+    })),
+  );
+  const rows = perStream.flat();
+  if (rows.length === 0) return perStream.map(() => []);
   // One statement for both tables: the events, and their outbox rows from the positions the
   // insert returns. Every envelope field is already known here, so nothing else is read back.
   const inserted = tx.$with('inserted').as(tx.insert(events).values(rows).returning({ position: events.position }));
@@ -80,10 +104,10 @@ export async function appendToStream<E extends DomainEvent>(
     await tx
       .with(inserted)
       .insert(outbox)
-      .select(tx.select({ eventPosition: inserted.position, topic: sql<string>`${options.topic}`.as('topic') }).from(inserted));
+      .select(tx.select({ eventPosition: inserted.position, topic: sql<string>`${topic}`.as('topic') }).from(inserted));
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ConcurrentAppendError(options.streamId);
+    if (isUniqueViolation(error)) throw new ConcurrentAppendError(appends.length === 1 ? appends[0]!.streamId : `one of ${appends.length} streams`);
     throw error;
   }
-  return rows.map((row) => toEnvelope<E>(row));
+  return perStream.map((stream) => stream.map((row) => toEnvelope<E>(row)));
 }

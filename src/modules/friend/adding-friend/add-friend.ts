@@ -1,16 +1,15 @@
 import type { EventMetadata } from '../../../platform/events/envelope';
-import { invalid } from '../../../platform/errors';
 import type { Friend } from '../contracts/http';
-import { executeFriendCommand, type FriendDeps } from '../friend-commands';
+import type { FriendDeps } from '../friendship-aggregate';
 
 /** 400 for self-friendship, 404 for an unknown user, 409 if the pair are already friends. */
 export function addFriend(deps: FriendDeps, userId: number, friendId: number, metadata: EventMetadata): Promise<{ friend: Friend; version: number }> {
-  // Counted from here, so rejections before the event store (self, unknown user) count too.
+  // Counted from here, so rejections before the event store (unknown user) count too. Self-friendship
+  // is the decider's to refuse (400), like every rule about the pair.
   return deps.commands.run('AddFriend', async () => {
-    if (userId === friendId) throw invalid(`user ${userId} cannot be their own friend`);
     await deps.users.assertExist([userId, friendId], metadata.traceparent);
     const friendshipId = await deps.nextFriendshipId();
-    const { appended, version } = await executeFriendCommand(deps, { type: 'AddFriend', data: { friendshipId, userId, friendId } }, metadata);
+    const { appended, version } = await deps.runner.run({ type: 'AddFriend', data: { friendshipId, userId, friendId } }, { metadata });
     const at = appended[0]!.occurredAt;
     return { friend: { id: friendshipId, userId, friendId, createdAt: at, updatedAt: at }, version };
   });
