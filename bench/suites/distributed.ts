@@ -97,7 +97,7 @@ async function measureFullCluster(ctx: BenchContext, env: Record<string, string>
     const gateway = cluster.url('gateway');
     let addFriendPerSec = 100;
     if (ctx.options.only.includes('writes')) {
-      await ctx.step('distributed writes', async () => void ({ addFriendPerSec } = await measureWrites(ctx, gateway, { engine: 'postgres', url: env.USER_DATABASE_URL! }, 'writes.distributed')));
+      await ctx.step('distributed writes', async () => void ({ addFriendPerSec } = await measureWrites(ctx, gateway, { engine: 'postgres', url: env.USER_DATABASE_URL! }, 'writes.postgres')));
     }
     if (ctx.options.only.includes('lag')) await ctx.step('distributed lag', () => measureLag(ctx, gateway, addFriendPerSec / 2, 'projectionLag.distributed'));
     const rss = Object.fromEntries(cluster.instances.map((i) => [i.module, round(rssMb(i.proc.pid), 1)]));
