@@ -90,9 +90,12 @@ async function measureHttp(ctx: BenchContext, env: Record<string, string>): Prom
 
 /** Every module its own process with Neo4j: commands, projection lag, resident memory. */
 async function measureFullCluster(ctx: BenchContext, env: Record<string, string>): Promise<void> {
-  warn(ctx, `the distributed recommendation module writes its graph into ${env.NEO4J_URL} (shared: Neo4j Community has one database); the bench clears it afterwards`);
-  ctx.log('distributed cluster: discovery, user, friend, recommendation (Neo4j), gateway');
-  const cluster = await startCluster(ctx, ['discovery', 'user', 'friend', 'recommendation', 'gateway'], env, 'dist');
+  // Writes alone do not need the graph in Neo4j: keeping it in memory then leaves the shared
+  // database alone (the commands' path, user and friend on PostgreSQL through Kafka, is the same).
+  const neo4j = ctx.options.only.some((s) => s === 'lag' || s === 'memory');
+  if (neo4j) warn(ctx, `the distributed recommendation module writes its graph into ${env.NEO4J_URL} (shared: Neo4j Community has one database); the bench clears it afterwards`);
+  ctx.log(`distributed cluster: discovery, user, friend, recommendation (${neo4j ? 'Neo4j' : 'in-memory graph'}), gateway`);
+  const cluster = await startCluster(ctx, ['discovery', 'user', 'friend', 'recommendation', 'gateway'], neo4j ? env : { ...env, NEO4J_URL: '' }, 'dist');
   try {
     const gateway = cluster.url('gateway');
     let addFriendPerSec = 100;
@@ -107,7 +110,7 @@ async function measureFullCluster(ctx: BenchContext, env: Record<string, string>
     record(ctx, 'memory.distributedRssMbByModule', rss);
   } finally {
     await stopInstances(cluster.instances);
-    await clearNeo4j(env).catch((error) => warn(ctx, `could not clear Neo4j: ${error.message}`));
+    if (neo4j) await clearNeo4j(env).catch((error) => warn(ctx, `could not clear Neo4j: ${error.message}`));
   }
 }
 

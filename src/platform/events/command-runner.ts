@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import type { Db } from '../db/database';
+import type { Database } from '../db/database';
 import { stale } from '../errors';
 import { epochOf } from '../tracing/spans';
 import { continueTrace, formatTraceparent } from '../tracing/traceparent';
@@ -30,6 +30,12 @@ export interface CommandRunnerOptions {
   onCommitted?(): void;
   /** Most commands sharing one transaction (default 64). */
   maxBatch?: number;
+  /**
+   * Transactions running at once. Default: 1 on a database this process owns (PGlite runs one
+   * statement at a time, so a second transaction would only queue inside it), 4 on a server, where
+   * a transaction mostly waits for round trips and its commit's flush.
+   */
+  parallelBatches?: number;
   observeBatch?(size: number): void;
 }
 
@@ -47,11 +53,12 @@ const ATTEMPTS_WITHOUT_PRECONDITION = 3;
  * same friendship is a 409 from the decider, not from the race).
  */
 export function commandRunner<Command extends DomainCommand, State, Event extends DomainEvent>(
-  db: Db,
+  database: Pick<Database, 'db' | 'ownedByThisProcess'>,
   aggregate: Aggregate<Command, State, Event>,
   options: CommandRunnerOptions,
 ): CommandRunner<Command, State, Event> {
-  const commits = new GroupCommit(db, aggregate, { maxBatch: options.maxBatch ?? 64, observeBatch: options.observeBatch });
+  const parallel = options.parallelBatches ?? (database.ownedByThisProcess ? 1 : 4);
+  const commits = new GroupCommit(database.db, aggregate, { maxBatch: options.maxBatch ?? 64, parallel, observeBatch: options.observeBatch });
 
   async function retrying(command: Command, { expectedVersion }: CommandContext, metadata: EventMetadata, occurredAt: Date) {
     const streamId = aggregate.streamId(command);

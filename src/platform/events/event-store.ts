@@ -81,8 +81,16 @@ export async function appendToStream<E extends DomainEvent>(tx: Queryable, newEv
  * transaction so the events, the read-model change and the outbox entries commit together or not
  * at all. Any stream that moved past its expected version fails the whole statement with a
  * {@link ConcurrentAppendError}; the caller decides who retries.
+ *
+ * `alongside` (the read-model change) is given the new envelopes, all known before the insert
+ * runs, and sent right behind it: on PostgreSQL the two statements share one round trip.
  */
-export async function appendToStreams<E extends DomainEvent>(tx: Queryable, topic: string, appends: readonly StreamAppend<E>[]): Promise<EventEnvelope<E>[][]> {
+export async function appendToStreams<E extends DomainEvent>(
+  tx: Queryable,
+  topic: string,
+  appends: readonly StreamAppend<E>[],
+  alongside?: (appended: EventEnvelope<E>[]) => Promise<void>,
+): Promise<EventEnvelope<E>[][]> {
   const perStream = appends.map((append) =>
     append.events.map((event, i) => ({
       eventId: Bun.randomUUIDv7(),
@@ -96,18 +104,23 @@ export async function appendToStreams<E extends DomainEvent>(tx: Queryable, topi
     })),
   );
   const rows = perStream.flat();
-  if (rows.length === 0) return perStream.map(() => []);
+  const envelopes = perStream.map((stream) => stream.map((row) => toEnvelope<E>(row)));
+  if (rows.length === 0) return envelopes;
   // One statement for both tables: the events, and their outbox rows from the positions the
   // insert returns. Every envelope field is already known here, so nothing else is read back.
   const inserted = tx.$with('inserted').as(tx.insert(events).values(rows).returning({ position: events.position }));
-  try {
-    await tx
-      .with(inserted)
-      .insert(outbox)
-      .select(tx.select({ eventPosition: inserted.position, topic: sql<string>`${topic}`.as('topic') }).from(inserted));
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ConcurrentAppendError(appends.length === 1 ? appends[0]!.streamId : `one of ${appends.length} streams`);
-    throw error;
+  const insert = tx
+    .with(inserted)
+    .insert(outbox)
+    .select(tx.select({ eventPosition: inserted.position, topic: sql<string>`${topic}`.as('topic') }).from(inserted))
+    .execute();
+  // Both settle before either error is reported, the insert's first: after it failed, the other
+  // statement fails only because the transaction is aborted.
+  const [appended, beside] = await Promise.allSettled([insert, alongside?.(envelopes.flat())]);
+  if (appended.status === 'rejected') {
+    if (isUniqueViolation(appended.reason)) throw new ConcurrentAppendError(appends.length === 1 ? appends[0]!.streamId : `one of ${appends.length} streams`);
+    throw appended.reason;
   }
-  return perStream.map((stream) => stream.map((row) => toEnvelope<E>(row)));
+  if (beside.status === 'rejected') throw beside.reason;
+  return envelopes;
 }

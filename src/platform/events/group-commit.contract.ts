@@ -38,7 +38,9 @@ export function groupCommitContract(name: string, open: () => Promise<{ first: D
     beforeAll(async () => ({ first, second, close } = await open()));
     afterAll(() => close());
 
-    const runnerOn = (database: Database, batches: number[] = []) => commandRunner(database.db, tallies, { clock: systemClock, observeBatch: (size) => void batches.push(size) });
+    // One transaction at a time, as on PGlite, so the batches formed are known in advance.
+    const runnerOn = (database: Database, batches: number[] = [], parallelBatches = 1) =>
+      commandRunner(database, tallies, { clock: systemClock, parallelBatches, observeBatch: (size) => void batches.push(size) });
     const unique = () => crypto.randomUUID().slice(0, 8);
 
     test('a lone command commits alone; commands arriving meanwhile share the next transaction', async () => {
@@ -98,9 +100,21 @@ export function groupCommitContract(name: string, open: () => Promise<{ first: D
       expect(await streamVersions(first.db, [`tally-${stale}`, `tally-${ok}`])).toEqual([1, 1]);
     });
 
+    test('with several transactions at once, a stream still has one command in flight', async () => {
+      const batches: number[] = [];
+      const runner = runnerOn(first, batches, 3);
+      const tally = unique();
+      const results = await Promise.all(Array.from({ length: 4 }, () => runner.run({ type: 'Add', tally }, meta)));
+      // Three others start beside the first stream's command; the stream's next waits for it.
+      const others = await Promise.all(Array.from({ length: 2 }, () => runner.run({ type: 'Add', tally: unique() }, meta)));
+      expect(results.map((r) => r.state)).toEqual([1, 2, 3, 4]);
+      expect(batches).toEqual([1, 1, 1, 1, 1, 1]);
+      expect(others.map((r) => r.version)).toEqual([1, 1]);
+    });
+
     test('under concurrency, from two instances, every stream stays 1..n and each command decided on the state before it', async () => {
       const streams = Array.from({ length: 4 }, unique);
-      const runners = [runnerOn(first), runnerOn(second)];
+      const runners = [runnerOn(first, [], 4), runnerOn(second, [], 4)];
       const settled = await Promise.allSettled(
         Array.from({ length: 160 }, (_, i) => runners[i % 2]!.run({ type: 'Add', tally: streams[(i * 7) % 4]! }, meta)),
       );

@@ -31,26 +31,30 @@ type Outcome<State, Event extends DomainEvent> = { ok: true; result: CommandResu
 export interface GroupCommitOptions {
   /** Most commands in one transaction. */
   maxBatch: number;
+  /** Transactions running at once: 1 where the engine runs one statement at a time (PGlite). */
+  parallel: number;
   /** Told the size of each batch as it starts (for the batch-size histogram). */
   observeBatch?(size: number): void;
 }
 
 /**
- * Group commit. A command that finds no transaction running starts one at once, alone, so a lone
- * command waits for nobody. Commands that arrive meanwhile queue and then share the next
- * transaction: one read of all their streams, one multi-row append with the outbox entries, one
+ * Group commit. A command that finds a transaction slot free starts one at once, alone, so a lone
+ * command waits for nobody. Commands that arrive while every slot is busy queue and then share the
+ * next transaction: one read of all their streams, one multi-row append with the outbox entries, one
  * projection call, one commit. On PGlite, which runs one statement at a time, and on PostgreSQL,
  * where each commit waits for a disk flush, that is most of a command's cost shared N ways.
  *
  * Each command is still decided on its own stream and checked against its own expected version,
- * and a rejection answers only that command. A batch holds at most one command per stream, so
- * a second command on a stream decides on the first one's events. When the batch's transaction
+ * and a rejection answers only that command. A stream has at most one command in flight, so a
+ * second command on a stream decides on the first one's events. When the batch's transaction
  * fails (a concurrent writer on one of the streams, or any error), each of its commands runs again
  * in a transaction of its own: the one at fault fails alone and its batch-mates commit.
  */
 export class GroupCommit<Command extends DomainCommand, State, Event extends DomainEvent> {
   private waiting: Waiting<Command, State, Event>[] = [];
-  private draining = false;
+  private running = 0;
+  /** Streams of the transactions running now. */
+  private readonly busy = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -62,30 +66,33 @@ export class GroupCommit<Command extends DomainCommand, State, Event extends Dom
   submit(pending: PendingCommand<Command>): Promise<CommandResult<State, Event>> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ ...pending, resolve, reject });
-      if (!this.draining) void this.drain();
+      this.startBatches();
     });
   }
 
-  private async drain(): Promise<void> {
-    this.draining = true;
-    try {
-      while (this.waiting.length > 0) {
-        const batch = this.takeBatch();
-        this.options.observeBatch?.(batch.length);
-        await this.commit(batch);
-      }
-    } finally {
-      this.draining = false;
+  /** Fills the free transaction slots with waiting commands. */
+  private startBatches(): void {
+    while (this.running < this.options.parallel && this.waiting.length > 0) {
+      const batch = this.takeBatch();
+      if (batch.length === 0) return; // all waiting commands are on busy streams
+      this.running++;
+      for (const entry of batch) this.busy.add(entry.streamId);
+      this.options.observeBatch?.(batch.length);
+      void this.commit(batch).finally(() => {
+        this.running--;
+        for (const entry of batch) this.busy.delete(entry.streamId);
+        this.startBatches();
+      });
     }
   }
 
-  /** In arrival order, up to `maxBatch`, one per stream; the rest wait for the next batch. */
+  /** In arrival order, up to `maxBatch`, one per stream and none on a busy stream; the rest wait. */
   private takeBatch(): Waiting<Command, State, Event>[] {
     const batch: Waiting<Command, State, Event>[] = [];
     const later: Waiting<Command, State, Event>[] = [];
     const streams = new Set<string>();
     for (const entry of this.waiting) {
-      if (batch.length < this.options.maxBatch && !streams.has(entry.streamId)) {
+      if (batch.length < this.options.maxBatch && !streams.has(entry.streamId) && !this.busy.has(entry.streamId)) {
         batch.push(entry);
         streams.add(entry.streamId);
       } else later.push(entry);
@@ -132,9 +139,8 @@ export class GroupCommit<Command extends DomainCommand, State, Event extends Dom
         tx,
         aggregate.topic,
         decided.map(({ index, version, events }) => ({ streamId: batch[index]!.streamId, expectedVersion: version, events, occurredAt: batch[index]!.occurredAt, metadata: batch[index]!.metadata })),
+        (all) => aggregate.project(tx, all as EnvelopeOf<Event>[]),
       );
-      const all = appended.flat();
-      if (all.length > 0) await aggregate.project(tx, all as EnvelopeOf<Event>[]);
       decided.forEach(({ index, current, version }, k) => {
         const events = appended[k]!;
         outcomes[index] = { ok: true, result: { state: events.reduce(fold, current), version: version + events.length, appended: events } };

@@ -40,7 +40,7 @@ test('command, relay publish and consume spans hang one under the other; the eve
   relay.start();
 
   const server = continueTrace(undefined);
-  await commandRunner(database.db, things, { clock: systemClock, metrics: commandMetrics(producer, ['Do']) })
+  await commandRunner(database, things, { clock: systemClock, metrics: commandMetrics(producer, ['Do']) })
     .run({ type: 'Do', id: 1 }, { metadata: { correlationId: 'c', traceparent: formatTraceparent(server) } });
   relay.wake();
   for (let i = 0; i < 200 && spans.length < 3; i++) await Bun.sleep(10);
@@ -61,7 +61,7 @@ test('without span export the events carry the request span, as before', async (
   const relay = new OutboxRelay(database, bus, silentLogger, { pollMs: 60_000 }, metrics);
   relay.start();
   const traceparent = formatTraceparent(continueTrace(undefined));
-  await commandRunner(database.db, things, { clock: systemClock, metrics: commandMetrics(metrics, ['Do']) }).run({ type: 'Do', id: 2 }, { metadata: { correlationId: 'c', traceparent } });
+  await commandRunner(database, things, { clock: systemClock, metrics: commandMetrics(metrics, ['Do']) }).run({ type: 'Do', id: 2 }, { metadata: { correlationId: 'c', traceparent } });
   relay.wake();
   for (let i = 0; i < 200 && received.length < 1; i++) await Bun.sleep(10);
   await relay.stop();
