@@ -73,7 +73,9 @@ export async function runDistributed(ctx: BenchContext): Promise<void> {
 /** The gateway in its own process in front of a recommendation process with the in-memory graph. */
 async function measureHttp(ctx: BenchContext, env: Record<string, string>): Promise<void> {
   ctx.log('http (distributed): gateway process -> recommendation process (in-memory graph, so the route stays tiny)');
-  const cluster = await startCluster(ctx, ['discovery', 'recommendation', 'gateway'], { ...env, NEO4J_URL: '' }, 'http');
+  // User and friend only idle here, but the gateway is ready (healthy) only once every service it
+  // routes to has a live instance.
+  const cluster = await startCluster(ctx, ['discovery', 'user', 'friend', 'recommendation', 'gateway'], { ...env, NEO4J_URL: '' }, 'http');
   try {
     const m = await compareTargets(ctx, { direct: cluster.url('recommendation') + ROUTE, gateway: `${cluster.url('gateway')}/recommendation${ROUTE}` });
     record(ctx, 'http.distributed', {

@@ -83,7 +83,7 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
     gate.notify();
   };
   const commands = commandMetrics(metrics, FRIEND_COMMANDS);
-  const runner = commandRunner(database, friendshipAggregate, { clock, metrics: commands, onCommitted, observeBatch: commands.batched });
+  const runner = commandRunner(database, friendshipAggregate, { clock, metrics: commands, onCommitted });
   const deps: FriendDeps = { db: database.db, nextFriendshipId: idReserve(database, 'friendship_ids'), users, runner, commands };
   registerFriendGauges(metrics, database.db);
 

@@ -78,7 +78,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
     gate.notify();
   };
   const commands = commandMetrics(metrics, USER_COMMANDS);
-  const runner = commandRunner(database, userAggregate, { clock, metrics: commands, onCommitted, observeBatch: commands.batched });
+  const runner = commandRunner(database, userAggregate, { clock, metrics: commands, onCommitted });
   const deps: UserDeps = { db: database.db, nextUserId: idReserve(database, 'user_ids'), runner, commands };
   const tokenOf = (id: number, version: number) => encodeToken([[userStreamId(id), version]]);
   registerUserGauges(metrics, database.db);

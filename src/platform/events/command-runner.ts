@@ -24,8 +24,8 @@ export interface CommandRunner<Command extends DomainCommand, State, Event exten
 
 export interface CommandRunnerOptions {
   clock: Clock;
-  /** Counts the appended events after commit, and records the command's span. */
-  metrics?: Pick<CommandMetrics, 'appended' | 'spans'>;
+  /** Counts the appended events after commit and the batch sizes, and records the command's span. */
+  metrics?: Pick<CommandMetrics, 'appended' | 'batched' | 'spans'>;
   /** After a commit that appended events: wake the outbox relay, the consistency gate. */
   onCommitted?(): void;
   /** Most commands sharing one transaction (default 64). */
@@ -36,6 +36,7 @@ export interface CommandRunnerOptions {
    * a transaction mostly waits for round trips and its commit's flush.
    */
   parallelBatches?: number;
+  /** Told each batch's size as it starts; default: `metrics.batched`. */
   observeBatch?(size: number): void;
 }
 
@@ -58,7 +59,7 @@ export function commandRunner<Command extends DomainCommand, State, Event extend
   options: CommandRunnerOptions,
 ): CommandRunner<Command, State, Event> {
   const parallel = options.parallelBatches ?? (database.ownedByThisProcess ? 1 : 4);
-  const commits = new GroupCommit(database.db, aggregate, { maxBatch: options.maxBatch ?? 64, parallel, observeBatch: options.observeBatch });
+  const commits = new GroupCommit(database.db, aggregate, { maxBatch: options.maxBatch ?? 64, parallel, observeBatch: options.observeBatch ?? options.metrics?.batched });
 
   async function retrying(command: Command, { expectedVersion }: CommandContext, metadata: EventMetadata, occurredAt: Date) {
     const streamId = aggregate.streamId(command);
