@@ -10,7 +10,7 @@ import { pickTool } from './lib/http-load';
 import { charts, markdownReport } from './lib/markdown-report';
 import { killChildren, ROOT, startAllInOne, stop, track } from './lib/processes';
 import { tableCells, textTable, type Results } from './lib/report-table';
-import { warn, type BenchContext } from './suites/context';
+import type { BenchContext } from './suites/context';
 import { runDistributed } from './suites/distributed';
 import { measureMemoryGraph } from './suites/graph';
 import { measureEmbeddedHttp } from './suites/http';
@@ -37,8 +37,12 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 const runDir = join(ROOT, 'bench-results', `${stamp}${options.quick ? '-quick' : ''}${options.distributed ? '-distributed' : ''}`);
 mkdirSync(join(runDir, 'logs'), { recursive: true });
 const results: Results = {};
-const ctx: BenchContext = { options, profile: profileOf(options), tool: pickTool(options.tool), results, runDir, warnings: [], log, step: (name, run) => step(name, run) };
-if (ctx.tool === 'bun') warn(ctx, 'wrk is not installed (apt-get install wrk): HTTP load comes from a Bun fetch client, which needs more CPU and compresses the ratios');
+const warnings: string[] = [];
+const tool = await pickTool(options.tool, log, (message) => {
+  warnings.push(message);
+  log(`WARNING: ${message}`);
+});
+const ctx: BenchContext = { options, profile: profileOf(options), tool, results, runDir, warnings, log, step: (name, run) => step(name, run) };
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Bun ${Bun.version}, load average ${loadavg()[0]!.toFixed(1)} at start`;
 const only = new Set(options.distributedOnly ? [] : options.only);
 // Ctrl-C or a crash must not leave servers running (each holds ports and a data-dir lock), and a

@@ -42,7 +42,7 @@ export const QUICK: Profile = {
   httpRounds: 1,
   httpConcurrency: 32,
   writeSeconds: 2,
-  writeConcurrency: 16,
+  writeConcurrency: 32,
   lagProbes: 20,
   lagSpacingMs: 50,
   scale: [1000, 5000],
@@ -57,7 +57,7 @@ export const FULL: Profile = {
   httpRounds: 3,
   httpConcurrency: 32,
   writeSeconds: 6,
-  writeConcurrency: 16,
+  writeConcurrency: 32,
   lagProbes: 100,
   lagSpacingMs: 100,
   scale: [1000, 10_000, 100_000],
@@ -80,7 +80,9 @@ Options:
   --distributed-only only the distributed variants
   --out FILE         write all figures as JSON
   --only LIST        comma-separated subset of ${SUITES.join(',')}
-  --tool T           HTTP load generator: wrk, bun or auto (default: wrk when installed)
+  --tool T           HTTP load generator: wrk, bun or auto (default: wrk, fetched from Debian's
+                     packages into ~/.cache/social-network-tools when not installed; the Bun
+                     client if that fails)
   --users N          headline graph size (default 100000, quick 5000)
   --neo4j-users N    graph size loaded into Neo4j (default 10000, quick 1000)
   -h, --help         show this help`;

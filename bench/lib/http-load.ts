@@ -1,12 +1,14 @@
 /**
- * Closed-loop HTTP load on one URL from a separate process: wrk when installed (`apt-get install
- * wrk`; C, one thread, so it takes one core and leaves the other to the server), else a Bun fetch
- * loop. Keep-alive, fixed concurrency. Returns throughput and latency percentiles.
+ * Closed-loop HTTP load on one URL from a separate process: wrk (C, one thread, so it takes one
+ * core and leaves the other to the server), fetched from Debian's packages into a cache when it is
+ * not installed; a Bun fetch loop only when asked for or when wrk cannot be had. Keep-alive, fixed
+ * concurrency. Returns throughput and latency percentiles.
  */
 import { join } from 'node:path';
+import { aptTool, type ToolCommand } from '../../scripts/infra/apt-tool.ts';
 import { ROOT, track } from './processes';
 
-export type LoadTool = 'wrk' | 'bun';
+export type LoadTool = ({ name: 'wrk' } & ToolCommand) | { name: 'bun' };
 
 export interface HttpResult {
   rps: number;
@@ -18,13 +20,26 @@ export interface HttpResult {
   errors: number;
 }
 
-export function pickTool(wanted: LoadTool | 'auto'): LoadTool {
-  if (wanted !== 'auto') return wanted;
-  return Bun.which('wrk') ? 'wrk' : 'bun';
+/**
+ * wrk unless `bun` is asked for. `auto` falls back to the Bun client (with `warn`) when wrk cannot
+ * be fetched, e.g. with no apt; `wrk` insists.
+ */
+export async function pickTool(wanted: 'wrk' | 'bun' | 'auto', say: (line: string) => void, warn: (message: string) => void): Promise<LoadTool> {
+  if (wanted === 'bun') return { name: 'bun' };
+  try {
+    return { name: 'wrk', ...(await aptTool('wrk', 'wrk', WRK_LIBRARIES, { say })) };
+  } catch (error) {
+    if (wanted === 'wrk') throw error;
+    warn(`${(error as Error).message}: HTTP load comes from a Bun fetch client, which needs more CPU and compresses the ratios`);
+    return { name: 'bun' };
+  }
 }
 
-async function run(cmd: string[]): Promise<string> {
-  const proc = track(Bun.spawn(cmd, { cwd: ROOT, stdout: 'pipe', stderr: 'pipe' }));
+/** wrk's Debian dependencies beyond libc (its package accepts either LuaJIT build). */
+const WRK_LIBRARIES = ['libluajit-5.1-2', 'libssl3'];
+
+async function run(cmd: string[], env: Record<string, string> = {}): Promise<string> {
+  const proc = track(Bun.spawn(cmd, { cwd: ROOT, env: { ...process.env, ...env }, stdout: 'pipe', stderr: 'pipe' }));
   const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
   if ((await proc.exited) !== 0) throw new Error(`${cmd[0]} failed: ${err.trim() || out.trim()}`);
   const line = out.trim().split('\n').findLast((l) => l.startsWith('{'));
@@ -33,9 +48,9 @@ async function run(cmd: string[]): Promise<string> {
 }
 
 export async function httpLoad(tool: LoadTool, url: string, concurrency: number, seconds: number): Promise<HttpResult> {
-  if (tool === 'wrk') {
+  if (tool.name === 'wrk') {
     const duration = `${Math.max(1, Math.round(seconds))}s`; // wrk takes whole seconds only
-    const r = JSON.parse(await run(['wrk', '-t1', `-c${concurrency}`, `-d${duration}`, '--timeout', '5s', '-s', join(import.meta.dir, 'wrk-report.lua'), url]));
+    const r = JSON.parse(await run([tool.path, '-t1', `-c${concurrency}`, `-d${duration}`, '--timeout', '5s', '-s', join(import.meta.dir, 'wrk-report.lua'), url], tool.env));
     return {
       rps: r.requests / (r.durationUs / 1e6),
       p50Ms: r.p50Us / 1000,

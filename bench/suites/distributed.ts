@@ -73,7 +73,9 @@ export async function runDistributed(ctx: BenchContext): Promise<void> {
 /** The gateway in its own process in front of a recommendation process with the in-memory graph. */
 async function measureHttp(ctx: BenchContext, env: Record<string, string>): Promise<void> {
   ctx.log('http (distributed): gateway process -> recommendation process (in-memory graph, so the route stays tiny)');
-  const cluster = await startCluster(ctx, ['discovery', 'recommendation', 'gateway'], { ...env, NEO4J_URL: '' }, 'http');
+  // User and friend only idle here, but the gateway is ready (healthy) only once every service it
+  // routes to has a live instance.
+  const cluster = await startCluster(ctx, ['discovery', 'user', 'friend', 'recommendation', 'gateway'], { ...env, NEO4J_URL: '' }, 'http');
   try {
     const m = await compareTargets(ctx, { direct: cluster.url('recommendation') + ROUTE, gateway: `${cluster.url('gateway')}/recommendation${ROUTE}` });
     record(ctx, 'http.distributed', {
@@ -90,14 +92,17 @@ async function measureHttp(ctx: BenchContext, env: Record<string, string>): Prom
 
 /** Every module its own process with Neo4j: commands, projection lag, resident memory. */
 async function measureFullCluster(ctx: BenchContext, env: Record<string, string>): Promise<void> {
-  warn(ctx, `the distributed recommendation module writes its graph into ${env.NEO4J_URL} (shared: Neo4j Community has one database); the bench clears it afterwards`);
-  ctx.log('distributed cluster: discovery, user, friend, recommendation (Neo4j), gateway');
-  const cluster = await startCluster(ctx, ['discovery', 'user', 'friend', 'recommendation', 'gateway'], env, 'dist');
+  // Writes alone do not need the graph in Neo4j: keeping it in memory then leaves the shared
+  // database alone (the commands' path, user and friend on PostgreSQL through Kafka, is the same).
+  const neo4j = ctx.options.only.some((s) => s === 'lag' || s === 'memory');
+  if (neo4j) warn(ctx, `the distributed recommendation module writes its graph into ${env.NEO4J_URL} (shared: Neo4j Community has one database); the bench clears it afterwards`);
+  ctx.log(`distributed cluster: discovery, user, friend, recommendation (${neo4j ? 'Neo4j' : 'in-memory graph'}), gateway`);
+  const cluster = await startCluster(ctx, ['discovery', 'user', 'friend', 'recommendation', 'gateway'], neo4j ? env : { ...env, NEO4J_URL: '' }, 'dist');
   try {
     const gateway = cluster.url('gateway');
     let addFriendPerSec = 100;
     if (ctx.options.only.includes('writes')) {
-      await ctx.step('distributed writes', async () => void ({ addFriendPerSec } = await measureWrites(ctx, gateway, { engine: 'postgres', url: env.USER_DATABASE_URL! }, 'writes.distributed')));
+      await ctx.step('distributed writes', async () => void ({ addFriendPerSec } = await measureWrites(ctx, gateway, { engine: 'postgres', url: env.USER_DATABASE_URL! }, 'writes.postgres')));
     }
     if (ctx.options.only.includes('lag')) await ctx.step('distributed lag', () => measureLag(ctx, gateway, addFriendPerSec / 2, 'projectionLag.distributed'));
     const rss = Object.fromEntries(cluster.instances.map((i) => [i.module, round(rssMb(i.proc.pid), 1)]));
@@ -107,7 +112,7 @@ async function measureFullCluster(ctx: BenchContext, env: Record<string, string>
     record(ctx, 'memory.distributedRssMbByModule', rss);
   } finally {
     await stopInstances(cluster.instances);
-    await clearNeo4j(env).catch((error) => warn(ctx, `could not clear Neo4j: ${error.message}`));
+    if (neo4j) await clearNeo4j(env).catch((error) => warn(ctx, `could not clear Neo4j: ${error.message}`));
   }
 }
 

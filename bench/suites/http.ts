@@ -46,9 +46,9 @@ export const ratioOf = (m: Record<string, Measured>, a: string, b: string) => me
 
 /** Embedded: raw server, bare Elysia, the all-in-one's recommendation port, the all-in-one's gateway. */
 export async function measureEmbeddedHttp(ctx: BenchContext, raw: string, bare: string, direct: string, gateway: string): Promise<void> {
-  ctx.log(`http: raw Bun.serve vs Elysia vs module vs gateway (${ctx.tool}, ${ctx.profile.httpRounds} x ${ctx.profile.httpSeconds} s)`);
+  ctx.log(`http: raw Bun.serve vs Elysia vs module vs gateway (${ctx.tool.name}, ${ctx.profile.httpRounds} x ${ctx.profile.httpSeconds} s)`);
   const m = await compareTargets(ctx, { raw: raw + ROUTE, elysia: bare + ROUTE, direct: direct + ROUTE, gateway: `${gateway}/recommendation${ROUTE}` });
-  record(ctx, 'http.tool', ctx.tool);
+  record(ctx, 'http.tool', ctx.tool.name);
   record(ctx, 'http.route', `GET /recommendation${ROUTE}`);
   record(ctx, 'http.concurrency', ctx.profile.httpConcurrency);
   record(ctx, 'http.rawBunRps', Math.round(median(m.raw!.rps)));

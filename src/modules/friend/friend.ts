@@ -44,5 +44,3 @@ export function decide(command: FriendCommand, state: FriendshipState): FriendEv
     }
   }
 }
-
-export const friendshipDecider = { initialState: initialFriendshipState, evolve };

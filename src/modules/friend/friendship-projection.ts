@@ -1,20 +1,27 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/database';
 import type { FriendEventEnvelope } from './contracts/events';
 import type { Friend } from './contracts/http';
 import { friendships } from './schema';
 
-/** Applies friend events to the `friendships` read model inside the command's transaction. */
+/**
+ * Applies friend events to the `friendships` read model inside the transaction that appends them:
+ * one multi-row insert for new friendships and one delete for ended ones, however many commands
+ * committed together. Each friendship id is added once and removed at most once, so the two
+ * statements commute.
+ */
 export async function projectFriendship(tx: Queryable, appended: readonly FriendEventEnvelope[]): Promise<void> {
+  const added: (typeof friendships.$inferInsert)[] = [];
+  const removed: number[] = [];
   for (const event of appended) {
     switch (event.type) {
       case 'FriendAdded': {
         const at = new Date(event.occurredAt);
-        await tx.insert(friendships).values({ id: event.data.friendshipId, userId: event.data.userId, friendId: event.data.friendId, createdAt: at, updatedAt: at });
+        added.push({ id: event.data.friendshipId, userId: event.data.userId, friendId: event.data.friendId, createdAt: at, updatedAt: at });
         break;
       }
       case 'FriendRemoved':
-        await tx.delete(friendships).where(eq(friendships.id, event.data.friendshipId));
+        removed.push(event.data.friendshipId);
         break;
       default: {
         const never: never = event;
@@ -22,6 +29,8 @@ export async function projectFriendship(tx: Queryable, appended: readonly Friend
       }
     }
   }
+  if (added.length > 0) await tx.insert(friendships).values(added);
+  if (removed.length > 0) await tx.delete(friendships).where(removed.length === 1 ? eq(friendships.id, removed[0]!) : inArray(friendships.id, removed));
 }
 
 export type FriendshipRow = typeof friendships.$inferSelect;

@@ -6,6 +6,7 @@ import { migrationsFolder } from '../../platform/db/migrations-folder';
 import { ServiceLocator } from '../../platform/discovery/service-locator';
 import type { EventBus } from '../../platform/events/bus';
 import { commandMetrics } from '../../platform/events/command-metrics';
+import { commandRunner } from '../../platform/events/command-runner';
 import { subscribeObserved } from '../../platform/events/observed-subscription';
 import { OutboxRelay, type RelayOptions } from '../../platform/events/outbox-relay';
 import { verifyReadModel } from '../../platform/events/read-model-check';
@@ -28,7 +29,7 @@ import { friendshipStreamId } from './contracts/events';
 import { addFriend } from './adding-friend/add-friend';
 import { addFriendDocs } from './adding-friend/docs';
 import { FriendSchema } from './contracts/http';
-import { FRIEND_COMMANDS } from './friend-commands';
+import { FRIEND_COMMANDS, friendshipAggregate, type FriendDeps } from './friendship-aggregate';
 import { friendshipsReadModel } from './friendship-read-model';
 import { registerFriendGauges } from './friend-metrics';
 import { getFriendshipDocs } from './getting-friendship/docs';
@@ -78,10 +79,13 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
   const gate = new ConsistencyGate({ ...consistency, covers: (s) => FRIENDSHIP_STREAM.test(s), versionsOf: (streams) => streamVersions(database.db, streams), metrics });
   const tokenOf = (userId: number, friendId: number, version: number) => encodeToken([[friendshipStreamId(userId, friendId), version]]);
   const users = new UserDirectory(database.db, new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000, { token: discoveryToken, log: log.child({ component: 'locator' }) }), fetch, internalAuth);
-  const deps = { db: database.db, nextFriendshipId: idReserve(database, 'friendship_ids'), clock, users, onCommitted: () => {
-      relay.committed();
-      gate.notify();
-    }, commands: commandMetrics(metrics, FRIEND_COMMANDS) };
+  const onCommitted = () => {
+    relay.committed();
+    gate.notify();
+  };
+  const commands = commandMetrics(metrics, FRIEND_COMMANDS);
+  const runner = commandRunner(database, friendshipAggregate, { clock, metrics: commands, onCommitted });
+  const deps: FriendDeps = { db: database.db, nextFriendshipId: idReserve(database, 'friendship_ids'), users, runner, commands };
   registerFriendGauges(metrics, database.db);
 
   const app = createHttpApp({ name: 'friend', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })

@@ -4,30 +4,41 @@ import type { UserEventEnvelope } from './contracts/events';
 import type { User } from './contracts/http';
 import { users } from './schema';
 
-/** Applies user events to the `users` read model, inside the command's transaction. */
+/**
+ * Applies user events to the `users` read model, inside the transaction that appends them. New
+ * users go in with one multi-row insert (commands committed together share it); a rename touches
+ * its own row.
+ */
 export async function projectUser(tx: Queryable, appended: readonly UserEventEnvelope[]): Promise<void> {
+  const created: (typeof users.$inferInsert)[] = [];
+  const changed: UserEventEnvelope[] = [];
   for (const event of appended) {
-    const at = new Date(event.occurredAt);
     switch (event.type) {
-      case 'UserCreated':
-        await tx.insert(users).values({ id: event.data.userId, firstName: event.data.firstName, lastName: event.data.lastName, createdAt: at, lastModified: at, version: event.streamVersion });
+      case 'UserCreated': {
+        const at = new Date(event.occurredAt);
+        created.push({ id: event.data.userId, firstName: event.data.firstName, lastName: event.data.lastName, createdAt: at, lastModified: at, version: event.streamVersion });
         break;
+      }
       case 'UserUpdated':
-        await tx
-          .update(users)
-          .set({ firstName: event.data.firstName, lastName: event.data.lastName, lastModified: at, version: event.streamVersion })
-          .where(eq(users.id, event.data.userId));
-        break;
       case 'UserErased':
-        // The row stays, as a tombstone at the stream's version: names blanked (a real name is
-        // never blank), so reads answer 410 and the read-model check still finds one row per stream.
-        await tx.update(users).set({ ...ERASED_NAMES, lastModified: at, version: event.streamVersion }).where(eq(users.id, event.data.userId));
+        changed.push(event);
         break;
       default: {
         const never: never = event;
         return never;
       }
     }
+  }
+  // Creations first: a stream's update can only follow its creation.
+  if (created.length > 0) await tx.insert(users).values(created);
+  for (const event of changed) {
+    // An erased user's row stays, as a tombstone at the stream's version: names blanked (a real
+    // name is never blank), so reads answer 410 and the read-model check still finds one row per stream.
+    const names = event.type === 'UserErased' ? ERASED_NAMES : { firstName: event.data.firstName, lastName: event.data.lastName };
+    await tx
+      .update(users)
+      .set({ ...names, lastModified: new Date(event.occurredAt), version: event.streamVersion })
+      .where(eq(users.id, event.data.userId));
   }
 }
 

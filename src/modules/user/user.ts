@@ -51,5 +51,3 @@ export function decide(command: UserCommand, state: UserState): UserEvent[] {
     }
   }
 }
-
-export const userDecider = { initialState: initialUserState, evolve };

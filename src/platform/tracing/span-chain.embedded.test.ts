@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { systemClock } from '../clock';
 import { openEmbeddedDatabase } from '../db/embedded';
 import type { Database } from '../db/database';
-import { handleCommand } from '../events/command-handler';
+import { commandRunner } from '../events/command-runner';
 import { commandMetrics } from '../events/command-metrics';
+import { EventCodec } from '../events/event-codec';
 import { InProcessBus } from '../events/in-process-bus';
 import { subscribeObserved } from '../events/observed-subscription';
 import { OutboxRelay } from '../events/outbox-relay';
@@ -19,7 +21,15 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 const recorder = (into: SpanRecord[]) => ({ enabled: true, record: (s: SpanRecord) => void into.push(s), keepsRoot: () => true });
-const counter = { initialState: 0, evolve: (n: number) => n + 1 };
+const things = {
+  initialState: 0,
+  evolve: (n: number) => n + 1,
+  decide: () => [{ type: 'Happened', data: {} }],
+  streamId: (command: { type: 'Do'; id: number }) => `thing-${command.id}`,
+  topic: 'things',
+  project: async () => {},
+  codec: new EventCodec<{ type: string; data: {} }>({ Happened: { current: 1, problem: () => undefined } }),
+};
 
 test('command, relay publish and consume spans hang one under the other; the event travels with the producer span', async () => {
   const spans: SpanRecord[] = [];
@@ -32,11 +42,8 @@ test('command, relay publish and consume spans hang one under the other; the eve
   relay.start();
 
   const server = continueTrace(undefined);
-  await handleCommand(database.db, {
-    streamId: 'thing-1', topic: 'things', decider: counter, decide: () => [{ type: 'Happened', data: {} }],
-    metadata: { correlationId: 'c', traceparent: formatTraceparent(server) }, occurredAt: new Date(), project: async () => {},
-    metrics: commandMetrics(producer, ['Do']), command: 'Do',
-  });
+  await commandRunner(database, things, { clock: systemClock, metrics: commandMetrics(producer, ['Do']) })
+    .run({ type: 'Do', id: 1 }, { metadata: { correlationId: 'c', traceparent: formatTraceparent(server) } });
   relay.wake();
   for (let i = 0; i < 200 && spans.length < 3; i++) await Bun.sleep(10);
   await relay.stop();
@@ -56,10 +63,7 @@ test('without span export the events carry the request span, as before', async (
   const relay = new OutboxRelay(database, bus, silentLogger, { pollMs: 60_000 }, metrics);
   relay.start();
   const traceparent = formatTraceparent(continueTrace(undefined));
-  await handleCommand(database.db, {
-    streamId: 'thing-2', topic: 'things', decider: counter, decide: () => [{ type: 'Happened', data: {} }],
-    metadata: { correlationId: 'c', traceparent }, occurredAt: new Date(), project: async () => {}, metrics: commandMetrics(metrics, ['Do']),
-  });
+  await commandRunner(database, things, { clock: systemClock, metrics: commandMetrics(metrics, ['Do']) }).run({ type: 'Do', id: 2 }, { metadata: { correlationId: 'c', traceparent } });
   relay.wake();
   for (let i = 0; i < 200 && received.length < 1; i++) await Bun.sleep(10);
   await relay.stop();

@@ -1,16 +1,16 @@
 import type { EventMetadata } from '../../../platform/events/envelope';
-import { DomainError, gone, invalid } from '../../../platform/errors';
+import { DomainError, gone } from '../../../platform/errors';
 import type { Friend } from '../contracts/http';
-import { executeFriendCommand, type FriendDeps } from '../friend-commands';
+import type { FriendDeps } from '../friendship-aggregate';
 
 /** 400 for self-friendship, 404 for an unknown user, 409 if the pair are already friends, 410 for an erased user. */
 export function addFriend(deps: FriendDeps, userId: number, friendId: number, metadata: EventMetadata): Promise<{ friend: Friend; version: number }> {
-  // Counted from here, so rejections before the event store (self, unknown user) count too.
+  // Counted from here, so rejections before the event store (unknown user) count too. Self-friendship
+  // is the decider's to refuse (400), like every rule about the pair.
   return deps.commands.run('AddFriend', async () => {
-    if (userId === friendId) throw invalid(`user ${userId} cannot be their own friend`);
     await deps.users.assertExist([userId, friendId], metadata.traceparent);
     const friendshipId = await deps.nextFriendshipId();
-    const { appended, version } = await executeFriendCommand(deps, { type: 'AddFriend', data: { friendshipId, userId, friendId } }, metadata);
+    const { appended, version } = await deps.runner.run({ type: 'AddFriend', data: { friendshipId, userId, friendId } }, { metadata });
     await undoIfErasedMeanwhile(deps, userId, friendId, { ...metadata, causationId: appended[0]!.id });
     const at = appended[0]!.occurredAt;
     return { friend: { id: friendshipId, userId, friendId, createdAt: at, updatedAt: at }, version };
@@ -27,7 +27,7 @@ async function undoIfErasedMeanwhile(deps: FriendDeps, userId: number, friendId:
   const [erased] = await deps.users.forgottenOf([userId, friendId]);
   if (erased === undefined) return;
   try {
-    await executeFriendCommand(deps, { type: 'RemoveFriend', data: { userId, friendId } }, metadata);
+    await deps.runner.run({ type: 'RemoveFriend', data: { userId, friendId } }, { metadata });
   } catch (error) {
     if (!(error instanceof DomainError && error.kind === 'not-found')) throw error;
   }

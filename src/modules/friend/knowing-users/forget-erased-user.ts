@@ -1,7 +1,7 @@
 import { eq, or } from 'drizzle-orm';
 import { DomainError } from '../../../platform/errors';
 import type { EventEnvelope } from '../../../platform/events/envelope';
-import { executeFriendCommand, type FriendDeps } from '../friend-commands';
+import type { FriendDeps } from '../friendship-aggregate';
 import { friendships, knownUsers } from '../schema';
 
 /**
@@ -21,7 +21,7 @@ export async function forgetErasedUser(deps: FriendDeps, erased: EventEnvelope<{
   let ended = 0;
   for (const row of rows) {
     try {
-      await deps.commands.run('RemoveFriend', () => executeFriendCommand(deps, { type: 'RemoveFriend', data: { userId, friendId: row.userId === userId ? row.friendId : row.userId } }, metadata));
+      await deps.commands.run('RemoveFriend', () => deps.runner.run({ type: 'RemoveFriend', data: { userId, friendId: row.userId === userId ? row.friendId : row.userId } }, { metadata }));
       ended++;
     } catch (error) {
       // Ended meanwhile by the other user or an earlier delivery of this erasure: nothing to do.

@@ -1,6 +1,6 @@
 import type { EventMetadata } from '../../../platform/events/envelope';
 import type { User } from '../contracts/http';
-import { executeUserCommand, type UserDeps } from '../user-commands';
+import type { UserDeps } from '../user-aggregate';
 
 export async function createUser(
   deps: UserDeps,
@@ -11,7 +11,7 @@ export async function createUser(
     const userId = await deps.nextUserId();
     // Named, not spread: the body may carry fields the event must not.
     const data = { userId, firstName: input.firstName, lastName: input.lastName };
-    const { appended, version } = await executeUserCommand(deps, { type: 'CreateUser', data }, metadata);
+    const { appended, version } = await deps.runner.run({ type: 'CreateUser', data }, { metadata });
     const at = appended[0]!.occurredAt;
     return { user: { id: userId, firstName: input.firstName, lastName: input.lastName, createdAt: at, lastModified: at }, version };
   });

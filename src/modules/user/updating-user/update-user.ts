@@ -1,7 +1,7 @@
 import type { EventMetadata } from '../../../platform/events/envelope';
 import { invalid } from '../../../platform/errors';
 import { getUser } from '../getting-user/get-user';
-import { executeUserCommand, type UserDeps } from '../user-commands';
+import type { UserDeps } from '../user-aggregate';
 
 /**
  * `If-Match` carries the version from the ETag the client last saw: `"3"`, `W/"3"`, `3` or `*`.
@@ -26,12 +26,7 @@ export async function updateUser(
       throw invalid(`body id ${input.id} does not match path id ${userId}`);
     }
     const expectedVersion = parseIfMatch(ifMatch);
-    await executeUserCommand(
-      deps,
-      { type: 'UpdateUser', data: { userId, firstName: input.firstName, lastName: input.lastName } },
-      metadata,
-      expectedVersion,
-    );
+    await deps.runner.run({ type: 'UpdateUser', data: { userId, firstName: input.firstName, lastName: input.lastName } }, { metadata, expectedVersion });
   });
   return getUser(deps.db, userId);
 }
