@@ -4,7 +4,7 @@
  *
  *   bun run distributed [-- --user N --friend N --recommendation N]
  */
-import { newDiscoveryToken, planInstances, startInstance, startOrder, stopInstances, waitHealthy, type Instance, type ModuleName } from '../src/entrypoints/cluster';
+import { newDiscoveryToken, planInstances, startInstance, startOrder, stopInstances, waitHealthy, type Instance, type ModuleName } from './lib/cluster';
 import { readInfraEnv } from './lib/infra-env';
 
 const required = ['KAFKA_BROKERS', 'USER_DATABASE_URL', 'FRIEND_DATABASE_URL', 'RECOMMENDATION_DATABASE_URL', 'NEO4J_URL'];

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { startInstance, stopInstances, waitHealthy, type Instance, type ModuleName } from '../../src/entrypoints/cluster';
+import { startInstance, stopInstances, waitHealthy, type Instance, type ModuleName } from '../../scripts/lib/cluster';
 import { readInfraEnv } from '../../scripts/lib/infra-env';
 import { freePort, rssMb, ROOT, track } from '../lib/processes';
 import { record, round, warn, type BenchContext } from './context';

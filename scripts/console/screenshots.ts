@@ -6,8 +6,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startSystem, systemEnv } from '../../src/entrypoints/all-in-one.harness';
-import { tempDir } from '../../src/platform/testing/processes';
+import { startSystem, systemEnv } from '../../test/harness/all-in-one';
+import { tempDir } from '../../test/kits/processes';
 import { chromiumMissing, launchChromium } from '../../test/browser/chromium';
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { outdir: { type: 'string', default: join(import.meta.dir, '..', '..', 'docs', 'console') } } });

@@ -3,7 +3,7 @@
 // of unknown users), a load run of the mixed scenario, and a quiet end. Bounded (about two
 // minutes), with a line per phase on stderr.
 import { join } from 'node:path';
-import type { System } from '../../src/entrypoints/all-in-one.harness';
+import type { System } from '../../test/harness/all-in-one';
 import { generate } from './scenario';
 import type { Phase } from './svg-chart';
 

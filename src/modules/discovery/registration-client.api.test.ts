@@ -3,8 +3,8 @@ import { keepRegistered } from '../../platform/discovery/registration';
 import { registryHeaders, registryPaths } from '../../platform/discovery/registry-contract';
 import { createLocalFetch } from '../../platform/http/local-fetch';
 import { silentLogger } from '../../platform/log';
-import { call } from '../../platform/testing/http';
-import { eventually } from '../../platform/testing/processes';
+import { call } from '../../../test/kits/http';
+import { eventually } from '../../../test/kits/processes';
 import { createDiscoveryModule } from './index';
 
 /**

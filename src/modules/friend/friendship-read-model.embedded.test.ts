@@ -7,7 +7,7 @@ import { InProcessBus } from '../../platform/events/in-process-bus';
 import { verifyReadModel } from '../../platform/events/read-model-check';
 import { createLocalFetch } from '../../platform/http/local-fetch';
 import { createLogger, silentLogger } from '../../platform/log';
-import { call } from '../../platform/testing/http';
+import { call } from '../../../test/kits/http';
 import { USER_EVENTS_TOPIC } from '../user/contracts/events';
 import { createFriendModule, friendMigrationsFolder } from './index';
 import { friendshipsReadModel } from './friendship-read-model';

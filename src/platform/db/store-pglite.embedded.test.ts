@@ -1,6 +1,6 @@
-import { eventStoreMigrations } from '../testing/event-store-migrations';
+import { eventStoreMigrations } from '../../../test/kits/event-store-migrations';
 import { openEmbeddedDatabase } from './embedded';
-import { storeContract } from './store.contract';
+import { storeContract } from '../../../test/conformance/event-store';
 
 storeContract('PGlite', async () => {
   const migrationsFolder = eventStoreMigrations();

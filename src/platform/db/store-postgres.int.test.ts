@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'bun:test';
 import { silentLogger } from '../log';
-import { eventStoreMigrations } from '../testing/event-store-migrations';
-import { freshDatabaseUrl as freshDatabase } from '../testing/postgres';
+import { eventStoreMigrations } from '../../../test/kits/event-store-migrations';
+import { freshDatabaseUrl as freshDatabase } from '../../../test/kits/postgres';
 import { openPostgresDatabase } from './postgres';
-import { storeContract } from './store.contract';
+import { storeContract } from '../../../test/conformance/event-store';
 
 /** Needs a real PostgreSQL: `bun run infra:up` and `source .infra/env`. Skipped otherwise. */
 const baseUrl = process.env.USER_DATABASE_URL;

@@ -1,4 +1,4 @@
-import { busContract } from './bus.contract';
+import { busContract } from '../../../test/conformance/event-bus';
 import { InProcessBus } from './in-process-bus';
 
 let counter = 0;

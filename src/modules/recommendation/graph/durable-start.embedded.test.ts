@@ -1,6 +1,6 @@
 import { describe } from 'bun:test';
 import type { DurableGraph } from '../module';
-import { durableStartContract } from './durable-start.contract';
+import { durableStartContract } from '../../../../test/conformance/durable-start';
 import { MemoryGraph } from './memory-graph';
 
 /** The in-memory graph with a checkpoint: stands in for a graph that outlives the module (Neo4j). */

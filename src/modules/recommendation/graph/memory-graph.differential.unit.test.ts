@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { friendshipStreamId } from '../../friend/contracts/events';
 import { userStreamId } from '../../user/contracts/events';
 import type { RecommendationUser } from '../contracts/http';
-import { seededRandom, shuffled } from '../testing/event-fixtures';
+import { seededRandom, shuffled } from '../../../../test/kits/recommendation/events';
 import { MemoryGraph } from './memory-graph';
 import type { GraphEvent, GraphSnapshot } from './social-graph';
 

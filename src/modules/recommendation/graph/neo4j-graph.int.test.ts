@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { silentLogger } from '../../../platform/log';
-import { eventFactory, seededRandom, shuffled } from '../testing/event-fixtures';
-import { groupedDeliveryContract } from '../projecting-events/grouped-delivery.contract';
-import { durableStartContract } from './durable-start.contract';
-import { applyInBatches, randomHistory, socialGraphContract } from './graph.contract';
+import { eventFactory, seededRandom, shuffled } from '../../../../test/kits/recommendation/events';
+import { groupedDeliveryContract } from '../../../../test/conformance/grouped-delivery';
+import { durableStartContract } from '../../../../test/conformance/durable-start';
+import { applyInBatches, randomHistory, socialGraphContract } from '../../../../test/conformance/social-graph';
 import { MemoryGraph } from './memory-graph';
 import * as cypher from './neo4j-cypher';
 import { Neo4jGraph } from './neo4j-graph';

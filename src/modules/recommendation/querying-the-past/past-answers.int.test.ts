@@ -1,10 +1,10 @@
 import { describe } from 'bun:test';
 import { openPostgresDatabase } from '../../../platform/db/postgres';
 import { silentLogger } from '../../../platform/log';
-import { freshDatabaseUrl } from '../../../platform/testing/postgres';
+import { freshDatabaseUrl } from '../../../../test/kits/postgres';
 import { openNeo4jGraph } from '../graph/neo4j-open';
 import { recommendationMigrationsFolder } from '../module';
-import { pastAnswersContract } from './past-answers.contract';
+import { pastAnswersContract } from '../../../../test/conformance/past-answers';
 
 /** Needs a real PostgreSQL: `bun run infra:up` and `source .infra/env`. Skipped otherwise. */
 const baseUrl = process.env.RECOMMENDATION_DATABASE_URL;

@@ -1,0 +1,86 @@
+/**
+ * Starts modules as separate processes (`src/entrypoints/<module>.ts`), as they run in
+ * production, each with its own port and log file. Used by `bun run distributed` and the
+ * distributed end-to-end tests.
+ */
+import type { Subprocess } from 'bun';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { entrypointFile } from '../../test/kits/processes';
+
+export type ModuleName = 'discovery' | 'user' | 'friend' | 'recommendation' | 'gateway';
+export const startOrder: ModuleName[] = ['discovery', 'user', 'friend', 'recommendation', 'gateway'];
+
+export interface InstanceSpec {
+  /** e.g. `friend-2` */
+  name: string;
+  module: ModuleName;
+  port: number;
+}
+
+export interface Instance extends InstanceSpec {
+  proc: Subprocess;
+  logFile: string;
+}
+
+const portVariable: Record<ModuleName, string> = {
+  discovery: 'DISCOVERY_PORT',
+  user: 'USER_PORT',
+  friend: 'FRIEND_PORT',
+  recommendation: 'RECOMMENDATION_PORT',
+  gateway: 'GATEWAY_PORT',
+};
+
+/** Instances of each module on consecutive ports from `basePorts` (8082, 8092, 8102, ...). */
+export function planInstances(counts: Record<ModuleName, number>, basePorts: Record<ModuleName, number>): InstanceSpec[] {
+  return startOrder.flatMap((module) =>
+    Array.from({ length: counts[module] }, (_, i) => ({ name: counts[module] > 1 ? `${module}-${i + 1}` : module, module, port: basePorts[module] + i * 10 })),
+  );
+}
+
+/** A fresh discovery secret for one cluster; every process of it must get the same one. */
+export const newDiscoveryToken = (): string => randomBytes(32).toString('hex');
+
+/** Used when the caller's environment has none: the instances this process starts share it. */
+const ownToken = newDiscoveryToken();
+
+export function startInstance(spec: InstanceSpec, env: Record<string, string>, logDir: string): Instance {
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, `${spec.name}.log`);
+  const out = createWriteStream(logFile, { flags: 'a' });
+  const proc = Bun.spawn(['bun', entrypointFile(spec.module)], {
+    env: { DISCOVERY_TOKEN: ownToken, ...process.env, ...env, [portVariable[spec.module]]: String(spec.port) },
+    stdout: 'pipe',
+    stderr: 'pipe',
+    stdin: 'ignore',
+  });
+  const pipe = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) out.write(chunk);
+  };
+  void Promise.all([pipe(proc.stdout), pipe(proc.stderr)]).finally(() => out.end());
+  return { ...spec, proc, logFile };
+}
+
+/** Waits until `url` answers 200, or fails naming the instance and its log. */
+export async function waitHealthy(instance: Instance, url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (instance.proc.exitCode !== null) throw new Error(`${instance.name} exited with code ${instance.proc.exitCode}; see ${instance.logFile}`);
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(1_000) })).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await Bun.sleep(100);
+  }
+  throw new Error(`${instance.name} not healthy after ${timeoutMs} ms; see ${instance.logFile}`);
+}
+
+/** SIGTERM, then SIGKILL whatever has not exited after `graceMs`. */
+export async function stopInstances(instances: Instance[], graceMs = 10_000): Promise<void> {
+  for (const i of [...instances].reverse()) i.proc.kill('SIGTERM');
+  const timer = setTimeout(() => instances.forEach((i) => i.proc.exitCode === null && i.proc.kill('SIGKILL')), graceMs);
+  await Promise.all(instances.map((i) => i.proc.exited));
+  clearTimeout(timer);
+}

@@ -1,0 +1,89 @@
+import type { Subprocess } from 'bun';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Ports nobody listens on right now (bound, read, released). */
+export function freePorts(count: number): number[] {
+  const servers = Array.from({ length: count }, () => Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } }));
+  const ports = servers.map((s) => s.port);
+  servers.forEach((s) => s.stop(true));
+  return ports;
+}
+
+export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
+
+/** The path of `src/entrypoints/<name>.ts`, the file a process of that name runs. */
+export const entrypointFile = (name: string): string => join(import.meta.dir, '..', '..', 'src', 'entrypoints', `${name}.ts`);
+
+export interface RunningProcess {
+  readonly proc: Subprocess<'ignore', 'pipe', 'pipe'>;
+  output(): string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number>;
+  /** SIGKILL: no shutdown hook runs, as in a crash. */
+  crash(): Promise<void>;
+}
+
+/**
+ * The variables that switch a process from embedded adapters to the shared engines. A test shell
+ * may have them (CI loads them for the `*.int` tests); a child meant to run embedded must not
+ * inherit them, or it would write into the shared databases and topics.
+ */
+const engineVariables = /^(KAFKA_|NEO4J_|[A-Z]+_DATABASE_URL$|POSTGRES_ADMIN_URL$)/;
+
+export function embeddedEnvironment(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !engineVariables.test(name))) as Record<string, string>;
+}
+
+/**
+ * Starts `bun <script>` with extra environment, collecting its output for failure messages. It
+ * runs on embedded adapters unless `env` itself names the engines.
+ */
+/** Everything a child wrote to stdout and stderr so far, gathered as it comes. */
+export function collectOutput(proc: { stdout: ReadableStream<Uint8Array>; stderr: ReadableStream<Uint8Array> }): () => string {
+  let text = '';
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) text += decoder.decode(chunk);
+  };
+  void collect(proc.stdout);
+  void collect(proc.stderr);
+  return () => text;
+}
+
+export function startProcess(script: string, env: Record<string, string>): RunningProcess {
+  const proc = Bun.spawn(['bun', script], {
+    env: { ...embeddedEnvironment(), LOG_LEVEL: 'warn', ...env },
+    stdout: 'pipe',
+    stderr: 'pipe',
+    stdin: 'ignore',
+  });
+  const output = collectOutput(proc);
+  return {
+    proc,
+    output,
+    async stop() {
+      proc.kill('SIGTERM');
+      return proc.exited;
+    },
+    async crash() {
+      proc.kill('SIGKILL');
+      await proc.exited;
+    },
+  };
+}
+
+/** Polls until `probe` is true, failing with `what` after `timeoutMs`. */
+export async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if (await probe()) return;
+    } catch {
+      // not ready yet
+    }
+    await Bun.sleep(50);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
