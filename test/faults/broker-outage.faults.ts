@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
-import { eventually, seeded, tally } from '../harness/distributed';
+import { seeded, tally } from '../harness/distributed';
+import { eventually } from '../kits/processes';
 import { engineOutageSuite } from './engine-outage';
 import { expectExactlyOnce } from './exactly-once';
 import { faultSeed } from './fault-suite';

@@ -7,7 +7,7 @@ import { Kafka, logLevel, Partitioners, type Admin, type KafkaMessage, type Mess
 import type { EventEnvelope } from '../../src/platform/events/envelope';
 import { toMessage } from '../../src/platform/events/kafka-codec';
 import { consumerLag } from '../../src/platform/events/kafka-lag';
-import { eventually } from '../harness/distributed';
+import { eventually } from '../kits/processes';
 
 export class BusTap {
   private readonly kafka: Kafka;

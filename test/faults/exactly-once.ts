@@ -6,7 +6,8 @@
  */
 import { classify, MemoryGraph, type GraphSnapshot } from '../../src/modules/recommendation';
 import type { EventEnvelope } from '../../src/platform/events/envelope';
-import { eventually, ExpectedGraph, recommendationsMatch, type Cluster } from '../harness/distributed';
+import { ExpectedGraph, recommendationsMatch, type Cluster } from '../harness/distributed';
+import { eventually } from '../kits/processes';
 import type { CommandLedger, Outcome } from './command-ledger';
 
 type Table = 'user' | 'friend' | 'recommendation';

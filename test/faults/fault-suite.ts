@@ -3,7 +3,8 @@
  * to exercise them, so a skip would hide that it showed nothing), a seed printed so that a failing
  * run can be replayed, and reading a module's Prometheus metrics.
  */
-import { eventually, missingEngineVariables, type Cluster } from '../harness/distributed';
+import { missingEngineVariables, type Cluster } from '../harness/distributed';
+import { eventually } from '../kits/processes';
 
 export function requireEngines(scenario: string): void {
   const missing = missingEngineVariables();

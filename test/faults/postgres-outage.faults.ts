@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { startTcpProxy, type CutMode, type TcpProxy } from '../kits/tcp-proxy';
-import { eventually, startCluster, type Cluster } from '../harness/distributed';
+import { startCluster, type Cluster } from '../harness/distributed';
+import { eventually } from '../kits/processes';
 import { CommandLedger, type LedgerEntry } from './command-ledger';
 import { expectExactlyOnce } from './exactly-once';
 import { requireEngines, spread, untilServed } from './fault-suite';

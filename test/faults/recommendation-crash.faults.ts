@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { startTcpProxy, type TcpProxy } from '../kits/tcp-proxy';
-import { eventually, runBurst, seeded, startCluster, tally, type Cluster } from '../harness/distributed';
+import { runBurst, seeded, startCluster, tally, type Cluster } from '../harness/distributed';
+import { eventually } from '../kits/processes';
 import { BusTap } from './bus-tap';
 import { CommandLedger } from './command-ledger';
 import { expectExactlyOnce } from './exactly-once';

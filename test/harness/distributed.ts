@@ -10,7 +10,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import neo4j from 'neo4j-driver';
 import postgres from 'postgres';
 import { silentLogger } from '../../src/platform/log';
-import { freePorts, tempDir } from '../kits/processes';
+import { eventually, freePorts, tempDir } from '../kits/processes';
 import { openNeo4jGraph, type GraphSnapshot, type Neo4jGraph } from '../../src/modules/recommendation';
 import { newDiscoveryToken, startInstance, stopInstances, waitHealthy, type Instance, type InstanceSpec } from '../../scripts/lib/cluster';
 
@@ -340,23 +340,6 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     throw new Error(message);
   }
   return cluster;
-}
-
-/** Polls `probe` until it returns true; on timeout the error says what was awaited and what `probe` last saw. */
-export async function eventually(what: string, probe: () => Promise<boolean | string>, timeoutMs: number, intervalMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    try {
-      const result = await probe();
-      if (result === true) return;
-      last = typeof result === 'string' ? result : '';
-    } catch (error) {
-      last = `probe failed: ${(error as Error).message}`;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `; last seen: ${last}` : ''}`);
-    await Bun.sleep(intervalMs);
-  }
 }
 
 export type Engine = 'kafka' | 'neo4j' | 'postgres';

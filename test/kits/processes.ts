@@ -74,16 +74,22 @@ export function startProcess(script: string, env: Record<string, string>): Runni
   };
 }
 
-/** Polls until `probe` is true, failing with `what` after `timeoutMs`. */
-export async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+/**
+ * Polls `probe` until it returns true. A string it returns says what it saw instead; on timeout the
+ * error names what was awaited and that last sighting (or the probe's last failure).
+ */
+export async function eventually(what: string, probe: () => Promise<boolean | string>, timeoutMs = 30_000, intervalMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  let last = '';
+  for (;;) {
     try {
-      if (await probe()) return;
-    } catch {
-      // not ready yet
+      const result = await probe();
+      if (result === true) return;
+      last = typeof result === 'string' ? result : '';
+    } catch (error) {
+      last = `probe failed: ${(error as Error).message}`;
     }
-    await Bun.sleep(50);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `; last seen: ${last}` : ''}`);
+    await Bun.sleep(intervalMs);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { ensureJaeger, startJaeger, type RunningJaeger } from '../../scripts/observability/jaeger';
-import { eventually, missingEngineVariables, startCluster, type Cluster } from '../harness/distributed';
+import { missingEngineVariables, startCluster, type Cluster } from '../harness/distributed';
+import { eventually } from '../kits/processes';
 
 /**
  * Spans leave the processes: with OTEL_EXPORTER_OTLP_ENDPOINT pointing at a real Jaeger, one

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import {
   establishedConnections,
-  eventually,
   ExpectedGraph,
   friendListsMatch,
   missingEngineVariables,
@@ -9,6 +8,7 @@ import {
   startCluster,
   type Cluster,
 } from '../harness/distributed';
+import { eventually } from '../kits/processes';
 
 /**
  * Distributed mode end to end: discovery, user, two friend instances, recommendation and the
