@@ -8,6 +8,7 @@
 // variable to --secret, which ends up in the shell history.
 // Prints the token alone on stdout: `curl -H "Authorization: Bearer $(bun run --silent token -- --user 5)"`.
 // Exit code: 0 ok, 2 bad arguments or no secret.
+import { MAX_ID } from '../src/platform/ids';
 import { SignJWT } from 'jose';
 
 export const USAGE = `Usage: bun run token -- --user ID [options]
@@ -65,7 +66,7 @@ export function parseTokenArgs(argv: readonly string[], env: Record<string, stri
   const user = raw.get('user');
   if (user === undefined) throw new UsageError('--user is required');
   // The gateway accepts only this form as a subject; minting anything else would just fail later.
-  if (!/^[1-9][0-9]{0,9}$/.test(user) || Number(user) > 2_147_483_647) throw new UsageError(`--user must be a positive integer user id, got "${user}"`);
+  if (!/^[1-9][0-9]{0,9}$/.test(user) || Number(user) > MAX_ID) throw new UsageError(`--user must be a positive integer user id, got "${user}"`);
   const secret = raw.get('secret') ?? env.AUTH_JWT_SECRET?.trim();
   if (!secret) throw new UsageError('no secret: set AUTH_JWT_SECRET (the gateway\'s HS256 secret) or pass --secret');
   if (new TextEncoder().encode(secret).length < 32) throw new UsageError('the secret must be at least 32 bytes long, as the gateway requires');

@@ -1,13 +1,13 @@
 import type { EventEnvelope } from '../../../platform/events/envelope';
 import { friendshipStreamId, type FriendEventEnvelope } from '../../friend/contracts/events';
 import { userStreamId, type UserEventEnvelope } from '../../user/contracts/events';
+import { isId } from '../../../platform/ids';
 
 /** The events the graph understands, as published in the owning modules' contracts. */
 export type GraphEvent = UserEventEnvelope | FriendEventEnvelope;
 
 export type Classified = { ok: true; event: GraphEvent } | { ok: false; reason: string };
 
-const isId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 2147483647;
 const isName = (v: unknown): v is string => typeof v === 'string';
 
 /**

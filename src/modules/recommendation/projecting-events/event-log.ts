@@ -2,13 +2,13 @@ import { asc, gt } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import type { EventEnvelope } from '../../../platform/events/envelope';
 import { receivedEvents } from '../schema';
+import { isId, MAX_ID } from '../../../platform/ids';
 
 type ReceivedRow = typeof receivedEvents.$inferSelect;
 
 // Postgres allows 65,535 bind parameters per statement; 11 columns a row leaves room for 5,000.
 const ROWS_PER_INSERT = 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const INT4_MAX = 2147483647;
 
 /**
  * Why an envelope cannot even be stored (it would fail the table's constraints on every
@@ -20,8 +20,8 @@ export function unstorableReason(e: EventEnvelope): string | undefined {
   if (typeof e.id !== 'string' || !UUID.test(e.id)) return 'id is not a UUID';
   if (typeof e.type !== 'string' || e.type === '') return 'no type';
   if (typeof e.streamId !== 'string' || e.streamId === '') return 'no streamId';
-  if (!Number.isInteger(e.streamVersion) || e.streamVersion < 1 || e.streamVersion > INT4_MAX) return 'bad streamVersion';
-  if (!Number.isInteger(e.schemaVersion) || Math.abs(e.schemaVersion) > INT4_MAX) return 'bad schemaVersion';
+  if (!isId(e.streamVersion)) return 'bad streamVersion';
+  if (!Number.isInteger(e.schemaVersion) || Math.abs(e.schemaVersion) > MAX_ID) return 'bad schemaVersion';
   if (typeof e.occurredAt !== 'string' || Number.isNaN(Date.parse(e.occurredAt))) return 'bad occurredAt';
   if (e.data === undefined) return 'no data';
   return undefined;
