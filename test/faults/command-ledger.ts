@@ -4,6 +4,7 @@
  * must be there exactly once, what was refused must not be there at all.
  */
 import { ExpectedGraph, type ApiResponse, type Cluster } from '../harness/distributed';
+import { friendPaths } from '../../src/modules/friend/contracts/http';
 
 export type CommandStore = 'user' | 'friend';
 
@@ -85,13 +86,13 @@ export class CommandLedger {
   }
 
   async addFriend(a: number, b: number, via?: string): Promise<number> {
-    const res = await this.send('friend', 'AddFriend', 'POST', `/friend/v1/users/${a}/commands/addFriend?friendId=${b}`, undefined, via);
+    const res = await this.send('friend', 'AddFriend', 'POST', `/friend${friendPaths.addFriend(a, b)}`, undefined, via);
     if (res.status === 201) this.model.friendAdded(a, b);
     return res.status;
   }
 
   async removeFriend(a: number, b: number, via?: string): Promise<number> {
-    const res = await this.send('friend', 'RemoveFriend', 'POST', `/friend/v1/users/${a}/commands/removeFriend?friendId=${b}`, undefined, via);
+    const res = await this.send('friend', 'RemoveFriend', 'POST', `/friend${friendPaths.removeFriend(a, b)}`, undefined, via);
     if (res.status === 204) this.model.friendRemoved(a, b);
     return res.status;
   }

@@ -5,6 +5,7 @@ import { eventually } from '../kits/processes';
 import { CommandLedger, type LedgerEntry } from './command-ledger';
 import { expectExactlyOnce } from './exactly-once';
 import { requireEngines, spread, untilServed } from './fault-suite';
+import { friendPaths } from '../../src/modules/friend/contracts/http';
 
 /**
  * PostgreSQL taken away from one module at a time, while the shared server keeps serving the
@@ -148,7 +149,7 @@ describe('PostgreSQL unreachable for one module', () => {
         ]);
         const refused = ledger.entries.slice(-3);
         expectUnavailable(refused);
-        const list = await cluster.api('GET', `/friend/v1/users/${users[0]}/friends`);
+        const list = await cluster.api('GET', `/friend${friendPaths.friendsOf(users[0]!)}`);
         expect({ status: list.status, type: list.headers.get('content-type') }).toEqual({ status: 503, type: 'application/problem+json' });
         expect(await health('friend-1')).toEqual({ status: 503, body: { status: 'DOWN' } });
         // The user service does not need the friend database; its event waits for the friend consumer.

@@ -13,6 +13,7 @@ import { silentLogger } from '../../src/platform/log';
 import { eventually, freePorts, tempDir } from '../kits/processes';
 import { openNeo4jGraph, type GraphSnapshot, type Neo4jGraph } from '../../src/modules/recommendation';
 import { newDiscoveryToken, startInstance, stopInstances, waitHealthy, type Instance, type InstanceSpec } from '../../scripts/lib/cluster';
+import { friendPaths } from '../../src/modules/friend/contracts/http';
 
 /** What `bun run infra:up` writes to `.infra/env`; without them the distributed tests skip. */
 export const engineVariables = [
@@ -491,7 +492,7 @@ export async function recommendationsMatch(cluster: Cluster, expected: ExpectedG
 /** Compares the friend read model (immediately consistent: same database as the events) with `expected`. */
 export async function friendListsMatch(cluster: Cluster, expected: ExpectedGraph, users: Iterable<number>): Promise<true | string> {
   for (const u of users) {
-    const res = await cluster.api('GET', `/friend/v1/users/${u}/friends?limit=1000`);
+    const res = await cluster.api('GET', `/friend${friendPaths.friendsOf(u, 1000)}`);
     if (res.status !== 200) return `friends of ${u} answered ${res.status}`;
     const got = JSON.stringify(res.body.map((f: any) => f.friendId).sort((x: number, y: number) => x - y));
     const want = JSON.stringify([...expected.friendsOf(u)].sort((x, y) => x - y));

@@ -27,7 +27,7 @@ import { streamVersions } from '../../platform/events/event-store';
 import { friendshipStreamId } from './contracts/events';
 import { addFriend } from './adding-friend/add-friend';
 import { addFriendDocs } from './adding-friend/docs';
-import { FriendSchema } from './contracts/http';
+import { FriendSchema, friendPaths, friendRoutes } from './contracts/http';
 import { FRIEND_COMMANDS } from './friend-commands';
 import { friendshipsReadModel } from './friendship-read-model';
 import { registerFriendGauges } from './friend-metrics';
@@ -87,12 +87,12 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
     .use(openApi('Friend service', 'Adds and removes friendships; each change is an event.', { internalCredential: internalAuth !== undefined }))
     .use(adminStreams(database.db, admin))
     .post(
-      '/v1/users/:userId/commands/addFriend',
+      friendRoutes.addFriend,
       async ({ params, query, request, set }) => {
         const { friend, version } = await addFriend(deps, params.userId, query.friendId, requestMetadata(request));
         set.status = 201;
         set.headers[CONSISTENCY_TOKEN_HEADER] = tokenOf(params.userId, query.friendId, version);
-        set.headers.location = `/v1/friends/${friend.id}`;
+        set.headers.location = friendPaths.friendship(friend.id);
         return friend;
       },
       {
@@ -102,7 +102,7 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
       },
     )
     .post(
-      '/v1/users/:userId/commands/removeFriend',
+      friendRoutes.removeFriend,
       async ({ params, query, request, set }) => {
         const version = await removeFriend(deps, params.userId, query.friendId, requestMetadata(request));
         set.status = 204;
@@ -114,7 +114,7 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
         detail: removeFriendDocs,
       },
     )
-    .get('/v1/users/:userId/friends', async ({ params, query, request, set }) => {
+    .get(friendRoutes.friendsOf, async ({ params, query, request, set }) => {
       await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
       return listFriends(deps.db, params.userId, query.limit ?? 100);
     }, {
@@ -123,7 +123,7 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
       response: { 200: t.Array(FriendSchema), 400: ProblemSchema, 503: ProblemSchema },
       detail: listFriendsDocs,
     })
-    .get('/v1/friends/:id', async ({ params, request, set }) => {
+    .get(friendRoutes.friendship, async ({ params, request, set }) => {
       await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
       return getFriendship(deps.db, params.id);
     }, {
