@@ -4,7 +4,7 @@
  *
  *   bun run distributed [-- --user N --friend N --recommendation N]
  */
-import { newDiscoveryToken, planInstances, startInstance, startOrder, stopInstances, waitHealthy, type Instance, type ModuleName } from './lib/cluster';
+import { newDiscoveryToken, planInstances, startInstance, startOrder, stopInstances, waitInstanceHealthy, type Instance, type ModuleName } from './lib/cluster';
 import { readInfraEnv } from './lib/infra-env';
 
 const required = ['KAFKA_BROKERS', 'USER_DATABASE_URL', 'FRIEND_DATABASE_URL', 'RECOMMENDATION_DATABASE_URL', 'NEO4J_URL'];
@@ -59,12 +59,12 @@ try {
     const started = planInstances({ ...{ discovery: 0, user: 0, friend: 0, recommendation: 0, gateway: 0 }, [module]: counts[module] }, base)
       .map((spec) => startInstance(spec, { ...env, DISCOVERY_URL: env.DISCOVERY_URL ?? `http://127.0.0.1:${base.discovery}`, DISCOVERY_TOKEN: discoveryToken }, logDir));
     instances.push(...started);
-    await Promise.all(started.map((i) => waitHealthy(i, `http://127.0.0.1:${i.port}/actuator/health`)));
+    await Promise.all(started.map((i) => waitInstanceHealthy(i, `http://127.0.0.1:${i.port}/actuator/health`)));
     for (const i of started) console.log(`  ${i.name.padEnd(18)} pid ${String(i.proc.pid).padEnd(8)} http://127.0.0.1:${i.port}  log ${i.logFile}`);
   }
   const gateway = `http://127.0.0.1:${base.gateway}`;
   const gatewayInstance = instances.at(-1)!;
-  for (const prefix of ['user', 'friend', 'recommendation']) await waitHealthy(gatewayInstance, `${gateway}/${prefix}/actuator/health`);
+  for (const prefix of ['user', 'friend', 'recommendation']) await waitInstanceHealthy(gatewayInstance, `${gateway}/${prefix}/actuator/health`);
   console.log(`ready: ${instances.length} processes; the API is on ${gateway} (Swagger UI at ${gateway}/swagger). Ctrl-C stops them all.`);
   for (const i of instances) void i.proc.exited.then((code) => !stopping && console.error(`${i.name} exited with code ${code}; see ${i.logFile}`));
 } catch (error) {

@@ -5,9 +5,8 @@
  */
 import type { Subprocess } from 'bun';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { entrypointFile } from '../../test/kits/processes';
+import { entrypointFile, spawnLogged, stopGracefully, waitHealthy } from '../../test/kits/processes';
 
 export type ModuleName = 'discovery' | 'user' | 'friend' | 'recommendation' | 'gateway';
 export const startOrder: ModuleName[] = ['discovery', 'user', 'friend', 'recommendation', 'gateway'];
@@ -46,41 +45,16 @@ export const newDiscoveryToken = (): string => randomBytes(32).toString('hex');
 const ownToken = newDiscoveryToken();
 
 export function startInstance(spec: InstanceSpec, env: Record<string, string>, logDir: string): Instance {
-  mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${spec.name}.log`);
-  const out = createWriteStream(logFile, { flags: 'a' });
-  const proc = Bun.spawn(['bun', entrypointFile(spec.module)], {
-    env: { DISCOVERY_TOKEN: ownToken, ...process.env, ...env, [portVariable[spec.module]]: String(spec.port) },
-    stdout: 'pipe',
-    stderr: 'pipe',
-    stdin: 'ignore',
-  });
-  const pipe = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) out.write(chunk);
-  };
-  void Promise.all([pipe(proc.stdout), pipe(proc.stderr)]).finally(() => out.end());
+  const proc = spawnLogged([entrypointFile(spec.module)], { DISCOVERY_TOKEN: ownToken, ...process.env, ...env, [portVariable[spec.module]]: String(spec.port) }, logFile);
   return { ...spec, proc, logFile };
 }
 
 /** Waits until `url` answers 200, or fails naming the instance and its log. */
-export async function waitHealthy(instance: Instance, url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (instance.proc.exitCode !== null) throw new Error(`${instance.name} exited with code ${instance.proc.exitCode}; see ${instance.logFile}`);
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(1_000) })).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await Bun.sleep(100);
-  }
-  throw new Error(`${instance.name} not healthy after ${timeoutMs} ms; see ${instance.logFile}`);
-}
+export const waitInstanceHealthy = (instance: Instance, url: string, timeoutMs = 60_000): Promise<void> =>
+  waitHealthy(url, instance.proc, `${instance.name} (log: ${instance.logFile})`, timeoutMs);
 
-/** SIGTERM, then SIGKILL whatever has not exited after `graceMs`. */
+/** Stops the instances, the last started first; SIGKILL for any still running after `graceMs`. */
 export async function stopInstances(instances: Instance[], graceMs = 10_000): Promise<void> {
-  for (const i of [...instances].reverse()) i.proc.kill('SIGTERM');
-  const timer = setTimeout(() => instances.forEach((i) => i.proc.exitCode === null && i.proc.kill('SIGKILL')), graceMs);
-  await Promise.all(instances.map((i) => i.proc.exited));
-  clearTimeout(timer);
+  await Promise.all([...instances].reverse().map((instance) => stopGracefully(instance.proc, graceMs)));
 }

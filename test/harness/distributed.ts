@@ -12,7 +12,7 @@ import postgres from 'postgres';
 import { silentLogger } from '../../src/platform/log';
 import { eventually, freePorts, tempDir } from '../kits/processes';
 import { openNeo4jGraph, type GraphSnapshot, type Neo4jGraph } from '../../src/modules/recommendation';
-import { newDiscoveryToken, startInstance, stopInstances, waitHealthy, type Instance, type InstanceSpec } from '../../scripts/lib/cluster';
+import { newDiscoveryToken, startInstance, stopInstances, waitInstanceHealthy, type Instance, type InstanceSpec } from '../../scripts/lib/cluster';
 import { friendPaths } from '../../src/modules/friend/contracts/http';
 
 /** What `bun run infra:up` writes to `.infra/env`; without them the distributed tests skip. */
@@ -209,7 +209,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const own = { ...options.environment?.(spec(name), processEnv), ...overrides.get(name) };
     const instance = startInstance(spec(name), { ...processEnv, ...own }, logDir);
     running.set(name, instance);
-    await waitHealthy(instance, `http://127.0.0.1:${instance.port}/actuator/health`, 60_000);
+    await waitInstanceHealthy(instance, `http://127.0.0.1:${instance.port}/actuator/health`, 60_000);
   };
 
   const liveInstances: Cluster['liveInstances'] = async (service) => {

@@ -1,7 +1,7 @@
 import type { Subprocess } from 'bun';
-import { mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** Ports nobody listens on right now (bound, read, released). */
 export function freePorts(count: number): number[] {
@@ -72,6 +72,45 @@ export function startProcess(script: string, env: Record<string, string>): Runni
       await proc.exited;
     },
   };
+}
+
+/**
+ * Starts `bun <args>` with exactly `env`, appending its stdout and stderr to `logFile`: for
+ * processes that run long (benchmarks, a distributed cluster) and are read afterwards.
+ */
+export function spawnLogged(args: string[], env: Record<string, string | undefined>, logFile: string, cwd?: string): Subprocess<'ignore', 'pipe', 'pipe'> {
+  mkdirSync(dirname(logFile), { recursive: true });
+  const out = createWriteStream(logFile, { flags: 'a' });
+  const proc = Bun.spawn(['bun', ...args], { cwd, env: env as Record<string, string>, stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' });
+  const pipe = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) out.write(chunk);
+  };
+  void Promise.all([pipe(proc.stdout), pipe(proc.stderr)]).finally(() => out.end());
+  return proc;
+}
+
+/** Polls `url` until it answers 200; fails at once, naming `what`, if `proc` exits first. */
+export async function waitHealthy(url: string, proc: Subprocess, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`${what} exited with code ${proc.exitCode}`);
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(1_000) })).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await Bun.sleep(50);
+  }
+  throw new Error(`${what} not healthy at ${url} after ${timeoutMs} ms`);
+}
+
+/** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+export async function stopGracefully(proc: Subprocess, graceMs = 15_000): Promise<void> {
+  if (proc.exitCode !== null) return;
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+  await proc.exited;
+  clearTimeout(timer);
 }
 
 /**
