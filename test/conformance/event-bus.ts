@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import type { EventBus } from '../../src/platform/events/bus';
 import type { EventEnvelope } from '../../src/platform/events/envelope';
+import { envelopeOf } from '../kits/envelopes';
 
 /**
  * What every EventBus adapter must do, as bun:test tests. An adapter's test file calls
@@ -20,16 +21,16 @@ export interface BusContractFixture {
 }
 
 export function streamEvents(streamId: string, count: number, firstVersion = 1): EventEnvelope[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: crypto.randomUUID(),
-    type: 'ThingHappened',
-    schemaVersion: 1,
-    streamId,
-    streamVersion: firstVersion + i,
-    occurredAt: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(),
-    data: { n: firstVersion + i, note: 'ünïcödé ✓', nested: { list: [1, 2, 3] } },
-    metadata: { correlationId: `corr-${streamId}`, causationId: `cause-${i}`, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
-  }));
+  return Array.from({ length: count }, (_, i) =>
+    envelopeOf({
+      type: 'ThingHappened',
+      streamId,
+      streamVersion: firstVersion + i,
+      occurredAt: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(),
+      data: { n: firstVersion + i, note: 'ünïcödé ✓', nested: { list: [1, 2, 3] } },
+      metadata: { correlationId: `corr-${streamId}`, causationId: `cause-${i}`, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+    }),
+  );
 }
 
 /** Round-robin across streams, so that one publish mixes them the way an outbox does. */

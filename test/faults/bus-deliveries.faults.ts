@@ -6,6 +6,7 @@ import { BusTap } from './bus-tap';
 import { CommandLedger } from './command-ledger';
 import { eventsOf, expectExactlyOnce, snapshotDifference, snapshotOf } from './exactly-once';
 import { faultSeed, metricOf, requireEngines, untilServed } from './fault-suite';
+import { envelopeOf } from '../kits/envelopes';
 
 /**
  * What the bus may do to consumers, done on purpose by writing straight to the run's topics:
@@ -139,10 +140,8 @@ describe('duplicate, reordered and poison deliveries', () => {
       // Well-formed envelopes a consumer can never apply: a user id the friend service's replica
       // cannot hold (the recommendation service logs it, and ignores it), and an event id that is
       // no UUID, which the recommendation log cannot hold.
-      const envelope = (over: Partial<EventEnvelope>): EventEnvelope => ({
-        id: crypto.randomUUID(), type: 'UserCreated', schemaVersion: 1, streamId: 'user-0', streamVersion: 1,
-        occurredAt: new Date().toISOString(), data: {}, metadata: { correlationId: 'poison' }, ...over,
-      });
+      const envelope = (over: Partial<EventEnvelope>): EventEnvelope =>
+        envelopeOf({ type: 'UserCreated', streamId: 'user-0', streamVersion: 1, data: {}, metadata: { correlationId: 'poison' }, ...over });
       const badUserId = envelope({ data: { userId: 'zero', firstName: 'No', lastName: 'Id' } });
       const badEventId = envelope({ id: 'not-a-uuid', type: 'FriendAdded', streamId: 'friendship-1-2', data: { friendshipId: 1, userId: 1, friendId: 2 } });
       await tap.publish('user-events', [badUserId]);

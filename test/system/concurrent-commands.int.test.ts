@@ -10,6 +10,7 @@ import { call } from '../kits/http';
 import { freshDatabaseUrl } from '../kits/postgres';
 import { createFriendModule, friendMigrationsFolder } from '../../src/modules/friend';
 import { createUserModule, USER_EVENTS_TOPIC, userMigrationsFolder } from '../../src/modules/user';
+import { userCreatedEnvelope } from '../kits/envelopes';
 
 /**
  * Optimistic concurrency at the API, where the race is real: on PostgreSQL two instances of a
@@ -49,10 +50,7 @@ async function databasesFor(engine: Engine, migrationsFolder: string): Promise<D
   return databases;
 }
 
-const userCreated = (userId: number) => ({
-  id: crypto.randomUUID(), type: 'UserCreated', schemaVersion: 1, streamId: `user-${userId}`, streamVersion: 1,
-  occurredAt: new Date().toISOString(), data: { userId, firstName: 'U', lastName: `${userId}` }, metadata: { correlationId: 'test' },
-});
+const userCreated = (userId: number) => userCreatedEnvelope(userId);
 
 const count = async (database: Database, query: string) => rowsOf<{ n: number }>(await database.db.execute(query as any))[0]!.n;
 

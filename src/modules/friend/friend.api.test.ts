@@ -9,16 +9,14 @@ import { silentLogger } from '../../platform/log';
 import { call } from '../../../test/kits/http';
 import { USER_EVENTS_TOPIC } from '../user/contracts/events';
 import { createFriendModule, friendMigrationsFolder } from './index';
+import { userCreatedEnvelope } from '../../../test/kits/envelopes';
 
 let database: Database;
 let friend: ReturnType<typeof createFriendModule>;
 const bus = new InProcessBus();
 const known = [1, 2, 3, 4, 5, 6, 7, 8];
 
-const userCreated = (userId: number, version = 1) => ({
-  id: crypto.randomUUID(), type: 'UserCreated', schemaVersion: 1, streamId: `user-${userId}`, streamVersion: version,
-  occurredAt: new Date().toISOString(), data: { userId, firstName: 'U', lastName: `${userId}` }, metadata: { correlationId: 'test' },
-});
+const userCreated = (userId: number, streamVersion = 1) => userCreatedEnvelope(userId, { streamVersion });
 
 beforeAll(async () => {
   database = await openEmbeddedDatabase({ migrationsFolder: friendMigrationsFolder, label: 'friend' });

@@ -1,6 +1,7 @@
 import { friendshipStreamId } from '../../../src/modules/friend/contracts/events';
 import { userStreamId } from '../../../src/modules/user/contracts/events';
 import type { GraphEvent } from '../../../src/modules/recommendation/graph/graph-events';
+import { envelopeOf } from '../envelopes';
 
 /**
  * Builds the envelopes the user and friend services would publish, numbering each stream's
@@ -15,16 +16,7 @@ export function eventFactory(start = Date.parse('2025-01-01T00:00:00.000Z')) {
   const envelope = <E extends GraphEvent>(type: E['type'], streamId: string, data: E['data']): E => {
     const streamVersion = (versions.get(streamId) ?? 0) + 1;
     versions.set(streamId, streamVersion);
-    return {
-      id: crypto.randomUUID(),
-      type,
-      schemaVersion: 1,
-      streamId,
-      streamVersion,
-      occurredAt: new Date(start + 1000 * tick++).toISOString(),
-      data,
-      metadata: { correlationId: 'test' },
-    } as E;
+    return envelopeOf<E>({ type, streamId, streamVersion, occurredAt: new Date(start + 1000 * tick++).toISOString(), data });
   };
   const pair = (userId: number, friendId: number, added: boolean) => {
     const key = friendshipStreamId(userId, friendId);
