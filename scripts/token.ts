@@ -9,6 +9,7 @@
 // Prints the token alone on stdout: `curl -H "Authorization: Bearer $(bun run --silent token -- --user 5)"`.
 // Exit code: 0 ok, 2 bad arguments or no secret.
 import { MAX_ID } from '../src/platform/ids';
+import { readFlags, UsageError } from './lib/flags';
 import { SignJWT } from 'jose';
 
 export const USAGE = `Usage: bun run token -- --user ID [options]
@@ -23,9 +24,7 @@ Options:
   --audience A     "aud" claim (default: AUTH_JWT_AUDIENCE, else none)
   -h, --help       show this help`;
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 export interface TokenOptions {
   user: string;
@@ -49,19 +48,9 @@ function ttl(value: string): number {
 
 /** Parses argv (without the runtime and script path); undefined means help was asked for. */
 export function parseTokenArgs(argv: readonly string[], env: Record<string, string | undefined> = process.env): TokenOptions | undefined {
-  const raw = new Map<Flag, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') continue;
-    if (arg === '-h' || arg === '--help') return undefined;
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}" (options start with --)`);
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq === -1 ? undefined : eq);
-    if (!(FLAGS as readonly string[]).includes(name)) throw new UsageError(`unknown option "--${name}"`);
-    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined || (eq === -1 && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
-    raw.set(name as Flag, value);
-  }
+  const read = readFlags(argv, { values: FLAGS });
+  if (read.kind === 'help') return undefined;
+  const raw = read.values as Map<Flag, string>;
 
   const user = raw.get('user');
   if (user === undefined) throw new UsageError('--user is required');
