@@ -18,7 +18,7 @@ import type { SocialGraph } from '../../src/modules/recommendation/graph/social-
  * checkpoint, keeps the checkpoint up to date, and can still drop and rebuild the graph.
  * Registers sequential tests; `graph` is one durable graph, shared by every module started here.
  */
-export function durableStartContract(openGraph: () => Promise<DurableGraph>): void {
+export function durableStartConformance(openGraph: () => Promise<DurableGraph>): void {
   let database: Database;
   let graph: DurableGraph;
   const lines: Record<string, any>[] = [];

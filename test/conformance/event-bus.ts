@@ -5,9 +5,9 @@ import { envelopeOf } from '../kits/envelopes';
 
 /**
  * What every EventBus adapter must do, as bun:test tests. An adapter's test file calls
- * `busContract` with a factory; Kafka-only behaviour (dead letters, rebalances) lives beside it.
+ * `eventBusConformance` with a factory; Kafka-only behaviour (dead letters, rebalances) lives beside it.
  */
-export interface BusContractFixture {
+export interface EventBusFixture {
   /** Shown in the test names, e.g. "in-process" or "kafka". */
   name: string;
   /** A fresh bus. The suite closes every bus it creates. */
@@ -73,7 +73,7 @@ export function expectExactlyOnceInOrder(received: readonly EventEnvelope[], exp
   }
 }
 
-export function busContract(fixture: BusContractFixture): void {
+export function eventBusConformance(fixture: EventBusFixture): void {
   const timeoutMs = fixture.timeoutMs ?? 20_000;
   const waitMs = timeoutMs - 3_000;
   const open: EventBus[] = [];
@@ -82,7 +82,7 @@ export function busContract(fixture: BusContractFixture): void {
     open.push(bus);
     return bus;
   };
-  const title = `EventBus contract: ${fixture.name}${fixture.skipReason ? ` (skipped: ${fixture.skipReason})` : ''}`;
+  const title = `EventBus conformance: ${fixture.name}${fixture.skipReason ? ` (skipped: ${fixture.skipReason})` : ''}`;
 
   describe.skipIf(fixture.skipReason !== undefined)(title, () => {
     afterEach(async () => {

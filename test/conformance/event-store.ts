@@ -10,7 +10,7 @@ import { migrate } from '../../src/platform/db/migrate';
  * What every database adapter must do for the event store, run against PGlite and PostgreSQL
  * alike. `open` gives a database already migrated with the event-store tables.
  */
-export function storeContract(name: string, open: () => Promise<{ database: Database; migrationsFolder: string }>) {
+export function eventStoreConformance(name: string, open: () => Promise<{ database: Database; migrationsFolder: string }>) {
   describe(`event store on ${name}`, () => {
     let database: Database;
     let migrationsFolder: string;

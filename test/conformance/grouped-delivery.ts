@@ -63,7 +63,7 @@ function partitioned(events: readonly GraphEvent[]): { topic: string; events: Gr
  * fetch: it writes them as groups (one log and one graph transaction each), and the result must be
  * what applying every event one by one gives. `openGraph` returns an empty graph.
  */
-export function groupedDeliveryContract(openGraph: () => Promise<SocialGraph>): void {
+export function groupedDeliveryConformance(openGraph: () => Promise<SocialGraph>): void {
   let database: Database;
   let observed: ObservedGraph;
   let projector: EventProjector;

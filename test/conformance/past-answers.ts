@@ -19,7 +19,7 @@ const CHANGES_PER_STEP = 9;
  * answers and the instant of the step's last event; afterwards each `asOf` query, at that instant
  * or just before the next event, gives exactly what was recorded then.
  */
-export function pastAnswersContract(name: string, open: () => Promise<Database>, openGraph?: () => Promise<SocialGraph>) {
+export function pastAnswersConformance(name: string, open: () => Promise<Database>, openGraph?: () => Promise<SocialGraph>) {
   let database: Database;
   let bus: InProcessBus;
   let recommendation: ReturnType<typeof createRecommendationModule>;

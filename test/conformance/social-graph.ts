@@ -46,7 +46,7 @@ export function randomHistory(seed: number, users: number, steps: number): Graph
 }
 
 /** The behaviour every SocialGraph adapter must show; the semantics are in social-graph.ts. */
-export function socialGraphContract(emptyGraph: EmptyGraph): void {
+export function socialGraphConformance(emptyGraph: EmptyGraph): void {
   describe('recommendFriends', () => {
     test('ranks friends of friends by mutual friends, ties by id ascending, up to limit', async () => {
       const e = eventFactory();

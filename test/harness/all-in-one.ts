@@ -1,4 +1,4 @@
-import { eventually, freePorts, startProcess, type RunningProcess, entrypointFile } from '../kits/processes';
+import { eventually, freePorts, spawnChild, type RunningProcess, entrypointFile } from '../kits/processes';
 
 /** Starts `all-in-one.ts` as a child process on free ports and talks to it only through the gateway. */
 export interface System {
@@ -26,7 +26,7 @@ export function systemEnv(dataDir: string, extra: Record<string, string> = {}): 
 }
 
 export async function startSystem(env: Record<string, string>): Promise<System> {
-  const process = startProcess(entrypoint, env);
+  const process = spawnChild(entrypoint, env);
   const gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;
   const api: System['api'] = async (method, path, body, headers = {}) => {
     const res = await fetch(gateway + path, {

@@ -52,7 +52,7 @@ export function collectOutput(proc: { stdout: ReadableStream<Uint8Array>; stderr
   return () => text;
 }
 
-export function startProcess(script: string, env: Record<string, string>): RunningProcess {
+export function spawnChild(script: string, env: Record<string, string>): RunningProcess {
   const proc = Bun.spawn(['bun', script], {
     env: { ...embeddedEnvironment(), LOG_LEVEL: 'warn', ...env },
     stdout: 'pipe',

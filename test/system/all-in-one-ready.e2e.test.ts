@@ -1,6 +1,6 @@
 import { afterAll, expect, test } from 'bun:test';
 import { rmSync } from 'node:fs';
-import { eventually, startProcess, tempDir, type RunningProcess, entrypointFile } from '../kits/processes';
+import { eventually, spawnChild, tempDir, type RunningProcess, entrypointFile } from '../kits/processes';
 import { systemEnv } from '../harness/all-in-one';
 
 /**
@@ -18,7 +18,7 @@ afterAll(async () => {
 
 test('right after `ready`, requests through the gateway reach every module, none gets 503', async () => {
   const env = systemEnv(dataDir, { LOG_LEVEL: 'info', GATEWAY_REFRESH_MS: '1000' });
-  system = startProcess(entrypointFile('all-in-one'), env);
+  system = spawnChild(entrypointFile('all-in-one'), env);
   const running = system;
   await eventually('the ready line', async () => {
     if (running.proc.exitCode !== null) throw new Error(`exited:\n${running.output()}`);

@@ -4,7 +4,7 @@ import { openSync, closeSync, statSync, truncateSync, writeSync } from 'node:fs'
 import { join } from 'node:path';
 import { rowsOf } from '../../src/platform/db/database';
 import { openEmbeddedDatabase } from '../../src/platform/db/embedded';
-import { startProcess, tempDir, entrypointFile } from '../kits/processes';
+import { spawnChild, tempDir, entrypointFile } from '../kits/processes';
 import { userMigrationsFolder } from '../../src/modules/user';
 import { startSystem, systemEnv, type System } from '../harness/all-in-one';
 
@@ -52,7 +52,7 @@ function truncateToHalf(file: string): void {
 }
 
 async function failedStart(env: Record<string, string>): Promise<{ code: number; output: string }> {
-  const process = startProcess(entrypointFile('all-in-one'), env);
+  const process = spawnChild(entrypointFile('all-in-one'), env);
   // A start that does not notice the damage serves on: stopped after a while, it is a failure too.
   const timer = setTimeout(() => process.proc.kill('SIGKILL'), 60_000);
   const code = await process.proc.exited;

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from 'bun:test';
-import { eventually, startProcess, tempDir, entrypointFile } from '../kits/processes';
+import { eventually, spawnChild, tempDir, entrypointFile } from '../kits/processes';
 import { startSystem, systemEnv, type System } from '../harness/all-in-one';
 
 /**
@@ -61,7 +61,7 @@ describe('all-in-one through the gateway', () => {
   });
 
   test('a second process on the same DATA_DIR exits at once, saying the directory is in use', async () => {
-    const second = startProcess(entrypointFile('all-in-one'), systemEnv(dataDir));
+    const second = spawnChild(entrypointFile('all-in-one'), systemEnv(dataDir));
     const code = await second.proc.exited;
     expect(code).not.toBe(0);
     expect(second.output()).toContain('in use');

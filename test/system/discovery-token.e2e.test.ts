@@ -1,11 +1,11 @@
 import { afterAll, expect, test } from 'bun:test';
-import { eventually, startProcess, type RunningProcess, entrypointFile } from '../kits/processes';
+import { eventually, spawnChild, type RunningProcess, entrypointFile } from '../kits/processes';
 
 /** One-module processes, started as an operator would, without DISCOVERY_TOKEN. */
 const started: RunningProcess[] = [];
 afterAll(() => started.forEach((p) => p.proc.exitCode === null && p.proc.kill('SIGKILL')));
 const run = (module: string, env: Record<string, string>) => {
-  const p = startProcess(entrypointFile(module), { DISCOVERY_TOKEN: '', HOST: '127.0.0.1', ...env });
+  const p = spawnChild(entrypointFile(module), { DISCOVERY_TOKEN: '', HOST: '127.0.0.1', ...env });
   started.push(p);
   return p;
 };

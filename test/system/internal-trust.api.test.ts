@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { systemClock } from '../../src/platform/clock';
 import type { Database } from '../../src/platform/db/database';
 import { openEmbeddedDatabase } from '../../src/platform/db/embedded';
-import { registryHeaders, registryPaths } from '../../src/platform/discovery/registry-contract';
+import { registryHeaders, registryPaths } from '../../src/platform/discovery/registry-protocol';
 import { InProcessBus } from '../../src/platform/events/in-process-bus';
 import { createInternalAuth } from '../../src/platform/http/internal-auth';
 import { INTERNAL_CREDENTIAL_HEADER } from '../../src/platform/http/internal-credential';

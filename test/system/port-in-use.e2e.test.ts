@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { startProcess, tempDir, entrypointFile } from '../kits/processes';
+import { spawnChild, tempDir, entrypointFile } from '../kits/processes';
 import { systemEnv } from '../harness/all-in-one';
 
 /**
@@ -21,7 +21,7 @@ describe('a port already in use', () => {
     const held = holdPort();
     try {
       const env = { HOST: '127.0.0.1', DISCOVERY_PORT: String(held.port), DISCOVERY_TOKEN: randomBytes(32).toString('hex') };
-      const second = startProcess(entrypointFile('discovery'), env);
+      const second = spawnChild(entrypointFile('discovery'), env);
       expect(await second.proc.exited).toBe(5);
       expect(second.output()).toContain(`port ${held.port} is in use (DISCOVERY_PORT)`);
       // The holder still gets every connection.
@@ -36,7 +36,7 @@ describe('a port already in use', () => {
     const dataDir = tempDir('port-in-use-');
     dirs.push(dataDir);
     try {
-      const second = startProcess(entrypointFile('all-in-one'), systemEnv(dataDir, { USER_PORT: String(held.port) }));
+      const second = spawnChild(entrypointFile('all-in-one'), systemEnv(dataDir, { USER_PORT: String(held.port) }));
       expect(await second.proc.exited).toBe(5);
       expect(second.output()).toContain(`port ${held.port} is in use (USER_PORT)`);
     } finally {

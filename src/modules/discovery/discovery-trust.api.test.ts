@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { LEASE_HEADER, registryHeaders, registryPaths } from '../../platform/discovery/registry-contract';
+import { LEASE_HEADER, registryHeaders, registryPaths } from '../../platform/discovery/registry-protocol';
 import { silentLogger } from '../../platform/log';
 import { call, type Handler } from '../../../test/kits/http';
 import { createDiscoveryModule } from './index';

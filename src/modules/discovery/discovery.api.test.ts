@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { registryHeaders, registryPaths } from '../../platform/discovery/registry-contract';
+import { registryHeaders, registryPaths } from '../../platform/discovery/registry-protocol';
 import { createLogger, silentLogger } from '../../platform/log';
 import { call as callWithout, type Handler } from '../../../test/kits/http';
 import { createDiscoveryModule } from './index';

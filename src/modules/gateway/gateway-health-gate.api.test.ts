@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { Elysia } from 'elysia';
-import { registryHeaders, registryPaths } from '../../platform/discovery/registry-contract';
+import { registryHeaders, registryPaths } from '../../platform/discovery/registry-protocol';
 import { createLocalFetch } from '../../platform/http/local-fetch';
 import { silentLogger } from '../../platform/log';
 import { call } from '../../../test/kits/http';

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, test } from 'bun:test';
 import { ConfigResourceTypes } from 'kafkajs';
 import { DeadLetterError } from './bus';
-import { busContract, expectExactlyOnceInOrder, interleave, recorder, streamEvents, waitFor } from '../../../test/conformance/event-bus';
+import { eventBusConformance, expectExactlyOnceInOrder, interleave, recorder, streamEvents, waitFor } from '../../../test/conformance/event-bus';
 import type { EventEnvelope } from './envelope';
 import { KafkaBus, type DeadLetterReport, type KafkaBusOptions } from './kafka-bus';
 import { DEAD_LETTER_HEADERS } from './kafka-consumer';
@@ -17,7 +17,7 @@ const kit = kafkaTestKit(brokers);
 const TIMEOUT = 30_000;
 const WAIT = 20_000;
 
-busContract({ name: 'kafka', createBus: () => new KafkaBus(kit.options()), unique: kit.unique, timeoutMs: TIMEOUT, skipReason });
+eventBusConformance({ name: 'kafka', createBus: () => new KafkaBus(kit.options()), unique: kit.unique, timeoutMs: TIMEOUT, skipReason });
 
 afterAll(async () => {
   if (!skipReason) await kit.cleanUp();

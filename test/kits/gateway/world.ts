@@ -1,6 +1,6 @@
 import { Elysia } from 'elysia';
 import type { Clock } from '../../../src/platform/clock';
-import { registryHeaders, registryPaths } from '../../../src/platform/discovery/registry-contract';
+import { registryHeaders, registryPaths } from '../../../src/platform/discovery/registry-protocol';
 import { createLocalFetch } from '../../../src/platform/http/local-fetch';
 import { silentLogger, type Logger } from '../../../src/platform/log';
 import { call, type Handler } from '../http';

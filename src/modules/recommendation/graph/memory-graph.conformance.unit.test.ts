@@ -1,7 +1,7 @@
 import { describe } from 'bun:test';
-import { socialGraphContract } from '../../../../test/conformance/social-graph';
+import { socialGraphConformance } from '../../../../test/conformance/social-graph';
 import { MemoryGraph } from './memory-graph';
 
-describe('MemoryGraph passes the SocialGraph contract', () => {
-  socialGraphContract(async () => new MemoryGraph());
+describe('MemoryGraph passes the SocialGraph conformance suite', () => {
+  socialGraphConformance(async () => new MemoryGraph());
 });

@@ -10,7 +10,7 @@ import { USER_EVENTS_TOPIC } from '../../user/contracts/events';
 import { MemoryGraph } from '../graph/memory-graph';
 import { createRecommendationModule, recommendationMigrationsFolder } from '../index';
 import { eventFactory } from '../../../../test/kits/recommendation/events';
-import { groupedDeliveryContract } from '../../../../test/conformance/grouped-delivery';
+import { groupedDeliveryConformance } from '../../../../test/conformance/grouped-delivery';
 
 let database: Database;
 const started: { bus: InProcessBus; module: ReturnType<typeof createRecommendationModule> }[] = [];
@@ -136,5 +136,5 @@ test('after stop, deliveries are refused so that the bus redelivers them later',
 });
 
 describe('batches handed over together (in-memory graph)', () => {
-  groupedDeliveryContract(async () => new MemoryGraph());
+  groupedDeliveryConformance(async () => new MemoryGraph());
 });

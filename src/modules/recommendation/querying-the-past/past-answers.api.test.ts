@@ -5,12 +5,12 @@ import { InProcessBus } from '../../../platform/events/in-process-bus';
 import { silentLogger } from '../../../platform/log';
 import { call } from '../../../../test/kits/http';
 import { createRecommendationModule, recommendationMigrationsFolder } from '../module';
-import { pastAnswersContract } from '../../../../test/conformance/past-answers';
+import { pastAnswersConformance } from '../../../../test/conformance/past-answers';
 
 const openLog = () => openEmbeddedDatabase({ migrationsFolder: recommendationMigrationsFolder, label: 'recommendation' });
 
 describe('answers as of a past instant, from the embedded log (PGlite)', () => {
-  pastAnswersContract('PGlite', openLog);
+  pastAnswersConformance('PGlite', openLog);
 });
 
 describe('asOf that is refused', () => {

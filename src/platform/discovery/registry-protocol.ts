@@ -1,7 +1,7 @@
 import { t, type Static } from 'elysia';
 
 /**
- * The discovery registry's HTTP contract. It sits in platform because every module's registration
+ * The discovery registry's HTTP protocol. It sits in platform because every module's registration
  * client speaks it; the discovery module implements it.
  */
 export const ServiceName = t.String({ pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'lower-case service name', example: 'user' });
