@@ -27,9 +27,10 @@ import { startProcess } from '../platform/runtime/start';
 import { startBanner } from './banner';
 import { openSpanExport, type SpanExport } from '../platform/tracing/span-export';
 import { discoveryTokenFor } from './discovery-token';
+import { loadSettings, type Settings } from './settings';
 
 export interface Wiring {
-  config: Config;
+  config: Settings;
   log: Logger;
   bus: EventBus;
   localFetch: LocalFetch;
@@ -135,7 +136,7 @@ export const friend = async (w: Wiring): Promise<HostedModule> => {
 export const recommendation = async (w: Wiring): Promise<HostedModule> => {
   const { createRecommendationModule, httpStreamSource, openNeo4jGraph, recommendationMigrationsFolder } = await import('../modules/recommendation');
   const log = w.log.child({ module: 'recommendation' });
-  const graph = w.config.neo4j ? await openNeo4jGraph(w.config.neo4j, log) : undefined;
+  const graph = w.config.recommendation.neo4j ? await openNeo4jGraph(w.config.recommendation.neo4j, log) : undefined;
   if (graph) w.closers.push(() => graph.close());
   const db = await database(w, 'recommendation', recommendationMigrationsFolder);
   return {
@@ -150,8 +151,8 @@ export const recommendation = async (w: Wiring): Promise<HostedModule> => {
       ...internalAuthFor(w, 'recommendation'),
       admin: w.admin,
       auditSources: [
-        httpStreamSource('user', 'user-', w.config.auditSources.user, w.config.adminToken),
-        httpStreamSource('friend', 'friendship-', w.config.auditSources.friend, w.config.adminToken),
+        httpStreamSource('user', 'user-', w.config.recommendation.auditSources.user, w.config.adminToken),
+        httpStreamSource('friend', 'friendship-', w.config.recommendation.auditSources.friend, w.config.adminToken),
       ],
     }),
     port: w.config.ports.recommendation,
@@ -170,13 +171,13 @@ export const gateway = async (w: Wiring): Promise<HostedModule> => {
       ...(w.discoveryToken ? { discoveryToken: w.discoveryToken } : {}),
       upstreamTimeoutMs: w.config.gatewayUpstreamTimeoutMs,
       refreshMs: w.config.gatewayRefreshMs,
-      ...(w.config.gatewayUpstreams ? { upstreams: w.config.gatewayUpstreams } : {}),
+      ...(w.config.gateway.upstreams ? { upstreams: w.config.gateway.upstreams } : {}),
       log: w.log.child({ module: 'gateway' }),
       metrics: metricsFor(w, 'gateway'),
       auth: w.config.auth,
       ...internalAuthFor(w, 'gateway'),
-      protection: { ...w.config.gatewayProtection, maxBodyBytes: w.config.maxRequestBodyBytes },
-      ...(w.config.cors ? { cors: w.config.cors } : {}),
+      protection: { ...w.config.gateway.protection, maxBodyBytes: w.config.maxRequestBodyBytes },
+      ...(w.config.gateway.cors ? { cors: w.config.gateway.cors } : {}),
     }),
     port: w.config.ports.gateway,
     portVariable: 'GATEWAY_PORT',
@@ -204,7 +205,7 @@ async function createBus(config: Config, log: Logger, clientId: string, needsSha
  * With `--health` it only probes an already running process's ports (the container HEALTHCHECK).
  */
 export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) => Promise<HostedModule[]>) {
-  return startProcess(name, async (config, log) => {
+  return startProcess(name, loadSettings, async (config, log) => {
     // One process: only the gateway faces the network; the others' ports are for operators on the machine.
     const oneProcess = name === 'all-in-one';
     const modulesHost = oneProcess ? config.modulesHost : undefined;
