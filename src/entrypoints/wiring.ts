@@ -62,7 +62,13 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 const internalAuthFor = (w: Wiring, service: string): { internalAuth?: InternalAuth } =>
   w.internalSecret ? { internalAuth: createInternalAuth({ secret: w.internalSecret, service, clock }) } : {};
 
-const bind = (w: Wiring) => (w.modulesHost ? { host: w.modulesHost } : {});
+/** Where a hosted module listens: its port (the variable is named when the port is taken), on the modules' host in the all-in-one. */
+const listening = (w: Wiring, name: keyof Settings['ports'], register: boolean) => ({
+  port: w.config.ports[name],
+  portVariable: `${name.toUpperCase()}_PORT`,
+  register,
+  ...(w.modulesHost ? { host: w.modulesHost } : {}),
+});
 
 async function database(w: Wiring, owner: 'user' | 'friend' | 'recommendation', migrations: string) {
   const db = await openModuleDatabase(w.config, owner, migrations, w.log.child({ module: owner }));
@@ -89,10 +95,7 @@ export const discovery = async (w: Wiring): Promise<HostedModule> => {
       token: requiredToken(w),
       maxInstancesPerService: w.config.discoveryMaxInstancesPerService,
     }),
-    port: w.config.ports.discovery,
-    portVariable: 'DISCOVERY_PORT',
-    register: false,
-    ...bind(w),
+    ...listening(w, 'discovery', false),
   };
 };
 
@@ -100,10 +103,7 @@ export const user = async (w: Wiring): Promise<HostedModule> => {
   const { createUserModule, userMigrationsFolder } = await import('../modules/user');
   return {
     module: createUserModule({ database: await database(w, 'user', userMigrationsFolder), bus: w.bus, clock, log: w.log.child({ module: 'user' }), relay: relayOptions(w), consistency: w.config.consistency, metrics: metricsFor(w, 'user'), ...internalAuthFor(w, 'user'), admin: w.admin }),
-    port: w.config.ports.user,
-    portVariable: 'USER_PORT',
-    register: true,
-    ...bind(w),
+    ...listening(w, 'user', true),
   };
 };
 
@@ -125,10 +125,7 @@ export const friend = async (w: Wiring): Promise<HostedModule> => {
       ...internalAuthFor(w, 'friend'),
       admin: w.admin,
     }),
-    port: w.config.ports.friend,
-    portVariable: 'FRIEND_PORT',
-    register: true,
-    ...bind(w),
+    ...listening(w, 'friend', true),
   };
 };
 
@@ -155,10 +152,7 @@ export const recommendation = async (w: Wiring): Promise<HostedModule> => {
         httpStreamSource('friend', 'friendship-', w.config.recommendation.auditSources.friend, w.config.adminToken),
       ],
     }),
-    port: w.config.ports.recommendation,
-    portVariable: 'RECOMMENDATION_PORT',
-    register: true,
-    ...bind(w),
+    ...listening(w, 'recommendation', true),
   };
 };
 
