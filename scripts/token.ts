@@ -9,7 +9,7 @@
 // Prints the token alone on stdout: `curl -H "Authorization: Bearer $(bun run --silent token -- --user 5)"`.
 // Exit code: 0 ok, 2 bad arguments or no secret.
 import { MAX_ID } from '../src/platform/ids';
-import { readFlags, UsageError } from './lib/flags';
+import { optionsOrExitCode, readFlags, UsageError } from './lib/flags';
 import { SignJWT } from 'jose';
 
 export const USAGE = `Usage: bun run token -- --user ID [options]
@@ -72,18 +72,8 @@ export async function mintToken({ user, ttlSeconds, secret, issuer, audience }: 
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let options: TokenOptions | undefined;
-  try {
-    options = parseTokenArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`token: ${error.message}\nRun with --help for usage.\n`);
-    return 2;
-  }
-  if (!options) {
-    console.log(USAGE);
-    return 0;
-  }
+  const options = optionsOrExitCode('token', USAGE, () => parseTokenArgs(argv));
+  if (typeof options === 'number') return options;
   console.log(await mintToken(options));
   return 0;
 }

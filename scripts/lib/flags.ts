@@ -77,3 +77,23 @@ export function readFlags(argv: readonly string[], grammar: FlagGrammar): ReadFl
   }
   return read;
 }
+
+/**
+ * A tool's options, or the exit code it stops with: 0 after printing `usage` when `parse` answers
+ * undefined (help was asked for), 2 after saying what was wrong with the command line.
+ */
+export function optionsOrExitCode<T>(tool: string, usage: string, parse: () => T | undefined): T | number {
+  let options: T | undefined;
+  try {
+    options = parse();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${tool}: ${error.message}\nRun with --help for usage.\n`);
+    return 2;
+  }
+  if (options === undefined) {
+    console.log(usage);
+    return 0;
+  }
+  return options;
+}
