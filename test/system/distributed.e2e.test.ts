@@ -15,7 +15,7 @@ import { eventually } from '../kits/processes';
  * gateway, each its own process, on the real PostgreSQL, Kafka and Neo4j, driven only through the
  * public API on the gateway. What the recommendation service shows is compared with what the
  * acknowledged (2xx) commands imply. Processes and engines taken away in the middle of bursts of
- * commands are the fault suite's (`bun run test:faults`, `src/entrypoints/faults/`).
+ * commands are the fault suite's (`bun run test:faults`, `test/faults/`).
  */
 const missing = missingEngineVariables();
 const skipNote = missing.length
