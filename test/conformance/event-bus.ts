@@ -82,6 +82,14 @@ export function eventBusConformance(fixture: EventBusFixture): void {
     open.push(bus);
     return bus;
   };
+  /** A new bus with a recorder subscribed to a fresh topic named after `what`. */
+  const subscribedBus = async (what: string) => {
+    const bus = await newBus();
+    const topic = fixture.unique(what);
+    const seen = recorder();
+    await bus.subscribe({ group: fixture.unique('g'), topics: [topic], handle: seen.handle });
+    return { bus, topic, seen };
+  };
   const title = `EventBus conformance: ${fixture.name}${fixture.skipReason ? ` (skipped: ${fixture.skipReason})` : ''}`;
 
   describe.skipIf(fixture.skipReason !== undefined)(title, () => {
@@ -90,10 +98,7 @@ export function eventBusConformance(fixture: EventBusFixture): void {
     });
 
     test('delivers every event once, in order per stream, with its envelope unchanged', async () => {
-      const bus = await newBus();
-      const topic = fixture.unique('once');
-      const seen = recorder();
-      await bus.subscribe({ group: fixture.unique('g'), topics: [topic], handle: seen.handle });
+      const { bus, topic, seen } = await subscribedBus('once');
       const events = interleave(streamEvents('s-1', 4), streamEvents('s-2', 4), streamEvents('s-3', 4));
       await bus.publish(topic, events.slice(0, 5));
       await bus.publish(topic, events.slice(5));
@@ -144,10 +149,7 @@ export function eventBusConformance(fixture: EventBusFixture): void {
     }, timeoutMs);
 
     test('many publishes in a row keep every stream in order', async () => {
-      const bus = await newBus();
-      const topic = fixture.unique('order');
-      const seen = recorder();
-      await bus.subscribe({ group: fixture.unique('g'), topics: [topic], handle: seen.handle });
+      const { bus, topic, seen } = await subscribedBus('order');
       const streams = Array.from({ length: 5 }, (_, i) => streamEvents(`o-${i}`, 10));
       const events = interleave(...streams);
       for (let i = 0; i < events.length; i += 7) await bus.publish(topic, events.slice(i, i + 7));
@@ -156,10 +158,7 @@ export function eventBusConformance(fixture: EventBusFixture): void {
     }, timeoutMs);
 
     test('an empty publish resolves and delivers nothing', async () => {
-      const bus = await newBus();
-      const topic = fixture.unique('empty');
-      const seen = recorder();
-      await bus.subscribe({ group: fixture.unique('g'), topics: [topic], handle: seen.handle });
+      const { bus, topic, seen } = await subscribedBus('empty');
       await bus.publish(topic, []);
       await Bun.sleep(300);
       expect(seen.events).toEqual([]);
