@@ -36,10 +36,6 @@ export function embeddedEnvironment(): Record<string, string> {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !engineVariables.test(name))) as Record<string, string>;
 }
 
-/**
- * Starts `bun <script>` with extra environment, collecting its output for failure messages. It
- * runs on embedded adapters unless `env` itself names the engines.
- */
 /** Everything a child wrote to stdout and stderr so far, gathered as it comes. */
 export function collectOutput(proc: { stdout: ReadableStream<Uint8Array>; stderr: ReadableStream<Uint8Array> }): () => string {
   let text = '';
@@ -52,6 +48,10 @@ export function collectOutput(proc: { stdout: ReadableStream<Uint8Array>; stderr
   return () => text;
 }
 
+/**
+ * Starts `bun <script>` with extra environment, collecting its output for failure messages. It
+ * runs on embedded adapters unless `env` itself names the engines.
+ */
 export function spawnChild(script: string, env: Record<string, string>): RunningProcess {
   const proc = Bun.spawn(['bun', script], {
     env: { ...embeddedEnvironment(), LOG_LEVEL: 'warn', ...env },
