@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from '../platform/config';
+import { ConfigError, loadConfig, type Config } from '../platform/config';
 import type { Env } from '../platform/config-readers';
 import { readGatewaySettings, type GatewaySettings } from '../modules/gateway';
 import { readRecommendationSettings, type RecommendationSettings } from '../modules/recommendation';
@@ -15,9 +15,14 @@ export interface Settings extends Config {
  */
 export function loadSettings(env: Env, stdoutIsTerminal = process.stdout.isTTY === true): Settings {
   const config = loadConfig(env, stdoutIsTerminal);
+  const gateway = readGatewaySettings(env);
+  // Whoever mints user tokens must not thereby be able to mint the gateway's word too.
+  if (gateway.auth.mode === 'jwt' && gateway.auth.secret !== undefined && gateway.auth.secret === config.internalAuthSecret) {
+    throw new ConfigError('INTERNAL_AUTH_SECRET must differ from AUTH_JWT_SECRET');
+  }
   return {
     ...config,
-    gateway: readGatewaySettings(env),
+    gateway,
     recommendation: readRecommendationSettings(env, { host: config.advertisedHost, ports: config.ports }),
   };
 }

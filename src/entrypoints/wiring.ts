@@ -168,7 +168,7 @@ export const gateway = async (w: Wiring): Promise<HostedModule> => {
       ...(w.config.gateway.upstreams ? { upstreams: w.config.gateway.upstreams } : {}),
       log: w.log.child({ module: 'gateway' }),
       metrics: metricsFor(w, 'gateway'),
-      auth: w.config.auth,
+      auth: w.config.gateway.auth,
       ...internalAuthFor(w, 'gateway'),
       protection: { ...w.config.gateway.protection, maxBodyBytes: w.config.maxRequestBodyBytes },
       ...(w.config.gateway.cors ? { cors: w.config.gateway.cors } : {}),

@@ -1,4 +1,4 @@
-import { ConfigError, duration, fraction, integer, oneOf, pemFile, port, text, url, type Env } from './config-readers';
+import { ConfigError, fraction, integer, oneOf, pemFile, port, text, url, type Env } from './config-readers';
 
 export { ConfigError };
 
@@ -29,8 +29,11 @@ export interface Config {
   /** How often the gateway refreshes its view of live instances. */
   gatewayRefreshMs: number;
   maxRequestBodyBytes: number;
-  /** Opt-in authentication at the gateway. */
-  auth: { mode: 'off' } | { mode: 'jwt'; secret?: string; jwksUrl?: string; issuer?: string; audience?: string; maxTtlSec: number };
+  /**
+   * Opt-in authentication: its mode, which decides whether modules demand internal credentials.
+   * How the gateway verifies user tokens (AUTH_JWT_*, AUTH_JWKS_URL) is the gateway's setting.
+   */
+  auth: { mode: 'off' | 'jwt' };
   /**
    * With AUTH_MODE=jwt: the secret the gateway and the modules share to sign and verify internal
    * credentials. Unset in the all-in-one, one is made per start (see internalAuthSecret).
@@ -109,18 +112,9 @@ function postgresUrl(env: Env, name: string): string | undefined {
   return raw;
 }
 
-function auth(env: Env): Config['auth'] {
-  const mode = oneOf(env, 'AUTH_MODE', 'off', ['off', 'jwt'] as const);
-  if (mode === 'off') return { mode };
-  const secret = env.AUTH_JWT_SECRET?.trim() || undefined;
-  const jwksUrl = env.AUTH_JWKS_URL?.trim() || undefined;
-  if (!secret === !jwksUrl) throw new ConfigError('AUTH_MODE=jwt needs exactly one of AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL');
-  if (secret && new TextEncoder().encode(secret).length < 32) throw new ConfigError('AUTH_JWT_SECRET must be at least 32 bytes long');
-  if (jwksUrl && !/^https?:\/\/\S+$/.test(jwksUrl)) throw new ConfigError(`AUTH_JWKS_URL must be an http(s) URL, got "${jwksUrl}"`);
-  const issuer = env.AUTH_JWT_ISSUER?.trim() || undefined;
-  const audience = env.AUTH_JWT_AUDIENCE?.trim() || undefined;
-  const maxTtlSec = duration(env, 'AUTH_JWT_MAX_TTL', 24 * 3600, 60, 366 * 24 * 3600);
-  return { mode, maxTtlSec, ...(secret ? { secret } : {}), ...(jwksUrl ? { jwksUrl } : {}), ...(issuer ? { issuer } : {}), ...(audience ? { audience } : {}) };
+/** AUTH_MODE: read here because it switches internal credentials in every module, and by the gateway's settings. */
+export function readAuthMode(env: Env): Config['auth']['mode'] {
+  return oneOf(env, 'AUTH_MODE', 'off', ['off', 'jwt'] as const);
 }
 
 /** Discovery's secret and limits, in one place so other settings merge around them. */
@@ -160,8 +154,6 @@ function internalSecret(env: Env, auth: Config['auth']): string | undefined {
   const secret = env.INTERNAL_AUTH_SECRET?.trim();
   if (auth.mode === 'off' || !secret) return undefined;
   if (new TextEncoder().encode(secret).length < 32) throw new ConfigError('INTERNAL_AUTH_SECRET must be at least 32 bytes long');
-  // Whoever mints user tokens must not thereby be able to mint the gateway's word too.
-  if (auth.secret === secret) throw new ConfigError('INTERNAL_AUTH_SECRET must differ from AUTH_JWT_SECRET');
   return secret;
 }
 
@@ -293,7 +285,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
   if (evictAfterMs <= heartbeatIntervalMs) {
     throw new ConfigError('EVICT_AFTER_MS must be greater than HEARTBEAT_INTERVAL_MS');
   }
-  const authentication = auth(env);
+  const authentication = { mode: readAuthMode(env) };
   const gatewayUpstreamTimeoutMs = integer(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000);
   return {
     dataDir: text(env, 'DATA_DIR', './data'),

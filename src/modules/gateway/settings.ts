@@ -1,9 +1,12 @@
-import { ConfigError, fraction, integer, oneOf, url, type Env } from '../../platform/config-readers';
+import { readAuthMode } from '../../platform/config';
+import { ConfigError, duration, fraction, integer, oneOf, url, type Env } from '../../platform/config-readers';
+import type { GatewayAuth } from './auth/verifier';
 import type { CorsPolicy } from './cors';
 import { defaultProtection, type GatewayProtection } from './protection';
 
 /**
- * The gateway's own settings: its protections (GATEWAY_*), fixed upstreams and CORS. The defaults
+ * The gateway's own settings: its protections (GATEWAY_*), fixed upstreams, CORS and how it verifies
+ * user tokens (AUTH_JWT_*, AUTH_JWKS_URL). The protection defaults
  * are protection.ts's; this file only says which variable sets what, and within which bounds.
  */
 export interface GatewaySettings {
@@ -13,6 +16,8 @@ export interface GatewaySettings {
   upstreams?: Record<string, string>;
   /** Cross-origin access for browser apps; unset: off. */
   cors?: CorsPolicy;
+  /** With AUTH_MODE=jwt: an HS256 secret or a JWKS URL, the optional issuer and audience, the longest lifetime accepted. */
+  auth: GatewayAuth;
 }
 
 export function readGatewaySettings(env: Env): GatewaySettings {
@@ -20,6 +25,7 @@ export function readGatewaySettings(env: Env): GatewaySettings {
   const upstreamTable = upstreams(env, 'GATEWAY_UPSTREAMS');
   const cors = corsPolicy(env);
   return {
+    auth: tokenVerification(env),
     protection: {
       maxHeaderBytes: integer(env, 'GATEWAY_MAX_HEADER_BYTES', d.maxHeaderBytes, 0, 1024 * 1024),
       rateLimitPerSecond: integer(env, 'GATEWAY_RATE_LIMIT_PER_SECOND', d.rateLimitPerSecond, 0, 1_000_000),
@@ -85,3 +91,18 @@ function corsPolicy(env: Env): CorsPolicy | undefined {
   return { origins, allowCredentials };
 }
 
+
+/** Keys are ignored while authentication is off: turning it off must not need them removed. */
+function tokenVerification(env: Env): GatewayAuth {
+  const mode = readAuthMode(env);
+  if (mode === 'off') return { mode };
+  const secret = env.AUTH_JWT_SECRET?.trim() || undefined;
+  const jwksUrl = env.AUTH_JWKS_URL?.trim() || undefined;
+  if (!secret === !jwksUrl) throw new ConfigError('AUTH_MODE=jwt needs exactly one of AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL');
+  if (secret && new TextEncoder().encode(secret).length < 32) throw new ConfigError('AUTH_JWT_SECRET must be at least 32 bytes long');
+  if (jwksUrl && !/^https?:\/\/\S+$/.test(jwksUrl)) throw new ConfigError(`AUTH_JWKS_URL must be an http(s) URL, got "${jwksUrl}"`);
+  const issuer = env.AUTH_JWT_ISSUER?.trim() || undefined;
+  const audience = env.AUTH_JWT_AUDIENCE?.trim() || undefined;
+  const maxTtlSec = duration(env, 'AUTH_JWT_MAX_TTL', 24 * 3600, 60, 366 * 24 * 3600);
+  return { mode, maxTtlSec, ...(secret ? { secret } : {}), ...(jwksUrl ? { jwksUrl } : {}), ...(issuer ? { issuer } : {}), ...(audience ? { audience } : {}) };
+}

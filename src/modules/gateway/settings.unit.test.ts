@@ -44,4 +44,40 @@ describe('readGatewaySettings', () => {
       expect(() => readGatewaySettings({ [name!]: value })).toThrow(name!);
     }
   });
+  test('AUTH_*: off by default; jwt needs exactly one of a long enough secret or a JWKS URL', () => {
+    const secret = 'x'.repeat(32);
+    expect(readGatewaySettings({}).auth).toEqual({ mode: 'off' });
+    // Keys are ignored while authentication is off: turning it off must not need them removed.
+    expect(readGatewaySettings({ AUTH_MODE: 'off', AUTH_JWT_SECRET: 'short' }).auth).toEqual({ mode: 'off' });
+    expect(readGatewaySettings({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: ` ${secret} ` }).auth).toEqual({ mode: 'jwt', secret, maxTtlSec: 86_400 });
+    expect(readGatewaySettings({ AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'https://id.example/.well-known/jwks.json', AUTH_JWT_ISSUER: 'https://id.example', AUTH_JWT_AUDIENCE: 'social-network' }).auth).toEqual({
+      mode: 'jwt',
+      jwksUrl: 'https://id.example/.well-known/jwks.json',
+      issuer: 'https://id.example',
+      audience: 'social-network',
+      maxTtlSec: 86_400,
+    });
+    for (const [raw, seconds] of [['3600', 3600], ['90m', 5400], ['12h', 43_200], ['7d', 604_800]] as const) {
+      expect(readGatewaySettings({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: secret, AUTH_JWT_MAX_TTL: raw }).auth).toMatchObject({ maxTtlSec: seconds });
+    }
+    const bad: [Record<string, string>, string][] = [
+      [{ AUTH_MODE: 'JWT' }, 'AUTH_MODE'],
+      [{ AUTH_MODE: 'basic' }, 'AUTH_MODE'],
+      [{ AUTH_MODE: 'jwt' }, 'exactly one of AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL'],
+      [{ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: '   ' }, 'exactly one of'],
+      [{ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: 'https://id.example/jwks' }, 'exactly one of'],
+      [{ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 'x'.repeat(31) }, 'AUTH_JWT_SECRET must be at least 32 bytes'],
+      [{ AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'id.example/jwks' }, 'AUTH_JWKS_URL must be an http(s) URL'],
+      [{ AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'file:///etc/keys.json' }, 'AUTH_JWKS_URL'],
+      [{ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: secret, AUTH_JWT_MAX_TTL: '1e9' }, 'AUTH_JWT_MAX_TTL must be a duration'],
+      [{ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: secret, AUTH_JWT_MAX_TTL: '2y' }, 'AUTH_JWT_MAX_TTL'],
+      [{ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: secret, AUTH_JWT_MAX_TTL: '10' }, 'AUTH_JWT_MAX_TTL'],
+    ];
+    for (const [env, message] of bad) {
+      expect(() => readGatewaySettings(env)).toThrow(ConfigError);
+      expect(() => readGatewaySettings(env)).toThrow(message);
+    }
+    // 32 bytes, not 32 characters: multi-byte characters count for what they weigh.
+    expect(readGatewaySettings({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 'é'.repeat(16) }).auth).toMatchObject({ mode: 'jwt' });
+  });
 });
