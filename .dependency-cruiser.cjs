@@ -1,6 +1,7 @@
 /**
  * Module boundaries, checked in CI. A module may use the platform and other modules' published
- * `contracts/` only; the platform knows no module; entrypoints wire modules through their index.
+ * `contracts/` only; the platform knows no module; entrypoints wire modules through their index;
+ * production code never imports test code (test/: harnesses, kits, conformance suites, faults).
  */
 module.exports = {
   forbidden: [
@@ -24,6 +25,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/entrypoints/' },
       to: { path: '^src/modules/', pathNot: '^src/modules/[^/]+/index\\.ts$' },
+    },
+    {
+      name: 'production-imports-no-test-code',
+      comment: 'Tests depend on production code, never the other way: kits, harnesses and suites live in test/.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '\\.test\\.ts$' },
+      to: { path: ['^test/', '\\.test\\.ts$'] },
     },
     {
       name: 'no-circular',

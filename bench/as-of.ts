@@ -18,8 +18,8 @@ import type { Database } from '../src/platform/db/database';
 import { openEmbeddedDatabase } from '../src/platform/db/embedded';
 import { openPostgresDatabase } from '../src/platform/db/postgres';
 import { silentLogger } from '../src/platform/log';
-import { mulberry32 } from '../src/platform/random';
-import { freshDatabaseUrl } from '../src/platform/testing/postgres';
+import { mulberry32 } from '../test/kits/random';
+import { freshDatabaseUrl } from '../test/kits/postgres';
 
 const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
 const N = arg('--users', 100_000);

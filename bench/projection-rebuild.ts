@@ -9,7 +9,7 @@ import { silentLogger } from '../src/platform/log';
 import { FRIEND_EVENTS_TOPIC } from '../src/modules/friend/contracts/events';
 import { USER_EVENTS_TOPIC } from '../src/modules/user/contracts/events';
 import { createRecommendationModule, recommendationMigrationsFolder } from '../src/modules/recommendation';
-import { eventFactory } from '../src/modules/recommendation/testing/event-fixtures';
+import { eventFactory } from '../test/kits/recommendation/events';
 
 const events = Number(Bun.argv[2] ?? 100_000);
 const users = Math.max(10, Math.round(events / 6));

@@ -16,8 +16,8 @@ import { openEmbeddedDatabase } from '../src/platform/db/embedded';
 import { openPostgresDatabase } from '../src/platform/db/postgres';
 import { verifyReadModel } from '../src/platform/events/read-model-check';
 import { silentLogger } from '../src/platform/log';
-import { freshDatabaseUrl } from '../src/platform/testing/postgres';
-import { tempDir } from '../src/platform/testing/processes';
+import { freshDatabaseUrl } from '../test/kits/postgres';
+import { tempDir } from '../test/kits/processes';
 
 const N = 100_000;
 const event = (stream: string, version: string, type: string, data: string) =>

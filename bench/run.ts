@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { parseBenchArgs, profileOf, USAGE, UsageError, type BenchOptions } from './lib/args';
 import { pickTool } from './lib/http-load';
 import { charts, markdownReport } from './lib/markdown-report';
-import { killChildren, ROOT, startAllInOne, stop, track } from './lib/processes';
+import { killChildren, ROOT, startAllInOne, track } from './lib/processes';
+import { stopGracefully } from '../test/kits/processes';
 import { tableCells, textTable, type Results } from './lib/report-table';
 import type { BenchContext } from './suites/context';
 import { runDistributed } from './suites/distributed';
@@ -97,7 +98,7 @@ if (only.has('http') || only.has('writes') || only.has('lag') || only.has('memor
     } finally {
       raw.kill();
       bare.kill();
-      await stop(aio.proc);
+      await stopGracefully(aio.proc);
     }
   });
 }

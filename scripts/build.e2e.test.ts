@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { systemEnv } from '../src/entrypoints/all-in-one.harness';
-import { eventually, freePorts, tempDir } from '../src/platform/testing/processes';
+import { systemEnv } from '../test/harness/all-in-one';
+import { eventually, freePorts, tempDir } from '../test/kits/processes';
 import { build, type Built } from './build';
 import { freshEngines, missingEngines, type Engines } from './build.engines';
 

@@ -4,8 +4,9 @@
  *
  *   bun run distributed [-- --user N --friend N --recommendation N]
  */
-import { newDiscoveryToken, planInstances, startInstance, startOrder, stopInstances, waitHealthy, type Instance, type ModuleName } from '../src/entrypoints/cluster';
+import { newDiscoveryToken, planInstances, startInstance, startOrder, stopInstances, waitInstanceHealthy, type Instance, type ModuleName } from './lib/cluster';
 import { readInfraEnv } from './lib/infra-env';
+import { readFlags } from './lib/flags';
 
 const required = ['KAFKA_BROKERS', 'USER_DATABASE_URL', 'FRIEND_DATABASE_URL', 'RECOMMENDATION_DATABASE_URL', 'NEO4J_URL'];
 const env = { ...readInfraEnv(), ...(process.env as Record<string, string>) };
@@ -21,14 +22,23 @@ if (env.AUTH_MODE?.trim() === 'jwt' && !env.INTERNAL_AUTH_SECRET?.trim()) {
 }
 
 const counts: Record<ModuleName, number> = { discovery: 1, user: 1, friend: 1, recommendation: 1, gateway: 1 };
-for (let i = 2; i < process.argv.length; i += 2) {
-  const module = process.argv[i]!.replace(/^--/, '') as ModuleName;
-  const n = Number(process.argv[i + 1]);
-  if (!['user', 'friend', 'recommendation'].includes(module) || !Number.isInteger(n) || n < 1 || n > 5) {
-    console.error(`usage: bun run distributed [-- --user N --friend N --recommendation N] (1..5); got ${process.argv[i]} ${process.argv[i + 1] ?? ''}`);
-    process.exit(2);
+const usage = (got: string) => {
+  console.error(`usage: bun run distributed [-- --user N --friend N --recommendation N] (1..5); ${got}`);
+  process.exit(2);
+};
+let read: ReturnType<typeof readFlags> = { kind: 'help' };
+try {
+  read = readFlags(process.argv.slice(2), { values: ['user', 'friend', 'recommendation'] });
+} catch (error) {
+  usage((error as Error).message);
+}
+if (read.kind === 'help') usage('');
+else {
+  for (const [module, value] of read.values) {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > 5) usage(`got --${module} ${value}`);
+    counts[module as ModuleName] = n;
   }
-  counts[module] = n;
 }
 
 const base: Record<ModuleName, number> = {
@@ -59,12 +69,12 @@ try {
     const started = planInstances({ ...{ discovery: 0, user: 0, friend: 0, recommendation: 0, gateway: 0 }, [module]: counts[module] }, base)
       .map((spec) => startInstance(spec, { ...env, DISCOVERY_URL: env.DISCOVERY_URL ?? `http://127.0.0.1:${base.discovery}`, DISCOVERY_TOKEN: discoveryToken }, logDir));
     instances.push(...started);
-    await Promise.all(started.map((i) => waitHealthy(i, `http://127.0.0.1:${i.port}/actuator/health`)));
+    await Promise.all(started.map((i) => waitInstanceHealthy(i, `http://127.0.0.1:${i.port}/actuator/health`)));
     for (const i of started) console.log(`  ${i.name.padEnd(18)} pid ${String(i.proc.pid).padEnd(8)} http://127.0.0.1:${i.port}  log ${i.logFile}`);
   }
   const gateway = `http://127.0.0.1:${base.gateway}`;
   const gatewayInstance = instances.at(-1)!;
-  for (const prefix of ['user', 'friend', 'recommendation']) await waitHealthy(gatewayInstance, `${gateway}/${prefix}/actuator/health`);
+  for (const prefix of ['user', 'friend', 'recommendation']) await waitInstanceHealthy(gatewayInstance, `${gateway}/${prefix}/actuator/health`);
   console.log(`ready: ${instances.length} processes; the API is on ${gateway} (Swagger UI at ${gateway}/swagger). Ctrl-C stops them all.`);
   for (const i of instances) void i.proc.exited.then((code) => !stopping && console.error(`${i.name} exited with code ${code}; see ${i.logFile}`));
 } catch (error) {

@@ -1,7 +1,7 @@
 import { afterAll, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import { startSystem, systemEnv, type System } from '../src/entrypoints/all-in-one.harness';
-import { tempDir } from '../src/platform/testing/processes';
+import { startSystem, systemEnv, type System } from '../test/harness/all-in-one';
+import { tempDir } from '../test/kits/processes';
 
 /** The generator against the real system: every request answered, every friendship visible. */
 let system: System | undefined;

@@ -9,7 +9,8 @@
 // Exit code: 0 ok, 1 any 5xx or network error, 2 bad arguments, 130 interrupted.
 
 import { ApiClient, type ApiResult } from './lib/api';
-import { parseArgs, USAGE, UsageError, type GenerateOptions } from './lib/args';
+import { parseArgs, USAGE } from './lib/args';
+import { optionsOrExitCode } from './lib/flags';
 import { fullName, randomNames } from './lib/names';
 import { PairPicker } from './lib/pairs';
 import { runPool } from './lib/pool';
@@ -37,19 +38,11 @@ function outcomeOf(result: ApiResult<unknown>): Outcome {
 const log = (line: string) => void process.stderr.write(`${line}\n`);
 
 export async function main(argv: readonly string[]): Promise<number> {
-  let options: GenerateOptions;
-  try {
+  const options = optionsOrExitCode('generate', USAGE, () => {
     const parsed = parseArgs(argv);
-    if (parsed.kind === 'help') {
-      console.log(USAGE);
-      return 0;
-    }
-    options = parsed.options;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    log(`generate: ${error.message}\nRun with --help for usage.`);
-    return 2;
-  }
+    return parsed.kind === 'help' ? undefined : parsed.options;
+  });
+  if (typeof options === 'number') return options;
 
   const { users, friendships, concurrency, url } = options;
   const seed = seedFromText(options.seed);

@@ -9,7 +9,8 @@
 // and still prints the summary. The line "load: started ..." on stderr marks the measured phase.
 // Exit code: 0 ok, 1 any 5xx or network error, 2 bad arguments.
 import { writeFileSync } from 'node:fs';
-import { parseLoadArgs, USAGE, UsageError, type LoadOptions } from './load-lib/args';
+import { optionsOrExitCode } from './lib/flags';
+import { parseLoadArgs, USAGE } from './load-lib/args';
 import { send } from './load-lib/http';
 import { formatSummary, Recorder } from './load-lib/recorder';
 import { runClosedLoop, runOpenLoop } from './load-lib/scheduler';
@@ -28,18 +29,8 @@ const asResult = (out: { status: number; latencyMs: number; waitedMs?: number; e
 const log = (line: string) => void process.stderr.write(`${line}\n`);
 
 async function main(argv: readonly string[]): Promise<number> {
-  let options: LoadOptions | undefined;
-  try {
-    options = parseLoadArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    log(`load: ${error.message}\nRun with --help for usage.`);
-    return 2;
-  }
-  if (!options) {
-    console.log(USAGE);
-    return 0;
-  }
+  const options = optionsOrExitCode('load', USAGE, () => parseLoadArgs(argv));
+  if (typeof options === 'number') return options;
   const { scenario, rate, durationMs, concurrency, url } = options;
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());

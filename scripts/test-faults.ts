@@ -1,6 +1,6 @@
 /**
  * `bun run test:faults [-- <bun test options>]`: the fault-injection suite, every
- * `src/**\/*.faults.ts`, against the real engines (`bun run infra:up`, then `. .infra/env`).
+ * `test/faults/*.faults.ts`, against the real engines (`bun run infra:up`, then `. .infra/env`).
  *
  * The files are named so that `bun test` alone never picks them up: they kill processes, stop
  * and start the engines, and take minutes. Bun runs a file of any name when given its `./` path,
@@ -8,7 +8,7 @@
  * that exists to exercise the engines must not pass by skipping.
  */
 import { join } from 'node:path';
-import { missingEngineVariables } from '../src/entrypoints/distributed.harness';
+import { missingEngineVariables } from '../test/harness/distributed';
 
 const root = join(import.meta.dir, '..');
 const missing = missingEngineVariables();
@@ -16,9 +16,9 @@ if (missing.length > 0) {
   console.error(`test:faults runs on the real engines, but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set: run \`bun run infra:up\` and \`. .infra/env\` first.`);
   process.exit(2);
 }
-const files = [...new Bun.Glob('src/**/*.faults.ts').scanSync({ cwd: root })].sort().map((f) => `./${f}`);
+const files = [...new Bun.Glob('test/faults/*.faults.ts').scanSync({ cwd: root })].sort().map((f) => `./${f}`);
 if (files.length === 0) {
-  console.error('test:faults: no src/**/*.faults.ts found');
+  console.error('test:faults: no test/faults/*.faults.ts found');
   process.exit(2);
 }
 

@@ -8,6 +8,8 @@
 // variable to --secret, which ends up in the shell history.
 // Prints the token alone on stdout: `curl -H "Authorization: Bearer $(bun run --silent token -- --user 5)"`.
 // Exit code: 0 ok, 2 bad arguments or no secret.
+import { MAX_ID } from '../src/platform/ids';
+import { optionsOrExitCode, readFlags, UsageError } from './lib/flags';
 import { SignJWT } from 'jose';
 
 export const USAGE = `Usage: bun run token -- --user ID [options]
@@ -22,9 +24,7 @@ Options:
   --audience A     "aud" claim (default: AUTH_JWT_AUDIENCE, else none)
   -h, --help       show this help`;
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 export interface TokenOptions {
   user: string;
@@ -48,24 +48,14 @@ function ttl(value: string): number {
 
 /** Parses argv (without the runtime and script path); undefined means help was asked for. */
 export function parseTokenArgs(argv: readonly string[], env: Record<string, string | undefined> = process.env): TokenOptions | undefined {
-  const raw = new Map<Flag, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') continue;
-    if (arg === '-h' || arg === '--help') return undefined;
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}" (options start with --)`);
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq === -1 ? undefined : eq);
-    if (!(FLAGS as readonly string[]).includes(name)) throw new UsageError(`unknown option "--${name}"`);
-    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined || (eq === -1 && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
-    raw.set(name as Flag, value);
-  }
+  const read = readFlags(argv, { values: FLAGS });
+  if (read.kind === 'help') return undefined;
+  const raw = read.values as Map<Flag, string>;
 
   const user = raw.get('user');
   if (user === undefined) throw new UsageError('--user is required');
   // The gateway accepts only this form as a subject; minting anything else would just fail later.
-  if (!/^[1-9][0-9]{0,9}$/.test(user) || Number(user) > 2_147_483_647) throw new UsageError(`--user must be a positive integer user id, got "${user}"`);
+  if (!/^[1-9][0-9]{0,9}$/.test(user) || Number(user) > MAX_ID) throw new UsageError(`--user must be a positive integer user id, got "${user}"`);
   const secret = raw.get('secret') ?? env.AUTH_JWT_SECRET?.trim();
   if (!secret) throw new UsageError('no secret: set AUTH_JWT_SECRET (the gateway\'s HS256 secret) or pass --secret');
   if (new TextEncoder().encode(secret).length < 32) throw new UsageError('the secret must be at least 32 bytes long, as the gateway requires');
@@ -82,18 +72,8 @@ export async function mintToken({ user, ttlSeconds, secret, issuer, audience }: 
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let options: TokenOptions | undefined;
-  try {
-    options = parseTokenArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`token: ${error.message}\nRun with --help for usage.\n`);
-    return 2;
-  }
-  if (!options) {
-    console.log(USAGE);
-    return 0;
-  }
+  const options = optionsOrExitCode('token', USAGE, () => parseTokenArgs(argv));
+  if (typeof options === 'number') return options;
   console.log(await mintToken(options));
   return 0;
 }

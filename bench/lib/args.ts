@@ -1,4 +1,4 @@
-import { UsageError } from '../../scripts/lib/flags';
+import { readFlags, UsageError } from '../../scripts/lib/flags';
 /** Options of `bun run bench` and the sizes each mode implies. */
 
 export const SUITES = ['http', 'writes', 'lag', 'graph', 'memory'] as const;
@@ -90,59 +90,34 @@ Options:
 export { UsageError };
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefined {
-  const options: BenchOptions = { quick: false, distributed: false, only: [...SUITES], tool: 'auto' };
-  const value = (i: number, flag: string) => {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
-  const count = (text: string, flag: string) => {
-    if (!/^\d+$/.test(text) || Number(text) < 2 || Number(text) > 10_000_000) throw new UsageError(`${flag} must be a whole number from 2 to 10000000, got "${text}"`);
+  const read = readFlags(argv, { values: ['out', 'only', 'tool', 'users', 'neo4j-users'], switches: ['quick', 'distributed', 'distributed-only'] });
+  if (read.kind === 'help') return undefined;
+  const { values, switches } = read;
+  const count = (flag: string) => {
+    const text = values.get(flag);
+    if (text === undefined) return undefined;
+    if (!/^\d+$/.test(text) || Number(text) < 2 || Number(text) > 10_000_000) throw new UsageError(`--${flag} must be a whole number from 2 to 10000000, got "${text}"`);
     return Number(text);
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    switch (arg) {
-      case '--':
-        break;
-      case '-h':
-      case '--help':
-        return undefined;
-      case '--quick':
-        options.quick = true;
-        break;
-      case '--distributed':
-        options.distributed = true;
-        break;
-      case '--distributed-only':
-        options.distributed = options.distributedOnly = true;
-        break;
-      case '--out':
-        options.out = value(i++, arg);
-        break;
-      case '--only': {
-        const list = value(i++, arg).split(',').map((s) => s.trim());
-        const bad = list.filter((s) => !(SUITES as readonly string[]).includes(s));
-        if (bad.length) throw new UsageError(`--only: unknown suite ${bad.join(', ')} (known: ${SUITES.join(', ')})`);
-        options.only = list as Suite[];
-        break;
-      }
-      case '--tool': {
-        const tool = value(i++, arg);
-        if (tool !== 'wrk' && tool !== 'bun' && tool !== 'auto') throw new UsageError(`--tool must be wrk, bun or auto, got "${tool}"`);
-        options.tool = tool;
-        break;
-      }
-      case '--users':
-        options.users = count(value(i++, arg), arg);
-        break;
-      case '--neo4j-users':
-        options.neo4jUsers = count(value(i++, arg), arg);
-        break;
-      default:
-        throw new UsageError(`unknown option "${arg}"`);
-    }
+  const options: BenchOptions = { quick: switches.has('quick'), distributed: switches.has('distributed') || switches.has('distributed-only'), only: [...SUITES], tool: 'auto' };
+  if (switches.has('distributed-only')) options.distributedOnly = true;
+  if (values.has('out')) options.out = values.get('out');
+  const only = values.get('only');
+  if (only !== undefined) {
+    const list = only.split(',').map((s) => s.trim());
+    const bad = list.filter((s) => !(SUITES as readonly string[]).includes(s));
+    if (bad.length) throw new UsageError(`--only: unknown suite ${bad.join(', ')} (known: ${SUITES.join(', ')})`);
+    options.only = list as Suite[];
   }
+  const tool = values.get('tool');
+  if (tool !== undefined) {
+    if (tool !== 'wrk' && tool !== 'bun' && tool !== 'auto') throw new UsageError(`--tool must be wrk, bun or auto, got "${tool}"`);
+    options.tool = tool;
+  }
+  const users = count('users');
+  if (users !== undefined) options.users = users;
+  const neo4jUsers = count('neo4j-users');
+  if (neo4jUsers !== undefined) options.neo4jUsers = neo4jUsers;
   return options;
 }
 

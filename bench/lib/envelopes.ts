@@ -1,42 +1,20 @@
 /**
- * Envelopes as the user and friend services publish them (same shape as
- * src/modules/recommendation/testing/event-fixtures.ts), built in bulk without that factory's
+ * Envelopes as the user and friend services publish them (test/kits/envelopes.ts), built in bulk
+ * without the per-stream bookkeeping of test/kits/recommendation/events.ts's factory
  * per-stream bookkeeping: at 2.5 million friendship streams its maps alone would take hundreds of MB
  * and distort the memory figure. Every stream here starts at version 1; callers that change a pair
  * again pass the next version themselves.
  */
-import { friendshipStreamId } from '../../src/modules/friend/contracts/events';
-import { userStreamId } from '../../src/modules/user/contracts/events';
 import type { GraphEvent } from '../../src/modules/recommendation/graph/graph-events';
+import { friendshipEnvelope, userCreatedEnvelope } from '../../test/kits/envelopes';
 
 const AT = '2025-01-01T00:00:00.000Z';
 const metadata = { correlationId: 'bench' };
 
-export function userCreated(userId: number): GraphEvent {
-  return {
-    id: crypto.randomUUID(),
-    type: 'UserCreated',
-    schemaVersion: 1,
-    streamId: userStreamId(userId),
-    streamVersion: 1,
-    occurredAt: AT,
-    data: { userId, firstName: `First${userId}`, lastName: `Last${userId}` },
-    metadata,
-  } as GraphEvent;
-}
+export const userCreated = (userId: number): GraphEvent => userCreatedEnvelope(userId, { occurredAt: AT, metadata });
 
-export function friendship(userId: number, friendId: number, streamVersion = 1, added = true, friendshipId = 0): GraphEvent {
-  return {
-    id: crypto.randomUUID(),
-    type: added ? 'FriendAdded' : 'FriendRemoved',
-    schemaVersion: 1,
-    streamId: friendshipStreamId(userId, friendId),
-    streamVersion,
-    occurredAt: AT,
-    data: { friendshipId, userId, friendId },
-    metadata,
-  } as GraphEvent;
-}
+export const friendship = (userId: number, friendId: number, streamVersion = 1, added = true, friendshipId = 0): GraphEvent =>
+  friendshipEnvelope(userId, friendId, added, friendshipId, { streamVersion, occurredAt: AT, metadata });
 
 /** Yields the graph's events in batches: every UserCreated first, then every FriendAdded. */
 export function* graphEventBatches(users: number, pairs: Int32Array, batchSize: number): Generator<GraphEvent[]> {

@@ -3,6 +3,7 @@
  * renders it inline in the markdown report). A bar may carry a target, drawn as a vertical mark,
  * and is coloured by whether it meets it.
  */
+import { escapeXml as esc } from '../../scripts/lib/svg';
 
 export interface Bar {
   label: string;
@@ -11,8 +12,6 @@ export interface Bar {
   text: string;
   target?: { value: number; higherIsBetter: boolean };
 }
-
-const esc = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 export function barChart(title: string, bars: readonly Bar[], options: { max?: number; width?: number } = {}): string {
   const width = options.width ?? 720;

@@ -6,9 +6,10 @@
  */
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { startInstance, stopInstances, waitHealthy, type Instance, type ModuleName } from '../../src/entrypoints/cluster';
+import { startInstance, stopInstances, waitInstanceHealthy, type Instance, type ModuleName } from '../../scripts/lib/cluster';
 import { readInfraEnv } from '../../scripts/lib/infra-env';
-import { freePort, rssMb, ROOT, track } from '../lib/processes';
+import { rssMb, ROOT, track } from '../lib/processes';
+import { freePorts } from '../../test/kits/processes';
 import { record, round, warn, type BenchContext } from './context';
 import { measureNeo4jGraph } from './graph';
 import { compareTargets, ratioOf, ROUTE } from './http';
@@ -25,7 +26,8 @@ interface Cluster {
 }
 
 async function startCluster(ctx: BenchContext, modules: ModuleName[], env: Record<string, string>, label: string): Promise<Cluster> {
-  const ports = Object.fromEntries(modules.map((m) => [m, freePort()])) as Record<ModuleName, number>;
+  const free = freePorts(modules.length);
+  const ports = Object.fromEntries(modules.map((m, i) => [m, free[i]!])) as Record<ModuleName, number>;
   const url = (m: ModuleName) => `http://127.0.0.1:${ports[m]}`;
   // One client address drives the load, so the gateway's per-client rate limit is off.
   const full = { ...env, DISCOVERY_URL: url('discovery'), HOST: '127.0.0.1', ADVERTISED_HOST: '127.0.0.1', LOG_LEVEL: 'warn', GATEWAY_RATE_LIMIT_PER_SECOND: '0' };
@@ -35,10 +37,10 @@ async function startCluster(ctx: BenchContext, modules: ModuleName[], env: Recor
       const instance = startInstance({ name: `${label}-${module}`, module, port: ports[module] }, full, join(ctx.runDir, 'logs'));
       instances.push(instance);
       track(instance.proc);
-      await waitHealthy(instance, `${url(module)}/actuator/health`, 120_000);
+      await waitInstanceHealthy(instance, `${url(module)}/actuator/health`, 120_000);
     }
     const gateway = instances.find((i) => i.module === 'gateway')!;
-    for (const m of modules.filter((m) => m !== 'discovery' && m !== 'gateway')) await waitHealthy(gateway, `${url('gateway')}/${m}/actuator/health`, 60_000);
+    for (const m of modules.filter((m) => m !== 'discovery' && m !== 'gateway')) await waitInstanceHealthy(gateway, `${url('gateway')}/${m}/actuator/health`, 60_000);
   } catch (error) {
     await stopInstances(instances);
     throw error;

@@ -7,6 +7,7 @@
  */
 import { Samples, summarize } from '../../scripts/load-lib/percentiles';
 import { record, round, startLoad, warn, type BenchContext } from './context';
+import { friendPaths } from '../../src/modules/friend/contracts/http';
 
 const TIMEOUT_MS = 5_000;
 /** Consecutive probes lost after which the projection is taken as stalled and probing stops. */
@@ -25,7 +26,7 @@ async function createUser(gateway: string, name: string): Promise<number> {
 }
 
 async function addFriend(gateway: string, a: number, b: number): Promise<void> {
-  const { status } = await post(`${gateway}/friend/v1/users/${a}/commands/addFriend?friendId=${b}`);
+  const { status } = await post(`${gateway}/friend${friendPaths.addFriend(a, b)}`);
   if (status !== 201) throw new Error(`probe addFriend(${a}, ${b}): HTTP ${status}`);
 }
 

@@ -6,7 +6,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { preseedRecommendationLog } from '../lib/preseed';
-import { rssMb, startAllInOne, stop, type AllInOne } from '../lib/processes';
+import { rssMb, startAllInOne, type AllInOne } from '../lib/processes';
+import { stopGracefully } from '../../test/kits/processes';
 import { syntheticGraph } from '../lib/synthetic-graph';
 import { record, round, type BenchContext } from './context';
 
@@ -54,6 +55,6 @@ export async function measureLoadedAllInOne(ctx: BenchContext): Promise<void> {
     // log of 100k users took ~270 MB RSS, as an empty database does); the rebuild's garbage does.
     record(ctx, 'memory.recommendationDataDirMb', round(sizeOf(join(dataDir, 'recommendation')) / 2 ** 20, 1));
   } finally {
-    await stop(aio.proc);
+    await stopGracefully(aio.proc);
   }
 }

@@ -6,9 +6,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startSystem, systemEnv } from '../../src/entrypoints/all-in-one.harness';
-import { tempDir } from '../../src/platform/testing/processes';
+import { startSystem, systemEnv } from '../../test/harness/all-in-one';
+import { tempDir } from '../../test/kits/processes';
 import { chromiumMissing, launchChromium } from '../../test/browser/chromium';
+import { friendPaths } from '../../src/modules/friend/contracts/http';
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { outdir: { type: 'string', default: join(import.meta.dir, '..', '..', 'docs', 'console') } } });
 const outdir = values.outdir!;
@@ -23,7 +24,7 @@ try {
   const ids: number[] = [];
   for (const [firstName, lastName] of names) ids.push((await system.api('POST', '/user/v1/users', { firstName, lastName })).body.id);
   const pairs = [[0, 1], [0, 2], [0, 3], [1, 4], [2, 4], [3, 4], [1, 5], [2, 5], [3, 6], [4, 7], [5, 8], [2, 9]];
-  for (const [a, b] of pairs) await system.api('POST', `/friend/v1/users/${ids[a!]}/commands/addFriend?friendId=${ids[b!]}`);
+  for (const [a, b] of pairs) await system.api('POST', `/friend${friendPaths.addFriend(ids[a!]!, ids[b!]!)}`);
   await Bun.sleep(500);
 
   for (const scheme of ['light', 'dark'] as const) {

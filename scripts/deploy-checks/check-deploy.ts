@@ -11,7 +11,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../../src/platform/testing/processes';
+import { tempDir } from '../../test/kits/processes';
 import { operatorSchemas, SCHEMA_LOCATION } from './crd-schemas';
 import { dashboardRules } from './dashboards';
 import { dryRunBuildStage } from './docker-context';

@@ -1,15 +1,22 @@
 /**
- * The environment variables the application reads, found by running the real `loadConfig` over a
+ * The environment variables the application reads, found by running the real `loadSettings` (the
+ * platform's settings and every module's own) over a
  * recording environment rather than kept as a second list that could drift from it. Settings read
  * only when another is set (KAFKA_NAMESPACE after KAFKA_BROKERS, NEO4J_* after NEO4J_URL, AUTH_*
- * after AUTH_MODE=jwt) are reached by setting those.
+ * after AUTH_MODE=jwt, OTEL_* after OTEL_EXPORTER_OTLP_ENDPOINT) are reached by setting those.
  */
-import { loadConfig } from '../../src/platform/config';
+import { loadSettings } from '../../src/entrypoints/settings';
 
-const unlocking: Record<string, string> = { KAFKA_BROKERS: 'kafka:9092', NEO4J_URL: 'bolt://neo4j:7687', AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'https://id.example/jwks.json' };
+const unlocking: Record<string, string> = {
+  KAFKA_BROKERS: 'kafka:9092',
+  NEO4J_URL: 'bolt://neo4j:7687',
+  AUTH_MODE: 'jwt',
+  AUTH_JWKS_URL: 'https://id.example/jwks.json',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318',
+};
 
 /**
- * Variables the runtime and its libraries read themselves, not `loadConfig`: NODE_ENV=production is
+ * Variables the runtime and its libraries read themselves, not `loadSettings`: NODE_ENV=production is
  * what Elysia (and Bun) take for production mode. The servers never run in development mode
  * whatever it says (platform/http/app.ts); the deployments set it all the same.
  */
@@ -23,11 +30,11 @@ export function configVariables(): Set<string> {
       return typeof name === 'string' ? target[name] : undefined;
     },
   });
-  loadConfig(env);
+  loadSettings(env, false);
   return read;
 }
 
 /** The default port of each module, as the code has it (USER_PORT -> 8081, ...). */
 export function defaultPorts(): Record<'gateway' | 'discovery' | 'user' | 'friend' | 'recommendation', number> {
-  return loadConfig({}).ports;
+  return loadSettings({}, false).ports;
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../../src/platform/testing/processes';
+import { tempDir } from '../../test/kits/processes';
 import { cache } from './tools';
 
 export const operatorVersion = 'v0.85.0';

@@ -5,7 +5,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { tempDir } from '../../src/platform/testing/processes';
+import { tempDir } from '../../test/kits/processes';
 import { entrypoints } from '../build';
 
 const root = join(import.meta.dir, '..', '..');

@@ -7,7 +7,7 @@
 import { afterAll, expect, test } from 'bun:test';
 import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../../src/platform/testing/processes';
+import { tempDir } from '../../test/kits/processes';
 
 const root = join(import.meta.dir, '..', '..');
 const k6Dir = join(root, 'deploy', 'k6');

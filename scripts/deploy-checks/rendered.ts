@@ -2,7 +2,7 @@
  * What the Kubernetes schemas cannot see in the rendered chart: that it agrees with the code.
  * Returns the problems found (empty when all is well).
  */
-import { loadConfig } from '../../src/platform/config';
+import { loadSettings } from '../../src/entrypoints/settings';
 import { configVariables, defaultPorts } from './config-variables';
 
 type Doc = { kind: string; metadata: { name: string; labels?: Record<string, string> }; [key: string]: any };
@@ -65,11 +65,11 @@ export function checkRendered(yaml: string, profile: string): string[] {
 
     // Everything the configuration would refuse at start-up, refused here instead.
     try {
-      loadConfig(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v ?? placeholder(k)])));
+      loadSettings(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v ?? placeholder(k)])));
     } catch (error) {
       fail(`${where}: the configuration would refuse to start: ${(error as Error).message}`);
     }
-    const upstreams = env.GATEWAY_UPSTREAMS ? loadConfig({ GATEWAY_UPSTREAMS: env.GATEWAY_UPSTREAMS }).gatewayUpstreams! : {};
+    const upstreams = env.GATEWAY_UPSTREAMS ? loadSettings({ GATEWAY_UPSTREAMS: env.GATEWAY_UPSTREAMS }).gateway.upstreams! : {};
     for (const [name, origin] of Object.entries(upstreams)) {
       const url = new URL(origin);
       const target = services.get(url.hostname);

@@ -1,6 +1,6 @@
 // Command line of `bun run fuzz`, and the schemathesis command line built from it.
 
-import { UsageError } from '../lib/flags';
+import { readFlags, UsageError } from '../lib/flags';
 
 export interface FuzzOptions {
   /** Test cases per operation and phase; bounds the run's length. */
@@ -28,19 +28,12 @@ export { UsageError };
 export type ParseResult = { kind: 'help' } | { kind: 'options'; options: FuzzOptions };
 
 export function parseArgs(argv: readonly string[]): ParseResult {
+  const read = readFlags(argv, { values: ['max-examples', 'seed'], missing: (flag) => `--${flag} needs a whole number, got nothing` });
+  if (read.kind === 'help') return read;
   const options = { ...DEFAULTS };
-  const seen = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') continue;
-    if (arg === '-h' || arg === '--help') return { kind: 'help' };
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (flag !== '--max-examples' && flag !== '--seed') throw new UsageError(`unknown option "${arg}"`);
-    if (seen.has(flag)) throw new UsageError(`${flag} given more than once`);
-    seen.add(flag);
-    const value = inline ?? argv[++i];
-    if (value === undefined || !/^\d+$/.test(value)) throw new UsageError(`${flag} needs a whole number, got ${value === undefined ? 'nothing' : `"${value}"`}`);
-    if (flag === '--max-examples') {
+  for (const [flag, value] of read.values) {
+    if (!/^\d+$/.test(value)) throw new UsageError(`--${flag} needs a whole number, got "${value}"`);
+    if (flag === 'max-examples') {
       options.maxExamples = Number(value);
       if (options.maxExamples < 1 || options.maxExamples > 10_000) throw new UsageError(`--max-examples must be between 1 and 10000, got ${value}`);
     } else {

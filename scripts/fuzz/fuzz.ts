@@ -7,8 +7,8 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSystem, systemEnv, type System } from '../../src/entrypoints/all-in-one.harness';
-import { eventually, tempDir } from '../../src/platform/testing/processes';
+import { startSystem, systemEnv, type System } from '../../test/harness/all-in-one';
+import { eventually, tempDir } from '../../test/kits/processes';
 import { parseArgs, schemathesisArgs, UsageError, USAGE } from './args';
 import { formatSummary, summarize } from './report';
 import { schemathesis } from './schemathesis';

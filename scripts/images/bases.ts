@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../../src/platform/testing/processes';
+import { tempDir } from '../../test/kits/processes';
 import { imageExists, removeContainer, sh } from './buildah';
 
 const libraries = ['libc6', 'libgcc-s1', 'libstdc++6', 'gcc-12-base'];

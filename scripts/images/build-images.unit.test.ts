@@ -1,7 +1,7 @@
 import { expect, test } from 'bun:test';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../../src/platform/testing/processes';
+import { tempDir } from '../../test/kits/processes';
 import { buildahDockerfile } from './build-images';
 
 const root = join(import.meta.dir, '..', '..');

@@ -9,7 +9,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../../src/platform/testing/processes';
+import { tempDir } from '../../test/kits/processes';
 import type { Entrypoint } from '../build';
 import { ensureBase } from './bases';
 import { compressedBytes, ensureTools, imageSize } from './buildah';

@@ -8,6 +8,7 @@ import type { Subprocess } from 'bun';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { isolation, removeContainer, sh } from './buildah';
+import { friendPaths } from '../../src/modules/friend/contracts/http';
 
 export interface Running {
   name: string;
@@ -100,7 +101,7 @@ export async function driveGateway(gateway: string, running: Running[]): Promise
   // Friend checks both users exist through its own view of user events: eventually consistent.
   for (const [a, b] of [[ada, bob], [bob, cy]] as const) {
     let last = { status: 0, json: null as any };
-    await waitFor(`addFriend ${a} -> ${b}`, async () => (last = await call('POST', `${gateway}/friend/v1/users/${a}/commands/addFriend?friendId=${b}`)).status === 201, running, 30_000)
+    await waitFor(`addFriend ${a} -> ${b}`, async () => (last = await call('POST', `${gateway}/friend${friendPaths.addFriend(a, b)}`)).status === 201, running, 30_000)
       .catch((error) => { throw new Error(`${(error as Error).message}; last answer ${last.status} ${JSON.stringify(last.json).slice(0, 300)}`); });
   }
   // Ada's friend Bob knows Cy: Cy is recommended to Ada, with one mutual friend.

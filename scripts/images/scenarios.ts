@@ -5,7 +5,7 @@
  * between (the range overlaps the kernel's ephemeral ports) makes the scenario start again.
  */
 import { join } from 'node:path';
-import { newDiscoveryToken } from '../../src/entrypoints/cluster';
+import { newDiscoveryToken } from '../lib/cluster';
 import { readInfraEnv } from '../lib/infra-env';
 import { imageName } from './build-images';
 import { driveGateway, healthCheck, runImage, stopAll, waitFor, type Running } from './drive';

@@ -4,6 +4,8 @@
 // refused connection is data to count, not an exception to unwind. Each result carries its
 // latency so the caller can build percentiles without timing code of its own.
 
+import { friendPaths } from '../../src/modules/friend/contracts/http';
+
 export interface User {
   id: number;
   firstName: string;
@@ -70,11 +72,11 @@ export class ApiClient {
   }
 
   addFriend(userId: number, friendId: number): Promise<ApiResult<Friend>> {
-    return this.request('POST', `/friend/v1/users/${userId}/commands/addFriend?friendId=${friendId}`, hasId);
+    return this.request('POST', `/friend${friendPaths.addFriend(userId, friendId)}`, hasId);
   }
 
   listFriends(userId: number, limit = 1000): Promise<ApiResult<Friend[]>> {
-    return this.request('GET', `/friend/v1/users/${userId}/friends?limit=${limit}`, Array.isArray);
+    return this.request('GET', `/friend${friendPaths.friendsOf(userId, limit)}`, Array.isArray);
   }
 
   findMutualFriends(userId: number, friendId: number): Promise<ApiResult<User[]>> {

@@ -1,9 +1,9 @@
-import { UsageError, wholeNumber } from './flags';
+import { readFlags, UsageError, wholeNumber } from './flags';
 import { targetUrl, toolEnv, type Env } from './target';
 // Command-line parsing for scripts/generate.ts.
 //
-// Hand-rolled rather than a dependency: the grammar is five flags, and owning it lets every bad
-// input get a specific message (the caller prints it and exits 2) instead of a generic one.
+// node:util's parseArgs reads the flags (readFlags); the checks here give every bad value a
+// specific message (the caller prints it and exits 2) instead of a generic one.
 
 export interface GenerateOptions {
   users: number;
@@ -48,35 +48,10 @@ const FLAGS: readonly Flag[] = ['users', 'friendships', 'concurrency', 'url', 's
 
 /** Parses argv (without the runtime and script path) and `BASE_URL` of `env`. Throws UsageError on bad input. */
 export function parseArgs(argv: readonly string[], randomSeed: () => string = defaultRandomSeed, env: Env = toolEnv()): ParseResult {
-  const raw = new Map<Flag, string>();
-  let consistent = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    // `bun run generate -- --users 5` may or may not forward the separator; accept it either way.
-    if (arg === '--') continue;
-    if (arg === '-h' || arg === '--help') return { kind: 'help' };
-    if (arg === '--consistent') {
-      consistent = true;
-      continue;
-    }
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}" (options start with --)`);
-    // Both `--users 5` and `--users=5` are common habits.
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq === -1 ? undefined : eq);
-    if (!(FLAGS as readonly string[]).includes(name)) throw new UsageError(`unknown option "--${name}"`);
-    const flag = name as Flag;
-    let value: string | undefined;
-    if (eq !== -1) value = arg.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      // A following flag means the value was forgotten, not that the value is "--seed".
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${flag} needs a value`);
-      i++;
-    }
-    if (raw.has(flag)) throw new UsageError(`--${flag} given more than once`);
-    raw.set(flag, value);
-  }
-
+  const read = readFlags(argv, { values: FLAGS, switches: ['consistent'] });
+  if (read.kind === 'help') return read;
+  const raw = read.values as Map<Flag, string>;
+  const consistent = read.switches.has('consistent');
   const options: GenerateOptions = {
     users: integer(raw.get('users'), 'users', DEFAULTS.users, 1, LIMITS.users),
     friendships: integer(raw.get('friendships'), 'friendships', DEFAULTS.friendships, 0, LIMITS.friendships),

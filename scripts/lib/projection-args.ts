@@ -1,4 +1,4 @@
-import { httpUrl, UsageError } from './flags';
+import { httpUrl, readFlags, UsageError } from './flags';
 import type { Env } from './target';
 // Command line of scripts/projection.ts: `status|rebuild|audit [--url URL] [--token T]`.
 
@@ -12,24 +12,17 @@ export interface ProjectionOptions {
 export const DEFAULT_URL = 'http://127.0.0.1:8083';
 export const USAGE = `usage: bun run projection -- status|rebuild|audit [--url ${DEFAULT_URL}] [--token ADMIN_TOKEN]`;
 
+const COMMANDS = ['status', 'rebuild', 'audit'] as const;
+
 export function parseProjectionArgs(argv: readonly string[], env: Env): ProjectionOptions | 'help' {
-  let command: ProjectionOptions['command'] | undefined;
-  let url: string | undefined;
-  let token = env.ADMIN_TOKEN?.trim() || undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') return 'help';
-    if (arg === '--url' || arg === '--token') {
-      const value = argv[++i];
-      if (value === undefined) throw new UsageError(`${arg} needs a value`);
-      if (arg === '--url') url = value;
-      else token = value;
-    } else if (arg === 'status' || arg === 'rebuild' || arg === 'audit') {
-      if (command) throw new UsageError(`one command at a time, got ${command} and ${arg}`);
-      command = arg;
-    } else throw new UsageError(`unknown argument "${arg}"`);
-  }
+  const read = readFlags(argv, { values: ['url', 'token'], positionals: true });
+  if (read.kind === 'help') return 'help';
+  const unknown = read.positionals.find((word) => !(COMMANDS as readonly string[]).includes(word));
+  if (unknown !== undefined) throw new UsageError(`unknown argument "${unknown}"`);
+  const [command, another] = read.positionals as ProjectionOptions['command'][];
+  if (another) throw new UsageError(`one command at a time, got ${command} and ${another}`);
   if (!command) throw new UsageError('say what to do: status, rebuild or audit');
-  const base = httpUrl(url ?? env.RECOMMENDATION_ADMIN_URL ?? DEFAULT_URL, DEFAULT_URL).href.replace(/\/+$/, '');
+  const token = read.values.get('token') ?? (env.ADMIN_TOKEN?.trim() || undefined);
+  const base = httpUrl(read.values.get('url') ?? env.RECOMMENDATION_ADMIN_URL ?? DEFAULT_URL, DEFAULT_URL).href.replace(/\/+$/, '');
   return { command, url: base, ...(token ? { token } : {}) };
 }

@@ -1,7 +1,7 @@
 // Seeded randomness. Math.random cannot be seeded, and `--seed` must reproduce the same names and
 // pairs, so the generator draws everything from a small deterministic PRNG instead.
 
-import { mulberry32, type Rng } from '../../src/platform/random';
+import { mulberry32, type Rng } from '../../test/kits/random';
 
 export { mulberry32, type Rng };
 

@@ -2,18 +2,7 @@
 //
 // Latencies are kept raw (one number per request) rather than in a histogram: a run makes at most
 // a few million requests, and exact percentiles are easier to trust than bucketed ones.
-
-/**
- * Nearest-rank percentile (p in [0, 100]) of an ascending-sorted list: the smallest value such that
- * at least p% of values are <= it. Returns undefined for an empty list. No interpolation, so the
- * result is always a latency that was actually observed.
- */
-export function percentile(sorted: readonly number[], p: number): number | undefined {
-  if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile must be within 0..100, got ${p}`);
-  if (sorted.length === 0) return undefined;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1];
-}
+import { percentile } from '../load-lib/percentiles';
 
 export type Outcome =
   | { kind: 'created'; latencyMs: number }
@@ -81,7 +70,8 @@ export class PhaseStats {
   }
 
   latency(p: number): number | undefined {
-    // Sorting per call is fine: the summary asks twice, once per run.
+    // Sorting per call is fine: the summary asks twice, once per run. No answers, no latency.
+    if (this.latencies.length === 0) return undefined;
     return percentile([...this.latencies].sort((a, b) => a - b), p);
   }
 }

@@ -1,33 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { formatPhase, formatRejected, percentile, PhaseStats } from './stats';
-
-describe('percentile (nearest rank)', () => {
-  const oneToHundred = Array.from({ length: 100 }, (_, i) => i + 1);
-
-  test('on 1..100 the p-th percentile is p', () => {
-    expect(percentile(oneToHundred, 50)).toBe(50);
-    expect(percentile(oneToHundred, 99)).toBe(99);
-    expect(percentile(oneToHundred, 100)).toBe(100);
-    expect(percentile(oneToHundred, 0)).toBe(1);
-    expect(percentile(oneToHundred, 0.5)).toBe(1);
-  });
-
-  test('small lists return observed values, never interpolations', () => {
-    expect(percentile([10], 50)).toBe(10);
-    expect(percentile([10], 99)).toBe(10);
-    expect(percentile([1, 2, 3, 4], 50)).toBe(2);
-    expect(percentile([1, 2, 3, 4], 51)).toBe(3);
-    expect(percentile([1, 2, 3, 4], 99)).toBe(4);
-    expect(percentile([5, 7, 100], 99)).toBe(100);
-  });
-
-  test('empty list has no percentile; out-of-range p is an error', () => {
-    expect(percentile([], 50)).toBeUndefined();
-    expect(() => percentile([1], 101)).toThrow(RangeError);
-    expect(() => percentile([1], -1)).toThrow(RangeError);
-    expect(() => percentile([1], Number.NaN)).toThrow(RangeError);
-  });
-});
+import { formatPhase, formatRejected, PhaseStats } from './stats';
 
 describe('PhaseStats', () => {
   test('counts outcomes, rates and latency over answered requests', () => {

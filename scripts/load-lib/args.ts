@@ -1,7 +1,7 @@
-import { UsageError, wholeNumber } from '../lib/flags';
+import { readFlags, UsageError, wholeNumber } from '../lib/flags';
 import { targetUrl, toolEnv, type Env } from '../lib/target';
-// Command-line options of `bun run load`. Hand-rolled like scripts/lib/args.ts, so every bad input
-// gets a message that names the flag (the caller prints it and exits 2).
+// Command-line options of `bun run load`, read like scripts/lib/args.ts (readFlags), so every bad
+// input gets a message that names the flag (the caller prints it and exits 2).
 
 export const SCENARIOS = ['signup', 'befriend', 'browse', 'mixed'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -70,28 +70,10 @@ function rate(value: string): number | 'max' {
 
 /** Parses argv (without runtime and script) and `BASE_URL` of `env`. Returns undefined for --help. */
 export function parseLoadArgs(argv: readonly string[], env: Env = toolEnv()): LoadOptions | undefined {
-  const raw = new Map<Flag, string>();
-  let consistent = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') continue; // `bun run load -- ...` may forward the separator
-    if (arg === '-h' || arg === '--help') return undefined;
-    if (arg === '--consistent') {
-      consistent = true;
-      continue;
-    }
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}" (options start with --)`);
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq === -1 ? undefined : eq) as Flag;
-    if (!FLAGS.includes(name)) throw new UsageError(`unknown option "--${name}"`);
-    let value = eq === -1 ? argv[i + 1] : arg.slice(eq + 1);
-    if (eq === -1) {
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-      i++;
-    }
-    if (raw.has(name)) throw new UsageError(`--${name} given more than once`);
-    raw.set(name, value!);
-  }
+  const read = readFlags(argv, { values: FLAGS, switches: ['consistent'] });
+  if (read.kind === 'help') return undefined;
+  const raw = read.values as Map<Flag, string>;
+  const consistent = read.switches.has('consistent');
   const scenario = raw.get('scenario') ?? DEFAULTS.scenario;
   if (!(SCENARIOS as readonly string[]).includes(scenario)) throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')}, got "${scenario}"`);
   return {

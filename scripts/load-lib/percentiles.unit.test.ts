@@ -11,12 +11,19 @@ describe('percentile (nearest rank)', () => {
     expect(percentile(sorted, 0)).toBe(1);
     expect(percentile([7], 99)).toBe(7);
   });
+  test('small lists round the rank up, never interpolate', () => {
+    expect(percentile([1, 2, 3, 4], 50)).toBe(2);
+    expect(percentile([1, 2, 3, 4], 51)).toBe(3);
+    expect(percentile([5, 7, 100], 99)).toBe(100);
+    expect(percentile([1, 2, 3], 0.5)).toBe(1);
+  });
   test('p99 of 1000 values is the 990th', () => {
     expect(percentile(Array.from({ length: 1000 }, (_, i) => i + 1), 99)).toBe(990);
   });
   test('empty is NaN; out-of-range p throws', () => {
     expect(percentile([], 50)).toBeNaN();
     expect(() => percentile(sorted, 101)).toThrow(RangeError);
+    expect(() => percentile(sorted, -1)).toThrow(RangeError);
     expect(() => percentile(sorted, Number.NaN)).toThrow(RangeError);
   });
 });

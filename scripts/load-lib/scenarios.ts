@@ -4,6 +4,7 @@ import { mulberry32, type Rng } from '../lib/random';
 import { runPool } from '../lib/pool';
 import type { ScenarioName } from './args';
 import { send, type Call } from './http';
+import { friendPaths } from '../../src/modules/friend/contracts/http';
 
 export interface Operation extends Call {
   name: string;
@@ -38,7 +39,7 @@ function twoUsers({ users, random }: ScenarioState): [number, number] | undefine
 const befriend = (state: ScenarioState, k: number): Operation => {
   const pair = twoUsers(state);
   if (!pair) return signUp(state, k);
-  return { name: 'addFriend', method: 'POST', path: `/friend/v1/users/${pair[0]}/commands/addFriend?friendId=${pair[1]}` };
+  return { name: 'addFriend', method: 'POST', path: `/friend${friendPaths.addFriend(pair[0], pair[1])}` };
 };
 
 const recommend = (state: ScenarioState, k: number): Operation => {
@@ -104,7 +105,7 @@ export async function setUp(scenario: ScenarioName, baseUrl: string, count: numb
     const setupRandom = mulberry32(seed + 1);
     const pairs = Array.from({ length: count * SETUP_FRIENDS_PER_USER }, () => twoUsers({ users: state.users, random: setupRandom })!);
     await runPool(pairs, { concurrency }, async ([a, b]) => {
-      const out = await send(baseUrl, { method: 'POST', path: `/friend/v1/users/${a}/commands/addFriend?friendId=${b}` });
+      const out = await send(baseUrl, { method: 'POST', path: `/friend${friendPaths.addFriend(a, b)}` });
       if (out.status !== 201 && out.status !== 409) fail('adding a friend', out.status, out.error);
     });
   }

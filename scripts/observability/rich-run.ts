@@ -3,9 +3,10 @@
 // of unknown users), a load run of the mixed scenario, and a quiet end. Bounded (about two
 // minutes), with a line per phase on stderr.
 import { join } from 'node:path';
-import type { System } from '../../src/entrypoints/all-in-one.harness';
+import type { System } from '../../test/harness/all-in-one';
 import { generate } from './scenario';
 import type { Phase } from './svg-chart';
+import { friendPaths } from '../../src/modules/friend/contracts/http';
 
 export interface RunOptions {
   waves: number;
@@ -56,14 +57,14 @@ async function churn(system: System): Promise<string> {
   const counts = new Map<string, number>();
   const count = (what: string, status: number) => counts.set(`${what} ${status}`, (counts.get(`${what} ${status}`) ?? 0) + 1);
   for (let user = 1; user <= 40; user++) {
-    const friends = await system.api('GET', `/friend/v1/users/${user}/friends?limit=2`);
+    const friends = await system.api('GET', `/friend${friendPaths.friendsOf(user, 2)}`);
     for (const friend of (Array.isArray(friends.body) ? friends.body : []).slice(0, 1)) {
-      count('removeFriend', (await system.api('POST', `/friend/v1/users/${user}/commands/removeFriend?friendId=${friend.friendId}`)).status);
-      count('addFriend again', (await system.api('POST', `/friend/v1/users/${user}/commands/addFriend?friendId=${friend.friendId}`)).status);
-      count('addFriend duplicate', (await system.api('POST', `/friend/v1/users/${user}/commands/addFriend?friendId=${friend.friendId}`)).status);
+      count('removeFriend', (await system.api('POST', `/friend${friendPaths.removeFriend(user, friend.friendId)}`)).status);
+      count('addFriend again', (await system.api('POST', `/friend${friendPaths.addFriend(user, friend.friendId)}`)).status);
+      count('addFriend duplicate', (await system.api('POST', `/friend${friendPaths.addFriend(user, friend.friendId)}`)).status);
     }
-    count('addFriend self', (await system.api('POST', `/friend/v1/users/${user}/commands/addFriend?friendId=${user}`)).status);
-    count('addFriend unknown user', (await system.api('POST', `/friend/v1/users/${user}/commands/addFriend?friendId=${900_000 + user}`)).status);
+    count('addFriend self', (await system.api('POST', `/friend${friendPaths.addFriend(user, user)}`)).status);
+    count('addFriend unknown user', (await system.api('POST', `/friend${friendPaths.addFriend(user, 900_000 + user)}`)).status);
     count('getUser unknown', (await system.api('GET', `/user/v1/users/${900_000 + user}`)).status);
     await Bun.sleep(100);
   }

@@ -3,8 +3,8 @@
 // generator driving traffic through the gateway.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSystem, systemEnv, type System } from '../../src/entrypoints/all-in-one.harness';
-import { freePorts, tempDir } from '../../src/platform/testing/processes';
+import { startSystem, systemEnv, type System } from '../../test/harness/all-in-one';
+import { freePorts, tempDir } from '../../test/kits/processes';
 import { scrapeConfig, startPrometheus, type RunningPrometheus } from './prometheus';
 
 export const DASHBOARDS_DIR = join(import.meta.dir, '../../deploy/grafana/dashboards');

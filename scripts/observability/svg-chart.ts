@@ -1,6 +1,7 @@
 // Draws dashboard panels as SVG from Prometheus queries: no Grafana can be installed here, so the
 // pictures in the README are the dashboards' own queries plotted by this small renderer.
 import type { PromSeries } from './prometheus';
+import { escapeXml as esc } from '../lib/svg';
 
 export interface Series {
   label: string;
@@ -82,7 +83,6 @@ export function formatValue(v: number, unit?: string): string {
   return `${Math.abs(v) >= 100 || Number.isInteger(v) ? v.toFixed(0) : v.toFixed(2)}${suffix}`;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const clip = (s: string, px: number) => (s.length * CHAR_W <= px ? s : px < 3 * CHAR_W ? '' : `${s.slice(0, Math.floor(px / CHAR_W) - 1)}…`);
 
 /** Legend entries in as many columns as the panel's width allows, every entry shown. */

@@ -5,10 +5,10 @@ import { InProcessBus } from '../../src/platform/events/in-process-bus';
 import { createInternalAuth, type InternalAuth } from '../../src/platform/http/internal-auth';
 import { createLocalFetch } from '../../src/platform/http/local-fetch';
 import { silentLogger } from '../../src/platform/log';
-import { call } from '../../src/platform/testing/http';
+import { call } from '../../test/kits/http';
 import { createDiscoveryModule } from '../../src/modules/discovery/index';
 import { createFriendModule, friendMigrationsFolder } from '../../src/modules/friend/index';
-import { gatewayWorld } from '../../src/modules/gateway/gateway-fixture';
+import { gatewayWorld } from '../../test/kits/gateway/world';
 import { createRecommendationModule, recommendationMigrationsFolder } from '../../src/modules/recommendation/index';
 import { createUserModule, userMigrationsFolder } from '../../src/modules/user/index';
 

@@ -27,9 +27,10 @@ import { startProcess } from '../platform/runtime/start';
 import { startBanner } from './banner';
 import { openSpanExport, type SpanExport } from '../platform/tracing/span-export';
 import { discoveryTokenFor } from './discovery-token';
+import { loadSettings, type Settings } from './settings';
 
 export interface Wiring {
-  config: Config;
+  config: Settings;
   log: Logger;
   bus: EventBus;
   localFetch: LocalFetch;
@@ -61,7 +62,13 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 const internalAuthFor = (w: Wiring, service: string): { internalAuth?: InternalAuth } =>
   w.internalSecret ? { internalAuth: createInternalAuth({ secret: w.internalSecret, service, clock }) } : {};
 
-const bind = (w: Wiring) => (w.modulesHost ? { host: w.modulesHost } : {});
+/** Where a hosted module listens: its port (the variable is named when the port is taken), on the modules' host in the all-in-one. */
+const listening = (w: Wiring, name: keyof Settings['ports'], register: boolean) => ({
+  port: w.config.ports[name],
+  portVariable: `${name.toUpperCase()}_PORT`,
+  register,
+  ...(w.modulesHost ? { host: w.modulesHost } : {}),
+});
 
 async function database(w: Wiring, owner: 'user' | 'friend' | 'recommendation', migrations: string) {
   const db = await openModuleDatabase(w.config, owner, migrations, w.log.child({ module: owner }));
@@ -88,10 +95,7 @@ export const discovery = async (w: Wiring): Promise<HostedModule> => {
       token: requiredToken(w),
       maxInstancesPerService: w.config.discoveryMaxInstancesPerService,
     }),
-    port: w.config.ports.discovery,
-    portVariable: 'DISCOVERY_PORT',
-    register: false,
-    ...bind(w),
+    ...listening(w, 'discovery', false),
   };
 };
 
@@ -99,10 +103,7 @@ export const user = async (w: Wiring): Promise<HostedModule> => {
   const { createUserModule, userMigrationsFolder } = await import('../modules/user');
   return {
     module: createUserModule({ database: await database(w, 'user', userMigrationsFolder), bus: w.bus, clock, log: w.log.child({ module: 'user' }), relay: relayOptions(w), consistency: w.config.consistency, metrics: metricsFor(w, 'user'), ...internalAuthFor(w, 'user'), admin: w.admin }),
-    port: w.config.ports.user,
-    portVariable: 'USER_PORT',
-    register: true,
-    ...bind(w),
+    ...listening(w, 'user', true),
   };
 };
 
@@ -124,10 +125,7 @@ export const friend = async (w: Wiring): Promise<HostedModule> => {
       ...internalAuthFor(w, 'friend'),
       admin: w.admin,
     }),
-    port: w.config.ports.friend,
-    portVariable: 'FRIEND_PORT',
-    register: true,
-    ...bind(w),
+    ...listening(w, 'friend', true),
   };
 };
 
@@ -135,7 +133,7 @@ export const friend = async (w: Wiring): Promise<HostedModule> => {
 export const recommendation = async (w: Wiring): Promise<HostedModule> => {
   const { createRecommendationModule, httpStreamSource, openNeo4jGraph, recommendationMigrationsFolder } = await import('../modules/recommendation');
   const log = w.log.child({ module: 'recommendation' });
-  const graph = w.config.neo4j ? await openNeo4jGraph(w.config.neo4j, log) : undefined;
+  const graph = w.config.recommendation.neo4j ? await openNeo4jGraph(w.config.recommendation.neo4j, log) : undefined;
   if (graph) w.closers.push(() => graph.close());
   const db = await database(w, 'recommendation', recommendationMigrationsFolder);
   return {
@@ -150,14 +148,11 @@ export const recommendation = async (w: Wiring): Promise<HostedModule> => {
       ...internalAuthFor(w, 'recommendation'),
       admin: w.admin,
       auditSources: [
-        httpStreamSource('user', 'user-', w.config.auditSources.user, w.config.adminToken),
-        httpStreamSource('friend', 'friendship-', w.config.auditSources.friend, w.config.adminToken),
+        httpStreamSource('user', 'user-', w.config.recommendation.auditSources.user, w.config.adminToken),
+        httpStreamSource('friend', 'friendship-', w.config.recommendation.auditSources.friend, w.config.adminToken),
       ],
     }),
-    port: w.config.ports.recommendation,
-    portVariable: 'RECOMMENDATION_PORT',
-    register: true,
-    ...bind(w),
+    ...listening(w, 'recommendation', true),
   };
 };
 
@@ -170,13 +165,13 @@ export const gateway = async (w: Wiring): Promise<HostedModule> => {
       ...(w.discoveryToken ? { discoveryToken: w.discoveryToken } : {}),
       upstreamTimeoutMs: w.config.gatewayUpstreamTimeoutMs,
       refreshMs: w.config.gatewayRefreshMs,
-      ...(w.config.gatewayUpstreams ? { upstreams: w.config.gatewayUpstreams } : {}),
+      ...(w.config.gateway.upstreams ? { upstreams: w.config.gateway.upstreams } : {}),
       log: w.log.child({ module: 'gateway' }),
       metrics: metricsFor(w, 'gateway'),
-      auth: w.config.auth,
+      auth: w.config.gateway.auth,
       ...internalAuthFor(w, 'gateway'),
-      protection: { ...w.config.gatewayProtection, maxBodyBytes: w.config.maxRequestBodyBytes },
-      ...(w.config.cors ? { cors: w.config.cors } : {}),
+      protection: { ...w.config.gateway.protection, maxBodyBytes: w.config.maxRequestBodyBytes },
+      ...(w.config.gateway.cors ? { cors: w.config.gateway.cors } : {}),
     }),
     port: w.config.ports.gateway,
     portVariable: 'GATEWAY_PORT',
@@ -204,7 +199,7 @@ async function createBus(config: Config, log: Logger, clientId: string, needsSha
  * With `--health` it only probes an already running process's ports (the container HEALTHCHECK).
  */
 export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) => Promise<HostedModule[]>) {
-  return startProcess(name, async (config, log) => {
+  return startProcess(name, loadSettings, async (config, log) => {
     // One process: only the gateway faces the network; the others' ports are for operators on the machine.
     const oneProcess = name === 'all-in-one';
     const modulesHost = oneProcess ? config.modulesHost : undefined;

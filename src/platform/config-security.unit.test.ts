@@ -1,4 +1,4 @@
-// TLS and SASL settings of Kafka, PostgreSQL and Neo4j: what is accepted, and refusals naming the variable.
+// TLS and SASL settings of Kafka and PostgreSQL (Neo4j's: recommendation/settings.unit.test.ts): what is accepted, and refusals naming the variable.
 import { afterAll, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,14 +76,6 @@ describe('PostgreSQL TLS', () => {
   });
 });
 
-describe('Neo4j TLS', () => {
-  test('NEO4J_TRUSTED_CA_FILE is checked at start and kept as a path (the driver reads it)', () => {
-    expect(loadConfig({ NEO4J_URL: 'neo4j+s://g:7687', NEO4J_TRUSTED_CA_FILE: ca }).neo4j).toMatchObject({ url: 'neo4j+s://g:7687', trustedCaFile: ca });
-    refused({ NEO4J_URL: 'bolt://g:7687', NEO4J_TRUSTED_CA_FILE: join(dir, 'nope') }, /NEO4J_TRUSTED_CA_FILE names/);
-    refused({ NEO4J_URL: 'bolt+ssc://g:7687', NEO4J_TRUSTED_CA_FILE: ca }, /cannot be combined with a \+ssc NEO4J_URL/);
-  });
-});
-
 describe('ADMIN_TOKEN', () => {
   test('is optional, at least 32 printable characters, and decides who may use /admin', async () => {
     const { adminAccessFor } = await import('./config');
@@ -91,7 +83,6 @@ describe('ADMIN_TOKEN', () => {
     expect(loadConfig({ ADMIN_TOKEN: 'x'.repeat(32) }).adminToken).toBe('x'.repeat(32));
     expect(() => loadConfig({ ADMIN_TOKEN: 'short' })).toThrow('ADMIN_TOKEN must be at least 32 characters');
     expect(() => loadConfig({ ADMIN_TOKEN: `${'x'.repeat(32)} y` })).toThrow('ADMIN_TOKEN may hold printable ASCII');
-    expect(loadConfig({ USER_PORT: '41002' }).auditSources.user).toBe('http://127.0.0.1:41002');
     const off = loadConfig({});
     expect(adminAccessFor(off, true)).toEqual({ openWithoutToken: true });
     expect(adminAccessFor(off, false)).toEqual({ openWithoutToken: false });

@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { ConfigError, fraction, integer, oneOf, pemFile, port, text, url, type Env } from './config-readers';
+
+export { ConfigError };
 
 /**
- * All configuration is read and validated here, and only here: a bad value stops start-up with a
- * message that names the variable. Modules receive plain typed values, never `process.env`.
+ * The settings every process shares: where it listens, its data, engines, logs, traces, discovery
+ * and authentication. A module's own settings are declared in the module (its settings.ts) with the
+ * same readers (config-readers.ts); the entrypoints' wiring composes them. A bad value stops
+ * start-up with a message that names the variable. Modules receive plain typed values, never
+ * `process.env`.
  */
-export class ConfigError extends Error {}
-
-type Env = Record<string, string | undefined>;
-
 export interface Config {
   dataDir: string;
   /** Interface the HTTP servers bind to; in the all-in-one only the gateway's. */
@@ -27,44 +28,12 @@ export interface Config {
   gatewayUpstreamTimeoutMs: number;
   /** How often the gateway refreshes its view of live instances. */
   gatewayRefreshMs: number;
-  /** Fixed upstream origin per service (e.g. Kubernetes Services) instead of discovery look-ups. */
-  gatewayUpstreams?: Record<string, string>;
   maxRequestBodyBytes: number;
-  /** Gateway protections; each limit set to 0 switches that protection off. */
-  gatewayProtection: {
-    /** Request line plus headers, in bytes; beyond it 431. */
-    maxHeaderBytes: number;
-    /** Sustained requests per second per client address (token bucket); beyond it 429. */
-    rateLimitPerSecond: number;
-    /** Requests a client may send at once above the sustained rate. */
-    rateLimitBurst: number;
-    /**
-     * Proxies in front of the gateway (an ingress controller: 1) that append the address they saw
-     * to X-Forwarded-For; the rate limit then keys on that entry. 0: on the connection's peer.
-     */
-    trustedProxyHops: number;
-    /** How long a client may take to send a request body to the gateway; beyond it 408. */
-    bodyTimeoutMs: number;
-    /**
-     * Failures of one instance itself in a row (refused or reset connections, timeouts) that open its
-     * circuit; 0: this trigger off. 5xx answers no longer count here (they did): see breakerFailureRatio.
-     */
-    breakerFailures: number;
-    /** Share (0 to 1) of failed requests, 5xx answers included, over breakerWindowMs that opens one instance's circuit; 0: this trigger off. */
-    breakerFailureRatio: number;
-    /** Requests in the window before the ratio counts: a few failures alone never open a circuit. */
-    breakerMinRequests: number;
-    breakerWindowMs: number;
-    /** How long an instance with an open circuit is passed over before one trial request is let through. */
-    breakerOpenMs: number;
-  };
   /**
-   * Cross-origin access to the gateway for browser apps; unset: off. `origins` are exact
-   * (`https://app.example`) or `*`, which never goes with credentials.
+   * Opt-in authentication: its mode, which decides whether modules demand internal credentials.
+   * How the gateway verifies user tokens (AUTH_JWT_*, AUTH_JWKS_URL) is the gateway's setting.
    */
-  cors?: { origins: readonly string[] | '*'; allowCredentials: boolean };
-  /** Opt-in authentication at the gateway. */
-  auth: { mode: 'off' } | { mode: 'jwt'; secret?: string; jwksUrl?: string; issuer?: string; audience?: string; maxTtlSec: number };
+  auth: { mode: 'off' | 'jwt' };
   /**
    * With AUTH_MODE=jwt: the secret the gateway and the modules share to sign and verify internal
    * credentials. Unset in the all-in-one, one is made per start (see internalAuthSecret).
@@ -72,8 +41,6 @@ export interface Config {
   internalAuthSecret?: string;
   /** Bearer token for `/admin` on the modules' own ports (ADMIN_TOKEN); see adminAccessFor. */
   adminToken?: string;
-  /** Own ports of the domain services, whose `/admin/streams` the projection audit reads. */
-  auditSources: { user: string; friend: string };
   /** Keep committed events in the outbox instead of publishing them (maintenance, tests). */
   outboxRelayPaused: boolean;
   /** Read your writes: how long a read carrying a Consistency-Token may wait, and how many may wait at once. */
@@ -116,57 +83,12 @@ export interface Config {
    * unreachable database then answers 503 within this bound instead of holding requests open.
    */
   databaseConnectTimeoutMs: number;
-  /** `trustedCaFile`: a PEM path the driver reads; set, the connection is encrypted and verified against it. */
-  neo4j?: { url: string; user: string; password: string; trustedCaFile?: string };
   /** Span export over OTLP/HTTP; unset: no span leaves the process (ids still reach the logs). */
   tracing?: { endpoint: string; serviceName?: string; sampleRatio: number };
 }
 
 export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-/** A share between 0 and 1, e.g. 0.5. */
-function fraction(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || value > 1) throw new ConfigError(`${name} must be a number between 0 and 1, got "${raw}"`);
-  return value;
-}
-
-function text(env: Env, name: string, fallback: string): string {
-  const raw = env[name];
-  return raw === undefined || raw.trim() === '' ? fallback : raw.trim();
-}
-
-function url(env: Env, name: string, fallback: string): string {
-  const raw = text(env, name, fallback);
-  try {
-    return new URL(raw).origin;
-  } catch {
-    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
-  }
-}
-
-function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
-  const raw = text(env, name, fallback);
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-  }
-  return raw as T;
-}
-
-const port = (env: Env, name: string, fallback: number) => integer(env, name, fallback, 0, 65535);
 
 /** libpq's values; postgres.js reads `sslmode` from the URL (see db/postgres-tls.ts). */
 const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
@@ -190,80 +112,9 @@ function postgresUrl(env: Env, name: string): string | undefined {
   return raw;
 }
 
-/** `user=http://user:8081,friend=http://friend:8082`: a service name and an http(s) origin each. */
-function upstreams(env: Env, name: string): Record<string, string> | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  const table: Record<string, string> = {};
-  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
-    const match = /^([a-z][a-z0-9-]{0,62})=(https?:\/\/[^\s/]+)\/?$/.exec(entry);
-    if (!match) throw new ConfigError(`${name} must list service=http://host:port entries, got "${entry}"`);
-    if (table[match[1]!]) throw new ConfigError(`${name} names service "${match[1]}" twice`);
-    table[match[1]!] = url({ [name]: match[2] }, name, '');
-  }
-  return table;
-}
-
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-
-/** A duration in seconds, written `3600`, `90s`, `30m`, `24h` or `7d`. */
-function duration(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const match = /^([0-9]{1,9})([smhd]?)$/.exec(raw);
-  const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2] || 's']! : NaN;
-  if (!(seconds >= min && seconds <= max)) {
-    throw new ConfigError(`${name} must be a duration between ${min} s and ${max / 86_400} days, written like 3600, 90m, 24h or 7d, got "${raw}"`);
-  }
-  return seconds;
-}
-
-/**
- * CORS_ORIGINS: `*`, or comma-separated exact origins as browsers send them in `Origin`
- * (scheme://host[:port], no path, no wildcard in a host name). CORS_ALLOW_CREDENTIALS=true needs
- * exact origins: browsers refuse a credentialed answer that says `*`, and echoing any origin with
- * credentials would hand every site on the web the user's session.
- */
-function corsPolicy(env: Env): Config['cors'] {
-  const raw = env.CORS_ORIGINS?.trim();
-  const allowCredentials = oneOf(env, 'CORS_ALLOW_CREDENTIALS', 'false', ['true', 'false'] as const) === 'true';
-  if (!raw) {
-    if (allowCredentials) throw new ConfigError('CORS_ALLOW_CREDENTIALS=true needs CORS_ORIGINS listing exact origins');
-    return undefined;
-  }
-  if (raw === '*') {
-    if (allowCredentials) throw new ConfigError('CORS_ALLOW_CREDENTIALS=true cannot go with CORS_ORIGINS=*: list the exact origins instead');
-    return { origins: '*', allowCredentials };
-  }
-  const origins: string[] = [];
-  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
-    // A trailing slash is tolerated (a pasted address); any other path, a query or user info is not.
-    const match = /^(https?):\/\/([^\s/?#@*]+)\/?$/i.exec(entry);
-    let origin: string | undefined;
-    try {
-      origin = match ? new URL(entry).origin : undefined;
-    } catch {
-      origin = undefined;
-    }
-    if (!origin) throw new ConfigError(`CORS_ORIGINS must be * or list exact origins like https://app.example or http://localhost:5173 (no path, no wildcard), got "${entry}"`);
-    if (!origins.includes(origin)) origins.push(origin);
-  }
-  if (!origins.length) throw new ConfigError('CORS_ORIGINS lists no origin');
-  return { origins, allowCredentials };
-}
-
-function auth(env: Env): Config['auth'] {
-  const mode = oneOf(env, 'AUTH_MODE', 'off', ['off', 'jwt'] as const);
-  if (mode === 'off') return { mode };
-  const secret = env.AUTH_JWT_SECRET?.trim() || undefined;
-  const jwksUrl = env.AUTH_JWKS_URL?.trim() || undefined;
-  if (!secret === !jwksUrl) throw new ConfigError('AUTH_MODE=jwt needs exactly one of AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL');
-  if (secret && new TextEncoder().encode(secret).length < 32) throw new ConfigError('AUTH_JWT_SECRET must be at least 32 bytes long');
-  if (jwksUrl && !/^https?:\/\/\S+$/.test(jwksUrl)) throw new ConfigError(`AUTH_JWKS_URL must be an http(s) URL, got "${jwksUrl}"`);
-  const issuer = env.AUTH_JWT_ISSUER?.trim() || undefined;
-  const audience = env.AUTH_JWT_AUDIENCE?.trim() || undefined;
-  const maxTtlSec = duration(env, 'AUTH_JWT_MAX_TTL', 24 * 3600, 60, 366 * 24 * 3600);
-  return { mode, maxTtlSec, ...(secret ? { secret } : {}), ...(jwksUrl ? { jwksUrl } : {}), ...(issuer ? { issuer } : {}), ...(audience ? { audience } : {}) };
+/** AUTH_MODE: read here because it switches internal credentials in every module, and by the gateway's settings. */
+export function readAuthMode(env: Env): Config['auth']['mode'] {
+  return oneOf(env, 'AUTH_MODE', 'off', ['off', 'jwt'] as const);
 }
 
 /** Discovery's secret and limits, in one place so other settings merge around them. */
@@ -279,14 +130,13 @@ function discoveryAccess(env: Env): Pick<Config, 'discoveryToken' | 'discoveryMa
   };
 }
 
-/** ADMIN_TOKEN and where the audit reaches the domain services (AUDIT_USER_URL, AUDIT_FRIEND_URL). */
-function admin(env: Env, ports: Config['ports'], host: string): Pick<Config, 'adminToken' | 'auditSources'> {
+/** ADMIN_TOKEN: the bearer token for `/admin` on the modules' own ports. */
+function admin(env: Env): Pick<Config, 'adminToken'> {
   const token = env.ADMIN_TOKEN?.trim() || undefined;
   if (token && token.length < 32) throw new ConfigError('ADMIN_TOKEN must be at least 32 characters long (e.g. `openssl rand -hex 32`)');
   if (token && !/^[\x21-\x7e]+$/.test(token)) throw new ConfigError('ADMIN_TOKEN may hold printable ASCII characters only, no spaces');
   return {
     ...(token ? { adminToken: token } : {}),
-    auditSources: { user: url(env, 'AUDIT_USER_URL', `http://${host}:${ports.user}`), friend: url(env, 'AUDIT_FRIEND_URL', `http://${host}:${ports.friend}`) },
   };
 }
 
@@ -304,8 +154,6 @@ function internalSecret(env: Env, auth: Config['auth']): string | undefined {
   const secret = env.INTERNAL_AUTH_SECRET?.trim();
   if (auth.mode === 'off' || !secret) return undefined;
   if (new TextEncoder().encode(secret).length < 32) throw new ConfigError('INTERNAL_AUTH_SECRET must be at least 32 bytes long');
-  // Whoever mints user tokens must not thereby be able to mint the gateway's word too.
-  if (auth.secret === secret) throw new ConfigError('INTERNAL_AUTH_SECRET must differ from AUTH_JWT_SECRET');
   return secret;
 }
 
@@ -339,23 +187,6 @@ function kafka(env: Env): Config['kafka'] {
   const ssl = kafkaTls(env);
   const sasl = kafkaSasl(env);
   return { brokers, topicPartitions, replicationFactor, namespace, sessionTimeoutMs, ...(ssl ? { ssl } : {}), ...(sasl ? { sasl } : {}) };
-}
-
-/**
- * A CA file read now, at start: a missing or wrong file stops start-up naming its variable,
- * instead of surfacing later as a handshake failure with no hint of the cause.
- */
-function pemFile(env: Env, name: string): string | undefined {
-  const path = env[name]?.trim();
-  if (!path) return undefined;
-  let pem: string;
-  try {
-    pem = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`${name} names "${path}", which cannot be read: ${(error as { code?: string }).code ?? String(error)}`);
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(`${name} must name a PEM file of CA certificates; "${path}" holds no "-----BEGIN CERTIFICATE-----"`);
-  return pem;
 }
 
 /** KAFKA_SSL, KAFKA_SSL_CA_FILE (implies KAFKA_SSL=true), KAFKA_SSL_REJECT_UNAUTHORIZED. */
@@ -395,21 +226,6 @@ function databaseSslCa(env: Env, urls: Config['databaseUrls']): string | undefin
     }
   }
   return ca;
-}
-
-function neo4j(env: Env): Config['neo4j'] {
-  const url = env.NEO4J_URL?.trim();
-  if (!url) return undefined;
-  if (!/^(bolt|neo4j)(\+s|\+ssc)?:\/\/[^\s]+$/.test(url)) {
-    throw new ConfigError(`NEO4J_URL must be a bolt:// or neo4j:// URL, got "${url}"`);
-  }
-  const trustedCaFile = env.NEO4J_TRUSTED_CA_FILE?.trim() || undefined;
-  if (trustedCaFile) {
-    pemFile(env, 'NEO4J_TRUSTED_CA_FILE');
-    // +ssc trusts any certificate: a CA to verify against would be silently ignored.
-    if (url.includes('+ssc://')) throw new ConfigError('NEO4J_TRUSTED_CA_FILE cannot be combined with a +ssc NEO4J_URL (which trusts any certificate)');
-  }
-  return { url, user: text(env, 'NEO4J_USER', 'neo4j'), password: env.NEO4J_PASSWORD ?? '', ...(trustedCaFile ? { trustedCaFile } : {}) };
 }
 
 function databases(env: Env): Pick<Config, 'databaseUrls' | 'databaseSslCa'> {
@@ -469,7 +285,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
   if (evictAfterMs <= heartbeatIntervalMs) {
     throw new ConfigError('EVICT_AFTER_MS must be greater than HEARTBEAT_INTERVAL_MS');
   }
-  const authentication = auth(env);
+  const authentication = { mode: readAuthMode(env) };
   const gatewayUpstreamTimeoutMs = integer(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000);
   return {
     dataDir: text(env, 'DATA_DIR', './data'),
@@ -482,25 +298,11 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
     evictAfterMs,
     gatewayUpstreamTimeoutMs,
     gatewayRefreshMs: integer(env, 'GATEWAY_REFRESH_MS', 1_000, 10, 60_000),
-    gatewayUpstreams: upstreams(env, 'GATEWAY_UPSTREAMS'),
     maxRequestBodyBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
-    gatewayProtection: {
-      maxHeaderBytes: integer(env, 'GATEWAY_MAX_HEADER_BYTES', 16 * 1024, 0, 1024 * 1024),
-      rateLimitPerSecond: integer(env, 'GATEWAY_RATE_LIMIT_PER_SECOND', 500, 0, 1_000_000),
-      rateLimitBurst: integer(env, 'GATEWAY_RATE_LIMIT_BURST', 1_000, 1, 10_000_000),
-      trustedProxyHops: integer(env, 'GATEWAY_TRUSTED_PROXY_HOPS', 0, 0, 10),
-      bodyTimeoutMs: integer(env, 'GATEWAY_REQUEST_BODY_TIMEOUT_MS', 10_000, 100, 600_000),
-      breakerFailures: integer(env, 'GATEWAY_BREAKER_FAILURES', 10, 0, 10_000),
-      breakerFailureRatio: fraction(env, 'GATEWAY_BREAKER_FAILURE_RATIO', 0.5),
-      breakerMinRequests: integer(env, 'GATEWAY_BREAKER_MIN_REQUESTS', 20, 1, 1_000_000),
-      breakerWindowMs: integer(env, 'GATEWAY_BREAKER_WINDOW_MS', 10_000, 100, 600_000),
-      breakerOpenMs: integer(env, 'GATEWAY_BREAKER_OPEN_MS', 5_000, 100, 600_000),
-    },
-    cors: corsPolicy(env),
     auth: authentication,
     internalAuthSecret: internalSecret(env, authentication),
     consistency: consistency(env, gatewayUpstreamTimeoutMs),
-    ...admin(env, ports, advertisedHost),
+    ...admin(env),
     outboxRelayPaused: oneOf(env, 'OUTBOX_RELAY_PAUSED', 'false', ['true', 'false'] as const) === 'true',
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
     logOutput: logOutput(env, stdoutIsTerminal),
@@ -510,7 +312,6 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     // Below GATEWAY_UPSTREAM_TIMEOUT_MS' default, so the caller hears "unavailable" (503) rather than a gateway timeout.
     databaseConnectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
-    neo4j: neo4j(env),
     tracing: tracing(env),
   };
 }

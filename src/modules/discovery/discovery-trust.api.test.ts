@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
-import { LEASE_HEADER, registryHeaders, registryPaths } from '../../platform/discovery/registry-contract';
+import { LEASE_HEADER, registryHeaders, registryPaths } from '../../platform/discovery/registry-protocol';
 import { silentLogger } from '../../platform/log';
-import { call, type Handler } from '../../platform/testing/http';
+import { call, type Handler } from '../../../test/kits/http';
 import { createDiscoveryModule } from './index';
 
 /**

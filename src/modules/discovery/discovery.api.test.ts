@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
-import { registryHeaders, registryPaths } from '../../platform/discovery/registry-contract';
+import { registryHeaders, registryPaths } from '../../platform/discovery/registry-protocol';
 import { createLogger, silentLogger } from '../../platform/log';
-import { call as callWithout, type Handler } from '../../platform/testing/http';
+import { call as callWithout, type Handler } from '../../../test/kits/http';
 import { createDiscoveryModule } from './index';
 
 const TOKEN = 'test-discovery-token-0123456789abcdef';

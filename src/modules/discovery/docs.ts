@@ -1,4 +1,4 @@
-import { LEASE_HEADER } from '../../platform/discovery/registry-contract';
+import { LEASE_HEADER } from '../../platform/discovery/registry-protocol';
 import { documented, type ResponseDocs } from '../../platform/http/openapi-docs';
 
 /** Every route below needs the token (see access.ts); said so in OpenAPI. */

@@ -1,3 +1,3 @@
 export { createDiscoveryModule, type DiscoveryModuleDeps } from './module';
-// The HTTP contract lives in platform (every module's registration client speaks it).
-export type { Instance, Registration } from '../../platform/discovery/registry-contract';
+// The registry's HTTP protocol lives in platform (every module's registration client speaks it).
+export type { Instance, Registration } from '../../platform/discovery/registry-protocol';

@@ -1,4 +1,4 @@
-import type { Instance, Registration } from '../../platform/discovery/registry-contract';
+import type { Instance, Registration } from '../../platform/discovery/registry-protocol';
 import { leaseMatches, leaseDigest } from './lease';
 
 interface Entry {
@@ -47,7 +47,7 @@ export class InstanceRegistry {
    * for its instanceId is refused (`taken`) rather than allowed to redirect its traffic.
    */
   register({ service, instanceId, url }: Registration, now: Date, lease: { presented?: string; fresh: string }): RegisterOutcome {
-    // Keep only the contract's fields, whatever else the caller's object carries.
+    // Keep only the protocol's fields, whatever else the caller's object carries.
     const registration = { service, instanceId, url };
     const at = now.getTime();
     const existing = this.live(service, instanceId, at);

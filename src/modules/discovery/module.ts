@@ -1,6 +1,6 @@
 import { t } from 'elysia';
 import type { Clock } from '../../platform/clock';
-import { InstanceSchema, LEASE_HEADER, RegisteredSchema, RegistrationBody, ServiceName, registryPaths } from '../../platform/discovery/registry-contract';
+import { InstanceSchema, LEASE_HEADER, RegisteredSchema, RegistrationBody, ServiceName, registryPaths } from '../../platform/discovery/registry-protocol';
 import { conflict, notFound, unavailable } from '../../platform/errors';
 import { createHttpApp } from '../../platform/http/app';
 import { openApi } from '../../platform/http/openapi';

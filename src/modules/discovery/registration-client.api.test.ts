@@ -1,10 +1,10 @@
 import { expect, test } from 'bun:test';
 import { keepRegistered } from '../../platform/discovery/registration';
-import { registryHeaders, registryPaths } from '../../platform/discovery/registry-contract';
+import { registryHeaders, registryPaths } from '../../platform/discovery/registry-protocol';
 import { createLocalFetch } from '../../platform/http/local-fetch';
 import { silentLogger } from '../../platform/log';
-import { call } from '../../platform/testing/http';
-import { eventually } from '../../platform/testing/processes';
+import { call } from '../../../test/kits/http';
+import { eventually } from '../../../test/kits/processes';
 import { createDiscoveryModule } from './index';
 
 /**

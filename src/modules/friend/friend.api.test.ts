@@ -6,19 +6,17 @@ import { openEmbeddedDatabase } from '../../platform/db/embedded';
 import { InProcessBus } from '../../platform/events/in-process-bus';
 import { createLocalFetch } from '../../platform/http/local-fetch';
 import { silentLogger } from '../../platform/log';
-import { call } from '../../platform/testing/http';
+import { call } from '../../../test/kits/http';
 import { USER_EVENTS_TOPIC } from '../user/contracts/events';
 import { createFriendModule, friendMigrationsFolder } from './index';
+import { userCreatedEnvelope } from '../../../test/kits/envelopes';
 
 let database: Database;
 let friend: ReturnType<typeof createFriendModule>;
 const bus = new InProcessBus();
 const known = [1, 2, 3, 4, 5, 6, 7, 8];
 
-const userCreated = (userId: number, version = 1) => ({
-  id: crypto.randomUUID(), type: 'UserCreated', schemaVersion: 1, streamId: `user-${userId}`, streamVersion: version,
-  occurredAt: new Date().toISOString(), data: { userId, firstName: 'U', lastName: `${userId}` }, metadata: { correlationId: 'test' },
-});
+const userCreated = (userId: number, streamVersion = 1) => userCreatedEnvelope(userId, { streamVersion });
 
 beforeAll(async () => {
   database = await openEmbeddedDatabase({ migrationsFolder: friendMigrationsFolder, label: 'friend' });

@@ -7,17 +7,15 @@ import { InProcessBus } from '../../platform/events/in-process-bus';
 import { verifyReadModel } from '../../platform/events/read-model-check';
 import { createLocalFetch } from '../../platform/http/local-fetch';
 import { createLogger, silentLogger } from '../../platform/log';
-import { call } from '../../platform/testing/http';
+import { call } from '../../../test/kits/http';
 import { USER_EVENTS_TOPIC } from '../user/contracts/events';
 import { createFriendModule, friendMigrationsFolder } from './index';
 import { friendshipsReadModel } from './friendship-read-model';
+import { userCreatedEnvelope } from '../../../test/kits/envelopes';
 
 let database: Database;
 
-const userCreated = (userId: number) => ({
-  id: crypto.randomUUID(), type: 'UserCreated', schemaVersion: 1, streamId: `user-${userId}`, streamVersion: 1,
-  occurredAt: new Date().toISOString(), data: { userId, firstName: 'U', lastName: `${userId}` }, metadata: { correlationId: 'test' },
-});
+const userCreated = (userId: number) => userCreatedEnvelope(userId);
 
 /** Friendships 1-2 (removed, then added again), 1-3, 2-3 (removed), as the commands write them. */
 beforeEach(async () => {

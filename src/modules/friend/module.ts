@@ -1,4 +1,3 @@
-import { t } from 'elysia';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import { idReserve } from '../../platform/db/id-reserve';
@@ -12,35 +11,29 @@ import { OutboxRelay, type RelayOptions } from '../../platform/events/outbox-rel
 import { verifyReadModel } from '../../platform/events/read-model-check';
 import { adminStreams } from '../../platform/events/stream-heads';
 import type { AdminAccess } from '../../platform/http/admin-access';
-import { createHttpApp, requestMetadata } from '../../platform/http/app';
+import { createHttpApp } from '../../platform/http/app';
 import type { InternalAuth } from '../../platform/http/internal-auth';
 import type { Fetch } from '../../platform/http/local-fetch';
 import { openApi } from '../../platform/http/openapi';
-import { Id, Limit } from '../../platform/http/paging';
-import { ProblemSchema } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
 import { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
 import { ConsistencyGate } from '../../platform/consistency/consistency-gate';
 import { DEFAULT_CONSISTENCY, type ConsistencyOptions } from '../../platform/consistency/options';
-import { CONSISTENCY_TOKEN_HEADER, encodeToken } from '../../platform/consistency/token';
+import { encodeToken } from '../../platform/consistency/token';
 import { streamVersions } from '../../platform/events/event-store';
+import { addingFriend } from './adding-friend/route';
 import { friendshipStreamId } from './contracts/events';
-import { addFriend } from './adding-friend/add-friend';
-import { addFriendDocs } from './adding-friend/docs';
-import { FriendSchema } from './contracts/http';
 import { FRIEND_COMMANDS, friendshipAggregate, type FriendDeps } from './friendship-aggregate';
 import { friendshipsReadModel } from './friendship-read-model';
 import { registerFriendGauges } from './friend-metrics';
-import { getFriendshipDocs } from './getting-friendship/docs';
-import { getFriendship } from './getting-friendship/get-friendship';
+import { gettingFriendship } from './getting-friendship/route';
 import { UserDirectory } from './knowing-users/user-directory';
 import { forgetErasedUser } from './knowing-users/forget-erased-user';
 import { userEventsConsumer } from './knowing-users/user-events-consumer';
-import { listFriendsDocs } from './listing-friends/docs';
-import { listFriends } from './listing-friends/list-friends';
-import { removeFriendDocs } from './removing-friend/docs';
-import { removeFriend } from './removing-friend/remove-friend';
+import { listingFriends } from './listing-friends/route';
+import { removingFriend } from './removing-friend/route';
+import type { FriendRouteDeps } from './route-deps';
 
 export const friendMigrationsFolder = migrationsFolder(import.meta.dir, 'friend');
 
@@ -68,8 +61,6 @@ export interface FriendModuleDeps {
 
 const FRIENDSHIP_STREAM = /^friendship-\d{1,10}-\d{1,10}$/;
 
-const PairParams = { params: t.Object({ userId: Id('userId', 'the user acting') }), query: t.Object({ friendId: Id('friendId', 'the other user', 7) }) };
-
 /** The friend domain service: owns friendships, keeps their integrity, publishes `friend-events`. */
 export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryToken, discoveryRefreshMs, metrics = new Metrics({ service: 'friend' }), internalAuth, consistency = DEFAULT_CONSISTENCY, admin = { openWithoutToken: false } }: FriendModuleDeps) {
   const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
@@ -86,56 +77,16 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
   const commands = commandMetrics(metrics, FRIEND_COMMANDS);
   const runner = commandRunner(database, friendshipAggregate, { clock, metrics: commands, onCommitted });
   const deps: FriendDeps = { db: database.db, nextFriendshipId: idReserve(database, 'friendship_ids'), users, runner, commands };
+  const routeDeps: FriendRouteDeps = { deps, gate, tokenOf };
   registerFriendGauges(metrics, database.db);
 
   const app = createHttpApp({ name: 'friend', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
     .use(openApi('Friend service', 'Adds and removes friendships; each change is an event.', { internalCredential: internalAuth !== undefined }))
     .use(adminStreams(database.db, admin))
-    .post(
-      '/v1/users/:userId/commands/addFriend',
-      async ({ params, query, request, set }) => {
-        const { friend, version } = await addFriend(deps, params.userId, query.friendId, requestMetadata(request));
-        set.status = 201;
-        set.headers[CONSISTENCY_TOKEN_HEADER] = tokenOf(params.userId, query.friendId, version);
-        set.headers.location = `/v1/friends/${friend.id}`;
-        return friend;
-      },
-      {
-        ...PairParams,
-        response: { 201: FriendSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 410: ProblemSchema, 503: ProblemSchema },
-        detail: addFriendDocs,
-      },
-    )
-    .post(
-      '/v1/users/:userId/commands/removeFriend',
-      async ({ params, query, request, set }) => {
-        const version = await removeFriend(deps, params.userId, query.friendId, requestMetadata(request));
-        set.status = 204;
-        set.headers[CONSISTENCY_TOKEN_HEADER] = tokenOf(params.userId, query.friendId, version);
-      },
-      {
-        ...PairParams,
-        response: { 204: t.Void({ description: 'removed' }), 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema },
-        detail: removeFriendDocs,
-      },
-    )
-    .get('/v1/users/:userId/friends', async ({ params, query, request, set }) => {
-      await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
-      return listFriends(deps.db, params.userId, query.limit ?? 100, query.after);
-    }, {
-      params: t.Object({ userId: Id('userId', 'whose friends') }),
-      query: t.Object({ limit: t.Optional(Limit), after: t.Optional(Id('after', 'the last friendship `id` of the previous page: only later friendships are listed', 1001)) }),
-      response: { 200: t.Array(FriendSchema), 400: ProblemSchema, 503: ProblemSchema },
-      detail: listFriendsDocs,
-    })
-    .get('/v1/friends/:id', async ({ params, request, set }) => {
-      await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
-      return getFriendship(deps.db, params.id);
-    }, {
-      params: t.Object({ id: Id('id', 'friendship id', 1001) }),
-      response: { 200: FriendSchema, 400: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema },
-      detail: getFriendshipDocs,
-    });
+    .use(addingFriend(routeDeps))
+    .use(removingFriend(routeDeps))
+    .use(listingFriends(routeDeps))
+    .use(gettingFriendship(routeDeps));
 
   return {
     name: 'friend',

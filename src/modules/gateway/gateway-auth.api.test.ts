@@ -4,8 +4,8 @@ import { Elysia } from 'elysia';
 import { createInternalAuth } from '../../platform/http/internal-auth';
 import { createCredentialVerifier, INTERNAL_CREDENTIAL_HEADER } from '../../platform/http/internal-credential';
 import { createDiscoveryModule } from '../discovery/index';
-import { confusedToken, hs256, keyPair, nowSeconds, OTHER_SECRET, SECRET, tamperedToken, unsignedToken, type KeyPair } from './auth/token-fixture';
-import { expectProblem, gatewayWorld } from './gateway-fixture';
+import { confusedToken, hs256, keyPair, nowSeconds, OTHER_SECRET, SECRET, tamperedToken, unsignedToken, type KeyPair } from '../../../test/kits/gateway/tokens';
+import { expectProblem, gatewayWorld } from '../../../test/kits/gateway/world';
 import type { GatewayModuleDeps } from './index';
 
 /**

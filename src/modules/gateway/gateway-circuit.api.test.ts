@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { parseExposition, sumOf } from '../../platform/metrics/exposition';
-import { call } from '../../platform/testing/http';
+import { call } from '../../../test/kits/http';
 import { createDiscoveryModule } from '../discovery/index';
-import { controlled, databaseDown, expectProblem, gatewayWorld } from './gateway-fixture';
+import { controlled, databaseDown, expectProblem, gatewayWorld } from '../../../test/kits/gateway/world';
 import type { GatewayProtection } from './protection';
-import { refusedUrl, serve, stopServers } from './socket-fixture';
+import { refusedUrl, serve, stopServers } from '../../../test/kits/gateway/sockets';
 
 /**
  * The circuit breaker against upstreams behind real sockets, each service here with one instance:

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, test } from 'bun:test';
-import { call } from '../../platform/testing/http';
+import { call } from '../../../test/kits/http';
 import { createDiscoveryModule } from '../discovery/index';
 import { CORS_ALLOWED_HEADERS, type CorsPolicy } from './cors';
-import { echoUpstream, expectProblem, gatewayWorld, type Echo } from './gateway-fixture';
-import { hostedGateway } from './socket-fixture';
+import { echoUpstream, expectProblem, gatewayWorld, type Echo } from '../../../test/kits/gateway/world';
+import { hostedGateway } from '../../../test/kits/gateway/sockets';
 
 /**
  * CORS at the gateway: over real sockets (proxied paths come from Bun's router, the gateway's own

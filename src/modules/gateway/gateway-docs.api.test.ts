@@ -4,9 +4,9 @@ import { createHttpApp } from '../../platform/http/app';
 import { openApi } from '../../platform/http/openapi';
 import { ProblemSchema } from '../../platform/http/problem';
 import { silentLogger } from '../../platform/log';
-import { call } from '../../platform/testing/http';
+import { call } from '../../../test/kits/http';
 import { createDiscoveryModule } from '../discovery/index';
-import { gatewayWorld } from './gateway-fixture';
+import { gatewayWorld } from '../../../test/kits/gateway/world';
 import { isObject } from '../../platform/http/openapi-normalize';
 
 /** Two upstreams built like the real modules (platform app + openApi + `t` schemas with $id). */

@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { Elysia } from 'elysia';
-import { registryHeaders, registryPaths } from '../../platform/discovery/registry-contract';
+import { registryHeaders, registryPaths } from '../../platform/discovery/registry-protocol';
 import { createLocalFetch } from '../../platform/http/local-fetch';
 import { silentLogger } from '../../platform/log';
-import { call } from '../../platform/testing/http';
+import { call } from '../../../test/kits/http';
 import { createDiscoveryModule } from '../discovery/index';
-import { echoUpstream, gatewayWorld, type Echo } from './gateway-fixture';
+import { echoUpstream, gatewayWorld, type Echo } from '../../../test/kits/gateway/world';
 import { createGatewayModule } from './index';
-import { refusedUrl, serve, stopServers } from './socket-fixture';
+import { refusedUrl, serve, stopServers } from '../../../test/kits/gateway/sockets';
 
 /**
  * The gateway sends a request only to an instance that passed its health check, whatever discovery

@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, test } from 'bun:test';
 import { t } from 'elysia';
 import { createHttpApp } from '../../platform/http/app';
 import { silentLogger } from '../../platform/log';
-import { LAST_CHUNK, chunk, countingUpstream, hostedGateway, rawRequest, stopServers } from './socket-fixture';
+import { LAST_CHUNK, chunk, countingUpstream, hostedGateway, rawRequest, stopServers } from '../../../test/kits/gateway/sockets';
 
 /**
  * What the gateway does with input no client of the API sends: JSON nested deep enough to stall a

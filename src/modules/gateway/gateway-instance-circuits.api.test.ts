@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { parseExposition, sumOf } from '../../platform/metrics/exposition';
-import { call } from '../../platform/testing/http';
+import { call } from '../../../test/kits/http';
 import { createDiscoveryModule } from '../discovery/index';
-import { controlled, databaseDown, expectProblem, gatewayWorld } from './gateway-fixture';
-import { refusedUrl, serve, stopServers } from './socket-fixture';
+import { controlled, databaseDown, expectProblem, gatewayWorld } from '../../../test/kits/gateway/world';
+import { refusedUrl, serve, stopServers } from '../../../test/kits/gateway/sockets';
 
 /**
  * Circuits are per instance, as outlier ejection in a service mesh: with two instances of a

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, test } from 'bun:test';
-import { BUN_DEFAULT_MAX_HEADER_SIZE, LAST_CHUNK, chunk, countingUpstream, hostedGateway, rawRequest, serve, stopServers, type Counted } from './socket-fixture';
+import { BUN_DEFAULT_MAX_HEADER_SIZE, LAST_CHUNK, chunk, countingUpstream, hostedGateway, rawRequest, serve, stopServers, type Counted } from '../../../test/kits/gateway/sockets';
 
 /**
  * Head and body limits over real sockets, the gateway hosted as the entrypoints host it. What

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, expect, test } from 'bun:test';
 import { Elysia } from 'elysia';
 import { createDiscoveryModule } from '../discovery/index';
-import { gatewayWorld } from './gateway-fixture';
+import { gatewayWorld } from '../../../test/kits/gateway/world';
 import type { GatewayProtection } from './protection';
-import { LAST_CHUNK, chunk, listen, rawRequest, refusedUrl, resetParserHeaderLimit, serve, stopServers } from './socket-fixture';
+import { LAST_CHUNK, chunk, listen, rawRequest, refusedUrl, resetParserHeaderLimit, serve, stopServers } from '../../../test/kits/gateway/sockets';
 
 /**
  * Every answer the gateway makes up itself, driven over a real socket, says what went wrong in

@@ -1,8 +1,8 @@
 import { expect, test } from 'bun:test';
 import { parseExposition, sumOf } from '../../platform/metrics/exposition';
-import { call } from '../../platform/testing/http';
+import { call } from '../../../test/kits/http';
 import { createDiscoveryModule } from '../discovery/index';
-import { echoUpstream, expectProblem, gatewayWorld, type Echo } from './gateway-fixture';
+import { echoUpstream, expectProblem, gatewayWorld, type Echo } from '../../../test/kits/gateway/world';
 
 const world = () => gatewayWorld(createDiscoveryModule);
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, expect, test } from 'bun:test';
 import { parseExposition, sumOf } from '../../platform/metrics/exposition';
-import { countingUpstream, hostedGateway, stopServers } from './socket-fixture';
+import { countingUpstream, hostedGateway, stopServers } from '../../../test/kits/gateway/sockets';
 
 /** The rate limit keys on the connection's peer, which only a real socket has. */
 const stops: (() => Promise<void>)[] = [];

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from 'bun:test';
-import { call } from '../../platform/testing/http';
+import { call } from '../../../test/kits/http';
 import { createDiscoveryModule } from '../discovery/index';
-import { echoUpstream, expectProblem, gatewayWorld, type Echo } from './gateway-fixture';
-import { refusedUrl, serve, stopServers } from './socket-fixture';
+import { echoUpstream, expectProblem, gatewayWorld, type Echo } from '../../../test/kits/gateway/world';
+import { refusedUrl, serve, stopServers } from '../../../test/kits/gateway/sockets';
 
 /**
  * Which requests get a second instance. Only an idempotent one whose first instance could not be

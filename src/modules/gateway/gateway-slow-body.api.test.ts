@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from 'bun:test';
-import { countingUpstream, hostedGateway, rawRequest, serve, stopServers } from './socket-fixture';
+import { countingUpstream, hostedGateway, rawRequest, serve, stopServers } from '../../../test/kits/gateway/sockets';
 
 /**
  * Clients that send a valid body very slowly. Streamed through, their bodies held an upstream

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import type { Server } from 'bun';
-import { call } from '../../platform/testing/http';
+import { call } from '../../../test/kits/http';
 import { createDiscoveryModule } from '../discovery/index';
-import { echoUpstream, expectProblem, gatewayWorld, type Echo } from './gateway-fixture';
+import { echoUpstream, expectProblem, gatewayWorld, type Echo } from '../../../test/kits/gateway/world';
 
 /**
  * The same gateway against real upstream servers on ephemeral ports, reached through global fetch:

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import { createLocalFetch } from '../../platform/http/local-fetch';
 import { silentLogger } from '../../platform/log';
-import { call } from '../../platform/testing/http';
-import { echoUpstream, expectProblem, type Echo } from './gateway-fixture';
+import { call } from '../../../test/kits/http';
+import { echoUpstream, expectProblem, type Echo } from '../../../test/kits/gateway/world';
 import { createGatewayModule } from './index';
 
 /** GATEWAY_UPSTREAMS: fixed addresses (e.g. Kubernetes Services) instead of discovery. */

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import { Elysia } from 'elysia';
-import { call } from '../../platform/testing/http';
+import { call } from '../../../test/kits/http';
 import { createDiscoveryModule } from '../discovery/index';
-import { echoUpstream, expectProblem, gatewayWorld, type Echo } from './gateway-fixture';
+import { echoUpstream, expectProblem, gatewayWorld, type Echo } from '../../../test/kits/gateway/world';
 
 const world = (options?: Parameters<typeof gatewayWorld>[1]) => gatewayWorld(createDiscoveryModule, options);
 

@@ -46,7 +46,7 @@ export interface GatewayProtection {
   breakerOpenMs: number;
 }
 
-/** The defaults of src/platform/config.ts (a test keeps the two in step): on, with generous limits. */
+/** The defaults (settings.ts reads the GATEWAY_* variables over them): on, with generous limits. */
 export const defaultProtection: GatewayProtection = {
   maxHeaderBytes: 16 * 1024,
   maxBodyBytes: 1024 * 1024,

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { loadConfig } from '../../platform/config';
+import { readGatewaySettings } from './settings';
 import { silentLogger } from '../../platform/log';
 import { Metrics } from '../../platform/metrics/metrics';
 import { createRequestGuard, defaultProtection, type GatewayProtection } from './protection';
@@ -8,7 +9,7 @@ import { createRouteMatcher, defaultRoutes } from './routes';
 
 test('the defaults are the configuration defaults: on, with generous limits', () => {
   const config = loadConfig({});
-  expect(defaultProtection).toEqual({ ...config.gatewayProtection, maxBodyBytes: config.maxRequestBodyBytes });
+  expect(defaultProtection).toEqual({ ...readGatewaySettings({}).protection, maxBodyBytes: config.maxRequestBodyBytes });
   expect(defaultProtection.maxHeaderBytes).toBeGreaterThan(0);
   expect(defaultProtection.rateLimitPerSecond).toBeGreaterThan(0);
   expect(defaultProtection.breakerFailures).toBeGreaterThan(0);

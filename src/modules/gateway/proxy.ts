@@ -1,4 +1,4 @@
-import type { Instance } from '../../platform/discovery/registry-contract';
+import type { Instance } from '../../platform/discovery/registry-protocol';
 import type { ServiceLocator } from '../../platform/discovery/service-locator';
 import type { Fetch } from '../../platform/http/local-fetch';
 import { httpObserver, type RequestStart } from '../../platform/http/observe';

@@ -16,3 +16,4 @@ export * from './contracts/http';
 // The audit reads the domain services' stream heads over their own ports; the entrypoint says where.
 export { httpStreamSource } from './operating-projection/stream-client';
 export type { StreamSource } from './operating-projection/audit';
+export { readRecommendationSettings, type RecommendationSettings } from './settings';

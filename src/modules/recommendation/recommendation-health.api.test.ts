@@ -3,7 +3,7 @@ import { openEmbeddedDatabase } from '../../platform/db/embedded';
 import type { Database } from '../../platform/db/database';
 import { InProcessBus } from '../../platform/events/in-process-bus';
 import { silentLogger } from '../../platform/log';
-import { call } from '../../platform/testing/http';
+import { call } from '../../../test/kits/http';
 import { MemoryGraph } from './graph/memory-graph';
 import { createRecommendationModule, recommendationMigrationsFolder } from './index';
 

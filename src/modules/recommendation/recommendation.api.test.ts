@@ -3,12 +3,12 @@ import { openEmbeddedDatabase } from '../../platform/db/embedded';
 import type { Database } from '../../platform/db/database';
 import { InProcessBus } from '../../platform/events/in-process-bus';
 import { silentLogger } from '../../platform/log';
-import { call } from '../../platform/testing/http';
+import { call } from '../../../test/kits/http';
 import { FRIEND_EVENTS_TOPIC } from '../friend/contracts/events';
 import { USER_EVENTS_TOPIC } from '../user/contracts/events';
 import { MemoryGraph } from './graph/memory-graph';
 import { createRecommendationModule, recommendationMigrationsFolder } from './index';
-import { eventFactory } from './testing/event-fixtures';
+import { eventFactory } from '../../../test/kits/recommendation/events';
 
 let database: Database;
 let bus: InProcessBus;

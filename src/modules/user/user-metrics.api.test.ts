@@ -6,8 +6,8 @@ import { InProcessBus } from '../../platform/events/in-process-bus';
 import { silentLogger } from '../../platform/log';
 import { parseExposition, sumOf } from '../../platform/metrics/exposition';
 import { Metrics } from '../../platform/metrics/metrics';
-import { call } from '../../platform/testing/http';
-import { eventually } from '../../platform/testing/processes';
+import { call } from '../../../test/kits/http';
+import { eventually } from '../../../test/kits/processes';
 import { createUserModule, userMigrationsFolder } from './index';
 
 /** What the user service reports on /metrics after real commands. */

@@ -7,7 +7,7 @@ import { StoreUnusableError } from '../../platform/db/store-error';
 import { InProcessBus } from '../../platform/events/in-process-bus';
 import { verifyReadModel } from '../../platform/events/read-model-check';
 import { createLogger, silentLogger } from '../../platform/log';
-import { call } from '../../platform/testing/http';
+import { call } from '../../../test/kits/http';
 import { createUserModule, userMigrationsFolder } from './index';
 import { usersReadModel } from './user-read-model';
 

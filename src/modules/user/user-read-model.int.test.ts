@@ -7,8 +7,8 @@ import { openPostgresDatabase } from '../../platform/db/postgres';
 import { InProcessBus } from '../../platform/events/in-process-bus';
 import { verifyReadModel } from '../../platform/events/read-model-check';
 import { silentLogger } from '../../platform/log';
-import { call } from '../../platform/testing/http';
-import { freshDatabaseUrl } from '../../platform/testing/postgres';
+import { call } from '../../../test/kits/http';
+import { freshDatabaseUrl } from '../../../test/kits/postgres';
 import { createUserModule, userMigrationsFolder } from './index';
 import { usersReadModel } from './user-read-model';
 

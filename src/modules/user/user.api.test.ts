@@ -5,7 +5,7 @@ import type { Database } from '../../platform/db/database';
 import { InProcessBus } from '../../platform/events/in-process-bus';
 import type { EventEnvelope } from '../../platform/events/envelope';
 import { silentLogger } from '../../platform/log';
-import { call } from '../../platform/testing/http';
+import { call } from '../../../test/kits/http';
 import { createUserModule, USER_EVENTS_TOPIC, userMigrationsFolder } from './index';
 
 let database: Database;

@@ -1,5 +1,5 @@
 import { describe, test } from 'bun:test';
-import { deciderSpec } from '../../platform/testing/decider';
+import { deciderSpec } from '../../../test/kits/decider';
 import type { UserEvent } from './contracts/events';
 import { decide, evolve, initialUserState } from './user';
 

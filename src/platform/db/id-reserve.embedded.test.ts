@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
-import { eventStoreMigrations } from '../testing/event-store-migrations';
+import { eventStoreMigrations } from '../../../test/kits/event-store-migrations';
 import { rowsOf, type Database } from './database';
 import { openEmbeddedDatabase } from './embedded';
 import { idReserve } from './id-reserve';

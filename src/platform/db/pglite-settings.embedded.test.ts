@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventStoreMigrations } from '../testing/event-store-migrations';
+import { eventStoreMigrations } from '../../../test/kits/event-store-migrations';
 import { rowsOf, type Db } from './database';
 import { openEmbeddedDatabase } from './embedded';
 

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { loadConfig } from '../config';
 import { silentLogger } from '../log';
-import { eventStoreMigrations } from '../testing/event-store-migrations';
-import { freshDatabaseUrl } from '../testing/postgres';
+import { eventStoreMigrations } from '../../../test/kits/event-store-migrations';
+import { freshDatabaseUrl } from '../../../test/kits/postgres';
 import { openPostgresDatabase } from './postgres';
 
 /**

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { silentLogger } from '../log';
-import { eventStoreMigrations } from '../testing/event-store-migrations';
-import { freshDatabaseUrl } from '../testing/postgres';
-import { startTcpProxy, type TcpProxy } from '../testing/tcp-proxy';
+import { eventStoreMigrations } from '../../../test/kits/event-store-migrations';
+import { freshDatabaseUrl } from '../../../test/kits/postgres';
+import { startTcpProxy, type TcpProxy } from '../../../test/kits/tcp-proxy';
 import { isDatabaseUnavailable, type Database } from './database';
 import { openPostgresDatabase } from './postgres';
 

@@ -1,8 +1,8 @@
-import { eventStoreMigrations } from '../testing/event-store-migrations';
+import { eventStoreMigrations } from '../../../test/kits/event-store-migrations';
 import { openEmbeddedDatabase } from './embedded';
-import { storeContract } from './store.contract';
+import { eventStoreConformance } from '../../../test/conformance/event-store';
 
-storeContract('PGlite', async () => {
+eventStoreConformance('PGlite', async () => {
   const migrationsFolder = eventStoreMigrations();
   return { database: await openEmbeddedDatabase({ migrationsFolder, label: 'contract' }), migrationsFolder };
 });

@@ -1,16 +1,16 @@
 import { describe, expect, test } from 'bun:test';
 import { silentLogger } from '../log';
-import { eventStoreMigrations } from '../testing/event-store-migrations';
-import { freshDatabaseUrl as freshDatabase } from '../testing/postgres';
+import { eventStoreMigrations } from '../../../test/kits/event-store-migrations';
+import { freshDatabaseUrl as freshDatabase } from '../../../test/kits/postgres';
 import { openPostgresDatabase } from './postgres';
-import { storeContract } from './store.contract';
+import { eventStoreConformance } from '../../../test/conformance/event-store';
 
 /** Needs a real PostgreSQL: `bun run infra:up` and `source .infra/env`. Skipped otherwise. */
 const baseUrl = process.env.USER_DATABASE_URL;
 const freshDatabaseUrl = () => freshDatabase(baseUrl!, 'contract');
 
 describe.skipIf(!baseUrl)('PostgreSQL adapter (set USER_DATABASE_URL to run)', () => {
-  storeContract('PostgreSQL', async () => {
+  eventStoreConformance('PostgreSQL', async () => {
     const migrationsFolder = eventStoreMigrations();
     const url = await freshDatabaseUrl();
     return { database: await openPostgresDatabase({ url, migrationsFolder, log: silentLogger }), migrationsFolder };

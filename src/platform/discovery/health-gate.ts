@@ -1,6 +1,6 @@
 import type { Fetch } from '../http/local-fetch';
 import type { Logger } from '../log';
-import type { Instance } from './registry-contract';
+import type { Instance } from './registry-protocol';
 
 export interface HealthGateOptions {
   /** How long one probe of `/actuator/health` may take. Default 1 s. */

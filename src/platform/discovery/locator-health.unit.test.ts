@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import type { Instance } from './registry-contract';
+import type { Instance } from './registry-protocol';
 import { ServiceLocator } from './service-locator';
 
 /**

@@ -1,6 +1,6 @@
 import type { Fetch } from '../http/local-fetch';
 import type { Logger } from '../log';
-import { registryHeaders, registryPaths, type Registration } from './registry-contract';
+import { registryHeaders, registryPaths, type Registration } from './registry-protocol';
 
 export interface RegistrationHandle {
   stop(): Promise<void>;

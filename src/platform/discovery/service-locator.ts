@@ -1,7 +1,7 @@
 import type { Fetch } from '../http/local-fetch';
 import type { Logger } from '../log';
 import { HealthGate, type HealthGateOptions } from './health-gate';
-import { registryHeaders, registryPaths, type Instance } from './registry-contract';
+import { registryHeaders, registryPaths, type Instance } from './registry-protocol';
 
 export interface ServiceLocatorOptions {
   /** Discovery's shared secret: listing needs it. */

@@ -1,4 +1,4 @@
-import type { Instance } from './registry-contract';
+import type { Instance } from './registry-protocol';
 import type { ServiceLocator } from './service-locator';
 
 /** What the gateway needs from a locator, whichever way instances are found. */

@@ -1,9 +1,9 @@
-import { busContract } from './bus.contract';
+import { eventBusConformance } from '../../../test/conformance/event-bus';
 import { InProcessBus } from './in-process-bus';
 
 let counter = 0;
 
-busContract({
+eventBusConformance({
   name: 'in-process',
   createBus: () => new InProcessBus(),
   unique: (base) => `${base}-${++counter}`,

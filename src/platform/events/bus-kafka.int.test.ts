@@ -1,12 +1,12 @@
 import { afterAll, afterEach, describe, expect, test } from 'bun:test';
 import { ConfigResourceTypes } from 'kafkajs';
 import { DeadLetterError } from './bus';
-import { busContract, expectExactlyOnceInOrder, interleave, recorder, streamEvents, waitFor } from './bus.contract';
+import { eventBusConformance, expectExactlyOnceInOrder, interleave, recorder, streamEvents, waitFor } from '../../../test/conformance/event-bus';
 import type { EventEnvelope } from './envelope';
 import { KafkaBus, type DeadLetterReport, type KafkaBusOptions } from './kafka-bus';
 import { DEAD_LETTER_HEADERS } from './kafka-consumer';
 import { HEADERS } from './kafka-codec';
-import { header, kafkaTestKit } from './kafka-test-kit';
+import { header, kafkaTestKit } from '../../../test/kits/kafka';
 
 // Needs a real broker: `bun run infra:up && source .infra/env` sets KAFKA_BROKERS.
 const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
@@ -17,7 +17,7 @@ const kit = kafkaTestKit(brokers);
 const TIMEOUT = 30_000;
 const WAIT = 20_000;
 
-busContract({ name: 'kafka', createBus: () => new KafkaBus(kit.options()), unique: kit.unique, timeoutMs: TIMEOUT, skipReason });
+eventBusConformance({ name: 'kafka', createBus: () => new KafkaBus(kit.options()), unique: kit.unique, timeoutMs: TIMEOUT, skipReason });
 
 afterAll(async () => {
   if (!skipReason) await kit.cleanUp();

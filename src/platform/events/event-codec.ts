@@ -1,4 +1,5 @@
 import type { DomainEvent, EnvelopeOf, EventEnvelope, EventMetadata } from './envelope';
+import { isId } from '../ids';
 
 /**
  * The one seam through which stored and received events are read. Three steps, each written once:
@@ -33,11 +34,10 @@ export function rowToEnvelope<E extends DomainEvent = DomainEvent>(row: EventRow
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const INT4_MAX = 2147483647;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isText = (v: unknown) => typeof v === 'string' && v.length > 0;
 // Versions are stored in integer columns: a larger one would fail every insert, on every redelivery.
-const isVersion = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= INT4_MAX;
+const isVersion = isId;
 
 /**
  * Why a value is not an envelope any store can hold, or undefined when it is one. Checked once, at

@@ -1,6 +1,6 @@
 import { openEmbeddedDatabase } from '../db/embedded';
-import { eventStoreMigrations } from '../testing/event-store-migrations';
-import { groupCommitContract } from './group-commit.contract';
+import { eventStoreMigrations } from '../../../test/kits/event-store-migrations';
+import { groupCommitContract } from '../../../test/conformance/group-commit';
 
 // PGlite is one process's database: the second "instance" is another runner on the same handle.
 groupCommitContract('PGlite', async () => {

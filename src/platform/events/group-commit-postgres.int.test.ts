@@ -1,9 +1,9 @@
 import { describe } from 'bun:test';
 import { openPostgresDatabase } from '../db/postgres';
 import { silentLogger } from '../log';
-import { eventStoreMigrations } from '../testing/event-store-migrations';
-import { freshDatabaseUrl } from '../testing/postgres';
-import { groupCommitContract } from './group-commit.contract';
+import { eventStoreMigrations } from '../../../test/kits/event-store-migrations';
+import { freshDatabaseUrl } from '../../../test/kits/postgres';
+import { groupCommitContract } from '../../../test/conformance/group-commit';
 
 /** Needs a real PostgreSQL: `bun run infra:up` and `source .infra/env`. Skipped otherwise. */
 const baseUrl = process.env.USER_DATABASE_URL;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import type { KafkaMessage } from 'kafkajs';
 import { DeadLetterError } from './bus';
-import { streamEvents } from './bus.contract';
+import { streamEvents } from '../../../test/conformance/event-bus';
 import { lastOffsetOf, planSegments, splitRun, type RunItem } from './kafka-batch';
 import { chunkBySize, fromMessage, HEADERS, toMessage } from './kafka-codec';
 import { OffsetCommitter } from './kafka-consumer';

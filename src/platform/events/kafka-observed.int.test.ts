@@ -2,10 +2,10 @@ import { afterAll, describe, expect, test } from 'bun:test';
 import { silentLogger } from '../log';
 import { parseExposition, sumOf } from '../metrics/exposition';
 import { Metrics } from '../metrics/metrics';
-import { eventually } from '../testing/processes';
-import { streamEvents } from './bus.contract';
+import { eventually } from '../../../test/kits/processes';
+import { streamEvents } from '../../../test/conformance/event-bus';
 import { KafkaBus } from './kafka-bus';
-import { kafkaTestKit } from './kafka-test-kit';
+import { kafkaTestKit } from '../../../test/kits/kafka';
 import { subscribeObserved } from './observed-subscription';
 
 // Needs a real broker: `bun run infra:up && source .infra/env` sets KAFKA_BROKERS.

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config';
-import { expectExactlyOnceInOrder, recorder, streamEvents, waitFor } from './bus.contract';
+import { expectExactlyOnceInOrder, recorder, streamEvents, waitFor } from '../../../test/conformance/event-bus';
 import { KafkaBus } from './kafka-bus';
-import { kafkaTestKit } from './kafka-test-kit';
+import { kafkaTestKit } from '../../../test/kits/kafka';
 
 /**
  * The bus against the SASL and TLS listeners `bun run infra:up` starts beside the plaintext one,

@@ -7,7 +7,7 @@ import type { EventEnvelope } from './envelope';
 import { InProcessBus } from './in-process-bus';
 import { OutboxRelay } from './outbox-relay';
 import { outbox } from './event-store-schema';
-import { eventStoreMigrations } from '../testing/event-store-migrations';
+import { eventStoreMigrations } from '../../../test/kits/event-store-migrations';
 
 let database: Database;
 beforeAll(async () => {

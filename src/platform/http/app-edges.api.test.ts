@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from 'bun:test';
 import { t } from 'elysia';
 import { connect } from 'node:net';
 import { silentLogger } from '../log';
-import { call } from '../testing/http';
+import { call } from '../../../test/kits/http';
 import { createHttpApp } from './app';
 import { Id, Limit } from './paging';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { silentLogger } from '../log';
-import { call } from '../testing/http';
+import { call } from '../../../test/kits/http';
 import { createHttpApp } from './app';
 import { createInternalAuth } from './internal-auth';
 import { INTERNAL_CREDENTIAL_HEADER } from './internal-credential';

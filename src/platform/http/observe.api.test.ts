@@ -5,7 +5,7 @@ import { createLogger } from '../log';
 import { parseExposition, sumOf } from '../metrics/exposition';
 import { Metrics } from '../metrics/metrics';
 import { keepsByRatio, type SpanRecord } from '../tracing/spans';
-import { call } from '../testing/http';
+import { call } from '../../../test/kits/http';
 import { createHttpApp } from './app';
 import { openApi } from './openapi';
 

@@ -1,4 +1,5 @@
 import { t } from 'elysia';
+import { MAX_ID } from '../ids';
 
 // `title` names the field: Elysia reports range errors of coerced path and query values without
 // a path, and the error handler uses the title to say which value was wrong.
@@ -18,4 +19,4 @@ export const Limit = t.Integer({
  * what Swagger UI offers in "Try it out".
  */
 export const Id = (name: string, description: string, example = 42) =>
-  t.Integer({ title: name, minimum: 1, maximum: 2147483647, description, example });
+  t.Integer({ title: name, minimum: 1, maximum: MAX_ID, description, example });

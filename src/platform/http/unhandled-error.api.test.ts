@@ -1,6 +1,6 @@
 import { expect, test } from 'bun:test';
 import { createLogger } from '../log';
-import { call } from '../testing/http';
+import { call } from '../../../test/kits/http';
 import { createHttpApp } from './app';
 
 test('a 500 is logged with the stack and the cause of the error, and answered without them', async () => {

@@ -1,19 +1,21 @@
-import { ConfigError, loadConfig, type Config } from '../config';
+import { ConfigError, type Config } from '../config';
+import type { Env } from '../config-readers';
 import { DataDirInUseError } from '../db/data-dir-lock';
 import { StoreUnusableError } from '../db/store-error';
 import { createLogger, lineFormat, type Logger } from '../log';
 import { PortInUseError } from './host';
 
 /**
- * Common start-up for every entrypoint: validated config, a logger, and one clear line (not a stack
- * trace) for the failures a user can fix, each with its own exit code: bad configuration (2), a data
+ * Common start-up for every entrypoint: its settings read by `load` (the platform's Config and what
+ * the entrypoint's modules declare), a logger, and one clear line (not a stack trace) for the
+ * failures a user can fix, each with its own exit code: bad configuration (2), a data
  * directory already in use (3), a database that cannot be opened or whose data disagree (4), a port
  * already in use (5).
  */
-export async function startProcess(name: string, main: (config: Config, log: Logger) => Promise<void>): Promise<void> {
-  let config: Config;
+export async function startProcess<S extends Config>(name: string, load: (env: Env) => S, main: (settings: S, log: Logger) => Promise<void>): Promise<void> {
+  let config: S;
   try {
-    config = loadConfig();
+    config = load(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`${name}: invalid configuration: ${error.message}`);

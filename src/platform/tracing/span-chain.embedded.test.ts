@@ -10,7 +10,7 @@ import { subscribeObserved } from '../events/observed-subscription';
 import { OutboxRelay } from '../events/outbox-relay';
 import { silentLogger } from '../log';
 import { Metrics } from '../metrics/metrics';
-import { eventStoreMigrations } from '../testing/event-store-migrations';
+import { eventStoreMigrations } from '../../../test/kits/event-store-migrations';
 import type { SpanRecord } from './spans';
 import { continueTrace, formatTraceparent, parseTraceparent } from './traceparent';
 

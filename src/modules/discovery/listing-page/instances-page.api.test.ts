@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { registryHeaders, registryPaths } from '../../../platform/discovery/registry-contract';
+import { registryHeaders, registryPaths } from '../../../platform/discovery/registry-protocol';
 import { silentLogger } from '../../../platform/log';
 import { createDiscoveryModule } from '../index';
 

@@ -6,7 +6,7 @@ import { InProcessBus } from '../../../platform/events/in-process-bus';
 import { createLocalFetch } from '../../../platform/http/local-fetch';
 import { silentLogger } from '../../../platform/log';
 import { Metrics } from '../../../platform/metrics/metrics';
-import { call } from '../../../platform/testing/http';
+import { call } from '../../../../test/kits/http';
 import { USER_EVENTS_TOPIC } from '../../user/contracts/events';
 import { createFriendModule, friendMigrationsFolder } from '../index';
 

@@ -5,7 +5,7 @@ import { rowsOf, type Database } from '../../../platform/db/database';
 import { openEmbeddedDatabase } from '../../../platform/db/embedded';
 import { InProcessBus } from '../../../platform/events/in-process-bus';
 import { silentLogger } from '../../../platform/log';
-import { call } from '../../../platform/testing/http';
+import { call } from '../../../../test/kits/http';
 import { createFriendModule, friendMigrationsFolder } from '../index';
 
 /**

@@ -1,8 +1,7 @@
+import { isId } from '../../../platform/ids';
 import { EventCodec, type EventContract } from '../../../platform/events/event-codec';
 import { friendshipStreamId, type FriendEvent } from './events';
 
-const INT4_MAX = 2147483647;
-const isId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= INT4_MAX;
 
 /** Two distinct users, and the stream of exactly that pair. */
 function pairProblem(data: Record<string, unknown>, streamId: string): string | undefined {

@@ -1,3 +1,6 @@
+import { friendRoutes } from '../../friend/contracts/http';
+import { routePattern } from '../../../platform/http/route-paths';
+
 /**
  * Who may do what, once the token is verified. Paths are the upstream's (prefix stripped, query
  * dropped) and the service is the route's service name.
@@ -26,12 +29,12 @@ const RULES: readonly Rule[] = [
   { service: 'user', method: 'POST', path: /^\/v1\/users$/ },
   { service: 'user', method: 'PUT', path: /^\/v1\/users\/([^/]+)$/, owner: (id) => `user ${id} may only be updated by that user` },
   { service: 'user', method: 'DELETE', path: /^\/v1\/users\/([^/]+)$/, owner: (id) => `user ${id} may only be erased by that user` },
-  {
+  ...[friendRoutes.addFriend, friendRoutes.removeFriend].map((route) => ({
     service: 'friend',
     method: 'POST',
-    path: /^\/v1\/users\/([^/]+)\/commands\/(?:addFriend|removeFriend)$/,
-    owner: (id) => `the friendships of user ${id} may only be changed by that user`,
-  },
+    path: routePattern(route),
+    owner: (id: string) => `the friendships of user ${id} may only be changed by that user`,
+  })),
 ];
 
 /** What the upstream's router would read as the same id: digits, leading zeros allowed (`007` is 7). */

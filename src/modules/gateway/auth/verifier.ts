@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../../../platform/clock';
 import type { Fetch } from '../../../platform/http/local-fetch';
 import type { Logger } from '../../../platform/log';
 import { KeysUnavailable, remoteKeySet } from './jwks';
+import { MAX_ID } from '../../../platform/ids';
 
 export interface TokenVerifierOptions {
   /** HS256 shared secret (at least 32 bytes; the configuration checks). */
@@ -50,7 +51,6 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 /** User ids are positive 32-bit integers, written plainly (no sign, no leading zero). */
 const USER_ID = /^[1-9][0-9]{0,9}$/;
-const MAX_USER_ID = 2_147_483_647;
 
 const invalid = (detail: string): Verification => ({ ok: false, status: 401, detail });
 
@@ -122,7 +122,7 @@ export function createTokenVerifier(options: TokenVerifierOptions, { log, fetch 
         const lifetime = lifetimeIssue(payload, clock.now().getTime() / 1000, tolerance, maxTtl);
         if (lifetime) return invalid(lifetime);
         const sub = payload.sub;
-        if (typeof sub !== 'string' || !USER_ID.test(sub) || Number(sub) > MAX_USER_ID) return invalid('token subject (sub) must be a user id, a positive decimal integer');
+        if (typeof sub !== 'string' || !USER_ID.test(sub) || Number(sub) > MAX_ID) return invalid('token subject (sub) must be a user id, a positive decimal integer');
         return { ok: true, userId: sub };
       } catch (error) {
         return explain(error);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'bun:test';
 import { silentLogger } from '../../../platform/log';
-import { confusedToken, hs256, keyPair, nowSeconds, OTHER_SECRET, SECRET, tamperedToken, unsignedToken, type KeyPair } from './token-fixture';
+import { confusedToken, hs256, keyPair, nowSeconds, OTHER_SECRET, SECRET, tamperedToken, unsignedToken, type KeyPair } from '../../../../test/kits/gateway/tokens';
 import { createTokenVerifier, type TokenVerifierOptions } from './verifier';
 
 const hmac = (options: Partial<TokenVerifierOptions> = {}) => createTokenVerifier({ secret: SECRET, ...options }, { log: silentLogger });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { Browser, Page } from 'puppeteer-core';
-import { missingEngineVariables, startCluster, type Cluster } from '../../../entrypoints/distributed.harness';
+import { missingEngineVariables, startCluster, type Cluster } from '../../../../test/harness/distributed';
 import { chromiumMissing, launchChromium } from '../../../../test/browser/chromium';
 import { centredOn, waitForEventRow } from '../../../../test/browser/console-page';
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { rmSync } from 'node:fs';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
-import { startSystem, systemEnv, type System } from '../../../entrypoints/all-in-one.harness';
-import { tempDir } from '../../../platform/testing/processes';
+import { startSystem, systemEnv, type System } from '../../../../test/harness/all-in-one';
+import { tempDir } from '../../../../test/kits/processes';
 import { chromiumMissing, launchChromium } from '../../../../test/browser/chromium';
 import { centreBySearch } from '../../../../test/browser/console-page';
-import { hs256, SECRET } from '../auth/token-fixture';
+import { hs256, SECRET } from '../../../../test/kits/gateway/tokens';
 
 /**
  * The console against an all-in-one started with AUTH_MODE=jwt: it asks for a token before

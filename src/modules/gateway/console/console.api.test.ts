@@ -1,8 +1,8 @@
 import { expect, test } from 'bun:test';
-import { call } from '../../../platform/testing/http';
+import { call } from '../../../../test/kits/http';
 import { createDiscoveryModule } from '../../discovery/index';
-import { echoUpstream, gatewayWorld } from '../gateway-fixture';
-import { hs256, SECRET } from '../auth/token-fixture';
+import { echoUpstream, gatewayWorld } from '../../../../test/kits/gateway/world';
+import { hs256, SECRET } from '../../../../test/kits/gateway/tokens';
 import { metricSum } from './system-view';
 
 const world = () => gatewayWorld(createDiscoveryModule);

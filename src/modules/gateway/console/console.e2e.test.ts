@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
-import { startSystem, systemEnv, type System } from '../../../entrypoints/all-in-one.harness';
-import { tempDir } from '../../../platform/testing/processes';
+import { startSystem, systemEnv, type System } from '../../../../test/harness/all-in-one';
+import { tempDir } from '../../../../test/kits/processes';
 import { chromiumMissing, launchChromium } from '../../../../test/browser/chromium';
 import { centreBySearch, centredOn, holdBackNextFetch, tabTo } from '../../../../test/browser/console-page';
 

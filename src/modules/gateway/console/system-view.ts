@@ -1,4 +1,4 @@
-import { registryPaths } from '../../../platform/discovery/registry-contract';
+import { registryPaths } from '../../../platform/discovery/registry-protocol';
 import type { Fetch } from '../../../platform/http/local-fetch';
 import type { InstanceCircuits } from '../instance-circuits';
 

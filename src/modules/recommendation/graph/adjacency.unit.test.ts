@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { seededRandom } from '../testing/event-fixtures';
+import { seededRandom } from '../../../../test/kits/recommendation/events';
 import { Adjacency, META_STRIDE, SLOT_MASK, START } from './adjacency';
 
 /** The slots and tags of a list, as the ranking reads them from the arena. */

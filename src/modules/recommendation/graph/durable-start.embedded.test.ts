@@ -1,6 +1,6 @@
 import { describe } from 'bun:test';
 import type { DurableGraph } from '../module';
-import { durableStartContract } from './durable-start.contract';
+import { durableStartConformance } from '../../../../test/conformance/durable-start';
 import { MemoryGraph } from './memory-graph';
 
 /** The in-memory graph with a checkpoint: stands in for a graph that outlives the module (Neo4j). */
@@ -22,5 +22,5 @@ class CheckpointedMemoryGraph extends MemoryGraph implements DurableGraph {
 }
 
 describe('start-up on a durable graph (in-memory stand-in)', () => {
-  durableStartContract(async () => new CheckpointedMemoryGraph());
+  durableStartConformance(async () => new CheckpointedMemoryGraph());
 });

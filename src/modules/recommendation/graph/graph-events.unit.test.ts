@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { EventEnvelope } from '../../../platform/events/envelope';
-import { eventFactory } from '../testing/event-fixtures';
+import { eventFactory } from '../../../../test/kits/recommendation/events';
 import { classify } from './graph-events';
 
 const e = eventFactory();

@@ -2,9 +2,10 @@ import { describe, expect, test } from 'bun:test';
 import { friendshipStreamId } from '../../friend/contracts/events';
 import { userStreamId } from '../../user/contracts/events';
 import type { RecommendationUser } from '../contracts/http';
-import { seededRandom, shuffled } from '../testing/event-fixtures';
+import { seededRandom, shuffled } from '../../../../test/kits/recommendation/events';
 import { MemoryGraph } from './memory-graph';
 import type { GraphEvent, GraphSnapshot } from './social-graph';
+import { envelopeOf, friendshipEnvelope } from '../../../../test/kits/envelopes';
 
 /**
  * MemoryGraph against a model that states the semantics of social-graph.ts as plainly as possible
@@ -18,13 +19,11 @@ const at = (second: number) => new Date(Date.UTC(2025, 0, 1) + 1000 * second).to
 
 function userEvent(type: 'UserCreated' | 'UserUpdated', userId: number, version: number, second: number): GraphEvent {
   const data = { userId, firstName: `F${userId}v${version}`, lastName: `L${userId}` };
-  return { id: crypto.randomUUID(), type, schemaVersion: 1, streamId: userStreamId(userId), streamVersion: version, occurredAt: at(second), data, metadata } as GraphEvent;
+  return envelopeOf<GraphEvent>({ type, streamId: userStreamId(userId), streamVersion: version, occurredAt: at(second), data, metadata });
 }
 
 function friendEvent(linked: boolean, userId: number, friendId: number, version: number, second: number): GraphEvent {
-  const type = linked ? 'FriendAdded' : 'FriendRemoved';
-  const data = { friendshipId: 1, userId, friendId };
-  return { id: crypto.randomUUID(), type, schemaVersion: 1, streamId: friendshipStreamId(userId, friendId), streamVersion: version, occurredAt: at(second), data, metadata } as GraphEvent;
+  return friendshipEnvelope(userId, friendId, linked, 1, { streamVersion: version, occurredAt: at(second), metadata });
 }
 
 /** Every stream's history, each event carrying the full state of its stream, versions rising. */

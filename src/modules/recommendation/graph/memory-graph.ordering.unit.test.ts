@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { eventFactory, seededRandom, shuffled } from '../testing/event-fixtures';
+import { eventFactory, seededRandom, shuffled } from '../../../../test/kits/recommendation/events';
 import { MemoryGraph } from './memory-graph';
 import type { GraphEvent } from './social-graph';
 

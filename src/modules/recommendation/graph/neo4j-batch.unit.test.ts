@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import { userStreamId } from '../../user/contracts/events';
 import type { RecommendationUser } from '../contracts/http';
-import { eventFactory, seededRandom, shuffled } from '../testing/event-fixtures';
-import { randomHistory } from './graph.contract';
+import { eventFactory, seededRandom, shuffled } from '../../../../test/kits/recommendation/events';
+import { randomHistory } from '../../../../test/conformance/social-graph';
 import { MemoryGraph } from './memory-graph';
 import { foldBatch, type PairRow, type UserRow } from './neo4j-batch';
 import type { GraphEvent, GraphSnapshot } from './social-graph';

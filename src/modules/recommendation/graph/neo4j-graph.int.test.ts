@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { silentLogger } from '../../../platform/log';
-import { eventFactory, seededRandom, shuffled } from '../testing/event-fixtures';
-import { groupedDeliveryContract } from '../projecting-events/grouped-delivery.contract';
-import { durableStartContract } from './durable-start.contract';
-import { applyInBatches, randomHistory, socialGraphContract } from './graph.contract';
+import { eventFactory, seededRandom, shuffled } from '../../../../test/kits/recommendation/events';
+import { groupedDeliveryConformance } from '../../../../test/conformance/grouped-delivery';
+import { durableStartConformance } from '../../../../test/conformance/durable-start';
+import { applyInBatches, randomHistory, socialGraphConformance } from '../../../../test/conformance/social-graph';
 import { MemoryGraph } from './memory-graph';
 import * as cypher from './neo4j-cypher';
 import { Neo4jGraph } from './neo4j-graph';
@@ -42,8 +42,8 @@ describe.skipIf(!connection)(`Neo4jGraph on a real Neo4j${skipped}`, () => {
     expect(await graph.ping()).toBe(true);
   });
 
-  describe('passes the SocialGraph contract', () => {
-    socialGraphContract(async () => {
+  describe('passes the SocialGraph conformance suite', () => {
+    socialGraphConformance(async () => {
       await graph.clear();
       return graph;
     });
@@ -146,11 +146,11 @@ describe.skipIf(!connection)(`Neo4jGraph on a real Neo4j${skipped}`, () => {
   });
 
   describe('module start-up replays only what the graph missed', () => {
-    durableStartContract(async () => graph);
+    durableStartConformance(async () => graph);
   });
 
   describe('the projector writes batches handed over together as one transaction', () => {
-    groupedDeliveryContract(async () => {
+    groupedDeliveryConformance(async () => {
       await graph.clear();
       return graph;
     });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { silentLogger } from '../../../platform/log';
-import { eventFactory, seededRandom } from '../testing/event-fixtures';
+import { eventFactory, seededRandom } from '../../../../test/kits/recommendation/events';
 import { MemoryGraph } from './memory-graph';
 import { Neo4jGraph } from './neo4j-graph';
 import type { GraphEvent, SocialGraph } from './social-graph';

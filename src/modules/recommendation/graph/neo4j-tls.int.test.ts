@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../../platform/config';
+import { readRecommendationSettings } from '../settings';
 import { silentLogger } from '../../../platform/log';
 import { Neo4jGraph } from './neo4j-graph';
 
 /**
  * The graph adapter over Bolt TLS against the Neo4j `bun run infra:up` starts (TLS optional on its
  * port, certificate signed by the local CA in NEO4J_TLS_CA_FILE), configured as a process is:
- * NEO4J_URL with +s and NEO4J_TRUSTED_CA_FILE, through loadConfig.
+ * NEO4J_URL with +s and NEO4J_TRUSTED_CA_FILE, through the recommendation settings.
  */
 const { NEO4J_URL: url, NEO4J_USER: user = 'neo4j', NEO4J_PASSWORD: password = '', NEO4J_TLS_CA_FILE: caFile } = process.env;
 const skipReason = !url || !caFile ? 'NEO4J_URL and NEO4J_TLS_CA_FILE not set' : undefined;
@@ -27,7 +27,7 @@ describe.skipIf(skipReason !== undefined)(`Neo4j over Bolt TLS${skipReason ? ` (
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   async function answers(vars: Record<string, string>): Promise<boolean> {
-    const graph = new Neo4jGraph(loadConfig({ NEO4J_USER: user, NEO4J_PASSWORD: password, ...vars }).neo4j!, silentLogger);
+    const graph = new Neo4jGraph(readRecommendationSettings({ NEO4J_USER: user, NEO4J_PASSWORD: password, ...vars }, { host: '127.0.0.1', ports: { user: 8081, friend: 8082 } }).neo4j!, silentLogger);
     try {
       return await graph.ping();
     } finally {

@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { seededRandom } from '../testing/event-fixtures';
+import { seededRandom } from '../../../../test/kits/recommendation/events';
 import { PairTable } from './pair-table';
 
 const key = (a: number, b: number) => `${Math.min(a, b)}-${Math.max(a, b)}`;

@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { seededRandom } from '../testing/event-fixtures';
+import { seededRandom } from '../../../../test/kits/recommendation/events';
 import { SlotIndex } from './slot-index';
 
 test('maps dense and sparse ids alike, also when the direct array later covers hashed ids', () => {

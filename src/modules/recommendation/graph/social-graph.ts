@@ -5,7 +5,7 @@ export type { GraphEvent } from './graph-events';
 
 /**
  * The graph port: the in-memory adapter serves the embedded mode, a Neo4j adapter the distributed
- * one; both must pass the same contract tests. Async so that a networked adapter fits.
+ * one; both must pass the same conformance suite (test/conformance/social-graph.ts). Async so that a networked adapter fits.
  *
  * Semantics every adapter keeps (order-tolerant and idempotent):
  * - An event changes state only if its streamVersion is above the highest version already applied

@@ -1,6 +1,6 @@
+import { isId } from '../../../platform/ids';
 const USER = /^user-(\d{1,10})$/;
 const FRIENDSHIP = /^friendship-(\d{1,10})-(\d{1,10})$/;
-const INT4_MAX = 2147483647;
 
 /**
  * The user ids a stream id names: `[id]` for `user-{id}`, `[low, high]` for
@@ -10,7 +10,7 @@ export function parseStreamId(streamId: string): number[] | undefined {
   const match = USER.exec(streamId) ?? FRIENDSHIP.exec(streamId);
   if (!match) return undefined;
   const ids = match.slice(1).map(Number);
-  return ids.every((id) => id >= 1 && id <= INT4_MAX) ? ids : undefined;
+  return ids.every(isId) ? ids : undefined;
 }
 
 export const isGraphStream = (streamId: string) => parseStreamId(streamId) !== undefined;

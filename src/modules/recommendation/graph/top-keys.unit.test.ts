@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { seededRandom } from '../testing/event-fixtures';
+import { seededRandom } from '../../../../test/kits/recommendation/events';
 import { topKeys } from './top-keys';
 
 test('returns the smallest keys in ascending order, like a full sort would', () => {

@@ -4,13 +4,13 @@ import type { Database } from '../../../platform/db/database';
 import { InProcessBus } from '../../../platform/events/in-process-bus';
 import { silentLogger } from '../../../platform/log';
 import { Metrics } from '../../../platform/metrics/metrics';
-import { call } from '../../../platform/testing/http';
+import { call } from '../../../../test/kits/http';
 import { FRIEND_EVENTS_TOPIC } from '../../friend/contracts/events';
 import { USER_EVENTS_TOPIC } from '../../user/contracts/events';
 import { MemoryGraph } from '../graph/memory-graph';
 import type { GraphEvent, SocialGraph } from '../graph/social-graph';
 import { createRecommendationModule, recommendationMigrationsFolder } from '../index';
-import { eventFactory } from '../testing/event-fixtures';
+import { eventFactory } from '../../../../test/kits/recommendation/events';
 import { logHeads, type StreamSource } from './audit';
 
 const TOKEN = 'a'.repeat(40);

@@ -3,6 +3,7 @@ import type { Db } from '../../../platform/db/database';
 import type { EventEnvelope } from '../../../platform/events/envelope';
 import { rowToEnvelope } from '../../../platform/events/event-codec';
 import { receivedEvents } from '../schema';
+import { isId, MAX_ID } from '../../../platform/ids';
 
 // Postgres allows 65,535 bind parameters per statement; 11 columns a row leaves room for 5,000.
 const ROWS_PER_INSERT = 1000;

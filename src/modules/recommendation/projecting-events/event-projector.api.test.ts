@@ -4,13 +4,13 @@ import type { Database } from '../../../platform/db/database';
 import type { EventEnvelope } from '../../../platform/events/envelope';
 import { InProcessBus } from '../../../platform/events/in-process-bus';
 import { silentLogger } from '../../../platform/log';
-import { call } from '../../../platform/testing/http';
+import { call } from '../../../../test/kits/http';
 import { FRIEND_EVENTS_TOPIC } from '../../friend/contracts/events';
 import { USER_EVENTS_TOPIC } from '../../user/contracts/events';
 import { MemoryGraph } from '../graph/memory-graph';
 import { createRecommendationModule, recommendationMigrationsFolder } from '../index';
-import { eventFactory } from '../testing/event-fixtures';
-import { groupedDeliveryContract } from './grouped-delivery.contract';
+import { eventFactory } from '../../../../test/kits/recommendation/events';
+import { groupedDeliveryConformance } from '../../../../test/conformance/grouped-delivery';
 
 let database: Database;
 const started: { bus: InProcessBus; module: ReturnType<typeof createRecommendationModule> }[] = [];
@@ -147,5 +147,5 @@ test('after stop, deliveries are refused so that the bus redelivers them later',
 });
 
 describe('batches handed over together (in-memory graph)', () => {
-  groupedDeliveryContract(async () => new MemoryGraph());
+  groupedDeliveryConformance(async () => new MemoryGraph());
 });

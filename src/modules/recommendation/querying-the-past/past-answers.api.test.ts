@@ -3,14 +3,14 @@ import type { Database } from '../../../platform/db/database';
 import { openEmbeddedDatabase } from '../../../platform/db/embedded';
 import { InProcessBus } from '../../../platform/events/in-process-bus';
 import { silentLogger } from '../../../platform/log';
-import { call } from '../../../platform/testing/http';
+import { call } from '../../../../test/kits/http';
 import { createRecommendationModule, recommendationMigrationsFolder } from '../module';
-import { pastAnswersContract } from './past-answers.contract';
+import { pastAnswersConformance } from '../../../../test/conformance/past-answers';
 
 const openLog = () => openEmbeddedDatabase({ migrationsFolder: recommendationMigrationsFolder, label: 'recommendation' });
 
 describe('answers as of a past instant, from the embedded log (PGlite)', () => {
-  pastAnswersContract('PGlite', openLog);
+  pastAnswersConformance('PGlite', openLog);
 });
 
 describe('asOf that is refused', () => {

@@ -1,10 +1,10 @@
 import { describe } from 'bun:test';
 import { openPostgresDatabase } from '../../../platform/db/postgres';
 import { silentLogger } from '../../../platform/log';
-import { freshDatabaseUrl } from '../../../platform/testing/postgres';
+import { freshDatabaseUrl } from '../../../../test/kits/postgres';
 import { openNeo4jGraph } from '../graph/neo4j-open';
 import { recommendationMigrationsFolder } from '../module';
-import { pastAnswersContract } from './past-answers.contract';
+import { pastAnswersConformance } from '../../../../test/conformance/past-answers';
 
 /** Needs a real PostgreSQL: `bun run infra:up` and `source .infra/env`. Skipped otherwise. */
 const baseUrl = process.env.RECOMMENDATION_DATABASE_URL;
@@ -14,9 +14,9 @@ const openLog = async () =>
   openPostgresDatabase({ url: await freshDatabaseUrl(baseUrl!, 'as_of'), migrationsFolder: recommendationMigrationsFolder, log: silentLogger });
 
 describe.skipIf(!baseUrl)('answers as of a past instant, from the PostgreSQL log (set RECOMMENDATION_DATABASE_URL to run)', () => {
-  pastAnswersContract('PostgreSQL', openLog);
+  pastAnswersConformance('PostgreSQL', openLog);
 });
 
 describe.skipIf(!baseUrl || !neo4jUrl)('answers as of a past instant equal what Neo4j answered then (set RECOMMENDATION_DATABASE_URL and NEO4J_URL to run)', () => {
-  pastAnswersContract('PostgreSQL log, Neo4j graph', openLog, () => openNeo4jGraph({ url: neo4jUrl!, user, password }, silentLogger));
+  pastAnswersConformance('PostgreSQL log, Neo4j graph', openLog, () => openNeo4jGraph({ url: neo4jUrl!, user, password }, silentLogger));
 });

@@ -6,7 +6,7 @@ import { silentLogger } from '../../../platform/log';
 import { FRIEND_EVENTS_TOPIC } from '../../friend/contracts/events';
 import { USER_EVENTS_TOPIC } from '../../user/contracts/events';
 import { createRecommendationModule, recommendationMigrationsFolder } from '../index';
-import { eventFactory } from '../testing/event-fixtures';
+import { eventFactory } from '../../../../test/kits/recommendation/events';
 
 let database: Database;
 let bus: InProcessBus;

@@ -1,12 +1,11 @@
+import { isId } from '../../../platform/ids';
 import { EventCodec, type EventContract } from '../../../platform/events/event-codec';
 import { userStreamId, type UserEvent } from './events';
 
-const INT4_MAX = 2147483647;
-const isUserId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= INT4_MAX;
 
 /** The user of the event must be the user of its stream: "latest version per stream wins" relies on it. */
 function userProblem(data: Record<string, unknown>, streamId: string): string | undefined {
-  if (!isUserId(data.userId)) return 'no valid userId';
+  if (!isId(data.userId)) return 'no valid userId';
   return streamId === userStreamId(data.userId) ? undefined : 'streamId does not match userId';
 }
 

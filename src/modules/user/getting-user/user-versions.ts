@@ -1,6 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Queryable } from '../../../platform/db/database';
 import { users } from '../schema';
+import { isId } from '../../../platform/ids';
 
 const USER_STREAM = /^user-(\d{1,10})$/;
 
@@ -9,7 +10,7 @@ export const isUserStream = (streamId: string) => USER_STREAM.test(streamId);
 
 /** The read model's version of each `user-{id}` stream asked about; 0 for a user never created. */
 export async function userVersions(db: Queryable, streamIds: readonly string[]): Promise<number[]> {
-  const ids = streamIds.map((s) => Number(USER_STREAM.exec(s)?.[1] ?? 0)).filter((id) => id > 0 && id <= 2147483647);
+  const ids = streamIds.map((s) => Number(USER_STREAM.exec(s)?.[1] ?? 0)).filter(isId);
   const rows = ids.length ? await db.select({ id: users.id, version: users.version }).from(users).where(inArray(users.id, ids)) : [];
   const byId = new Map(rows.map((r) => [r.id, r.version]));
   return streamIds.map((s) => byId.get(Number(USER_STREAM.exec(s)?.[1] ?? 0)) ?? 0);

@@ -4,7 +4,7 @@ import { openEmbeddedDatabase } from '../../../platform/db/embedded';
 import type { Database } from '../../../platform/db/database';
 import { InProcessBus } from '../../../platform/events/in-process-bus';
 import { silentLogger } from '../../../platform/log';
-import { call } from '../../../platform/testing/http';
+import { call } from '../../../../test/kits/http';
 import { createUserModule, userMigrationsFolder } from '../index';
 
 let database: Database;
