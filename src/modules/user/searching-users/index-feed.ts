@@ -26,28 +26,28 @@ export function indexFeed(db: Queryable, index: NameIndex, log: Logger) {
         .where(or(gt(users.lastModified, mark.at), and(eq(users.lastModified, mark.at), gt(users.id, mark.id))))
         .orderBy(asc(users.lastModified), asc(users.id))
         .limit(PAGE);
-      for (const row of rows) index.put(toUser(row));
+      for (const row of rows) index.put(toUser(row), row.version);
       const last = rows.at(-1);
       if (last) mark = { at: last.lastModified, id: last.id };
       if (rows.length < PAGE) return;
     }
   }
 
-  const tick = () => {
-    running ??= catchUp()
-      .catch((error) => log.warn('user name index could not catch up', { error }))
-      .finally(() => (running = undefined));
-  };
+  /** One catch-up at a time; callers arriving meanwhile share it. */
+  const refresh = (): Promise<void> => (running ??= catchUp().finally(() => (running = undefined)));
+  const tick = () => void refresh().catch((error) => log.warn('user name index could not catch up', { error }));
 
   return {
     load: catchUp,
+    /** Reads what changed since the last catch-up now (a read waiting for a Consistency-Token). */
+    refresh,
     start(everyMs: number) {
       timer ??= setInterval(tick, everyMs);
     },
     async stop() {
       clearInterval(timer);
       timer = undefined;
-      await running;
+      await running?.catch(() => undefined);
     },
   };
 }

@@ -2,6 +2,8 @@ import type { User } from '../contracts/http';
 
 interface Entry {
   user: User;
+  /** The user stream's version this entry reflects: what a Consistency-Token is checked against. */
+  version: number;
   first: string;
   last: string;
 }
@@ -21,10 +23,15 @@ export class NameIndex {
    * Keeps the newest state of each user: a catch-up that read a row just before a command changed
    * it may put the older state after the command's own put, and must not win.
    */
-  put(user: User): void {
+  put(user: User, version: number): void {
     const known = this.entries.get(user.id);
-    if (known && Date.parse(known.user.lastModified) > Date.parse(user.lastModified)) return;
-    this.entries.set(user.id, { user, first: fold(user.firstName), last: fold(user.lastName) });
+    if (known && known.version > version) return;
+    this.entries.set(user.id, { user, version, first: fold(user.firstName), last: fold(user.lastName) });
+  }
+
+  /** The stream version held for each user id (0 when the index has never seen the user). */
+  versionOf(id: number): number {
+    return this.entries.get(id)?.version ?? 0;
   }
 
   remove(id: number): void {
