@@ -3,8 +3,6 @@ import type { Db } from '../../../platform/db/database';
 import type { EventEnvelope } from '../../../platform/events/envelope';
 import { receivedEvents } from '../schema';
 
-type ReceivedRow = typeof receivedEvents.$inferSelect;
-
 // Postgres allows 65,535 bind parameters per statement; 11 columns a row leaves room for 5,000.
 const ROWS_PER_INSERT = 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -74,19 +72,34 @@ export interface LogPage {
   last: number;
 }
 
-/** Up to `size` events after `after`, in the order they were stored. */
-export async function readLog(db: Db, after: number, size: number): Promise<LogPage> {
-  const rows = await db.select().from(receivedEvents).where(gt(receivedEvents.position, after)).orderBy(asc(receivedEvents.position)).limit(size);
-  return { events: rows.map(toEnvelope), last: rows.at(-1)?.position ?? after };
-}
+/**
+ * The columns the graph reads from a logged event: not its topic, metadata or arrival time, whose
+ * decoding (a JSON document, a date) cost a replay about a third of its time for nothing.
+ */
+export const GRAPH_COLUMNS = {
+  id: receivedEvents.eventId,
+  type: receivedEvents.type,
+  schemaVersion: receivedEvents.schemaVersion,
+  streamId: receivedEvents.streamId,
+  streamVersion: receivedEvents.streamVersion,
+  occurredAt: receivedEvents.occurredAt,
+  data: receivedEvents.data,
+};
+type GraphRow = { [K in keyof typeof GRAPH_COLUMNS]: (typeof GRAPH_COLUMNS)[K]['_']['data'] };
 
-const toEnvelope = (row: ReceivedRow): EventEnvelope => ({
-  id: row.eventId,
-  type: row.type,
-  schemaVersion: row.schemaVersion,
-  streamId: row.streamId,
-  streamVersion: row.streamVersion,
-  occurredAt: row.occurredAt.toISOString(),
-  data: row.data,
-  metadata: row.metadata,
-});
+/** Left unread (see GRAPH_COLUMNS): nothing that replays or queries the past looks at metadata. */
+const UNREAD_METADATA = {} as EventEnvelope['metadata'];
+
+/** An envelope as the graph sees it. */
+export const toGraphEnvelope = (row: GraphRow): EventEnvelope => ({ ...row, occurredAt: row.occurredAt.toISOString(), metadata: UNREAD_METADATA });
+
+/** Up to `size` events after `after`, in the order they were stored, with the columns the graph reads. */
+export async function readLog(db: Db, after: number, size: number): Promise<LogPage> {
+  const rows = await db
+    .select({ position: receivedEvents.position, ...GRAPH_COLUMNS })
+    .from(receivedEvents)
+    .where(gt(receivedEvents.position, after))
+    .orderBy(asc(receivedEvents.position))
+    .limit(size);
+  return { events: rows.map(toGraphEnvelope), last: rows.at(-1)?.position ?? after };
+}
