@@ -24,3 +24,24 @@ test('bun run bench -- --quick (graph and http) prints the table and writes JSON
   expect(readFileSync(report, 'utf8')).toContain('| figure | value |');
   expect(existsSync(join(report, '../ratios.svg'))).toBe(true);
 }, 120_000);
+
+test('bun run bench -- --quick (consistency and projection) reports token waits, asOf latency and the rebuild rate', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'bench-')), 'results.json');
+  const proc = Bun.spawn(['bun', join(import.meta.dir, 'run.ts'), '--quick', '--only', 'consistency,projection', '--out', out], { stdout: 'pipe', stderr: 'pipe' });
+  const [stdout, stderr] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+  expect(await proc.exited, stderr).toBe(0);
+
+  const results = JSON.parse(readFileSync(out, 'utf8'));
+  const reads = results.consistency.allInOne;
+  expect(reads.reads).toBe(50);
+  expect(reads.stale).toBe(0);
+  expect(reads.waited).toBeLessThanOrEqual(reads.reads);
+  expect(reads.waitP99Ms).toBeGreaterThanOrEqual(reads.waitP50Ms);
+  expect(results.asOf.events).toBe(13_000);
+  expect(results.asOf.p99Ms).toBeGreaterThan(0);
+  expect(results.projection.events).toBe(13_000);
+  expect(results.projection.rebuildEventsPerSec).toBeGreaterThan(0);
+  expect(stderr).toContain('writing the log:'); // progress while the log is written
+  expect(stdout).toMatch(/consistent read wait p50, all-in-one .* reads waited/);
+  expect(stdout).toMatch(/projection rebuild, memory graph from PGlite log/);
+}, 180_000);
