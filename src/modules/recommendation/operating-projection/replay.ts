@@ -44,6 +44,9 @@ export async function replayLog(db: Db, graph: SocialGraph, options: ReplayOptio
       events += page.events.length;
       after = page.last;
       await options.onPage?.({ events: page.events.length, last: page.last });
+      // PGlite answers within the same turn of the event loop: without a yield, a replay of the
+      // whole log would hold off every timer and request (the reads a rebuild must keep serving).
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } catch (error) {
     next.catch(() => undefined); // a read ahead nobody will take must not fail unhandled
