@@ -40,6 +40,15 @@ export interface Row {
   judged?: string;
 }
 
+/** Reads sent with their command's token: how long they waited, beside how many had to; none may be stale. */
+function consistencyRows(mode: string, prefix: string): Row[] {
+  return [
+    { label: `consistent read wait p50, ${mode}`, key: `${prefix}.waitP50Ms`, unit: 'ms', ratio: { key: `${prefix}.waitedShare`, of: 'reads waited' } },
+    { label: `consistent read wait p99, ${mode}`, key: `${prefix}.waitP99Ms`, unit: 'ms' },
+    { label: `consistent reads stale, ${mode}`, key: `${prefix}.stale`, unit: 'reads', target: { op: '<', value: 1 } },
+  ];
+}
+
 export const ROWS: Row[] = [
   { label: 'HTTP raw Bun.serve', key: 'http.rawBunRps', unit: 'req/s' },
   { label: 'HTTP bare Elysia, same route', key: 'http.bareElysiaRps', unit: 'req/s', ratio: { key: 'http.bareElysiaToRaw', of: 'raw' } },
@@ -59,12 +68,8 @@ export const ROWS: Row[] = [
   { label: 'projection lag max', key: 'projectionLag.maxMs', unit: 'ms' },
   { label: 'projection lag, at load', key: 'projectionLag.loadPerSec', unit: 'addFriend/s' },
   { label: 'projection lag p99, distributed', key: 'projectionLag.distributed.p99Ms', unit: 'ms', target: { op: '<', value: 200 } },
-  { label: 'consistent read wait p50, all-in-one', key: 'consistency.allInOne.waitP50Ms', unit: 'ms', ratio: { key: 'consistency.allInOne.waitedShare', of: 'reads waited' } },
-  { label: 'consistent read wait p99, all-in-one', key: 'consistency.allInOne.waitP99Ms', unit: 'ms' },
-  { label: 'consistent reads stale, all-in-one', key: 'consistency.allInOne.stale', unit: 'reads', target: { op: '<', value: 1 } },
-  { label: 'consistent read wait p50, distributed', key: 'consistency.distributed.waitP50Ms', unit: 'ms', ratio: { key: 'consistency.distributed.waitedShare', of: 'reads waited' } },
-  { label: 'consistent read wait p99, distributed', key: 'consistency.distributed.waitP99Ms', unit: 'ms' },
-  { label: 'consistent reads stale, distributed', key: 'consistency.distributed.stale', unit: 'reads', target: { op: '<', value: 1 } },
+  ...consistencyRows('all-in-one', 'consistency.allInOne'),
+  ...consistencyRows('distributed', 'consistency.distributed'),
   { label: 'projection rebuild (events in the log)', key: 'projection.events', unit: 'events' },
   { label: 'projection rebuild, memory graph from PGlite log', key: 'projection.rebuildEventsPerSec', unit: 'events/s' },
   { label: 'asOf recommendFriends p50', key: 'asOf.p50Ms', unit: 'ms' },
