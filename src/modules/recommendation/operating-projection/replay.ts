@@ -46,7 +46,8 @@ export async function replayLog(db: Db, graph: SocialGraph, options: ReplayOptio
       await options.onPage?.({ events: page.events.length, last: page.last });
       // PGlite answers within the same turn of the event loop: without a yield, a replay of the
       // whole log would hold off every timer and request (the reads a rebuild must keep serving).
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // A timer, not setImmediate: under Bun the latter stalled a replay for seconds at a time.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
     }
   } catch (error) {
     next.catch(() => undefined); // a read ahead nobody will take must not fail unhandled
