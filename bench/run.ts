@@ -15,7 +15,9 @@ import type { BenchContext } from './suites/context';
 import { runDistributed } from './suites/distributed';
 import { measureMemoryGraph } from './suites/graph';
 import { measureEmbeddedHttp } from './suites/http';
+import { measureConsistency } from './suites/consistency';
 import { measureLag } from './suites/lag';
+import { measureProjectionLog } from './suites/projection-log';
 import { measureLoadedAllInOne, recordIdleRss } from './suites/memory';
 import { measureWrites } from './suites/writes';
 
@@ -84,7 +86,7 @@ async function step(name: string, run: () => Promise<void>): Promise<void> {
 
 if (only.has('graph')) await step('graph', () => measureMemoryGraph(ctx));
 
-if (only.has('http') || only.has('writes') || only.has('lag') || only.has('memory')) {
+if (only.has('http') || only.has('writes') || only.has('lag') || only.has('consistency') || only.has('memory')) {
   await step('all-in-one', async () => {
     const aio = await startAllInOne(join(runDir, 'data'), join(runDir, 'logs/all-in-one.log'));
     const raw = track(Bun.spawn(['bun', join(import.meta.dir, 'workers/raw-server.ts')], { stdout: 'pipe', stderr: 'inherit' }));
@@ -95,6 +97,7 @@ if (only.has('http') || only.has('writes') || only.has('lag') || only.has('memor
       if (only.has('http')) await step('http', async () => measureEmbeddedHttp(ctx, await portUrl(raw), await portUrl(bare), aio.direct.recommendation, aio.gateway));
       if (only.has('writes')) await step('writes', async () => void ({ addFriendPerSec } = await measureWrites(ctx, aio.gateway, { engine: 'pglite', dir: join(runDir, 'raw-pglite') }, 'writes')));
       if (only.has('lag')) await step('lag', () => measureLag(ctx, aio.gateway, addFriendPerSec / 2, 'projectionLag'));
+      if (only.has('consistency')) await step('consistency', () => measureConsistency(ctx, aio.gateway, addFriendPerSec / 2, 'consistency.allInOne'));
     } finally {
       raw.kill();
       bare.kill();
@@ -103,6 +106,7 @@ if (only.has('http') || only.has('writes') || only.has('lag') || only.has('memor
   });
 }
 if (only.has('memory')) await step('memory (loaded)', () => measureLoadedAllInOne(ctx));
+if (only.has('projection')) await step('projection', () => measureProjectionLog(ctx, { engine: 'pglite' }));
 if (options.distributed) await step('distributed', () => runDistributed(ctx));
 
 finish();

@@ -1,7 +1,7 @@
 import { readFlags, UsageError } from '../../scripts/lib/flags';
 /** Options of `bun run bench` and the sizes each mode implies. */
 
-export const SUITES = ['http', 'writes', 'lag', 'graph', 'memory'] as const;
+export const SUITES = ['http', 'writes', 'lag', 'consistency', 'graph', 'memory', 'projection'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -28,6 +28,13 @@ export interface Profile {
   writeConcurrency: number;
   lagProbes: number;
   lagSpacingMs: number;
+  /** Write-then-read pairs with a Consistency-Token, per mode. */
+  consistencyPairs: number;
+  /** The recommendation log the projection suite writes: users and friends each (the log holds users × (1 + degree/2 × 1.1) events). */
+  logUsers: number;
+  logDegree: number;
+  /** asOf queries timed on that log. */
+  asOfQueries: number;
   /** Graph sizes of the scale curve; the last is the headline. */
   scale: number[];
   avgDegree: number;
@@ -45,6 +52,10 @@ export const QUICK: Profile = {
   writeConcurrency: 32,
   lagProbes: 20,
   lagSpacingMs: 50,
+  consistencyPairs: 50,
+  logUsers: 2000,
+  logDegree: 10,
+  asOfQueries: 100,
   scale: [1000, 5000],
   avgDegree: 50,
   samples: 500,
@@ -60,6 +71,11 @@ export const FULL: Profile = {
   writeConcurrency: 32,
   lagProbes: 100,
   lagSpacingMs: 100,
+  consistencyPairs: 300,
+  // 100k users, 2.5M friendships, every tenth removed again: 2.85M events.
+  logUsers: 100_000,
+  logDegree: 50,
+  asOfQueries: 500,
   scale: [1000, 10_000, 100_000],
   avgDegree: 50,
   samples: 3000,

@@ -40,6 +40,15 @@ export interface Row {
   judged?: string;
 }
 
+/** Reads sent with their command's token: how long they waited, beside how many had to; none may be stale. */
+function consistencyRows(mode: string, prefix: string): Row[] {
+  return [
+    { label: `consistent read wait p50, ${mode}`, key: `${prefix}.waitP50Ms`, unit: 'ms', ratio: { key: `${prefix}.waitedShare`, of: 'reads waited' } },
+    { label: `consistent read wait p99, ${mode}`, key: `${prefix}.waitP99Ms`, unit: 'ms' },
+    { label: `consistent reads stale, ${mode}`, key: `${prefix}.stale`, unit: 'reads', target: { op: '<', value: 1 } },
+  ];
+}
+
 export const ROWS: Row[] = [
   { label: 'HTTP raw Bun.serve', key: 'http.rawBunRps', unit: 'req/s' },
   { label: 'HTTP bare Elysia, same route', key: 'http.bareElysiaRps', unit: 'req/s', ratio: { key: 'http.bareElysiaToRaw', of: 'raw' } },
@@ -61,6 +70,14 @@ export const ROWS: Row[] = [
   { label: 'projection lag max', key: 'projectionLag.maxMs', unit: 'ms' },
   { label: 'projection lag, at load', key: 'projectionLag.loadPerSec', unit: 'addFriend/s' },
   { label: 'projection lag p99, distributed', key: 'projectionLag.distributed.p99Ms', unit: 'ms', target: { op: '<', value: 200 } },
+  ...consistencyRows('all-in-one', 'consistency.allInOne'),
+  ...consistencyRows('distributed', 'consistency.distributed'),
+  { label: 'projection rebuild (events in the log)', key: 'projection.events', unit: 'events' },
+  { label: 'projection rebuild, memory graph from PGlite log', key: 'projection.rebuildEventsPerSec', unit: 'events/s' },
+  { label: 'asOf recommendFriends p50', key: 'asOf.p50Ms', unit: 'ms' },
+  { label: 'asOf recommendFriends p99', key: 'asOf.p99Ms', unit: 'ms' },
+  { label: 'asOf findMutualFriends p99', key: 'asOf.mutualP99Ms', unit: 'ms' },
+  { label: 'asOf recommendFriends p99, PostgreSQL log', key: 'asOf.postgres.p99Ms', unit: 'ms' },
   { label: 'recommend users (avg degree)', key: 'recommendation.users', unit: 'users' },
   { label: 'recommend from memory p50', key: 'recommendation.memory.p50Ms', unit: 'ms' },
   { label: 'recommend from memory p99', key: 'recommendation.memory.p99Ms', unit: 'ms', target: { op: '<', value: 1 } },

@@ -28,7 +28,7 @@ describe('judge', () => {
   test('every target of the brief has a row', () => {
     const judged = ROWS.filter((r) => r.target).map((r) => r.ratio?.key ?? r.key);
     expect(judged.sort()).toEqual(
-      ['http.distributedGatewayToDirect', 'http.elysiaToRaw', 'http.gatewayToDirect', 'projectionLag.distributed.p99Ms', 'projectionLag.p99Ms', 'recommendation.memory.p99Ms', 'writes.commandToRawInsert', 'writes.postgres.commandToRawInsert'].sort(),
+      ['consistency.allInOne.stale', 'consistency.distributed.stale', 'http.distributedGatewayToDirect', 'http.elysiaToRaw', 'http.gatewayToDirect', 'projectionLag.distributed.p99Ms', 'projectionLag.p99Ms', 'recommendation.memory.p99Ms', 'writes.commandToRawInsert', 'writes.postgres.commandToRawInsert'].sort(),
     );
   });
 });

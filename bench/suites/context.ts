@@ -35,9 +35,9 @@ export function median(values: readonly number[]): number {
 }
 
 /** Runs a worker script (`bun bench/workers/<name>.ts JSON`) and parses the JSON it prints last. */
-export async function runWorker<T>(name: string, params: unknown, env: Record<string, string | undefined> = process.env): Promise<T> {
+export async function runWorker<T>(name: string, params: unknown, env: Record<string, string | undefined> = process.env, onProgress?: (line: string) => void): Promise<T> {
   const proc = track(Bun.spawn(['bun', join(ROOT, 'bench/workers', `${name}.ts`), JSON.stringify(params)], { cwd: ROOT, env: env as Record<string, string>, stdout: 'pipe', stderr: 'pipe' }));
-  const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+  const [out, err] = await Promise.all([new Response(proc.stdout).text(), readStderr(proc.stderr, onProgress)]);
   const code = await proc.exited;
   const line = out.trim().split('\n').findLast((l) => l.startsWith('{'));
   if (code !== 0 || !line) {
@@ -47,6 +47,22 @@ export async function runWorker<T>(name: string, params: unknown, env: Record<st
     throw new Error(`worker ${name} failed (exit ${code}): ${cause.trim()}`);
   }
   return JSON.parse(line) as T;
+}
+
+/** A worker's stderr, whole; its `progress: ...` lines are passed on as they come (long measurements show they are alive). */
+async function readStderr(stream: ReadableStream<Uint8Array>, onProgress?: (line: string) => void): Promise<string> {
+  if (!onProgress) return new Response(stream).text();
+  const decoder = new TextDecoder();
+  let all = '';
+  let pending = '';
+  for await (const chunk of stream) {
+    const text = decoder.decode(chunk, { stream: true });
+    all += text;
+    const lines = (pending + text).split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) if (line.startsWith('progress: ')) onProgress(line.slice('progress: '.length));
+  }
+  return all;
 }
 
 export interface LoadRun {

@@ -13,7 +13,9 @@ import { freePorts } from '../../test/kits/processes';
 import { record, round, warn, type BenchContext } from './context';
 import { measureNeo4jGraph } from './graph';
 import { compareTargets, ratioOf, ROUTE } from './http';
+import { measureConsistency } from './consistency';
 import { measureLag } from './lag';
+import { measureProjectionLog } from './projection-log';
 import { measureWrites } from './writes';
 import { median } from './context';
 
@@ -64,7 +66,8 @@ export async function runDistributed(ctx: BenchContext): Promise<void> {
   try {
     if (ctx.options.only.includes('graph')) await ctx.step('distributed graph (neo4j)', () => measureNeo4jGraph(ctx, env));
     if (ctx.options.only.includes('http')) await ctx.step('distributed http', () => measureHttp(ctx, env));
-    if (ctx.options.only.some((s) => s === 'writes' || s === 'lag' || s === 'memory')) await ctx.step('distributed cluster', () => measureFullCluster(ctx, env));
+    if (ctx.options.only.includes('projection')) await ctx.step('distributed asOf (PostgreSQL log)', () => measureProjectionLog(ctx, { engine: 'postgres', adminUrl: infra.POSTGRES_ADMIN_URL! }));
+    if (ctx.options.only.some((s) => s === 'writes' || s === 'lag' || s === 'consistency' || s === 'memory')) await ctx.step('distributed cluster', () => measureFullCluster(ctx, env));
   } finally {
     for (const store of STORES) await admin.unsafe(`drop database if exists "${tag}_${store}" with (force)`).catch(() => undefined);
     await admin.end({ timeout: 5 });
@@ -107,6 +110,7 @@ async function measureFullCluster(ctx: BenchContext, env: Record<string, string>
       await ctx.step('distributed writes', async () => void ({ addFriendPerSec } = await measureWrites(ctx, gateway, { engine: 'postgres', url: env.USER_DATABASE_URL! }, 'writes.postgres')));
     }
     if (ctx.options.only.includes('lag')) await ctx.step('distributed lag', () => measureLag(ctx, gateway, addFriendPerSec / 2, 'projectionLag.distributed'));
+    if (ctx.options.only.includes('consistency')) await ctx.step('distributed consistency', () => measureConsistency(ctx, gateway, addFriendPerSec / 2, 'consistency.distributed'));
     const rss = Object.fromEntries(cluster.instances.map((i) => [i.module, round(rssMb(i.proc.pid), 1)]));
     const total = Object.values(rss).reduce((a, b) => a + b, 0);
     ctx.log(`memory: distributed modules RSS ${total.toFixed(0)} MB in all ${JSON.stringify(rss)}`);

@@ -6,29 +6,12 @@
  * so the lag is an upper bound with a resolution of one poll round trip.
  */
 import { Samples, summarize } from '../../scripts/load-lib/percentiles';
+import { addFriend, createUser } from '../lib/probe-api';
 import { record, round, startLoad, warn, type BenchContext } from './context';
-import { friendPaths } from '../../src/modules/friend/contracts/http';
 
 const TIMEOUT_MS = 5_000;
 /** Consecutive probes lost after which the projection is taken as stalled and probing stops. */
 const GIVE_UP_AFTER = 3;
-
-async function post(url: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
-
-async function createUser(gateway: string, name: string): Promise<number> {
-  const { status, json } = await post(`${gateway}/user/v1/users`, { firstName: name, lastName: 'Probe' });
-  if (status !== 201) throw new Error(`creating probe user: HTTP ${status}`);
-  return json.id;
-}
-
-async function addFriend(gateway: string, a: number, b: number): Promise<void> {
-  const { status } = await post(`${gateway}/friend${friendPaths.addFriend(a, b)}`);
-  if (status !== 201) throw new Error(`probe addFriend(${a}, ${b}): HTTP ${status}`);
-}
 
 /** Milliseconds from ack to the first answer showing `expected` as `user`'s top recommendation. */
 async function waitVisible(gateway: string, user: number, expected: number, ackAt: number): Promise<number | undefined> {

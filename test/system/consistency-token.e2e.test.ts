@@ -12,13 +12,6 @@ const UNLIMITED = { GATEWAY_RATE_LIMIT_PER_SECOND: '0' };
  * command's Consistency-Token it never does, or it answers 503.
  */
 const WAIT_MS = 2_000;
-const ports = (base: number) => ({
-  GATEWAY_PORT: String(base),
-  DISCOVERY_PORT: String(base + 1),
-  USER_PORT: String(base + 2),
-  FRIEND_PORT: String(base + 3),
-  RECOMMENDATION_PORT: String(base + 4),
-});
 const systems: System[] = [];
 afterAll(() => systems.forEach((s) => s.process.proc.kill('SIGKILL')));
 
@@ -35,11 +28,13 @@ async function createUsers(s: System, n: number): Promise<number[]> {
 
 describe('Consistency-Token through the gateway (all-in-one)', () => {
   let s: System;
+  let env: Record<string, string>;
   let hub: number;
   let users: number[];
 
   test('every command answers a short, URL-safe token', async () => {
-    s = await startSystem(systemEnv(tempDir('consistency-'), { ...ports(40100), CONSISTENCY_WAIT_MS: String(WAIT_MS), ...UNLIMITED }));
+    env = systemEnv(tempDir('consistency-'), { CONSISTENCY_WAIT_MS: String(WAIT_MS), ...UNLIMITED });
+    s = await startSystem(env);
     systems.push(s);
     const created = await s.api('POST', '/user/v1/users', { firstName: 'Hub', lastName: 'Center' });
     expect(created.status).toBe(201);
@@ -122,12 +117,18 @@ describe('Consistency-Token through the gateway (all-in-one)', () => {
   test(`with the token, ${ROUNDS} addFriend and ${RENAMES} rename reads are never stale`, async () => {
     const added = await addThenRead(UNTOKENED + 1, ROUNDS, true);
     const renamed = await renameThenRead(RENAMES, true, 'Token');
-    const metrics = await (await fetch(`http://127.0.0.1:40104/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${env.RECOMMENDATION_PORT}/metrics`)).text();
     console.log(`with token: ${added.stale}/${ROUNDS} + ${renamed}/${RENAMES} stale; ${(added.ms / ROUNDS).toFixed(2)} ms per pair`);
     console.log(metrics.split('\n').filter((l) => l.startsWith('consistency_')).join('\n'));
     expect(added.stale).toBe(0);
     expect(renamed).toBe(0);
   }, 180_000);
+
+  test('the name search with a rename\'s token finds the new name', async () => {
+    const renamed = await s.api('PUT', `/user/v1/users/${users[2]}`, { firstName: 'Searchable', lastName: 'Renamed' });
+    const found = await s.api('GET', '/user/v1/users?name=searchable', undefined, { [TOKEN]: renamed.headers.get(TOKEN)! });
+    expect({ status: found.status, ids: found.body.map((u: { id: number }) => u.id) }).toEqual({ status: 200, ids: [users[2]] });
+  });
 
   test('several tokens, comma-separated or in repeated headers, are all honoured', async () => {
     const a = await s.api('PUT', `/user/v1/users/${users[0]}`, { firstName: 'Multi', lastName: 'One' });
@@ -143,7 +144,7 @@ describe('Consistency-Token through the gateway (all-in-one)', () => {
   test('malformed tokens are a 400 problem saying so', async () => {
     const good = (await s.api('PUT', `/user/v1/users/${hub}`, { firstName: 'Edge', lastName: 'Case' })).headers.get(TOKEN)!;
     const bad = ['garbage!', good.slice(0, -3), 'A'.repeat(600), Buffer.from('c1;user-1:one').toString('base64url'), ` , `];
-    for (const path of [`/user/v1/users/${hub}`, `/friend/v1/users/${hub}/friends`, `/recommendation/v1/users/${hub}/commands/recommendFriends`]) {
+    for (const path of [`/user/v1/users/${hub}`, '/user/v1/users?name=Edge', `/friend/v1/users/${hub}/friends`, `/recommendation/v1/users/${hub}/commands/recommendFriends`]) {
       for (const token of bad) {
         const res = await s.api('GET', path, undefined, { [TOKEN]: token });
         expect(`${path} ${token.slice(0, 20)} ${res.status}`).toBe(`${path} ${token.slice(0, 20)} 400`);
@@ -155,7 +156,7 @@ describe('Consistency-Token through the gateway (all-in-one)', () => {
 
   test('a well-formed token for a version never reached is a 503 with Retry-After, after the bounded wait', async () => {
     const never = encodeToken([[`user-${hub}`, 999_999]]);
-    for (const path of [`/user/v1/users/${hub}`, `/recommendation/v1/users/${hub}/commands/recommendFriends`]) {
+    for (const path of [`/user/v1/users/${hub}`, '/user/v1/users?name=Edge', `/recommendation/v1/users/${hub}/commands/recommendFriends`]) {
       const started = performance.now();
       const res = await s.api('GET', path, undefined, { [TOKEN]: never });
       const waited = performance.now() - started;
@@ -170,7 +171,7 @@ describe('Consistency-Token through the gateway (all-in-one)', () => {
 
 describe('Consistency-Token with the outbox relay paused', () => {
   test('the command answers, its own service reads it, the projection answers 503 + Retry-After within the limit', async () => {
-    const s = await startSystem(systemEnv(tempDir('consistency-paused-'), { ...ports(40110), CONSISTENCY_WAIT_MS: '1000', OUTBOX_RELAY_PAUSED: 'true', ...UNLIMITED }));
+    const s = await startSystem(systemEnv(tempDir('consistency-paused-'), { CONSISTENCY_WAIT_MS: '1000', OUTBOX_RELAY_PAUSED: 'true', ...UNLIMITED }));
     systems.push(s);
     const created = await s.api('POST', '/user/v1/users', { firstName: 'Paused', lastName: 'Relay' });
     expect(created.status).toBe(201);

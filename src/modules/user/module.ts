@@ -20,7 +20,7 @@ import type { ModuleInstance } from '../../platform/runtime/module';
 import { ConsistencyGate } from '../../platform/consistency/consistency-gate';
 import { CONSISTENCY_TOKEN_HEADER, encodeToken } from '../../platform/consistency/token';
 import { DEFAULT_CONSISTENCY, type ConsistencyOptions } from '../../platform/consistency/options';
-import { CreateUserBody, UpdateUserBody, UserId, UserSchema } from './contracts/http';
+import { CreateUserBody, UpdateUserBody, UserId, UserSchema, type User } from './contracts/http';
 import { createUser } from './creating-user/create-user';
 import { createUserDocs } from './creating-user/docs';
 import { eraseUserDocs } from './erasing-user/docs';
@@ -34,7 +34,7 @@ import { registerUserGauges } from './user-metrics';
 import { etagOf } from './user-projection';
 import { usersReadModel } from './user-read-model';
 import { userStreamId } from './contracts/events';
-import { isUserStream, userVersions } from './getting-user/user-versions';
+import { isUserStream, userIdOfStream, userVersions } from './getting-user/user-versions';
 import { indexFeed } from './searching-users/index-feed';
 import { NameIndex } from './searching-users/name-index';
 import { searchUsersRoute } from './searching-users/search-users';
@@ -59,6 +59,8 @@ export interface UserModuleDeps {
 
 /** How often the name index picks up changes other instances made. */
 const NAME_INDEX_CATCH_UP_MS = 2000;
+/** How often a search waiting for a Consistency-Token makes the name index catch up (one query for all such searches). */
+const NAME_INDEX_RECHECK_MS = 50;
 
 const IdParams = t.Object({ id: UserId });
 
@@ -75,6 +77,17 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
   // The read model is written in the command's own transaction: a token of this service is
   // reached as soon as its command answered, on any instance; only a forged one waits (and 503s).
   const gate = new ConsistencyGate({ ...consistency, covers: isUserStream, versionsOf: (streams) => userVersions(database.db, streams), metrics });
+  const names = new NameIndex();
+  const namesFeed = indexFeed(database.db, names, log.child({ component: 'name-index' }));
+  // The name index trails the table for writes of other instances: it catches up before a search waits.
+  const searchGate = new ConsistencyGate({
+    ...consistency,
+    covers: isUserStream,
+    versionsOf: async (streams) => streams.map((s) => names.versionOf(userIdOfStream(s))),
+    catchUp: namesFeed.refresh,
+    recheckMs: NAME_INDEX_RECHECK_MS,
+    metrics,
+  });
   const onCommitted = () => {
     relay.committed();
     gate.notify();
@@ -82,10 +95,13 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
   const commands = commandMetrics(metrics, USER_COMMANDS);
   const runner = commandRunner(database, userAggregate, { clock, metrics: commands, onCommitted });
   const deps: UserDeps = { db: database.db, nextUserId: idReserve(database, 'user_ids'), runner, commands };
+  /** A command's result goes into the name index at once, so this instance's own tokens never wait. */
+  const indexed = (user: User, version: number) => {
+    names.put(user, version);
+    searchGate.notify();
+  };
   const tokenOf = (id: number, version: number) => encodeToken([[userStreamId(id), version]]);
   registerUserGauges(metrics, database.db);
-  const names = new NameIndex();
-  const namesFeed = indexFeed(database.db, names, log.child({ component: 'name-index' }));
 
   const app = createHttpApp({ name: 'user', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
     .use(openApi('User service', 'Creates and updates users; each change is an event.', { internalCredential: internalAuth !== undefined }))
@@ -94,7 +110,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
       '/v1/users',
       async ({ body, request, set }) => {
         const { user, version } = await createUser(deps, body, requestMetadata(request));
-        names.put(user);
+        indexed(user, version);
         set.status = 201;
         set.headers.etag = etagOf(version);
         set.headers.location = `/v1/users/${user.id}`;
@@ -127,7 +143,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
       async ({ params, body, request, set }) => {
         const metadata = requestMetadata(request);
         const { user, version } = await updateUser(deps, params.id, body, request.headers.get('if-match'), metadata);
-        names.put(user);
+        indexed(user, version);
         set.headers.etag = etagOf(version);
         set.headers[CONSISTENCY_TOKEN_HEADER] = tokenOf(user.id, version);
         return user;
@@ -145,7 +161,8 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
       '/v1/users/:id',
       async ({ params, request, set }) => {
         const version = await eraseUser(deps, params.id, requestMetadata(request));
-        names.remove(params.id);
+        names.erase(params.id, version);
+        searchGate.notify();
         set.status = 204;
         set.headers[CONSISTENCY_TOKEN_HEADER] = tokenOf(params.id, version);
       },
@@ -155,7 +172,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
         detail: eraseUserDocs,
       },
     )
-    .use(searchUsersRoute(names));
+    .use(searchUsersRoute(names, searchGate));
 
   return {
     name: 'user',

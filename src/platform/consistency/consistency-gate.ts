@@ -19,6 +19,12 @@ export interface ConsistencyGateOptions {
    * cannot wake us. One re-check serves every waiter at once, so its cost does not grow with them.
    */
   recheckMs?: number;
+  /**
+   * For a read model kept in memory and fed from a table (the user name index): brings it up to
+   * date on demand. Called once before a read starts to wait, and before each timed re-check, so a
+   * write made through another instance is seen at once instead of at the next periodic refresh.
+   */
+  catchUp?: () => Promise<void>;
   metrics: Metrics;
 }
 
@@ -74,7 +80,7 @@ export class ConsistencyGate {
     const all = parseTokens(header);
     const wanted = new Map([...all].filter(([stream]) => this.options.covers(stream)));
     if (all.size === 0) return;
-    if (wanted.size === 0 || (await this.reached(wanted))) {
+    if (wanted.size === 0 || (await this.reached(wanted)) || (await this.reachedAfterCatchUp(wanted))) {
       this.waits.inc({ outcome: 'immediate' });
       return;
     }
@@ -131,7 +137,8 @@ export class ConsistencyGate {
     if (every === undefined || this.timer || this.waiters.size === 0) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.checkAll().finally(() => this.schedule());
+      const caughtUp = this.options.catchUp?.().catch(() => undefined) ?? Promise.resolve();
+      void caughtUp.then(() => this.checkAll()).finally(() => this.schedule());
     }, every);
   }
 
@@ -158,6 +165,12 @@ export class ConsistencyGate {
       } while (this.again);
     })().finally(() => (this.checking = undefined));
     return this.checking;
+  }
+
+  private async reachedAfterCatchUp(wanted: StreamPositions): Promise<boolean> {
+    if (!this.options.catchUp) return false;
+    await this.options.catchUp().catch(() => undefined);
+    return this.reached(wanted);
   }
 
   private async reached(wanted: StreamPositions): Promise<boolean> {

@@ -4,7 +4,8 @@ import { classify, type GraphEvent } from '../graph/graph-events';
 import type { SocialGraph } from '../graph/social-graph';
 import { readLog } from '../projecting-events/event-log';
 
-export const REPLAY_PAGE_SIZE = 5000;
+/** Larger pages cost fewer queries; 10,000 rows of the graph's columns are a few MB. */
+export const REPLAY_PAGE_SIZE = 10_000;
 
 export interface ReplayOptions {
   /** Log position to start after; 0 replays the whole log. */
@@ -32,13 +33,25 @@ export async function replayLog(db: Db, graph: SocialGraph, options: ReplayOptio
   const pageSize = options.pageSize ?? REPLAY_PAGE_SIZE;
   let after = options.after ?? 0;
   let events = 0;
-  for (;;) {
-    const page = await readLog(db, after, pageSize);
-    if (page.events.length === 0) break;
-    await graph.apply(applicable(page.events, options.onSkipped));
-    events += page.events.length;
-    after = page.last;
-    await options.onPage?.({ events: page.events.length, last: page.last });
+  // The next page is read while this one is applied: on PostgreSQL the database works meanwhile.
+  let next = readLog(db, after, pageSize);
+  try {
+    for (;;) {
+      const page = await next;
+      if (page.events.length === 0) break;
+      next = readLog(db, page.last, pageSize);
+      await graph.apply(applicable(page.events, options.onSkipped));
+      events += page.events.length;
+      after = page.last;
+      await options.onPage?.({ events: page.events.length, last: page.last });
+      // PGlite answers within the same turn of the event loop: without a yield, a replay of the
+      // whole log would hold off every timer and request (the reads a rebuild must keep serving).
+      // A timer, not setImmediate: under Bun the latter stalled a replay for seconds at a time.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    }
+  } catch (error) {
+    next.catch(() => undefined); // a read ahead nobody will take must not fail unhandled
+    throw error;
   }
   return { events, last: after };
 }

@@ -3,7 +3,6 @@ import type { Db } from '../../../platform/db/database';
 import type { EventEnvelope } from '../../../platform/events/envelope';
 import { rowToEnvelope } from '../../../platform/events/event-codec';
 import { receivedEvents } from '../schema';
-import { isId, MAX_ID } from '../../../platform/ids';
 
 // Postgres allows 65,535 bind parameters per statement; 11 columns a row leaves room for 5,000.
 const ROWS_PER_INSERT = 1000;
@@ -55,8 +54,34 @@ export interface LogPage {
   last: number;
 }
 
-/** Up to `size` events after `after`, in the order they were stored. */
+/**
+ * The columns the graph reads from a logged event: not its topic, metadata or arrival time, whose
+ * decoding (a JSON document, a date) cost a replay about a third of its time for nothing.
+ */
+export const GRAPH_COLUMNS = {
+  eventId: receivedEvents.eventId,
+  type: receivedEvents.type,
+  schemaVersion: receivedEvents.schemaVersion,
+  streamId: receivedEvents.streamId,
+  streamVersion: receivedEvents.streamVersion,
+  occurredAt: receivedEvents.occurredAt,
+  data: receivedEvents.data,
+};
+type GraphRow = { [K in keyof typeof GRAPH_COLUMNS]: (typeof GRAPH_COLUMNS)[K]['_']['data'] };
+
+/** Left unread (see GRAPH_COLUMNS): nothing that replays or queries the past looks at metadata. */
+const UNREAD_METADATA = {} as EventEnvelope['metadata'];
+
+/** An envelope as the graph sees it. */
+export const toGraphEnvelope = (row: GraphRow): EventEnvelope => rowToEnvelope({ ...row, metadata: UNREAD_METADATA });
+
+/** Up to `size` events after `after`, in the order they were stored, with the columns the graph reads. */
 export async function readLog(db: Db, after: number, size: number): Promise<LogPage> {
-  const rows = await db.select().from(receivedEvents).where(gt(receivedEvents.position, after)).orderBy(asc(receivedEvents.position)).limit(size);
-  return { events: rows.map((row) => rowToEnvelope(row)), last: rows.at(-1)?.position ?? after };
+  const rows = await db
+    .select({ position: receivedEvents.position, ...GRAPH_COLUMNS })
+    .from(receivedEvents)
+    .where(gt(receivedEvents.position, after))
+    .orderBy(asc(receivedEvents.position))
+    .limit(size);
+  return { events: rows.map(toGraphEnvelope), last: rows.at(-1)?.position ?? after };
 }

@@ -1,7 +1,7 @@
 import { and, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import type { EventEnvelope } from '../../../platform/events/envelope';
-import { rowToEnvelope, type EventRow } from '../../../platform/events/event-codec';
+import { GRAPH_COLUMNS, toGraphEnvelope } from '../projecting-events/event-log';
 import { receivedEvents } from '../schema';
 
 /** Ids per statement: far below Postgres's 65,535 bind parameters, even twice over. */
@@ -21,7 +21,7 @@ const USER_TYPES = ['UserCreated', 'UserUpdated'];
 export function friendshipEventsOf(db: Db, userIds: readonly number[], asOf: Date): Promise<EventEnvelope[]> {
   return inChunks(userIds, (ids) =>
     db
-      .select(columns)
+      .select(GRAPH_COLUMNS)
       .from(receivedEvents)
       .where(and(inArray(receivedEvents.type, FRIEND_TYPES), or(inArray(firstId, ids), inArray(secondId, ids)), lte(receivedEvents.occurredAt, asOf))),
   );
@@ -31,32 +31,17 @@ export function friendshipEventsOf(db: Db, userIds: readonly number[], asOf: Dat
 export function userEventsOf(db: Db, userIds: readonly number[], asOf: Date): Promise<EventEnvelope[]> {
   return inChunks(userIds, (ids) =>
     db
-      .select(columns)
+      .select(GRAPH_COLUMNS)
       .from(receivedEvents)
       .where(and(inArray(firstId, ids), inArray(receivedEvents.type, USER_TYPES), lte(receivedEvents.occurredAt, asOf))),
   );
 }
 
-// What the graph reads: no metadata, no topic.
-const columns = {
-  eventId: receivedEvents.eventId,
-  type: receivedEvents.type,
-  schemaVersion: receivedEvents.schemaVersion,
-  streamId: receivedEvents.streamId,
-  streamVersion: receivedEvents.streamVersion,
-  occurredAt: receivedEvents.occurredAt,
-  data: receivedEvents.data,
-};
-const NO_METADATA = {} as EventRow['metadata'];
-type Row = { [K in keyof typeof columns]: (typeof columns)[K]['_']['data'] };
-
-async function inChunks(userIds: readonly number[], query: (ids: string[]) => Promise<Row[]>): Promise<EventEnvelope[]> {
+async function inChunks(userIds: readonly number[], query: (ids: string[]) => Promise<Parameters<typeof toGraphEnvelope>[0][]>): Promise<EventEnvelope[]> {
   const out: EventEnvelope[] = [];
   const ids = [...new Set(userIds)].map(String);
   for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
-    for (const row of await query(ids.slice(i, i + IDS_PER_QUERY))) {
-      out.push(rowToEnvelope({ ...row, metadata: NO_METADATA }));
-    }
+    for (const row of await query(ids.slice(i, i + IDS_PER_QUERY))) out.push(toGraphEnvelope(row));
   }
   return out;
 }

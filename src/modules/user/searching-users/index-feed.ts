@@ -26,10 +26,10 @@ export function indexFeed(db: Queryable, index: NameIndex, log: Logger) {
         .where(or(gt(users.lastModified, mark.at), and(eq(users.lastModified, mark.at), gt(users.id, mark.id))))
         .orderBy(asc(users.lastModified), asc(users.id))
         .limit(PAGE);
-      // An erasure made by another instance reaches this index as its tombstone row.
+      // An erasure, also one made by another instance, reaches this index as its tombstone row.
       for (const row of rows) {
-        if (isErased(row)) index.remove(row.id);
-        else index.put(toUser(row));
+        if (isErased(row)) index.erase(row.id, row.version);
+        else index.put(toUser(row), row.version);
       }
       const last = rows.at(-1);
       if (last) mark = { at: last.lastModified, id: last.id };
@@ -37,21 +37,21 @@ export function indexFeed(db: Queryable, index: NameIndex, log: Logger) {
     }
   }
 
-  const tick = () => {
-    running ??= catchUp()
-      .catch((error) => log.warn('user name index could not catch up', { error }))
-      .finally(() => (running = undefined));
-  };
+  /** One catch-up at a time; callers arriving meanwhile share it. */
+  const refresh = (): Promise<void> => (running ??= catchUp().finally(() => (running = undefined)));
+  const tick = () => void refresh().catch((error) => log.warn('user name index could not catch up', { error }));
 
   return {
     load: catchUp,
+    /** Reads what changed since the last catch-up now (a read waiting for a Consistency-Token). */
+    refresh,
     start(everyMs: number) {
       timer ??= setInterval(tick, everyMs);
     },
     async stop() {
       clearInterval(timer);
       timer = undefined;
-      await running;
+      await running?.catch(() => undefined);
     },
   };
 }

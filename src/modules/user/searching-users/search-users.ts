@@ -4,16 +4,18 @@ import { ProblemSchema } from '../../../platform/http/problem';
 import { UserSchema } from '../contracts/http';
 import { documented } from '../../../platform/http/openapi-docs';
 import { adaExample } from '../contracts/examples';
+import type { ConsistencyGate } from '../../../platform/consistency/consistency-gate';
+import { CONSISTENCY_TOKEN_HEADER } from '../../../platform/consistency/token';
 import type { NameIndex } from './name-index';
 
 const searchUsersDocs = documented({
   tags: ['user'],
   summary: 'Find users by the start of a name',
-  description: 'Users whose first name, last name or "first last" starts with `name`, case-insensitive, lowest id first; an all-digit `name` also matches that id. At most `limit` (default 100). Answered from an index in memory, so it keeps working when names are encrypted at rest.',
+  description: 'Users whose first name, last name or "first last" starts with `name`, case-insensitive, lowest id first; an all-digit `name` also matches that id. At most `limit` (default 100). Answered from an index in memory, so it keeps working when names are encrypted at rest. With a `Consistency-Token` the index first catches up with every user write the token stands for, made through any instance.',
   examplePath: '/v1/users?name=ada',
   responses: {
     200: { description: 'The matching users, by id', example: [adaExample] },
-    400: { description: 'No name, or an invalid limit', example: { detail: "query name: Property 'name' is missing" } },
+    400: { description: 'No name, an invalid limit, or a malformed Consistency-Token', example: { detail: "query name: Property 'name' is missing" } },
   },
 });
 
@@ -22,11 +24,22 @@ const SearchQuery = t.Object({
   limit: t.Optional(Limit),
 });
 
-/** `GET /v1/users?name=&limit=`: answered from the in-memory name index, never a table scan. */
-export function searchUsersRoute(index: NameIndex) {
-  return new Elysia({ name: 'search-users' }).get('/v1/users', ({ query: { name, limit } }) => index.search(name, limit ?? 100), {
-    query: SearchQuery,
-    response: { 200: t.Array(UserSchema), 400: ProblemSchema },
-    detail: searchUsersDocs,
-  });
+/**
+ * `GET /v1/users?name=&limit=`: answered from the in-memory name index, never a table scan. The
+ * index has a gate of its own: it trails the users table (other instances' writes arrive by a
+ * periodic catch-up), so a token is checked against the versions the index holds.
+ */
+export function searchUsersRoute(index: NameIndex, gate: ConsistencyGate) {
+  return new Elysia({ name: 'search-users' }).get(
+    '/v1/users',
+    async ({ query: { name, limit }, request, set }) => {
+      await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
+      return index.search(name, limit ?? 100);
+    },
+    {
+      query: SearchQuery,
+      response: { 200: t.Array(UserSchema), 400: ProblemSchema, 503: ProblemSchema },
+      detail: searchUsersDocs,
+    },
+  );
 }
