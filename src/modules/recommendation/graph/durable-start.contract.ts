@@ -7,11 +7,11 @@ import { createLogger } from '../../../platform/log';
 import { eventually } from '../../../platform/testing/processes';
 import { FRIEND_EVENTS_TOPIC } from '../../friend/contracts/events';
 import { USER_EVENTS_TOPIC } from '../../user/contracts/events';
-import { createRecommendationModule, recommendationMigrationsFolder, type DurableGraph } from '../module';
+import { createRecommendationModule, recommendationMigrationsFolder } from '../module';
 import { receivedEvents } from '../schema';
 import { eventFactory } from '../testing/event-fixtures';
 import { MemoryGraph } from './memory-graph';
-import type { SocialGraph } from './social-graph';
+import type { DurableGraph, SocialGraph } from './social-graph';
 
 /**
  * How the module starts on a graph that outlives it: it replays only the log rows after the graph's

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { asc, desc, eq, ne } from 'drizzle-orm';
+import type { Db } from '../../../platform/db/database';
+import { graphSnapshotParts, graphSnapshots } from '../schema';
+
+/** Small enough that one part's insert holds up a log append only briefly (PGlite runs one statement at a time). */
+const PART_BYTES = 4 * 1024 * 1024;
+
+export interface StoredSnapshot {
+  format: number;
+  position: number;
+  checksum: string;
+  bytes: Uint8Array;
+}
+
+export const checksumOf = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Writes the parts one statement each, then the header and the removal of every older snapshot in one transaction. */
+export async function saveSnapshot(db: Db, snapshot: { format: number; position: number; bytes: Uint8Array; takenAt: Date }): Promise<void> {
+  const id = crypto.randomUUID();
+  const { bytes } = snapshot;
+  for (let part = 0; part * PART_BYTES < bytes.length || part === 0; part++) {
+    await db.insert(graphSnapshotParts).values({ snapshotId: id, part, bytes: bytes.subarray(part * PART_BYTES, (part + 1) * PART_BYTES) });
+  }
+  await db.transaction(async (tx) => {
+    await tx.insert(graphSnapshots).values({ id, format: snapshot.format, position: snapshot.position, bytes: bytes.length, checksum: checksumOf(bytes), takenAt: snapshot.takenAt });
+    await tx.delete(graphSnapshots).where(ne(graphSnapshots.id, id));
+    await tx.delete(graphSnapshotParts).where(ne(graphSnapshotParts.snapshotId, id));
+  });
+}
+
+/** The newest complete snapshot as stored, unchecked; undefined when there is none. */
+export async function loadNewestSnapshot(db: Db): Promise<StoredSnapshot | undefined> {
+  const [header] = await db.select().from(graphSnapshots).orderBy(desc(graphSnapshots.takenAt)).limit(1);
+  if (!header) return undefined;
+  const parts = await db.select({ bytes: graphSnapshotParts.bytes }).from(graphSnapshotParts).where(eq(graphSnapshotParts.snapshotId, header.id)).orderBy(asc(graphSnapshotParts.part));
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.bytes.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    bytes.set(p.bytes, at);
+    at += p.bytes.length;
+  }
+  return { format: header.format, position: header.position, checksum: header.checksum, bytes };
+}
