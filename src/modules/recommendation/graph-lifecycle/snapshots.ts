@@ -79,10 +79,15 @@ export class Snapshots {
     return (this.saving ??= (async () => {
       const { db, graph, exclusive, clock, log } = this.deps;
       try {
+        const started = performance.now();
         const { image, position } = await exclusive(async () => ({ position: await lastLogPosition(db), image: graph.image() }));
+        const heldMs = performance.now() - started;
         if (position <= this.covered) return;
-        await saveSnapshot(db, { format: SNAPSHOT_FORMAT, position, bytes: encodeSnapshot(image, position), takenAt: clock.now() });
+        const bytes = encodeSnapshot(image, position);
+        await saveSnapshot(db, { format: SNAPSHOT_FORMAT, position, bytes, takenAt: clock.now() });
         this.covered = position;
+        // heldMs: how long the projector waited for the image; the rest ran beside it.
+        log.info('graph snapshot saved', { position, bytes: bytes.length, heldMs: Math.round(heldMs), ms: Math.round(performance.now() - started) });
       } catch (error) {
         log.warn('could not save a graph snapshot; the next start replays more of the log', { error });
       } finally {
