@@ -102,7 +102,10 @@ export class MemoryGraph implements SocialGraph {
     return { users, streams: streams.done() };
   }
 
-  /** A graph holding exactly what `image` describes (users keep their slots). */
+  /**
+   * A graph holding exactly what `image` describes (users keep their slots). The image must come
+   * from image() (its checksum checked): each stream is loaded as new, without a look-up.
+   */
   static fromImage({ users, streams }: GraphImage): MemoryGraph {
     const graph = new MemoryGraph();
     const time = (ms: number) => (Number.isNaN(ms) ? null : new Date(ms).toISOString());
@@ -111,12 +114,17 @@ export class MemoryGraph implements SocialGraph {
       graph.userVersions[slot] = users.versions[i]!;
       graph.profiles[slot] = profile(users.ids[i]!, users.names[2 * i]!, users.names[2 * i + 1]!, time(users.createdAt[i]!), time(users.lastModified[i]!));
     }
+    const slotsA = new Int32Array(streams.a.length);
+    const slotsB = new Int32Array(streams.a.length);
+    const degrees = new Int32Array(users.ids.length);
     for (let i = 0; i < streams.a.length; i++) {
-      const a = graph.slots.get(streams.a[i]!);
-      const b = graph.slots.get(streams.b[i]!);
+      const a = (slotsA[i] = graph.slots.get(streams.a[i]!));
+      const b = (slotsB[i] = graph.slots.get(streams.b[i]!));
       if (a < 0 || b < 0 || a === b) throw new RangeError(`the image names a friendship of unknown users ${streams.a[i]}-${streams.b[i]}`);
-      graph.friendships.apply(a, b, streams.versions[i]!, streams.linked[i] === 1);
+      if (streams.linked[i] === 1) degrees[a]++, degrees[b]++;
     }
+    graph.adjacency.reserve(degrees);
+    for (let i = 0; i < streams.a.length; i++) graph.friendships.load(slotsA[i]!, slotsB[i]!, streams.versions[i]!, streams.linked[i] === 1);
     return graph;
   }
 
