@@ -15,6 +15,7 @@ import { runDistributed } from './suites/distributed';
 import { measureMemoryGraph } from './suites/graph';
 import { measureEmbeddedHttp } from './suites/http';
 import { measureLag } from './suites/lag';
+import { measureApplyRate, measureBurstLag } from './suites/projection';
 import { measureLoadedAllInOne, recordIdleRss } from './suites/memory';
 import { measureWrites } from './suites/writes';
 
@@ -90,6 +91,7 @@ if (only.has('http') || only.has('writes') || only.has('lag') || only.has('memor
       if (only.has('http')) await step('http', async () => measureEmbeddedHttp(ctx, await portUrl(raw), await portUrl(bare), aio.direct.recommendation, aio.gateway));
       if (only.has('writes')) await step('writes', async () => void ({ addFriendPerSec } = await measureWrites(ctx, aio.gateway, { engine: 'pglite', dir: join(runDir, 'raw-pglite') }, 'writes')));
       if (only.has('lag')) await step('lag', () => measureLag(ctx, aio.gateway, addFriendPerSec / 2, 'projectionLag'));
+      if (only.has('lag')) await step('burst', () => measureBurstLag(ctx, aio.gateway));
     } finally {
       raw.kill();
       bare.kill();
@@ -97,6 +99,7 @@ if (only.has('http') || only.has('writes') || only.has('lag') || only.has('memor
     }
   });
 }
+if (only.has('lag')) await step('projection apply rate', () => measureApplyRate(ctx));
 if (only.has('memory')) await step('memory (loaded)', () => measureLoadedAllInOne(ctx));
 if (options.distributed) await step('distributed', () => runDistributed(ctx));
 

@@ -59,6 +59,8 @@ export const ROWS: Row[] = [
   { label: 'projection lag max', key: 'projectionLag.maxMs', unit: 'ms' },
   { label: 'projection lag, at load', key: 'projectionLag.loadPerSec', unit: 'addFriend/s' },
   { label: 'projection lag p99, distributed', key: 'projectionLag.distributed.p99Ms', unit: 'ms', target: { op: '<', value: 200 } },
+  { label: 'projection apply rate (batches of 16)', key: 'projection.applyPerSec', unit: 'events/s', ratio: { key: 'projection.applyToCommands', of: 'fastest command', times: true }, target: { op: '>=', value: 3 } },
+  { label: 'projection lag after a burst', key: 'projection.endOfBurstLagMs', unit: 'ms', target: { op: '<', value: 200 } },
   { label: 'recommend users (avg degree)', key: 'recommendation.users', unit: 'users' },
   { label: 'recommend from memory p50', key: 'recommendation.memory.p50Ms', unit: 'ms' },
   { label: 'recommend from memory p99', key: 'recommendation.memory.p99Ms', unit: 'ms', target: { op: '<', value: 1 } },
@@ -74,6 +76,15 @@ export const ROWS: Row[] = [
   { label: 'all-in-one RSS idle', key: 'memory.allInOneIdleRssMb', unit: 'MB' },
   { label: 'all-in-one RSS with the graph', key: 'memory.allInOneLoadedRssMb', unit: 'MB' },
   { label: 'recommendation data dir (disk)', key: 'memory.recommendationDataDirMb', unit: 'MB' },
+  { label: 'all-in-one start, whole log replayed', key: 'memory.allInOneRebuildStartMs', unit: 'ms' },
+  { label: 'restart from a graph snapshot', key: 'restart.startMs', unit: 'ms', target: { op: '<', value: 3000 } },
+  { label: 'restart peak RSS', key: 'restart.peakRssMb', unit: 'MB', target: { op: '<', value: 600 } },
+  { label: 'recommendation log on disk per event', key: 'recommendation.log.bytesPerEvent', unit: 'bytes', target: { op: '<', value: 250 } },
+  { label: '1M users: recommend p99', key: 'scale.users1m.p99Ms', unit: 'ms' },
+  { label: '1M users: 100 hubs p99', key: 'scale.users1m.hubP99Ms', unit: 'ms' },
+  { label: '1M users: bytes per adjacency entry', key: 'scale.users1m.bytesPerAdjacencyEntry', unit: 'bytes' },
+  { label: '1M users: load (25M friendships)', key: 'scale.users1m.loadMs', unit: 'ms' },
+  { label: '1M users: graph loaded from its snapshot', key: 'scale.users1m.restartMs', unit: 'ms' },
   { label: 'distributed modules RSS (sum)', key: 'memory.distributedModulesRssMb', unit: 'MB' },
 ];
 
@@ -96,7 +107,8 @@ export function formatNumber(value: number | undefined): string {
   return value.toPrecision(2);
 }
 
-const targetText = (row: Row) => (row.target ? `${row.target.op === '>=' ? '≥' : '<'} ${row.ratio ? `${Math.round(row.target.value * 100)}%` : `${row.target.value} ${row.unit}`}` : '');
+const targetValue = (row: Row, value: number) => (row.ratio?.times ? `${value}×` : row.ratio ? `${Math.round(value * 100)}%` : `${value} ${row.unit}`);
+const targetText = (row: Row) => (row.target ? `${row.target.op === '>=' ? '≥' : '<'} ${targetValue(row, row.target.value)}` : '');
 
 /** Table cells per row that has a figure (rows of suites not run are left out). */
 export function tableCells(results: Results): string[][] {

@@ -18,19 +18,19 @@ async function post(url: string, body?: unknown): Promise<{ status: number; json
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
 
-async function createUser(gateway: string, name: string): Promise<number> {
+export async function createUser(gateway: string, name: string): Promise<number> {
   const { status, json } = await post(`${gateway}/user/v1/users`, { firstName: name, lastName: 'Probe' });
   if (status !== 201) throw new Error(`creating probe user: HTTP ${status}`);
   return json.id;
 }
 
-async function addFriend(gateway: string, a: number, b: number): Promise<void> {
+export async function addFriend(gateway: string, a: number, b: number): Promise<void> {
   const { status } = await post(`${gateway}/friend/v1/users/${a}/commands/addFriend?friendId=${b}`);
   if (status !== 201) throw new Error(`probe addFriend(${a}, ${b}): HTTP ${status}`);
 }
 
 /** Milliseconds from ack to the first answer showing `expected` as `user`'s top recommendation. */
-async function waitVisible(gateway: string, user: number, expected: number, ackAt: number): Promise<number | undefined> {
+export async function waitVisible(gateway: string, user: number, expected: number, ackAt: number): Promise<number | undefined> {
   const url = `${gateway}/recommendation/v1/users/${user}/commands/recommendFriends?limit=1`;
   while (performance.now() - ackAt < TIMEOUT_MS) {
     const body = (await (await fetch(url)).json()) as { user: { id: number } }[];

@@ -121,7 +121,10 @@ export class MemoryGraph implements SocialGraph {
       const a = (slotsA[i] = graph.slots.get(streams.a[i]!));
       const b = (slotsB[i] = graph.slots.get(streams.b[i]!));
       if (a < 0 || b < 0 || a === b) throw new RangeError(`the image names a friendship of unknown users ${streams.a[i]}-${streams.b[i]}`);
-      if (streams.linked[i] === 1) degrees[a]++, degrees[b]++;
+      if (streams.linked[i] === 1) {
+        degrees[a]! += 1;
+        degrees[b]! += 1;
+      }
     }
     graph.adjacency.reserve(degrees);
     for (let i = 0; i < streams.a.length; i++) graph.friendships.load(slotsA[i]!, slotsB[i]!, streams.versions[i]!, streams.linked[i] === 1);
