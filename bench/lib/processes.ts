@@ -105,8 +105,12 @@ export interface AllInOne {
   startMs: number;
 }
 
-/** Starts `bun src/entrypoints/all-in-one.ts` on free ports with `dataDir`; ready once the gateway routes. */
-export async function startAllInOne(dataDir: string, logFile: string): Promise<AllInOne> {
+/**
+ * Starts `bun src/entrypoints/all-in-one.ts` on free ports with `dataDir`; ready once the gateway
+ * routes. `logLevel` info shows start-up and snapshot lines; a start that replays millions of
+ * events needs a longer `timeoutMs` than the default on a busy machine.
+ */
+export async function startAllInOne(dataDir: string, logFile: string, { logLevel = 'warn', timeoutMs = 120_000 } = {}): Promise<AllInOne> {
   const ports = { gateway: freePort(), discovery: freePort(), user: freePort(), friend: freePort(), recommendation: freePort() };
   const env: Record<string, string | undefined> = {
     ...embeddedEnv(),
@@ -118,7 +122,7 @@ export async function startAllInOne(dataDir: string, logFile: string): Promise<A
     USER_PORT: String(ports.user),
     FRIEND_PORT: String(ports.friend),
     RECOMMENDATION_PORT: String(ports.recommendation),
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: logLevel,
     // The load comes from one client address; the per-client limit would measure itself.
     GATEWAY_RATE_LIMIT_PER_SECOND: '0',
   };
@@ -126,7 +130,7 @@ export async function startAllInOne(dataDir: string, logFile: string): Promise<A
   const started = performance.now();
   const proc = spawnBun(['src/entrypoints/all-in-one.ts'], env, logFile);
   const gateway = `http://127.0.0.1:${ports.gateway}`;
-  for (const service of ['user', 'friend', 'recommendation']) await waitHealthy(`${gateway}/${service}/actuator/health`, proc, 'all-in-one');
+  for (const service of ['user', 'friend', 'recommendation']) await waitHealthy(`${gateway}/${service}/actuator/health`, proc, 'all-in-one', timeoutMs);
   const url = (port: number) => `http://127.0.0.1:${port}`;
   return {
     proc,

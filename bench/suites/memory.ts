@@ -9,7 +9,7 @@ import { preseedRecommendationLog } from '../lib/preseed';
 import { peakRssMb, rssMb, startAllInOne, stop, type AllInOne } from '../lib/processes';
 import { syntheticGraph } from '../lib/synthetic-graph';
 import { record, round, type BenchContext } from './context';
-import { measureLogSize, measureRestart } from './restart';
+import { LOADED, measureLogSize, measureRestart } from './restart';
 
 /** RSS a moment after start, once start-up garbage had a chance to be collected. */
 export async function settledRss(pid: number): Promise<number> {
@@ -29,10 +29,10 @@ export async function measureLoadedAllInOne(ctx: BenchContext): Promise<void> {
   const dataDir = join(ctx.runDir, 'data-loaded');
   ctx.log(`memory: all-in-one holding a ${users}-user graph (average degree ${ctx.profile.avgDegree}), rebuilt from its log at start`);
   const graph = syntheticGraph({ users, avgDegree: ctx.profile.avgDegree });
-  const seeded = await preseedRecommendationLog(dataDir, graph);
+  const seeded = await preseedRecommendationLog(dataDir, graph, ctx.log);
   ctx.log(`  wrote ${seeded.events} events into the recommendation log in ${(seeded.ms / 1000).toFixed(1)} s`);
   const logFile = join(ctx.runDir, 'logs/all-in-one-loaded.log');
-  const aio = await startAllInOne(dataDir, logFile);
+  const aio = await startAllInOne(dataDir, logFile, LOADED);
   try {
     const peak = peakRssMb(aio.proc.pid!);
     const rss = await settledRss(aio.proc.pid!);

@@ -11,6 +11,9 @@ import { record, round, type BenchContext } from './context';
 
 const SNAPSHOT_WAIT_MS = 10 * 60_000;
 
+/** A start that replays millions of events: info lines (start-up, snapshots) and time enough on a busy machine. */
+export const LOADED = { logLevel: 'info', timeoutMs: 15 * 60_000 };
+
 /** Waits for the running all-in-one to log that its graph snapshot is saved; returns that line. */
 async function snapshotSaved(ctx: BenchContext, aio: AllInOne, logFile: string): Promise<Record<string, number>> {
   const deadline = Date.now() + SNAPSHOT_WAIT_MS;
@@ -33,7 +36,7 @@ export async function measureRestart(ctx: BenchContext, first: { aio: AllInOne; 
   const saved = await snapshotSaved(ctx, first.aio, first.logFile);
   ctx.log(`  snapshot saved: ${(saved.bytes! / 2 ** 20).toFixed(1)} MB at log position ${saved.position}, ${saved.ms} ms (the projector waited ${saved.heldMs} ms)`);
   await stop(first.aio.proc);
-  const again = await startAllInOne(dataDir, join(ctx.runDir, `logs/${prefix.replace(/\W/g, '-')}-restart.log`));
+  const again = await startAllInOne(dataDir, join(ctx.runDir, `logs/${prefix.replace(/\W/g, '-')}-restart.log`), LOADED);
   const peak = peakRssMb(again.proc.pid!);
   await stop(again.proc);
   ctx.log(`  restarted from the snapshot in ${(again.startMs / 1000).toFixed(1)} s, start-up peak RSS ${peak.toFixed(0)} MB`);
