@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { asc, desc, eq, ne } from 'drizzle-orm';
+import { asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import { graphSnapshotParts, graphSnapshots } from '../schema';
 
@@ -15,7 +15,12 @@ export interface StoredSnapshot {
 
 export const checksumOf = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/** Writes the parts one statement each, then the header and the removal of every older snapshot in one transaction. */
+/**
+ * Writes the parts one statement each, then the header and the removal of every older snapshot in
+ * one transaction. A save cut short leaves parts without a header: never read, and small beside
+ * the log; a later save does not find them (it cannot tell them from another instance's save in
+ * progress).
+ */
 export async function saveSnapshot(db: Db, snapshot: { format: number; position: number; bytes: Uint8Array; takenAt: Date }): Promise<void> {
   const id = crypto.randomUUID();
   const { bytes } = snapshot;
@@ -24,8 +29,10 @@ export async function saveSnapshot(db: Db, snapshot: { format: number; position:
   }
   await db.transaction(async (tx) => {
     await tx.insert(graphSnapshots).values({ id, format: snapshot.format, position: snapshot.position, bytes: bytes.length, checksum: checksumOf(bytes), takenAt: snapshot.takenAt });
+    const older = tx.select({ id: graphSnapshots.id }).from(graphSnapshots).where(ne(graphSnapshots.id, id));
+    // Only the parts of finished snapshots: instances sharing a log (PostgreSQL) may be writing theirs.
+    await tx.delete(graphSnapshotParts).where(inArray(graphSnapshotParts.snapshotId, older));
     await tx.delete(graphSnapshots).where(ne(graphSnapshots.id, id));
-    await tx.delete(graphSnapshotParts).where(ne(graphSnapshotParts.snapshotId, id));
   });
 }
 

@@ -150,6 +150,15 @@ test('a snapshot is taken in the background once enough events came, and stop wa
     expect(header?.position).toBe(await lastLogPosition(own.db));
     const parts = await own.db.select({ n: count() }).from(graphSnapshotParts).where(eq(graphSnapshotParts.snapshotId, header!.id));
     expect(parts[0]!.n).toBeGreaterThan(0);
+    // A newer snapshot replaces it, parts included.
+    const second = await start(own);
+    await second.bus.publish(FRIEND_EVENTS_TOPIC, ring(300, SNAPSHOT_EVERY + 1));
+    await second.stop();
+    const [newer, ...others] = await own.db.select().from(graphSnapshots);
+    expect(others).toEqual([]);
+    expect(newer!.position).toBe(await lastLogPosition(own.db));
+    const owners = await own.db.selectDistinct({ id: graphSnapshotParts.snapshotId }).from(graphSnapshotParts);
+    expect(owners).toEqual([{ id: newer!.id }]);
   } finally {
     await own.close();
   }
