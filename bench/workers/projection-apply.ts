@@ -13,6 +13,7 @@ import { USER_EVENTS_TOPIC } from '../../src/modules/user/contracts/events';
 import { openEmbeddedDatabase } from '../../src/platform/db/embedded';
 import { InProcessBus } from '../../src/platform/events/in-process-bus';
 import { silentLogger } from '../../src/platform/log';
+import { mulberry32 } from '../../scripts/lib/random';
 import { friendship, userCreated } from '../lib/envelopes';
 
 const { events, batch }: { events: number; batch: number } = JSON.parse(process.argv[2]!);
@@ -27,8 +28,7 @@ for (let id = 1; id <= USERS; id += 500) await bus.publish(USER_EVENTS_TOPIC, Ar
 // Distinct random pairs, built before the clock starts.
 const seen = new Set<number>();
 const pairs: [number, number][] = [];
-let seed = 7;
-const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const random = mulberry32(7);
 while (pairs.length < events) {
   const a = 1 + Math.floor(random() * USERS);
   const b = 1 + Math.floor(random() * USERS);
