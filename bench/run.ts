@@ -18,6 +18,7 @@ import { measureEmbeddedHttp } from './suites/http';
 import { measureConsistency } from './suites/consistency';
 import { measureLag } from './suites/lag';
 import { measureProjectionLog } from './suites/projection-log';
+import { measureApplyRate, measureBurstLag } from './suites/projection';
 import { measureLoadedAllInOne, recordIdleRss } from './suites/memory';
 import { measureWrites } from './suites/writes';
 
@@ -98,6 +99,7 @@ if (only.has('http') || only.has('writes') || only.has('lag') || only.has('consi
       if (only.has('writes')) await step('writes', async () => void ({ addFriendPerSec } = await measureWrites(ctx, aio.gateway, { engine: 'pglite', dir: join(runDir, 'raw-pglite') }, 'writes')));
       if (only.has('lag')) await step('lag', () => measureLag(ctx, aio.gateway, addFriendPerSec / 2, 'projectionLag'));
       if (only.has('consistency')) await step('consistency', () => measureConsistency(ctx, aio.gateway, addFriendPerSec / 2, 'consistency.allInOne'));
+      if (only.has('lag')) await step('burst', () => measureBurstLag(ctx, aio.gateway));
     } finally {
       raw.kill();
       bare.kill();
@@ -105,6 +107,7 @@ if (only.has('http') || only.has('writes') || only.has('lag') || only.has('consi
     }
   });
 }
+if (only.has('lag')) await step('projection apply rate', () => measureApplyRate(ctx));
 if (only.has('memory')) await step('memory (loaded)', () => measureLoadedAllInOne(ctx));
 if (only.has('projection')) await step('projection', () => measureProjectionLog(ctx, { engine: 'pglite' }));
 if (options.distributed) await step('distributed', () => runDistributed(ctx));

@@ -28,8 +28,17 @@ export function killChildren(): void {
 
 /** Resident set size of a process in MB, from /proc (Linux); NaN elsewhere. */
 export function rssMb(pid: number): number {
+  return statusMb(pid, 'VmRSS');
+}
+
+/** The highest RSS the process has had since it started (what start-up peaked at). */
+export function peakRssMb(pid: number): number {
+  return statusMb(pid, 'VmHWM');
+}
+
+function statusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : Number.NaN;
   } catch {
     return Number.NaN;
@@ -47,8 +56,12 @@ export interface AllInOne {
   startMs: number;
 }
 
-/** Starts `bun src/entrypoints/all-in-one.ts` on free ports with `dataDir`; ready once the gateway routes. */
-export async function startAllInOne(dataDir: string, logFile: string): Promise<AllInOne> {
+/**
+ * Starts `bun src/entrypoints/all-in-one.ts` on free ports with `dataDir`; ready once the gateway
+ * routes. `logLevel` info shows start-up and snapshot lines; a start that replays millions of
+ * events needs a longer `timeoutMs` than the default on a busy machine.
+ */
+export async function startAllInOne(dataDir: string, logFile: string, { logLevel = 'warn', timeoutMs = 120_000 } = {}): Promise<AllInOne> {
   const [gateway, discovery, user, friend, recommendation] = freePorts(5) as [number, number, number, number, number];
   const ports = { gateway, discovery, user, friend, recommendation };
   const env: Record<string, string | undefined> = {
@@ -61,7 +74,7 @@ export async function startAllInOne(dataDir: string, logFile: string): Promise<A
     USER_PORT: String(ports.user),
     FRIEND_PORT: String(ports.friend),
     RECOMMENDATION_PORT: String(ports.recommendation),
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: logLevel,
     // The load comes from one client address; the per-client limit would measure itself.
     GATEWAY_RATE_LIMIT_PER_SECOND: '0',
   };
@@ -69,7 +82,7 @@ export async function startAllInOne(dataDir: string, logFile: string): Promise<A
   const started = performance.now();
   const proc = spawnBun([entrypointFile('all-in-one')], env, logFile);
   const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
-  for (const service of ['user', 'friend', 'recommendation']) await waitHealthy(`${gatewayUrl}/${service}/actuator/health`, proc, 'all-in-one', 120_000);
+  for (const service of ['user', 'friend', 'recommendation']) await waitHealthy(`${gatewayUrl}/${service}/actuator/health`, proc, 'all-in-one', timeoutMs);
   const url = (port: number) => `http://127.0.0.1:${port}`;
   return {
     proc,

@@ -78,6 +78,8 @@ export const ROWS: Row[] = [
   { label: 'asOf recommendFriends p99', key: 'asOf.p99Ms', unit: 'ms' },
   { label: 'asOf findMutualFriends p99', key: 'asOf.mutualP99Ms', unit: 'ms' },
   { label: 'asOf recommendFriends p99, PostgreSQL log', key: 'asOf.postgres.p99Ms', unit: 'ms' },
+  { label: 'projection apply rate (batches of 16)', key: 'projection.applyPerSec', unit: 'events/s', ratio: { key: 'projection.applyToCommands', of: 'fastest command', times: true }, target: { op: '>=', value: 3 } },
+  { label: 'projection lag after a burst', key: 'projection.endOfBurstLagMs', unit: 'ms', target: { op: '<', value: 200 } },
   { label: 'recommend users (avg degree)', key: 'recommendation.users', unit: 'users' },
   { label: 'recommend from memory p50', key: 'recommendation.memory.p50Ms', unit: 'ms' },
   { label: 'recommend from memory p99', key: 'recommendation.memory.p99Ms', unit: 'ms', target: { op: '<', value: 1 } },
@@ -93,8 +95,25 @@ export const ROWS: Row[] = [
   { label: 'all-in-one RSS idle', key: 'memory.allInOneIdleRssMb', unit: 'MB' },
   { label: 'all-in-one RSS with the graph', key: 'memory.allInOneLoadedRssMb', unit: 'MB' },
   { label: 'recommendation data dir (disk)', key: 'memory.recommendationDataDirMb', unit: 'MB' },
+  { label: 'all-in-one start, whole log replayed', key: 'memory.allInOneRebuildStartMs', unit: 'ms' },
+  { label: 'restart from a graph snapshot', key: 'restart.startMs', unit: 'ms', target: { op: '<', value: 3000 } },
+  { label: 'restart peak RSS', key: 'restart.peakRssMb', unit: 'MB', target: { op: '<', value: 600 } },
+  { label: 'recommendation log on disk per event', key: 'recommendation.log.bytesPerEvent', unit: 'bytes', target: { op: '<', value: 250 } },
+  ...millionUserRows(),
   { label: 'distributed modules RSS (sum)', key: 'memory.distributedModulesRssMb', unit: 'MB' },
 ];
+
+/** The 1M-user scale point (full bench only), under `scale.users1m`. */
+function millionUserRows(): Row[] {
+  const figures: [string, string, string][] = [
+    ['recommend p99', 'p99Ms', 'ms'],
+    ['100 hubs p99', 'hubP99Ms', 'ms'],
+    ['bytes per adjacency entry', 'bytesPerAdjacencyEntry', 'bytes'],
+    ['load (25M friendships)', 'loadMs', 'ms'],
+    ['graph loaded from its snapshot', 'restartMs', 'ms'],
+  ];
+  return figures.map(([label, key, unit]) => ({ label: `1M users: ${label}`, key: `scale.users1m.${key}`, unit }));
+}
 
 export function judge(results: Results, row: Row): 'met' | 'NOT MET' | 'not measured' | undefined {
   if (!row.target) return undefined;
@@ -115,7 +134,8 @@ export function formatNumber(value: number | undefined): string {
   return value.toPrecision(2);
 }
 
-const targetText = (row: Row) => (row.target ? `${row.target.op === '>=' ? '≥' : '<'} ${row.ratio ? `${Math.round(row.target.value * 100)}%` : `${row.target.value} ${row.unit}`}` : '');
+const targetValue = (row: Row, value: number) => (row.ratio?.times ? `${value}×` : row.ratio ? `${Math.round(value * 100)}%` : `${value} ${row.unit}`);
+const targetText = (row: Row) => (row.target ? `${row.target.op === '>=' ? '≥' : '<'} ${targetValue(row, row.target.value)}` : '');
 
 /** Table cells per row that has a figure (rows of suites not run are left out). */
 export function tableCells(results: Results): string[][] {

@@ -24,11 +24,29 @@ describe('judge', () => {
     expect(judge({ projectionLag: { p99Ms: 50 } }, row('projectionLag.p99Ms'))).toBe('NOT MET');
     expect(judge({}, row('projectionLag.p99Ms'))).toBe('not measured');
     expect(judge({}, row('http.rawBunRps'))).toBeUndefined();
+    expect(judge({ projection: { applyPerSec: 3000, applyToCommands: 3.1 } }, row('projection.applyPerSec'))).toBe('met');
+    expect(judge({ projection: { applyPerSec: 1000, applyToCommands: 1.2 } }, row('projection.applyPerSec'))).toBe('NOT MET');
   });
   test('every target of the brief has a row', () => {
     const judged = ROWS.filter((r) => r.target).map((r) => r.ratio?.key ?? r.key);
     expect(judged.sort()).toEqual(
-      ['consistency.allInOne.stale', 'consistency.distributed.stale', 'http.distributedGatewayToDirect', 'http.elysiaToRaw', 'http.gatewayToDirect', 'projectionLag.distributed.p99Ms', 'projectionLag.p99Ms', 'recommendation.memory.p99Ms', 'writes.commandToRawInsert', 'writes.postgres.commandToRawInsert'].sort(),
+      [
+        'http.distributedGatewayToDirect',
+        'http.elysiaToRaw',
+        'http.gatewayToDirect',
+        'projectionLag.distributed.p99Ms',
+        'projectionLag.p99Ms',
+        'recommendation.memory.p99Ms',
+        'writes.commandToRawInsert',
+        'writes.postgres.commandToRawInsert',
+        'consistency.allInOne.stale',
+        'consistency.distributed.stale',
+        'projection.applyToCommands',
+        'projection.endOfBurstLagMs',
+        'restart.startMs',
+        'restart.peakRssMb',
+        'recommendation.log.bytesPerEvent',
+      ].sort(),
     );
   });
 });

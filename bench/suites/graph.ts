@@ -32,6 +32,9 @@ export interface GraphFigures {
   edgeUpdateQuietUs?: number;
   edgeUpdateP50Us?: number;
   edgeUpdateBatchedUs?: number;
+  /** With `snapshot`: loading the graph's snapshot bytes into a new graph, and their size. */
+  restoreMs?: number;
+  snapshotMb?: number;
 }
 
 export async function measureMemoryGraph(ctx: BenchContext): Promise<void> {
@@ -39,7 +42,8 @@ export async function measureMemoryGraph(ctx: BenchContext): Promise<void> {
   const curve: GraphFigures[] = [];
   for (const users of scale) {
     ctx.log(`graph (memory): ${users} users, average degree ${avgDegree}`);
-    const f = await runWorker<GraphFigures>('memory-graph', { users, avgDegree, samples, qpsMs: ctx.options.quick ? 500 : 2000 });
+    // The largest size also measures the graph's side of a restart from a snapshot.
+    const f = await runWorker<GraphFigures>('memory-graph', { users, avgDegree, samples, qpsMs: ctx.options.quick ? 500 : 2000, snapshot: users === scale.at(-1) });
     ctx.log(`  p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms (best of 3 per user: ${f.quietP99Ms} ms), hubs p99 ${f.hubP99Ms} ms, ${f.qps} q/s, ${f.bytesPerEdge} bytes/edge (${f.bytesPerAdjacencyEntry} per adjacency entry + ${f.bytesPerUser} per user), edge update ${f.edgeUpdateUs} µs (median round ${f.edgeUpdateQuietUs} µs, p50 ${f.edgeUpdateP50Us} µs; in batches of 100 ${f.edgeUpdateBatchedUs} µs each), loaded in ${f.loadMs} ms`);
     curve.push(f);
   }
@@ -66,6 +70,33 @@ export async function measureMemoryGraph(ctx: BenchContext): Promise<void> {
   });
   record(ctx, 'recommendation.mutual', { p50Ms: top.mutualP50Ms, p99Ms: top.mutualP99Ms });
   record(ctx, 'recommendation.scale', curve);
+  if (top.restoreMs !== undefined) record(ctx, 'recommendation.memory.restoreMs', top.restoreMs);
+  if (!ctx.options.quick) await measureMillionUsers(ctx, top);
+}
+
+const MILLION = 1_000_000;
+
+/**
+ * The scale point users ask about: a million users at the same average degree (25 million
+ * friendships), beside the largest size of the curve. Full bench only: generating and loading it
+ * takes minutes. restartMs is the graph's side of a restart (loading its snapshot's bytes into a
+ * new graph), without reading them from the database.
+ */
+async function measureMillionUsers(ctx: BenchContext, beside: GraphFigures): Promise<void> {
+  const { avgDegree, samples } = ctx.profile;
+  ctx.log(`graph (memory): ${MILLION} users, average degree ${avgDegree} (generating and loading take a few minutes)`);
+  const f = await runWorker<GraphFigures>('memory-graph', { users: MILLION, avgDegree, samples, qpsMs: 2000, snapshot: true });
+  ctx.log(`  p99 ${f.p99Ms} ms (at ${beside.users}: ${beside.p99Ms} ms), hubs p99 ${f.hubP99Ms} ms (${beside.hubP99Ms} ms), ${f.bytesPerAdjacencyEntry} bytes per adjacency entry (${beside.bytesPerAdjacencyEntry}), loaded in ${(f.loadMs / 1000).toFixed(1)} s, snapshot ${f.snapshotMb} MB loaded in ${f.restoreMs} ms (${beside.restoreMs} ms)`);
+  record(ctx, 'scale.users1m', {
+    users: f.users,
+    friendships: f.friendships,
+    p99Ms: f.p99Ms,
+    hubP99Ms: f.hubP99Ms,
+    bytesPerAdjacencyEntry: f.bytesPerAdjacencyEntry,
+    loadMs: f.loadMs,
+    restartMs: f.restoreMs,
+    snapshotMb: f.snapshotMb,
+  });
 }
 
 export async function measureNeo4jGraph(ctx: BenchContext, env: Record<string, string | undefined>): Promise<void> {

@@ -14,7 +14,7 @@ const TIMEOUT_MS = 5_000;
 const GIVE_UP_AFTER = 3;
 
 /** Milliseconds from ack to the first answer showing `expected` as `user`'s top recommendation. */
-async function waitVisible(gateway: string, user: number, expected: number, ackAt: number): Promise<number | undefined> {
+export async function waitVisible(gateway: string, user: number, expected: number, ackAt: number): Promise<number | undefined> {
   const url = `${gateway}/recommendation/v1/users/${user}/commands/recommendFriends?limit=1`;
   while (performance.now() - ackAt < TIMEOUT_MS) {
     const body = (await (await fetch(url)).json()) as { user: { id: number } }[];

@@ -3,23 +3,14 @@
  * The graph gets there as after a restart: its events are written into the recommendation log
  * (bench/lib/preseed.ts) and the process rebuilds the graph from the log at start.
  */
-import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { sizeOf } from '../lib/log-size';
 import { preseedRecommendationLog } from '../lib/preseed';
-import { rssMb, startAllInOne, type AllInOne } from '../lib/processes';
+import { peakRssMb, rssMb, startAllInOne, type AllInOne } from '../lib/processes';
 import { stopGracefully } from '../../test/kits/processes';
 import { syntheticGraph } from '../lib/synthetic-graph';
 import { record, round, type BenchContext } from './context';
-
-/** Bytes under `dir`, recursively (what `du` would say, give or take blocks). */
-function sizeOf(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    total += entry.isDirectory() ? sizeOf(path) : statSync(path).size;
-  }
-  return total;
-}
+import { LOADED, measureLogSize, measureRestart } from './restart';
 
 /** RSS a moment after start, once start-up garbage had a chance to be collected. */
 export async function settledRss(pid: number): Promise<number> {
@@ -39,21 +30,25 @@ export async function measureLoadedAllInOne(ctx: BenchContext): Promise<void> {
   const dataDir = join(ctx.runDir, 'data-loaded');
   ctx.log(`memory: all-in-one holding a ${users}-user graph (average degree ${ctx.profile.avgDegree}), rebuilt from its log at start`);
   const graph = syntheticGraph({ users, avgDegree: ctx.profile.avgDegree });
-  const seeded = await preseedRecommendationLog(dataDir, graph);
+  const seeded = await preseedRecommendationLog(dataDir, graph, ctx.log);
   ctx.log(`  wrote ${seeded.events} events into the recommendation log in ${(seeded.ms / 1000).toFixed(1)} s`);
-  const aio = await startAllInOne(dataDir, join(ctx.runDir, 'logs/all-in-one-loaded.log'));
+  const logFile = join(ctx.runDir, 'logs/all-in-one-loaded.log');
+  const aio = await startAllInOne(dataDir, logFile, LOADED);
   try {
-    const peak = rssMb(aio.proc.pid!);
+    const peak = peakRssMb(aio.proc.pid!);
     const rss = await settledRss(aio.proc.pid!);
-    ctx.log(`  started (graph rebuilt) in ${(aio.startMs / 1000).toFixed(1)} s; RSS ${rss.toFixed(0)} MB (${peak.toFixed(0)} MB right after start)`);
+    ctx.log(`  started (graph rebuilt from the whole log) in ${(aio.startMs / 1000).toFixed(1)} s; RSS ${rss.toFixed(0)} MB (start-up peak ${peak.toFixed(0)} MB)`);
     record(ctx, 'memory.allInOneLoadedRssMb', round(rss, 1));
     record(ctx, 'memory.allInOneLoadedStartRssMb', round(peak, 1));
     record(ctx, 'memory.allInOneLoadedUsers', users);
     record(ctx, 'memory.allInOneLoadedEvents', seeded.events);
     record(ctx, 'memory.allInOneRebuildStartMs', Math.round(aio.startMs));
+    await measureRestart(ctx, { aio, logFile }, dataDir, 'restart');
+    record(ctx, 'restart.events', seeded.events);
     // For scale: the log on disk. PGlite does not hold it in memory (opening and scanning the 1.8 GB
     // log of 100k users took ~270 MB RSS, as an empty database does); the rebuild's garbage does.
     record(ctx, 'memory.recommendationDataDirMb', round(sizeOf(join(dataDir, 'recommendation')) / 2 ** 20, 1));
+    await measureLogSize(ctx, dataDir, 'recommendation.log');
   } finally {
     await stopGracefully(aio.proc);
   }

@@ -2,10 +2,11 @@
  * Recommendation figures of the in-memory graph at one size, in a process of its own so that the
  * heap measured holds this graph and nothing else. Prints one JSON object on stdout.
  *
- *   bun bench/workers/memory-graph.ts '{"users":100000,"avgDegree":50,"samples":2000,"qpsMs":1000}'
+ *   bun bench/workers/memory-graph.ts '{"users":100000,"avgDegree":50,"samples":2000,"qpsMs":1000,"snapshot":true}'
  */
 import { heapStats } from 'bun:jsc';
 import { MemoryGraph } from '../../src/modules/recommendation/graph/memory-graph';
+import { decodeSnapshot, encodeSnapshot } from '../../src/modules/recommendation/graph-lifecycle/snapshot-codec';
 import { mulberry32 } from '../../scripts/lib/random';
 import { Samples } from '../../scripts/load-lib/percentiles';
 import { callLatency } from '../lib/call-latency';
@@ -125,6 +126,28 @@ for (let i = 0; i < batched.length; i += BATCH) {
 // Leave every touched pair linked again, so the graph ends as it started (and stats agree).
 for (const [e, version] of versions) if (version % 2 === 0) await graph.apply([friendship(shape.pairs[2 * e]!, shape.pairs[2 * e + 1]!, version + 1, true)]);
 
+/**
+ * With `snapshot`: the graph's side of a restart from a snapshot, without the database: taking the
+ * image (the projector waits that long), encoding it, and decoding it into a new graph (what a
+ * restart does once it has read the bytes). The loaded graph must answer like the original.
+ */
+async function snapshotFigures() {
+  let start = performance.now();
+  const image = graph.image();
+  const imageMs = performance.now() - start;
+  const bytes = encodeSnapshot(image, 1);
+  const encodeMs = performance.now() - start - imageMs;
+  start = performance.now();
+  const loaded = MemoryGraph.fromImage(decodeSnapshot(bytes).image);
+  const restoreMs = performance.now() - start;
+  for (let i = 0; i < 20; i++) {
+    const id = anyUser();
+    if (JSON.stringify(await loaded.recommendFriends(id, LIMIT)) !== JSON.stringify(await graph.recommendFriends(id, LIMIT))) throw new Error(`the graph loaded from its snapshot answers user ${id} differently`);
+  }
+  return { snapshotImageMs: Math.round(imageMs), snapshotEncodeMs: Math.round(encodeMs), snapshotMb: Number((bytes.length / 2 ** 20).toFixed(1)), restoreMs: Math.round(restoreMs) };
+}
+const snapshot = params.snapshot ? await snapshotFigures() : {};
+
 const stats = await graph.stats();
 const round = (x: number, digits = 4) => Number(x.toFixed(digits));
 console.log(
@@ -152,5 +175,6 @@ console.log(
     edgeUpdateP99Us: round(update.p99 * 1000, 2),
     edgeUpdateQuietUs: round(quietUpdateMs * 1000, 2),
     edgeUpdateBatchedUs: round((batchedMs * 1000) / batched.length, 3),
+    ...snapshot,
   }),
 );

@@ -7,11 +7,11 @@ import { createLogger } from '../../src/platform/log';
 import { eventually } from '../kits/processes';
 import { FRIEND_EVENTS_TOPIC } from '../../src/modules/friend/contracts/events';
 import { USER_EVENTS_TOPIC } from '../../src/modules/user/contracts/events';
-import { createRecommendationModule, recommendationMigrationsFolder, type DurableGraph } from '../../src/modules/recommendation/module';
+import { createRecommendationModule, recommendationMigrationsFolder } from '../../src/modules/recommendation/module';
 import { receivedEvents } from '../../src/modules/recommendation/schema';
 import { eventFactory } from '../kits/recommendation/events';
 import { MemoryGraph } from '../../src/modules/recommendation/graph/memory-graph';
-import type { SocialGraph } from '../../src/modules/recommendation/graph/social-graph';
+import type { DurableGraph, SocialGraph } from '../../src/modules/recommendation/graph/social-graph';
 
 /**
  * How the module starts on a graph that outlives it: it replays only the log rows after the graph's

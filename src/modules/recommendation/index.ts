@@ -1,13 +1,12 @@
 export {
   createRecommendationModule,
   recommendationMigrationsFolder,
-  type DurableGraph,
   type RecommendationModule,
   type RecommendationModuleDeps,
 } from './module';
 export { openNeo4jGraph } from './graph/neo4j-open';
 export type { Neo4jConnection, Neo4jGraph, Neo4jGraphOptions } from './graph/neo4j-graph';
-export type { GraphSnapshot, GraphStats, SocialGraph } from './graph/social-graph';
+export type { DurableGraph, GraphSnapshot, GraphStats, SocialGraph } from './graph/social-graph';
 export type { GraphEvent } from './graph/graph-events';
 // What a check needs to rebuild a reference graph from any list of events, to compare a graph with.
 export { classify } from './graph/graph-events';

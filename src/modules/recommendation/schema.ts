@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { EventMetadata } from '../../platform/events/envelope';
 
 /**
@@ -29,3 +29,30 @@ export const receivedEvents = pgTable('received_events', {
   index('received_events_stream_first_id').on(sql`split_part(${t.streamId}, '-', 2)`, t.occurredAt),
   index('received_events_stream_second_id').on(sql`split_part(${t.streamId}, '-', 3)`, t.occurredAt),
 ]);
+
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/**
+ * Snapshots of the in-memory graph (graph-lifecycle/snapshots.ts): a restart loads the newest and
+ * replays only the log rows after its position. Derived data, checked before use and never
+ * trusted over the log. A header is written only once all its parts are, so a save cut short
+ * leaves parts without a header, which the next save removes.
+ */
+export const graphSnapshots = pgTable('graph_snapshots', {
+  id: uuid('id').primaryKey(),
+  format: integer('format').notNull(),
+  /** Every log row up to here is in the snapshot (or in a batch the bus will deliver again). */
+  position: bigint('position', { mode: 'number' }).notNull(),
+  bytes: integer('bytes').notNull(),
+  /** SHA-256 of the parts joined, hex. */
+  checksum: text('checksum').notNull(),
+  takenAt: timestamp('taken_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+/** A snapshot's bytes in parts of a few MB: each a statement of its own, so that log appends interleave. */
+export const graphSnapshotParts = pgTable('graph_snapshot_parts', {
+  snapshotId: uuid('snapshot_id').notNull(),
+  part: integer('part').notNull(),
+  bytes: bytea('bytes').notNull(),
+}, (t) => [primaryKey({ columns: [t.snapshotId, t.part] })]);

@@ -117,6 +117,32 @@ export class Adjacency {
     this.edges++;
   }
 
+  /**
+   * Gives each slot still without a block one that fits `degrees[slot]` entries, all in one
+   * growth of the arena: loading an image then links every pair without moving a list (a list
+   * built up link by link moves through every size class on its way).
+   */
+  reserve(degrees: Int32Array): void {
+    const classes = new Uint8Array(this.slotCount).fill(NO_BLOCK);
+    let needed = 0;
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      const degree = degrees[slot] ?? 0;
+      if (degree === 0 || this.meta[slot * META_STRIDE + DEGREE]! >>> CLASS_SHIFT !== NO_BLOCK) continue;
+      let sizeClass = 0;
+      while (capacityOf(sizeClass) < degree) sizeClass++;
+      if (sizeClass > MAX_SIZE_CLASS) throw new RangeError(`slot ${slot} has too many friends`);
+      classes[slot] = sizeClass;
+      needed += capacityOf(sizeClass);
+    }
+    if (this.used + needed > this.entries.length) this.makeRoom(needed);
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      if (classes[slot] === NO_BLOCK) continue;
+      this.meta[slot * META_STRIDE + START] = this.used;
+      this.meta[slot * META_STRIDE + DEGREE] = classes[slot]! << CLASS_SHIFT;
+      this.used += capacityOf(classes[slot]!);
+    }
+  }
+
   /** Unlinks a pair, `at` being what find(a, b) returned (no change in between). */
   unlink(a: number, b: number, at: number): void {
     const short = this.degree(a) <= this.degree(b) ? a : b;

@@ -1,5 +1,5 @@
 import { describe } from 'bun:test';
-import type { DurableGraph } from '../module';
+import type { DurableGraph } from './social-graph';
 import { durableStartConformance } from '../../../../test/conformance/durable-start';
 import { MemoryGraph } from './memory-graph';
 

@@ -56,6 +56,18 @@ export class FriendshipStreams {
     }
   }
 
+  /**
+   * Sets the state of a stream this graph has not seen, without looking for the pair first (a
+   * look-up scans a list, and loading an image of millions of streams did little else). Only for
+   * loading an image, which lists each stream once.
+   */
+  load(a: number, b: number, version: number, linked: boolean): void {
+    if (!linked) return this.spilled.set(a, b, version);
+    const tag = version < SPILLED ? version : SPILLED;
+    this.adjacency.link(a, b, tag);
+    if (tag === SPILLED) this.spilled.set(a, b, version);
+  }
+
   /** The highest version applied to the stream of pair (a, b); 0 when none. */
   version(a: number, b: number): number {
     const at = this.adjacency.find(a, b);

@@ -4,6 +4,7 @@ import type { FriendRecommendation, RecommendationUser } from '../contracts/http
 import { Adjacency } from './adjacency';
 import { FriendshipStreams } from './friendship-streams';
 import type { GraphEvent } from './graph-events';
+import { StreamColumns, type GraphImage } from './graph-image';
 import { Ranking } from './ranking';
 import { SlotIndex } from './slot-index';
 import type { GraphSnapshot, GraphStats, SocialGraph } from './social-graph';
@@ -78,6 +79,62 @@ export class MemoryGraph implements SocialGraph {
     this.adjacency = other.adjacency;
     this.friendships = other.friendships;
     this.ranking = other.ranking;
+  }
+
+  /**
+   * The whole state as columns, read in one synchronous step: it is the graph at one instant,
+   * whatever is applied next. Stores only what applying events would rebuild.
+   */
+  image(): GraphImage {
+    const n = this.profiles.length;
+    const users: GraphImage['users'] = {
+      ids: new Int32Array(n),
+      versions: Int32Array.from(this.userVersions),
+      createdAt: new Float64Array(n),
+      lastModified: new Float64Array(n),
+      names: new Array(2 * n),
+      erased: Uint8Array.from(this.profiles, (_, slot) => (this.erased[slot] ? 1 : 0)),
+    };
+    this.profiles.forEach((p, slot) => {
+      users.ids[slot] = p.id;
+      users.createdAt[slot] = p.createdAt === null ? NaN : Date.parse(p.createdAt);
+      users.lastModified[slot] = p.lastModified === null ? NaN : Date.parse(p.lastModified);
+      users.names[2 * slot] = p.firstName;
+      users.names[2 * slot + 1] = p.lastName;
+    });
+    const streams = new StreamColumns(this.adjacency.friendships);
+    this.friendships.forEach((a, b, version, linked) => streams.push(this.profiles[a]!.id, this.profiles[b]!.id, version, linked));
+    return { users, streams: streams.done() };
+  }
+
+  /**
+   * A graph holding exactly what `image` describes (users keep their slots). The image must come
+   * from image() (its checksum checked): each stream is loaded as new, without a look-up.
+   */
+  static fromImage({ users, streams }: GraphImage): MemoryGraph {
+    const graph = new MemoryGraph();
+    const time = (ms: number) => (Number.isNaN(ms) ? null : new Date(ms).toISOString());
+    for (let i = 0; i < users.ids.length; i++) {
+      const slot = graph.slotOf(users.ids[i]!);
+      graph.userVersions[slot] = users.versions[i]!;
+      graph.profiles[slot] = profile(users.ids[i]!, users.names[2 * i]!, users.names[2 * i + 1]!, time(users.createdAt[i]!), time(users.lastModified[i]!));
+      graph.erased[slot] = users.erased[i] === 1;
+    }
+    const slotsA = new Int32Array(streams.a.length);
+    const slotsB = new Int32Array(streams.a.length);
+    const degrees = new Int32Array(users.ids.length);
+    for (let i = 0; i < streams.a.length; i++) {
+      const a = (slotsA[i] = graph.slots.get(streams.a[i]!));
+      const b = (slotsB[i] = graph.slots.get(streams.b[i]!));
+      if (a < 0 || b < 0 || a === b) throw new RangeError(`the image names a friendship of unknown users ${streams.a[i]}-${streams.b[i]}`);
+      if (streams.linked[i] === 1) {
+        degrees[a]! += 1;
+        degrees[b]! += 1;
+      }
+    }
+    graph.adjacency.reserve(degrees);
+    for (let i = 0; i < streams.a.length; i++) graph.friendships.load(slotsA[i]!, slotsB[i]!, streams.versions[i]!, streams.linked[i] === 1);
+    return graph;
   }
 
   async snapshot(): Promise<GraphSnapshot> {

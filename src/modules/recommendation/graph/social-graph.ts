@@ -41,6 +41,21 @@ export interface SocialGraph {
   ping?(): Promise<boolean>;
 }
 
+/**
+ * A graph that outlives the process (Neo4j): it keeps a log position such that every row up to it
+ * is applied, or belongs to a batch not yet acknowledged (which the bus delivers again). Start-up
+ * then replays only the rows after it instead of clearing and replaying the whole log; replaying
+ * more than needed is harmless, since applying is idempotent.
+ */
+export interface DurableGraph extends SocialGraph {
+  /** 0 for a new or cleared graph. */
+  checkpoint(): Promise<number>;
+  /** Raises the checkpoint; never lowers it. */
+  saveCheckpoint(position: number): Promise<void>;
+}
+
+export const isDurable = (graph: SocialGraph): graph is DurableGraph => 'checkpoint' in graph && 'saveCheckpoint' in graph;
+
 export interface GraphSnapshot {
   /** By id ascending. */
   users: RecommendationUser[];

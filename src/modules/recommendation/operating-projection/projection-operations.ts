@@ -5,9 +5,9 @@ import type { Metrics } from '../../../platform/metrics/metrics';
 import type { SocialGraph } from '../graph/social-graph';
 import type { EventProjector } from '../projecting-events/event-projector';
 import { compareGraphs, compareLog, logHeads, type Divergence, type StreamSource } from './audit';
-import { OnlineRebuild, RebuildRunning, type RebuildProgress } from './online-rebuild';
-import { replayLog } from './replay';
-import type { ServingGraph } from './serving-graph';
+import { OnlineRebuild, RebuildRunning, type RebuildProgress } from '../graph-lifecycle/online-rebuild';
+import { replayLog } from '../graph-lifecycle/replay';
+import type { ServingGraph } from '../graph-lifecycle/serving-graph';
 import { logPositions } from './status';
 
 export interface ProjectionOperationsDeps {
