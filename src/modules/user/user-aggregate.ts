@@ -1,17 +1,32 @@
 import type { CommandMetrics } from '../../platform/events/command-metrics';
 import type { Aggregate } from '../../platform/events/aggregate';
 import type { CommandRunner } from '../../platform/events/command-runner';
+import { composeDecider, type CommandOf } from '../../platform/events/decider';
 import type { Db } from '../../platform/db/database';
 import { userEventCodec } from './contracts/codec';
-import { USER_EVENTS_TOPIC, userStreamId, type UserEvent } from './contracts/events';
-import { decide, evolve, initialUserState, type UserCommand, type UserState } from './user';
+import { USER_EVENTS_TOPIC, userEventTypes, userStreamId, type UserEvent } from './contracts/events';
+import { createUserDecision } from './creating-user/decision';
+import { eraseUserDecision } from './erasing-user/decision';
+import { updateUserDecision } from './updating-user/decision';
+import { initialUserState, refuseErasedUser, type UserState } from './user';
 import { projectUser } from './user-projection';
+
+/** Each command the aggregate takes, as its use case decides it (one line per command). */
+const decisions = [createUserDecision, updateUserDecision, eraseUserDecision];
+
+export type UserCommand = CommandOf<(typeof decisions)[number]>;
+
+/** The user decider: the use cases' decisions, none of them taken for an erased user. */
+export const userDecider = composeDecider({
+  initialState: initialUserState,
+  eventTypes: userEventTypes,
+  decisions,
+  rule: refuseErasedUser,
+});
 
 /** The user aggregate, declared once; the platform's command runner runs it. */
 export const userAggregate: Aggregate<UserCommand, UserState, UserEvent> = {
-  initialState: initialUserState,
-  evolve,
-  decide,
+  ...userDecider,
   streamId: (command) => userStreamId(command.data.userId),
   topic: USER_EVENTS_TOPIC,
   // A created user's id comes fresh from a sequence, so its stream has no history to load.
@@ -21,7 +36,7 @@ export const userAggregate: Aggregate<UserCommand, UserState, UserEvent> = {
 };
 
 /** Named for the commands_total counter, so each outcome starts at 0. */
-export const USER_COMMANDS: readonly UserCommand['type'][] = ['CreateUser', 'UpdateUser', 'EraseUser'];
+export const USER_COMMANDS = userDecider.commandTypes;
 
 /** What the user slices need: the database, new user ids (see id-reserve.ts), the aggregate's runner and the command counters. */
 export interface UserDeps {
