@@ -1,11 +1,10 @@
 import type { Db } from '../../platform/db/database';
-import type { Aggregate } from '../../platform/events/aggregate';
 import type { CommandMetrics } from '../../platform/events/command-metrics';
 import type { CommandRunner } from '../../platform/events/command-runner';
-import { composeDecider, type CommandOf } from '../../platform/events/decider';
+import { declareAggregate, type CommandOf } from '../../platform/events/decider';
 import { addFriendDecision } from './adding-friend/decision';
 import { friendEventCodec } from './contracts/codec';
-import { FRIEND_EVENTS_TOPIC, friendEventTypes, friendshipStreamId, type FriendEvent } from './contracts/events';
+import { FRIEND_EVENTS_TOPIC, friendshipStreamId, type FriendEvent } from './contracts/events';
 import { initialFriendshipState, refuseSelfFriendship, type FriendshipState } from './friend';
 import { projectFriendship } from './friendship-projection';
 import type { UserDirectory } from './knowing-users/user-directory';
@@ -16,25 +15,19 @@ const decisions = [addFriendDecision, removeFriendDecision];
 
 export type FriendCommand = CommandOf<(typeof decisions)[number]>;
 
-/** The friendship decider: the use cases' decisions, with the self-friendship rule applied to every one. */
-export const friendshipDecider = composeDecider({
+/** The friendship aggregate, declared once from its use cases' decisions, nobody their own friend; the platform's command runner runs it. */
+export const friendshipAggregate = declareAggregate({
   initialState: initialFriendshipState,
-  eventTypes: friendEventTypes,
   decisions,
   rule: refuseSelfFriendship,
-});
-
-/** The friendship aggregate, declared once; the platform's command runner runs it. */
-export const friendshipAggregate: Aggregate<FriendCommand, FriendshipState, FriendEvent> = {
-  ...friendshipDecider,
   streamId: (command) => friendshipStreamId(command.data.userId, command.data.friendId),
   topic: FRIEND_EVENTS_TOPIC,
   project: projectFriendship,
   codec: friendEventCodec,
-};
+});
 
 /** Named for the commands_total counter, so each outcome starts at 0. */
-export const FRIEND_COMMANDS = friendshipDecider.commandTypes;
+export const FRIEND_COMMANDS = friendshipAggregate.commandTypes;
 
 export interface FriendDeps {
   db: Db;

@@ -1,10 +1,9 @@
 import type { CommandMetrics } from '../../platform/events/command-metrics';
-import type { Aggregate } from '../../platform/events/aggregate';
 import type { CommandRunner } from '../../platform/events/command-runner';
-import { composeDecider, type CommandOf } from '../../platform/events/decider';
+import { declareAggregate, type CommandOf } from '../../platform/events/decider';
 import type { Db } from '../../platform/db/database';
 import { userEventCodec } from './contracts/codec';
-import { USER_EVENTS_TOPIC, userEventTypes, userStreamId, type UserEvent } from './contracts/events';
+import { USER_EVENTS_TOPIC, userStreamId, type UserEvent } from './contracts/events';
 import { createUserDecision } from './creating-user/decision';
 import { eraseUserDecision } from './erasing-user/decision';
 import { updateUserDecision } from './updating-user/decision';
@@ -16,27 +15,21 @@ const decisions = [createUserDecision, updateUserDecision, eraseUserDecision];
 
 export type UserCommand = CommandOf<(typeof decisions)[number]>;
 
-/** The user decider: the use cases' decisions, none of them taken for an erased user. */
-export const userDecider = composeDecider({
+/** The user aggregate, declared once from its use cases' decisions, none taken for an erased user; the platform's command runner runs it. */
+export const userAggregate = declareAggregate({
   initialState: initialUserState,
-  eventTypes: userEventTypes,
   decisions,
   rule: refuseErasedUser,
-});
-
-/** The user aggregate, declared once; the platform's command runner runs it. */
-export const userAggregate: Aggregate<UserCommand, UserState, UserEvent> = {
-  ...userDecider,
   streamId: (command) => userStreamId(command.data.userId),
   topic: USER_EVENTS_TOPIC,
   // A created user's id comes fresh from a sequence, so its stream has no history to load.
   startsStream: (command) => command.type === 'CreateUser',
   project: projectUser,
   codec: userEventCodec,
-};
+});
 
 /** Named for the commands_total counter, so each outcome starts at 0. */
-export const USER_COMMANDS = userDecider.commandTypes;
+export const USER_COMMANDS = userAggregate.commandTypes;
 
 /** What the user slices need: the database, new user ids (see id-reserve.ts), the aggregate's runner and the command counters. */
 export interface UserDeps {

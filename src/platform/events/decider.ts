@@ -1,4 +1,4 @@
-import type { DomainCommand } from './aggregate';
+import type { Aggregate, DomainCommand } from './aggregate';
 import type { DomainEvent } from './envelope';
 
 /**
@@ -17,27 +17,24 @@ export type CommandOf<D> = D extends CommandDecision<infer Command, any, any> ? 
 type StateOf<D> = D extends CommandDecision<any, infer State, any> ? State : never;
 type EventOf<D> = D extends CommandDecision<any, any, infer Event> ? Event : never;
 
-export interface ComposedDecider<Command extends DomainCommand, State, Event extends DomainEvent> {
-  initialState: State;
-  evolve(state: State, event: Event): State;
-  decide(command: Command, state: State): Event[];
-  /** Every command the decider takes, e.g. to start each one's counters at 0. */
+/** An aggregate put together from its use cases' decisions, naming every command it takes (e.g. to start each one's counters at 0). */
+export type DeclaredAggregate<Command extends DomainCommand, State, Event extends DomainEvent> = Aggregate<Command, State, Event> & {
   commandTypes: readonly Command['type'][];
-}
+};
 
 /**
- * Puts an aggregate's decider together from its use cases' decisions. `rule` runs before every
- * command, for what holds whatever the command (e.g. "nobody is their own friend"), so it is
- * written once. Checked when declared, so a module with a gap does not load: every event type has
- * exactly one evolve, and no command is decided twice.
+ * Declares an aggregate from its use cases' decisions plus where its events live. `rule` runs
+ * before every command, for what holds whatever the command (e.g. "nobody is their own friend"),
+ * so it is written once. Checked when declared, so a module with a gap does not load: every event
+ * type of the codec's contract has exactly one evolve, and no command is decided twice.
  */
-export function composeDecider<Decision extends CommandDecision<any, any, any>, State = StateOf<Decision>, Event extends DomainEvent = EventOf<Decision>>(declaration: {
-  initialState: State;
-  eventTypes: readonly Event['type'][];
-  decisions: readonly Decision[];
-  rule?(command: CommandOf<Decision>, state: State): void;
-}): ComposedDecider<CommandOf<Decision>, State, Event> {
-  const { initialState, eventTypes, decisions, rule } = declaration;
+export function declareAggregate<Decision extends CommandDecision<any, any, any>, State = StateOf<Decision>, Event extends DomainEvent = EventOf<Decision>>(
+  declaration: Omit<Aggregate<CommandOf<Decision>, State, Event>, 'evolve' | 'decide'> & {
+    decisions: readonly Decision[];
+    rule?(command: CommandOf<Decision>, state: State): void;
+  },
+): DeclaredAggregate<CommandOf<Decision>, State, Event> {
+  const { decisions, rule, ...where } = declaration;
   const deciders = new Map<string, Decision>();
   const evolvers = new Map<string, (state: State, event: Event) => State>();
   for (const decision of decisions) {
@@ -48,10 +45,10 @@ export function composeDecider<Decision extends CommandDecision<any, any, any>, 
       evolvers.set(type, evolve as (state: State, event: Event) => State);
     }
   }
-  const missing = eventTypes.filter((type) => !evolvers.has(type));
+  const missing = where.codec.eventTypes.filter((type) => !evolvers.has(type));
   if (missing.length > 0) throw new Error(`no evolve for event ${missing.join(', ')}`);
   return {
-    initialState,
+    ...where,
     commandTypes: decisions.map((decision) => decision.command),
     evolve: (state, event) => {
       const evolve = evolvers.get(event.type);

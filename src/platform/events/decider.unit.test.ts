@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
-import { composeDecider, type CommandDecision } from './decider';
+import { declareAggregate, type CommandDecision } from './decider';
+import { EventCodec } from './event-codec';
 
 // A counter that only goes up, in steps that must be positive: small enough to see every rule.
 type Counted = { type: 'Counted'; data: { by: number } };
@@ -18,13 +19,16 @@ const clear: CommandDecision<Clear, number, Event> = {
   decide: (_command, state) => (state === 0 ? [] : [{ type: 'Reset', data: {} }]),
   evolves: { Reset: () => 0 },
 };
-const eventTypes = ['Counted', 'Reset'] as const;
+const anyData = { current: 1, problem: () => undefined };
+const codec = new EventCodec<Event>({ Counted: anyData, Reset: anyData });
+// Where the events would live: not used by deciding.
+const where = { streamId: () => 'counter-1', topic: 'counter-events', project: async () => {}, codec };
 const positive = (command: Count | Clear) => {
   if (command.data.by <= 0) throw new Error('steps are positive');
 };
 
-describe('composeDecider', () => {
-  const decider = composeDecider({ initialState: 0, eventTypes, decisions: [count, clear], rule: positive });
+describe('declareAggregate', () => {
+  const decider = declareAggregate({ ...where, initialState: 0, decisions: [count, clear], rule: positive });
 
   test('sends each command to its own decision, and each event to the evolve declared with it', () => {
     const history: Event[] = [{ type: 'Counted', data: { by: 2 } }, { type: 'Counted', data: { by: 3 } }];
@@ -41,13 +45,13 @@ describe('composeDecider', () => {
   });
 
   test('refuses to be declared with an event no decision evolves', () => {
-    expect(() => composeDecider({ initialState: 0, eventTypes, decisions: [count] })).toThrow('no evolve for event Reset');
+    expect(() => declareAggregate({ ...where, initialState: 0, decisions: [count] })).toThrow('no evolve for event Reset');
   });
 
   test('refuses a command decided twice, or an event evolved twice', () => {
-    expect(() => composeDecider({ initialState: 0, eventTypes, decisions: [count, clear, count] })).toThrow('command Count is decided twice');
+    expect(() => declareAggregate({ ...where, initialState: 0, decisions: [count, clear, count] })).toThrow('command Count is decided twice');
     const clearToo = { ...clear, command: 'ClearToo' as 'Clear' };
-    expect(() => composeDecider({ initialState: 0, eventTypes, decisions: [count, clear, clearToo] })).toThrow('event Reset is evolved twice');
+    expect(() => declareAggregate({ ...where, initialState: 0, decisions: [count, clear, clearToo] })).toThrow('event Reset is evolved twice');
   });
 
   test('a command it does not know is a programming error, not a domain rejection', () => {

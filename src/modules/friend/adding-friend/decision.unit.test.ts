@@ -1,9 +1,9 @@
 import { describe, test } from 'bun:test';
 import { deciderSpec } from '../../../../test/kits/decider';
 import type { FriendEvent } from '../contracts/events';
-import { friendshipDecider } from '../friendship-aggregate';
+import { friendshipAggregate } from '../friendship-aggregate';
 
-const spec = deciderSpec(friendshipDecider);
+const spec = deciderSpec(friendshipAggregate);
 const added: FriendEvent = { type: 'FriendAdded', data: { friendshipId: 5, userId: 1, friendId: 2 } };
 const removed: FriendEvent = { type: 'FriendRemoved', data: { friendshipId: 5, userId: 2, friendId: 1 } };
 

@@ -1,9 +1,9 @@
 import { describe, test } from 'bun:test';
 import { deciderSpec } from '../../../../test/kits/decider';
 import type { UserEvent } from '../contracts/events';
-import { userDecider } from '../user-aggregate';
+import { userAggregate } from '../user-aggregate';
 
-const spec = deciderSpec(userDecider);
+const spec = deciderSpec(userAggregate);
 const created: UserEvent = { type: 'UserCreated', data: { userId: 7, firstName: 'Ada', lastName: 'Lovelace' } };
 
 describe('EraseUser decision', () => {
