@@ -1,4 +1,3 @@
-import { t } from 'elysia';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import { idReserve } from '../../platform/db/id-reserve';
@@ -10,34 +9,28 @@ import { OutboxRelay, type RelayOptions } from '../../platform/events/outbox-rel
 import { verifyReadModel } from '../../platform/events/read-model-check';
 import { adminStreams } from '../../platform/events/stream-heads';
 import type { AdminAccess } from '../../platform/http/admin-access';
-import { createHttpApp, requestMetadata } from '../../platform/http/app';
+import { createHttpApp } from '../../platform/http/app';
 import type { InternalAuth } from '../../platform/http/internal-auth';
 import { openApi } from '../../platform/http/openapi';
-import { ProblemSchema } from '../../platform/http/problem';
 import type { Logger } from '../../platform/log';
 import { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
 import { ConsistencyGate } from '../../platform/consistency/consistency-gate';
-import { CONSISTENCY_TOKEN_HEADER, encodeToken } from '../../platform/consistency/token';
+import { encodeToken } from '../../platform/consistency/token';
 import { DEFAULT_CONSISTENCY, type ConsistencyOptions } from '../../platform/consistency/options';
-import { CreateUserBody, UpdateUserBody, UserId, UserSchema, type User } from './contracts/http';
-import { createUser } from './creating-user/create-user';
-import { createUserDocs } from './creating-user/docs';
-import { eraseUserDocs } from './erasing-user/docs';
-import { eraseUser } from './erasing-user/erase-user';
-import { getUserDocs } from './getting-user/docs';
-import { getUser } from './getting-user/get-user';
-import { updateUserDocs } from './updating-user/docs';
-import { updateUser } from './updating-user/update-user';
 import { USER_COMMANDS, userAggregate, type UserDeps } from './user-aggregate';
 import { registerUserGauges } from './user-metrics';
-import { etagOf } from './user-projection';
 import { usersReadModel } from './user-read-model';
 import { userStreamId } from './contracts/events';
 import { isUserStream, userIdOfStream, userVersions } from './getting-user/user-versions';
 import { indexFeed } from './searching-users/index-feed';
 import { NameIndex } from './searching-users/name-index';
-import { searchUsersRoute } from './searching-users/search-users';
+import { searchingUsers } from './searching-users/route';
+import { creatingUser } from './creating-user/route';
+import { erasingUser } from './erasing-user/route';
+import { gettingUser } from './getting-user/route';
+import { updatingUser } from './updating-user/route';
+import type { UserRouteDeps } from './route-deps';
 
 export const userMigrationsFolder = migrationsFolder(import.meta.dir, 'user');
 
@@ -61,15 +54,6 @@ export interface UserModuleDeps {
 const NAME_INDEX_CATCH_UP_MS = 2000;
 /** How often a search waiting for a Consistency-Token makes the name index catch up (one query for all such searches). */
 const NAME_INDEX_RECHECK_MS = 50;
-
-const IdParams = t.Object({ id: UserId });
-
-/**
- * The app reads every body as strict JSON and refuses other content types with 415 (see
- * platform/http/json-body.ts). Declared here too, so that the OpenAPI document lists only
- * `application/json` as the accepted body type.
- */
-const JSON_BODY = 'json' as const;
 
 /** The user domain service: owns users, event-sourced, publishes `user-events`. */
 export function createUserModule({ database, bus, clock, log, relay: relayOptions, metrics = new Metrics({ service: 'user' }), internalAuth, consistency = DEFAULT_CONSISTENCY, admin = { openWithoutToken: false } }: UserModuleDeps) {
@@ -95,84 +79,18 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
   const commands = commandMetrics(metrics, USER_COMMANDS);
   const runner = commandRunner(database, userAggregate, { clock, metrics: commands, onCommitted });
   const deps: UserDeps = { db: database.db, nextUserId: idReserve(database, 'user_ids'), runner, commands };
-  /** A command's result goes into the name index at once, so this instance's own tokens never wait. */
-  const indexed = (user: User, version: number) => {
-    names.put(user, version);
-    searchGate.notify();
-  };
   const tokenOf = (id: number, version: number) => encodeToken([[userStreamId(id), version]]);
+  const routeDeps: UserRouteDeps = { deps, gate, tokenOf, names, searchGate };
   registerUserGauges(metrics, database.db);
 
   const app = createHttpApp({ name: 'user', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
     .use(openApi('User service', 'Creates and updates users; each change is an event.', { internalCredential: internalAuth !== undefined }))
     .use(adminStreams(database.db, admin))
-    .post(
-      '/v1/users',
-      async ({ body, request, set }) => {
-        const { user, version } = await createUser(deps, body, requestMetadata(request));
-        indexed(user, version);
-        set.status = 201;
-        set.headers.etag = etagOf(version);
-        set.headers.location = `/v1/users/${user.id}`;
-        set.headers[CONSISTENCY_TOKEN_HEADER] = tokenOf(user.id, version);
-        return user;
-      },
-      {
-        parse: JSON_BODY,
-        body: CreateUserBody,
-        response: { 201: UserSchema, 400: ProblemSchema, 503: ProblemSchema },
-        detail: createUserDocs,
-      },
-    )
-    .get(
-      '/v1/users/:id',
-      async ({ params, request, set }) => {
-        await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
-        const { user, version } = await getUser(deps.db, params.id);
-        set.headers.etag = etagOf(version);
-        return user;
-      },
-      {
-        params: IdParams,
-        response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema, 410: ProblemSchema, 503: ProblemSchema },
-        detail: getUserDocs,
-      },
-    )
-    .put(
-      '/v1/users/:id',
-      async ({ params, body, request, set }) => {
-        const metadata = requestMetadata(request);
-        const { user, version } = await updateUser(deps, params.id, body, request.headers.get('if-match'), metadata);
-        indexed(user, version);
-        set.headers.etag = etagOf(version);
-        set.headers[CONSISTENCY_TOKEN_HEADER] = tokenOf(user.id, version);
-        return user;
-      },
-      {
-        params: IdParams,
-        parse: JSON_BODY,
-        body: UpdateUserBody,
-        headers: t.Object({ 'if-match': t.Optional(t.String({ description: 'ETag from a previous read; 412 if stale' })) }),
-        response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 410: ProblemSchema, 412: ProblemSchema, 503: ProblemSchema },
-        detail: updateUserDocs,
-      },
-    )
-    .delete(
-      '/v1/users/:id',
-      async ({ params, request, set }) => {
-        const version = await eraseUser(deps, params.id, requestMetadata(request));
-        names.erase(params.id, version);
-        searchGate.notify();
-        set.status = 204;
-        set.headers[CONSISTENCY_TOKEN_HEADER] = tokenOf(params.id, version);
-      },
-      {
-        params: IdParams,
-        response: { 204: t.Void({ description: 'erased' }), 400: ProblemSchema, 404: ProblemSchema, 410: ProblemSchema, 503: ProblemSchema },
-        detail: eraseUserDocs,
-      },
-    )
-    .use(searchUsersRoute(names, searchGate));
+    .use(creatingUser(routeDeps))
+    .use(gettingUser(routeDeps))
+    .use(updatingUser(routeDeps))
+    .use(erasingUser(routeDeps))
+    .use(searchingUsers(routeDeps));
 
   return {
     name: 'user',

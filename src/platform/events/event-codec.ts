@@ -86,6 +86,11 @@ export class EventCodec<E extends DomainEvent> {
     this.types = new Map(contracts.flatMap((c) => Object.entries(c) as [string, EventVersions][]));
   }
 
+  /** Every event type the contracts declare. */
+  get eventTypes(): readonly string[] {
+    return [...this.types.keys()];
+  }
+
   /** The version an event of this type is written with now. */
   currentVersion(type: E['type']): number {
     return this.types.get(type)?.current ?? 1;

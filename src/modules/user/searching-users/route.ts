@@ -4,9 +4,8 @@ import { ProblemSchema } from '../../../platform/http/problem';
 import { UserSchema } from '../contracts/http';
 import { documented } from '../../../platform/http/openapi-docs';
 import { adaExample } from '../contracts/examples';
-import type { ConsistencyGate } from '../../../platform/consistency/consistency-gate';
 import { CONSISTENCY_TOKEN_HEADER } from '../../../platform/consistency/token';
-import type { NameIndex } from './name-index';
+import type { UserRouteDeps } from '../route-deps';
 
 const searchUsersDocs = documented({
   tags: ['user'],
@@ -29,12 +28,12 @@ const SearchQuery = t.Object({
  * index has a gate of its own: it trails the users table (other instances' writes arrive by a
  * periodic catch-up), so a token is checked against the versions the index holds.
  */
-export function searchUsersRoute(index: NameIndex, gate: ConsistencyGate) {
+export function searchingUsers({ names, searchGate }: UserRouteDeps) {
   return new Elysia({ name: 'search-users' }).get(
     '/v1/users',
     async ({ query: { name, limit }, request, set }) => {
-      await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
-      return index.search(name, limit ?? 100);
+      await searchGate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
+      return names.search(name, limit ?? 100);
     },
     {
       query: SearchQuery,

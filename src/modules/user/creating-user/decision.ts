@@ -1,0 +1,16 @@
+import { conflict } from '../../../platform/errors';
+import type { CommandDecision } from '../../../platform/events/decider';
+import type { UserEvent } from '../contracts/events';
+import type { UserState } from '../user';
+
+export type CreateUser = { type: 'CreateUser'; data: { userId: number; firstName: string; lastName: string } };
+
+/** A user id is created once; the user is active from its first event. */
+export const createUserDecision: CommandDecision<CreateUser, UserState, UserEvent> = {
+  command: 'CreateUser',
+  decide: (command, state) => {
+    if (state.status !== 'absent') throw conflict(`user ${command.data.userId} already exists`);
+    return [{ type: 'UserCreated', data: command.data }];
+  },
+  evolves: { UserCreated: (_state, event) => ({ status: 'active', ...event.data }) },
+};

@@ -1,0 +1,16 @@
+import { describe, test } from 'bun:test';
+import { deciderSpec } from '../../../../test/kits/decider';
+import type { UserEvent } from '../contracts/events';
+import { userAggregate } from '../user-aggregate';
+
+const spec = deciderSpec(userAggregate);
+const created: UserEvent = { type: 'UserCreated', data: { userId: 7, firstName: 'Ada', lastName: 'Lovelace' } };
+
+describe('CreateUser decision', () => {
+  test('creates a new user', () =>
+    spec([]).when({ type: 'CreateUser', data: { userId: 7, firstName: 'Ada', lastName: 'Lovelace' } }).then([created]));
+
+  test('refuses to create a user twice', () =>
+    spec([created]).when({ type: 'CreateUser', data: { userId: 7, firstName: 'A', lastName: 'B' } }).thenRejects('conflict'));
+
+});
