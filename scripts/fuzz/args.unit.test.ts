@@ -1,20 +1,13 @@
 import { describe, expect, test } from 'bun:test';
-import { CHECKS, DEFAULTS, parseArgs, schemathesisArgs, UsageError } from './args';
+import { usageErrorOf } from '../../test/kits/usage-errors';
+import { CHECKS, DEFAULTS, parseArgs, schemathesisArgs } from './args';
 
 const options = (...argv: string[]) => {
   const result = parseArgs(argv);
   if (result.kind !== 'options') throw new Error('expected options');
   return result.options;
 };
-const failure = (...argv: string[]) => {
-  try {
-    parseArgs(argv);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error(`expected ${JSON.stringify(argv)} to be rejected`);
-};
+const failure = (...argv: string[]) => usageErrorOf(() => parseArgs(argv));
 
 describe('parseArgs', () => {
   test('defaults, both flag forms, a forwarded "--", and help', () => {

@@ -1,20 +1,13 @@
 import { describe, expect, test } from 'bun:test';
-import { DEFAULTS, LIMITS, parseArgs, UsageError, type GenerateOptions } from './args';
+import { usageErrorOf } from '../../test/kits/usage-errors';
+import { DEFAULTS, LIMITS, parseArgs, type GenerateOptions } from './args';
 
 const options = (...argv: string[]): GenerateOptions => {
   const result = parseArgs(argv, () => 'random-seed', {});
   if (result.kind !== 'options') throw new Error('expected options');
   return result.options;
 };
-const failure = (...argv: string[]): string => {
-  try {
-    parseArgs(argv, undefined, {});
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error(`expected ${JSON.stringify(argv)} to be rejected`);
-};
+const failure = (...argv: string[]): string => usageErrorOf(() => parseArgs(argv, undefined, {}));
 
 describe('parseArgs', () => {
   test('defaults', () => {

@@ -1,17 +1,9 @@
 import { describe, expect, test } from 'bun:test';
-import { UsageError } from './flags';
+import { usageErrorOf } from '../../test/kits/usage-errors';
 import { targetUrl } from './target';
 
 const fallback = 'http://localhost:9000';
-const rejection = (flag: string | undefined, env: Record<string, string>): string => {
-  try {
-    targetUrl(flag, env, fallback);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a rejection');
-};
+const rejection = (flag: string | undefined, env: Record<string, string>): string => usageErrorOf(() => targetUrl(flag, env, fallback));
 
 describe('targetUrl: --url, else BASE_URL, else the default', () => {
   test('the default when neither is given', () => {

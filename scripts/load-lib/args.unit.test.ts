@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test';
+import { usageErrorOf } from '../../test/kits/usage-errors';
 import { DEFAULTS, parseDuration, parseLoadArgs, UsageError } from './args';
 
 describe('parseDuration', () => {
@@ -40,15 +41,7 @@ describe('parseLoadArgs', () => {
     expect(parseLoadArgs(['-h'])).toBeUndefined();
   });
   test('each bad input gets a message naming the flag', () => {
-    const message = (argv: string[]) => {
-      try {
-        parseLoadArgs(argv);
-      } catch (error) {
-        expect(error).toBeInstanceOf(UsageError);
-        return (error as Error).message;
-      }
-      throw new Error('accepted');
-    };
+    const message = (argv: string[]) => usageErrorOf(() => parseLoadArgs(argv));
     expect(message(['--scenario', 'nap'])).toContain('--scenario');
     expect(message(['--rate', '0'])).toContain('--rate');
     expect(message(['--rate', 'fast'])).toContain('--rate');

@@ -8,6 +8,11 @@ const reg = (service: string, instanceId: string, url = 'http://10.0.0.1:8081') 
 const leaseOf = (instanceId: string) => `lease-of-${instanceId}`;
 const fresh = (instanceId: string) => ({ fresh: leaseOf(instanceId) });
 const holder = (instanceId: string) => ({ presented: leaseOf(instanceId), fresh: 'unused' });
+/** Registers each [service, instanceId, ms] with a fresh lease, in order, and returns the registry. */
+function withInstances(registry: InstanceRegistry, ...instances: [service: string, instanceId: string, ms: number][]) {
+  for (const [service, instanceId, ms] of instances) registry.register(reg(service, instanceId), at(ms), fresh(instanceId));
+  return registry;
+}
 
 describe('register', () => {
   test('creates an instance stamped with the given time, handing out the fresh lease', () => {
@@ -49,18 +54,14 @@ describe('register', () => {
   });
 
   test('refuses new instances beyond the limit, after evicting stale ones first', () => {
-    const registry = new InstanceRegistry(1_000, 2);
-    registry.register(reg('user', 'u1'), at(0), fresh('u1'));
-    registry.register(reg('user', 'u2'), at(0), fresh('u2'));
+    const registry = withInstances(new InstanceRegistry(1_000, 2), ['user', 'u1', 0], ['user', 'u2', 0]);
     expect(registry.register(reg('user', 'u3'), at(10), fresh('u3'))).toEqual({ outcome: 'full', limit: 2 });
     expect(registry.register(reg('user', 'u1'), at(10), holder('u1')).outcome).toBe('refreshed');
     expect(registry.register(reg('user', 'u3'), at(1_500), fresh('u3')).outcome).toBe('created');
   });
 
   test('refuses a service its instances beyond the per-service limit; other services still register', () => {
-    const registry = new InstanceRegistry(1_000, 100, 2);
-    registry.register(reg('user', 'u1'), at(0), fresh('u1'));
-    registry.register(reg('user', 'u2'), at(500), fresh('u2'));
+    const registry = withInstances(new InstanceRegistry(1_000, 100, 2), ['user', 'u1', 0], ['user', 'u2', 500]);
     expect(registry.register(reg('user', 'u3'), at(600), fresh('u3'))).toEqual({ outcome: 'service-full', limit: 2 });
     expect(registry.register(reg('friend', 'f1'), at(600), fresh('f1')).outcome).toBe('created');
     // u1 goes stale: its place is free again.

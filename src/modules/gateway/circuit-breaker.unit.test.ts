@@ -19,25 +19,13 @@ function clocked(policy: Partial<BreakerPolicy> = {}) {
 }
 
 describe('circuit breaker: instance failures in a row', () => {
-  test('open it after `failures` in a row; any answer in between, even a 5xx, starts the count again', () => {
-    const { breaker, request } = clocked({ failures: 3, failureRatio: 0 });
-    request('failure');
-    request('failure');
-    request('success');
-    request('failure');
-    request('failure');
-    request('error-answer');
-    request('failure');
-    request('failure');
-    expect(breaker.state).toBe('closed');
-    request('failure');
-    expect(breaker.state).toBe('open');
-  });
-
-  test('neutral outcomes (no instance, client gone) neither count nor reset', () => {
-    const { breaker, request } = clocked({ failures: 2, failureRatio: 0 });
-    request('failure');
-    request('neutral');
+  // Each case: the `failures` setting and outcomes that leave it closed; one more failure then opens it.
+  test.each<[string, number, Outcome[]]>([
+    ['open it after `failures` in a row; any answer in between, even a 5xx, starts the count again', 3, ['failure', 'failure', 'success', 'failure', 'failure', 'error-answer', 'failure', 'failure']],
+    ['neutral outcomes (no instance, client gone) neither count nor reset', 2, ['failure', 'neutral']],
+  ])('%s', (_name, failures, stillClosed) => {
+    const { breaker, request } = clocked({ failures, failureRatio: 0 });
+    for (const outcome of stillClosed) request(outcome);
     expect(breaker.state).toBe('closed');
     request('failure');
     expect(breaker.state).toBe('open');

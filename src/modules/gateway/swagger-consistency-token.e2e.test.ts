@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { rmSync } from 'node:fs';
-import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
-import { startSystem, systemEnv, type System } from '../../../test/harness/all-in-one';
-import { tempDir } from '../../../test/kits/processes';
-import { chromiumMissing, launchChromium } from '../../../test/browser/chromium';
+import type { HTTPRequest, Page } from 'puppeteer-core';
+import type { System } from '../../../test/harness/all-in-one';
+import { chromiumMissing } from '../../../test/browser/chromium';
+import { systemWithPage } from '../../../test/browser/session';
 
 /**
  * Swagger UI's "Try it out", in a real Chromium against the all-in-one's gateway: the merged
@@ -15,24 +14,14 @@ if (chromiumMissing) console.warn(`SKIPPED: Swagger UI browser test: ${chromiumM
 
 describe.skipIf(chromiumMissing !== undefined)('Swagger UI sends Consistency-Token', () => {
   let system: System;
-  let dataDir: string;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
   let page: Page;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    dataDir = tempDir('swagger-e2e-');
-    system = await startSystem(systemEnv(dataDir));
-    ({ browser, close: closeBrowser } = await launchChromium());
-    page = await browser.newPage();
-    page.setDefaultTimeout(20_000);
+    ({ system, page, close } = await systemWithPage('swagger-e2e', 20_000));
   }, 120_000);
 
-  afterAll(async () => {
-    await closeBrowser?.();
-    await system?.process.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => close?.());
 
   test('GET /user/v1/users/{id}: the token typed into the form is the header sent, and the answer is 200', async () => {
     const created = await system.api('POST', '/user/v1/users', { firstName: 'Swagger', lastName: 'Tried' });

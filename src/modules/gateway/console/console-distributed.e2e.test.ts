@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { missingEngineVariables, startCluster, type Cluster } from '../../../../test/harness/distributed';
-import { chromiumMissing, launchChromium } from '../../../../test/browser/chromium';
+import { chromiumMissing } from '../../../../test/browser/chromium';
+import { openPage } from '../../../../test/browser/session';
 import { centredOn, waitForEventRow } from '../../../../test/browser/console-page';
 
 /**
@@ -18,17 +19,14 @@ if (missing.length) console.warn(`SKIPPED: console in distributed mode: needs ${
 
 describe.skipIf(missing.length > 0)('console in Chromium, distributed mode', () => {
   let cluster: Cluster;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
   let page: Page;
+  let closeBrowser: (() => Promise<void>) | undefined;
   const tag = `Dq${Date.now().toString(36)}`;
   const made: Record<'first' | 'second', number> = { first: 0, second: 0 };
 
   beforeAll(async () => {
     cluster = await startCluster({ friendInstances: 2 });
-    ({ browser, close: closeBrowser } = await launchChromium());
-    page = await browser.newPage();
-    page.setDefaultTimeout(30_000);
+    ({ page, close: closeBrowser } = await openPage(30_000));
   }, 180_000);
 
   afterAll(async () => {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { rmSync } from 'node:fs';
-import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
-import { startSystem, systemEnv, type System } from '../../../../test/harness/all-in-one';
-import { tempDir } from '../../../../test/kits/processes';
-import { chromiumMissing, launchChromium } from '../../../../test/browser/chromium';
+import type { HTTPRequest, Page } from 'puppeteer-core';
+import type { System } from '../../../../test/harness/all-in-one';
+import { chromiumMissing } from '../../../../test/browser/chromium';
+import { systemWithPage } from '../../../../test/browser/session';
 import { centreBySearch } from '../../../../test/browser/console-page';
 import { hs256, SECRET } from '../../../../test/kits/gateway/tokens';
 
@@ -22,10 +21,8 @@ const isApiCall = (url: string) => /\/(user|friend|recommendation)\/v1\/|\/conso
 
 describe.skipIf(chromiumMissing !== undefined)('console in Chromium with AUTH_MODE=jwt', () => {
   let system: System;
-  let dataDir: string;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
   let page: Page;
+  let close: (() => Promise<void>) | undefined;
   const tag = `Jw${Date.now().toString(36)}`;
   let ada: number;
   let alan: number;
@@ -34,23 +31,15 @@ describe.skipIf(chromiumMissing !== undefined)('console in Chromium with AUTH_MO
   const note = () => page.$eval('#auth-note', (e) => (e.hidden ? '' : e.textContent ?? ''));
 
   beforeAll(async () => {
-    dataDir = tempDir('console-jwt-e2e-');
-    system = await startSystem(systemEnv(dataDir, { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: SECRET }));
+    ({ system, page, close } = await systemWithPage('console-jwt-e2e', 15_000, { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: SECRET }));
     const signUp = await hs256({ sub: '1' });
     ada = (await system.api('POST', '/user/v1/users', { firstName: tag, lastName: 'Ada' }, { authorization: `Bearer ${signUp}` })).body.id;
     alan = (await system.api('POST', '/user/v1/users', { firstName: `Alan${tag}`, lastName: 'Turing' }, { authorization: `Bearer ${signUp}` })).body.id;
     token = await hs256({ sub: String(ada) });
-    ({ browser, close: closeBrowser } = await launchChromium());
-    page = await browser.newPage();
-    page.setDefaultTimeout(15_000);
     page.on('request', (r: HTTPRequest) => isApiCall(r.url()) && sent.push({ url: r.url(), authorization: r.headers().authorization }));
   }, 120_000);
 
-  afterAll(async () => {
-    await closeBrowser?.();
-    await system?.process.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => close?.());
 
   test('without a token the console asks for one, and says why the event stream is refused', async () => {
     await page.goto(`${system.gateway}/console`, { waitUntil: 'domcontentloaded' });

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { rmSync } from 'node:fs';
-import type { Browser, Page } from 'puppeteer-core';
-import { startSystem, systemEnv, type System } from '../../../../test/harness/all-in-one';
-import { tempDir } from '../../../../test/kits/processes';
-import { chromiumMissing, launchChromium } from '../../../../test/browser/chromium';
+import type { Page } from 'puppeteer-core';
+import type { System } from '../../../../test/harness/all-in-one';
+import { chromiumMissing } from '../../../../test/browser/chromium';
+import { systemWithPage } from '../../../../test/browser/session';
 import { centreBySearch, centredOn, holdBackNextFetch, tabTo } from '../../../../test/browser/console-page';
 
 /**
@@ -22,16 +21,13 @@ const HUB_FRIENDS = 2_000;
 
 describe.skipIf(chromiumMissing !== undefined)('console in Chromium', () => {
   let system: System;
-  let dataDir: string;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
   let page: Page;
+  let close: (() => Promise<void>) | undefined;
   const tag = `Zq${Date.now().toString(36)}`;
   const ids: Record<string, number> = {};
 
   beforeAll(async () => {
-    dataDir = tempDir('console-e2e-');
-    system = await startSystem(systemEnv(dataDir));
+    ({ system, page, close } = await systemWithPage('console-e2e', 15_000));
     for (const name of ['centre', 'f1', 'f2', 'x', 'y', 'z']) {
       const created = await system.api('POST', '/user/v1/users', { firstName: name === 'centre' ? tag : `${name}${tag}`, lastName: 'Console' });
       ids[name] = created.body.id;
@@ -45,9 +41,6 @@ describe.skipIf(chromiumMissing !== undefined)('console in Chromium', () => {
       if (recs.body.length === 2) break;
       await Bun.sleep(100);
     }
-    ({ browser, close: closeBrowser } = await launchChromium());
-    page = await browser.newPage();
-    page.setDefaultTimeout(15_000);
   }, 120_000);
 
   /** A seeding command, sent again after Retry-After while the system sheds load (429, 503). */
@@ -72,11 +65,7 @@ describe.skipIf(chromiumMissing !== undefined)('console in Chromium', () => {
     return out;
   }
 
-  afterAll(async () => {
-    await closeBrowser?.();
-    await system?.process.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => close?.());
 
   test('/ redirects to the console, whose page loads without errors', async () => {
     const errors: string[] = [];
