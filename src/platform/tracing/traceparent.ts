@@ -16,20 +16,22 @@ const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(
 
 const ALL_ZERO = /^0+$/;
 // Ids are made on every request: random bytes are drawn a few kilobytes at a time rather than per
-// id, and turned to hex natively, which gives a flat string (a string built by `+=` is a rope that
-// costs again wherever it is read).
+// id and turned to hex once per draw, natively; each id is then a slice of that flat string (a
+// string built by `+=` is a rope that costs again wherever it is read).
 const pool = Buffer.alloc(4096);
+let poolHex = '';
 let poolAt = pool.length;
 
 function randomHex(bytes: number): string {
   if (poolAt + bytes > pool.length) {
     crypto.getRandomValues(pool);
+    poolHex = pool.toString('hex');
     poolAt = 0;
   }
   const start = poolAt;
   poolAt += bytes;
   // An all-zero id is invalid; the odds are nil, but the spec says never send one.
-  for (let i = start; i < poolAt; i++) if (pool[i]) return pool.toString('hex', start, poolAt);
+  for (let i = start; i < poolAt; i++) if (pool[i]) return poolHex.slice(2 * start, 2 * poolAt);
   return randomHex(bytes);
 }
 
