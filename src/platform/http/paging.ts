@@ -1,8 +1,9 @@
 import { t } from 'elysia';
 import { MAX_ID } from '../ids';
 
-// `title` names the field: Elysia reports range errors of coerced path and query values without
-// a path, and the error handler uses the title to say which value was wrong.
+// `title` names the field in the documentation, and in any validation error reported without a
+// path (the error handler falls back to it). Path and query integers out of range are refused
+// earlier, by name, in strict-params.ts.
 
 /**
  * A plain JSON Schema integer, as TypeBox's own `Type.Integer` builds it. Elysia's `t.Integer` is
