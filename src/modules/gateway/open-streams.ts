@@ -47,7 +47,9 @@ export function openStreams() {
   return {
     /** The response to send the client: an event stream is tracked, anything else passes as it is. */
     relay(response: Response): Response {
-      if (!response.body || !/^text\/event-stream\b/i.test(response.headers.get('content-type') ?? '')) return response;
+      // The type first: reading `body` makes Bun wrap a body it holds whole in a stream, which it
+      // then sends through JavaScript chunk by chunk instead of in one write.
+      if (!/^text\/event-stream\b/i.test(response.headers.get('content-type') ?? '') || !response.body) return response;
       return new Response(track(response.body), { status: response.status, statusText: response.statusText, headers: response.headers });
     },
     endAll(): void {

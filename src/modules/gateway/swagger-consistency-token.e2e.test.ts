@@ -33,6 +33,8 @@ describe.skipIf(chromiumMissing !== undefined)('Swagger UI sends Consistency-Tok
     await page.goto(`${system.gateway}/swagger`, { waitUntil: 'networkidle2' });
     const block = '.opblock-get:has(.opblock-summary-path[data-path="/user/v1/users/{id}"])';
     await page.click(`${block} .opblock-summary`);
+    // The operation's body is drawn after the click: wait for its button rather than race it.
+    await page.waitForSelector(`${block} .try-out__btn`);
     await page.click(`${block} .try-out__btn`);
     // The form comes filled with the document's examples: replace them, as a user would.
     for (const [name, value] of [['id', String(created.body.id)], ['Consistency-Token', token]]) {

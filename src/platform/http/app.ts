@@ -198,7 +198,7 @@ export function createHttpApp(options: {
     // Every body is JSON, read strictly (see json-body.ts); Elysia's own parsers would read text
     // and form bodies by their content type, and decode invalid UTF-8 as U+FFFD.
     .onParse(async ({ request }) => parseJsonBody(request.body ? await request.bytes() : new Uint8Array(), request.headers.get('content-type')))
-    .onTransform(({ request, route, params }) => checkParameters(request, route, params as Record<string, string> | undefined))
+    .onTransform(({ request, route, params, query }) => checkParameters(request, route, params as Record<string, unknown> | undefined, query))
     // Spring Boot's paths: the Kubernetes probes use the two groups, older clients the whole.
     .get('/actuator/health', healthAnswer(options.health), healthDoc('Health of this module (same as readiness)', 'UP when the module can serve: its database (and graph) answer, or for the gateway every route has a live instance.'))
     .get('/actuator/health/liveness', healthAnswer(options.liveness ?? (async () => true)), healthDoc('Liveness: the process runs', 'UP while the process answers; never depends on the database, so an outage of it restarts nothing.'))

@@ -1,15 +1,23 @@
 /**
- * Path and query values read once, strictly, before Elysia's schema validation runs.
+ * Path and query values read once, strictly, before Elysia's schema validation runs; integers are
+ * turned into numbers here, so their schemas need no coercing transform (paging.ts).
  *
  * `t.Integer` coerces with `Number()`: `0x1`, `1e3`, `01`, ` 1` and `+1` all passed as ids. And a
  * repeated query parameter (`?friendId=1&friendId=2`) silently became its last value, so a proxy
  * or cache that reads the first one would see another request than this service. Both are 400s.
  */
 
+/** An integer parameter a route declares, with its bounds. */
+interface IntegerParameter {
+  name: string;
+  minimum?: number;
+  maximum?: number;
+}
+
 /** What a route declares: its integer path and query parameters. */
 interface RouteShape {
-  integerParams: string[];
-  integerQuery: string[];
+  integerParams: IntegerParameter[];
+  integerQuery: IntegerParameter[];
 }
 
 export interface RouteSchemas {
@@ -25,14 +33,30 @@ export class BadParameter extends Error {
 const DECIMAL = /^-?(?:0|[1-9][0-9]*)$/;
 
 /**
- * Names of the integer properties of an object schema. Elysia rewrites an integer of a path or
- * query schema into `anyOf: [numeric string, integer]` to coerce it, so both forms are read.
+ * The integer properties of an object schema, with their bounds. Elysia's own `t.Integer` is
+ * `anyOf: [numeric string, integer]` (it coerces), so both forms are read.
  */
-function integerNames(schema: unknown): string[] {
+function integersOf(schema: unknown): IntegerParameter[] {
   const properties = (schema as { properties?: Record<string, any> } | undefined)?.properties ?? {};
-  return Object.entries(properties)
-    .filter(([, p]) => p?.type === 'integer' || (Array.isArray(p?.anyOf) && p.anyOf.some((s: any) => s?.type === 'integer')))
-    .map(([name]) => name);
+  const out: IntegerParameter[] = [];
+  for (const [name, p] of Object.entries(properties)) {
+    const integer = p?.type === 'integer' ? p : Array.isArray(p?.anyOf) ? p.anyOf.find((s: any) => s?.type === 'integer') : undefined;
+    if (integer) out.push({ name, minimum: integer.minimum, maximum: integer.maximum });
+  }
+  return out;
+}
+
+/**
+ * The parameter's value as a number, or BadParameter. The range messages read as TypeBox's do,
+ * which Elysia gave when it coerced the value itself.
+ */
+function integerValue(where: 'parameter' | 'query', parameter: IntegerParameter, text: string): number {
+  if (!DECIMAL.test(text)) throw new BadParameter(`${where} ${parameter.name}: expected a plain decimal integer (got ${JSON.stringify(text.slice(0, 50))})`);
+  const value = Number(text);
+  const { name, minimum, maximum } = parameter;
+  if (minimum !== undefined && value < minimum) throw new BadParameter(`parameter ${name}: Expected integer to be greater or equal to ${minimum} (got ${value})`);
+  if (maximum !== undefined && value > maximum) throw new BadParameter(`parameter ${name}: Expected integer to be less or equal to ${maximum} (got ${value})`);
+  return value;
 }
 
 const decode = (s: string): string => {
@@ -97,13 +121,14 @@ export function strictParameters(routes: () => readonly RouteSchemas[]) {
       for (const r of all) {
         let byMethod = shapes.get(r.path);
         if (!byMethod) shapes.set(r.path, (byMethod = {}));
-        byMethod[r.method] = { integerParams: integerNames(r.hooks?.params), integerQuery: integerNames(r.hooks?.query) };
+        byMethod[r.method] = { integerParams: integersOf(r.hooks?.params), integerQuery: integersOf(r.hooks?.query) };
       }
     }
     return shapes.get(path)?.[method === 'HEAD' ? 'GET' : method];
   };
 
-  return (request: Request, route: string | undefined, params: Record<string, string | undefined> | undefined): void => {
+  /** Also replaces each integer's text in `params` and `query` by its number, for the schema to check. */
+  return (request: Request, route: string | undefined, params: Record<string, unknown> | undefined, query?: Record<string, unknown>): void => {
     const pairs = queryPairs(request.url);
     if (pairs) {
       const repeated = repeatedName(pairs);
@@ -112,13 +137,16 @@ export function strictParameters(routes: () => readonly RouteSchemas[]) {
     if (!route) return;
     const shape = shapeOf(request.method, route);
     if (!shape) return;
-    for (const name of shape.integerParams) {
-      const value = params?.[name];
-      if (value !== undefined && !DECIMAL.test(value)) throw new BadParameter(`parameter ${name}: expected a plain decimal integer (got ${JSON.stringify(value.slice(0, 50))})`);
+    for (const parameter of shape.integerParams) {
+      const value = params?.[parameter.name];
+      if (typeof value === 'string') params![parameter.name] = integerValue('parameter', parameter, value);
     }
     if (!pairs || !shape.integerQuery.length) return;
     for (const [name, value] of pairs) {
-      if (shape.integerQuery.includes(name) && !DECIMAL.test(value)) throw new BadParameter(`query ${name}: expected a plain decimal integer (got ${JSON.stringify(value.slice(0, 50))})`);
+      const parameter = shape.integerQuery.find((p) => p.name === name);
+      if (!parameter) continue;
+      const number = integerValue('query', parameter, value);
+      if (query && typeof query[name] === 'string') query[name] = number;
     }
   };
 }

@@ -40,3 +40,23 @@ test('a routes list that grows is read again', () => {
   grown.push({ method: 'GET', path: '/v1/late/:n', hooks: { params: t.Object({ n: t.Integer() }), query: t.Object({}) } } as never);
   expect(() => late(request, '/v1/late/:n', { n: 'x' })).toThrow(BadParameter);
 });
+
+test('integers become numbers for the schema to check, within the bounds the schema declares', () => {
+  const bounded = [{ method: 'GET', path: '/v1/things/:id', hooks: { params: t.Object({ id: t.Integer({ minimum: 1 }) }), query: t.Object({ limit: t.Optional(t.Integer({ maximum: 1000 })) }) } }];
+  const strict = strictParameters(() => bounded);
+  const params: Record<string, unknown> = { id: '7' };
+  const query: Record<string, unknown> = { limit: '10' };
+  strict(new Request('http://localhost/v1/things/7?limit=10'), '/v1/things/:id', params, query);
+  expect(params).toEqual({ id: 7 });
+  expect(query).toEqual({ limit: 10 });
+  const refusal = (url: string, id: string) => {
+    try {
+      strict(new Request(`http://localhost${url}`), '/v1/things/:id', { id }, {});
+      return 'ok';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  expect(refusal('/v1/things/0', '0')).toBe('parameter id: Expected integer to be greater or equal to 1 (got 0)');
+  expect(refusal('/v1/things/1?limit=5000', '1')).toBe('parameter limit: Expected integer to be less or equal to 1000 (got 5000)');
+});
