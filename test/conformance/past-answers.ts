@@ -27,6 +27,8 @@ export function pastAnswersConformance(name: string, open: () => Promise<Databas
   const e = eventFactory();
   const random = seededRandom(20260301);
   const recorded: { at: string; answers: Record<string, unknown> }[] = [];
+  /** The pairs linked at the end, as `low-high`. */
+  const friends = new Set<string>();
   const paths = () => [
     ...Array.from({ length: USERS }, (_, i) => `/v1/users/${i + 1}/commands/recommendFriends`),
     ...Array.from({ length: USERS }, (_, i) => `/v1/users/${i + 1}/commands/recommendFriends?limit=2`),
@@ -52,7 +54,6 @@ export function pastAnswersConformance(name: string, open: () => Promise<Databas
     await graph?.clear();
     recommendation = createRecommendationModule({ database, bus, log: silentLogger, ...(graph ? { graph } : {}) });
     await recommendation.connect();
-    const friends = new Set<string>();
     for (let step = 0; step < STEPS; step++) {
       const events: { topic: string; event: EventEnvelope }[] = [];
       for (let i = 0; i < CHANGES_PER_STEP; i++) {
@@ -100,5 +101,21 @@ export function pastAnswersConformance(name: string, open: () => Promise<Databas
     expect(await answersNow(withAsOf(sameInstantOtherZone))).toEqual(answers);
     const beforeAll = await answersNow(withAsOf('2024-12-31T23:59:59Z'));
     expect(Object.values(beforeAll).every((a) => Array.isArray(a) && a.length === 0)).toBe(true);
+  });
+
+  // Last: it erases a user, which changes every answer that showed them.
+  test(`${name}: a user erased since is in no answer about the past either`, async () => {
+    const shown = (answers: unknown) => new Set([...JSON.stringify(answers).matchAll(/"id":(\d+)/g)].map((m) => Number(m[1])));
+    const counts = new Map<number, number>();
+    for (const { answers } of recorded) for (const id of shown(answers)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const [erased] = [...counts].sort((x, y) => y[1] - x[1])[0]!;
+    // As the user and friend services publish an erasure: the user's event, then each friendship ended.
+    await bus.publish(USER_EVENTS_TOPIC, [e.userErased(erased)]);
+    for (const key of friends) {
+      const [a, b] = key.split('-').map(Number) as [number, number];
+      if (a === erased || b === erased) await bus.publish(FRIEND_EVENTS_TOPIC, [e.friendRemoved(a, b)]);
+    }
+    expect(shown(await answersNow()).has(erased)).toBe(false);
+    for (const { at } of recorded) expect({ at, shown: shown(await answersNow(withAsOf(at))).has(erased) }).toEqual({ at, shown: false });
   });
 }

@@ -3,7 +3,7 @@ import type { EventEnvelope } from '../../../platform/events/envelope';
 import type { FriendRecommendation, RecommendationUser } from '../contracts/http';
 import { classify, type GraphEvent } from '../graph/graph-events';
 import { MemoryGraph } from '../graph/memory-graph';
-import { friendshipEventsOf, userEventsOf } from './past-log';
+import { erasuresOf, friendshipEventsOf, userEventsOf } from './past-log';
 
 /**
  * Answers as of a past instant, from the log alone: the graph as it would have been is rebuilt,
@@ -17,6 +17,9 @@ import { friendshipEventsOf, userEventsOf } from './past-log';
  * the same answer as the whole graph would have: same versions-per-stream rule, same ranking and
  * ties, by the same code. The cost is bounded by the neighbourhood (degree x degree friendship
  * events), not by the log: no rebuild of the whole graph, and so no cache of instants either.
+ *
+ * Users erased since are left out of every past answer, as they are of the present ones: their
+ * erasures, whenever they happened, are applied to the neighbourhood before it is ranked.
  */
 export class PastAnswers {
   constructor(private readonly db: Db) {}
@@ -27,7 +30,9 @@ export class PastAnswers {
     await graph.apply(applicable(own));
     const friends = friendsOf(await graph.snapshot(), userId);
     if (friends.length === 0) return [];
-    await graph.apply(applicable(await friendshipEventsOf(this.db, friends, asOf)));
+    const theirs = await friendshipEventsOf(this.db, friends, asOf);
+    await graph.apply(applicable(theirs));
+    await this.forgetErased(graph, [userId, ...usersIn(own), ...usersIn(theirs)]);
     // Ranking does not read names: rank, then name only the page.
     const page = await graph.recommendFriends(userId, limit);
     if (page.length === 0) return page;
@@ -38,13 +43,27 @@ export class PastAnswers {
   async mutualFriends(userId: number, friendId: number, asOf: Date, limit: number): Promise<RecommendationUser[]> {
     if (userId === friendId) return [];
     const graph = new MemoryGraph();
-    await graph.apply(applicable(await friendshipEventsOf(this.db, [userId, friendId], asOf)));
+    const pairs = await friendshipEventsOf(this.db, [userId, friendId], asOf);
+    await graph.apply(applicable(pairs));
+    await this.forgetErased(graph, [userId, friendId, ...usersIn(pairs)]);
     const page = await graph.mutualFriends(userId, friendId, limit);
     if (page.length === 0) return page;
     await graph.apply(applicable(await userEventsOf(this.db, page.map((u) => u.id), asOf)));
     return graph.mutualFriends(userId, friendId, limit);
   }
+
+  private async forgetErased(graph: MemoryGraph, userIds: readonly number[]): Promise<void> {
+    const erasures = await erasuresOf(this.db, userIds);
+    if (erasures.length > 0) await graph.apply(applicable(erasures));
+  }
 }
+
+/** Every user a set of friendship events names. */
+const usersIn = (events: readonly EventEnvelope[]): number[] =>
+  events.flatMap((e) => {
+    const { userId, friendId } = e.data as { userId?: unknown; friendId?: unknown };
+    return [userId, friendId].filter((id): id is number => typeof id === 'number');
+  });
 
 /** The events the graph can use; the others were reported when they were received. */
 const applicable = (events: readonly EventEnvelope[]): GraphEvent[] =>

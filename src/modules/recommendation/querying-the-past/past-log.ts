@@ -12,6 +12,7 @@ const firstId = sql`split_part(${receivedEvents.streamId}, '-', 2)`;
 const secondId = sql`split_part(${receivedEvents.streamId}, '-', 3)`;
 const FRIEND_TYPES = ['FriendAdded', 'FriendRemoved'];
 const USER_TYPES = ['UserCreated', 'UserUpdated'];
+const ERASED_TYPES = ['UserErased'];
 
 /**
  * The logged FriendAdded and FriendRemoved events of every friendship that involves one of `userIds`
@@ -34,6 +35,19 @@ export function userEventsOf(db: Db, userIds: readonly number[], asOf: Date): Pr
       .select(GRAPH_COLUMNS)
       .from(receivedEvents)
       .where(and(inArray(firstId, ids), inArray(receivedEvents.type, USER_TYPES), lte(receivedEvents.occurredAt, asOf))),
+  );
+}
+
+/**
+ * The logged erasures of `userIds`, whenever they happened, even after the instant asked about:
+ * an erasure is final, and asking about the past must not bring an erased user back.
+ */
+export function erasuresOf(db: Db, userIds: readonly number[]): Promise<EventEnvelope[]> {
+  return inChunks(userIds, (ids) =>
+    db
+      .select(GRAPH_COLUMNS)
+      .from(receivedEvents)
+      .where(and(inArray(firstId, ids), inArray(receivedEvents.type, ERASED_TYPES))),
   );
 }
 
