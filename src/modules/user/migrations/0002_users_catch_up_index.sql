@@ -1,0 +1,1 @@
+CREATE INDEX "users_last_modified_id" ON "users" USING btree ("last_modified","id");
