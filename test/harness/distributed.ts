@@ -281,7 +281,20 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       instance.proc.kill(signal);
       return withTimeout(`${name} to exit after ${signal}`, instance.proc.exited, 15_000);
     },
-    restart: launch,
+    async restart(name, env) {
+      await launch(name, env);
+      // Healthy on its own port is not yet reachable: the gateway routes to an instance only after
+      // its next refresh has probed it. A test that goes on through the API at once would get 503.
+      const { module } = spec(name);
+      if (module === 'discovery' || running.get('gateway')?.proc.exitCode !== null) return;
+      const routes = module === 'gateway' ? ['user', 'friend', 'recommendation'] : [module];
+      const restarted = running.get(name)!;
+      await eventually(`the gateway to route to ${routes.join(', ')} after ${name} restarted`, async () => {
+        if (restarted.proc.exitCode !== null || restarted.proc.signalCode !== null) return true; // stopped again by the test meanwhile
+        const health = await Promise.all(routes.map((m) => api('GET', `/${m}/actuator/health`, undefined, {}, 2_000)));
+        return health.every((r) => r.status === 200);
+      }, 30_000);
+    },
     liveInstances,
     async query(store, text) {
       let pool = pools.get(store);
