@@ -3,7 +3,7 @@ import { invalid } from '../../platform/errors';
 /**
  * The friendship aggregate, one per unordered pair of users: its state and the rule every command
  * about the pair obeys. Each command's decision lives in its use case's folder (`decision.ts`) and
- * friendship-aggregate.ts puts them together. Friendship ids come in with the command, so deciding
+ * module.ts lists them. Friendship ids come in with the command, so deciding
  * stays pure.
  */
 export type FriendshipState =

@@ -11,6 +11,7 @@ import { call } from '../../../test/kits/http';
 import { USER_EVENTS_TOPIC } from '../user/contracts/events';
 import { createFriendModule, friendMigrationsFolder } from './index';
 import { friendshipsReadModel } from './friendship-read-model';
+import { friendshipAggregate } from './module';
 import { userCreatedEnvelope } from '../../../test/kits/envelopes';
 
 let database: Database;
@@ -45,7 +46,7 @@ function capture() {
 
 test('friendships that agree with their events pass silently', async () => {
   const { lines, log } = capture();
-  await verifyReadModel('friend', database, friendshipsReadModel, log);
+  await verifyReadModel('friend', database, friendshipsReadModel, friendshipAggregate, log);
   expect(lines).toEqual([]);
   expect(await friendships()).toHaveLength(2);
 });
@@ -57,19 +58,19 @@ test('a lost row and a row that should be gone are repaired from the events', as
   const removed = rowsOf<{ id: number }>(await database.db.execute(sql`select (data->>'friendshipId')::int as id from events where stream_id = 'friendship-2-3' and stream_version = 1`))[0]!.id;
   await database.db.execute(sql.raw(`insert into friendships values (${removed}, 2, 3, now(), now())`));
   const { lines, log } = capture();
-  await verifyReadModel('friend', database, friendshipsReadModel, log);
+  await verifyReadModel('friend', database, friendshipsReadModel, friendshipAggregate, log);
   expect(await friendships()).toEqual(before);
   expect(lines[0]).toMatchObject({ level: 'warn', table: 'friendships', streams: 2, examples: ['friendship-1-3', 'friendship-2-3'] });
 });
 
 test('a friendship whose events are gone refuses', async () => {
   await database.db.execute(sql`delete from events where stream_id = 'friendship-1-3'`);
-  const error = await verifyReadModel('friend', database, friendshipsReadModel, silentLogger).catch((e) => e);
+  const error = await verifyReadModel('friend', database, friendshipsReadModel, friendshipAggregate, silentLogger).catch((e) => e);
   expect(error.message).toContain('friend: the event store in memory looks damaged: 1 friendships rows reflect events the store does not have (e.g. friendship-1-3)');
 });
 
 test('a friendship whose last add was lost refuses rather than dropping it', async () => {
   await database.db.execute(sql`delete from events where stream_id = 'friendship-1-2' and stream_version = 3`);
-  const error = await verifyReadModel('friend', database, friendshipsReadModel, silentLogger).catch((e) => e);
+  const error = await verifyReadModel('friend', database, friendshipsReadModel, friendshipAggregate, silentLogger).catch((e) => e);
   expect(error.message).toContain('(e.g. friendship-1-2)');
 });

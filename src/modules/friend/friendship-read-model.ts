@@ -1,8 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { ReadModelShape } from '../../platform/events/read-model-check';
-import { friendEventCodec } from './contracts/codec';
 import type { FriendEvent } from './contracts/events';
-import { projectFriendship } from './friendship-projection';
 
 /** The stream of a row, as `friendshipStreamId` makes it. */
 const streamOfRow = sql`'friendship-' || least(user_id, friend_id) || '-' || greatest(user_id, friend_id)`;
@@ -19,6 +17,4 @@ export const friendshipsReadModel: ReadModelShape<FriendEvent> = {
   expectedMark: sql`(head.data->>'friendshipId')::bigint`,
   rowless: sql`head.type = 'FriendRemoved'`,
   clear: async (tx, streamIds) => void (await tx.execute(sql`delete from friendships where ${streamOfRow} = any(${`{${streamIds.join(',')}}`}::text[])`)),
-  // Rebuilt from stored events, so they are read as their current version first.
-  project: (tx, events) => projectFriendship(tx, events.map((e) => friendEventCodec.decodeOwn(e))),
 };

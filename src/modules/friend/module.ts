@@ -6,6 +6,7 @@ import { ServiceLocator } from '../../platform/discovery/service-locator';
 import type { EventBus } from '../../platform/events/bus';
 import { commandMetrics } from '../../platform/events/command-metrics';
 import { commandRunner } from '../../platform/events/command-runner';
+import { declareAggregate } from '../../platform/events/decider';
 import { subscribeObserved } from '../../platform/events/observed-subscription';
 import { OutboxRelay, type RelayOptions } from '../../platform/events/outbox-relay';
 import { verifyReadModel } from '../../platform/events/read-model-check';
@@ -24,7 +25,7 @@ import { encodeToken } from '../../platform/consistency/token';
 import { streamVersions } from '../../platform/events/event-store';
 import { addingFriend } from './adding-friend/route';
 import { friendshipStreamId } from './contracts/events';
-import { FRIEND_COMMANDS, friendshipAggregate, type FriendDeps } from './friendship-aggregate';
+import { friendshipStream, type FriendDeps } from './friendship-aggregate';
 import { friendshipsReadModel } from './friendship-read-model';
 import { registerFriendGauges } from './friend-metrics';
 import { gettingFriendship } from './getting-friendship/route';
@@ -61,6 +62,17 @@ export interface FriendModuleDeps {
 
 const FRIENDSHIP_STREAM = /^friendship-\d{1,10}-\d{1,10}$/;
 
+/**
+ * The friendship aggregate's commands, one line each. A command's folder holds its whole use case:
+ * the decision (decide, evolve, read-model projection) the aggregate is declared from, and its route.
+ */
+const friendshipCommands = [addingFriend, removingFriend];
+
+export const friendshipAggregate = declareAggregate({ ...friendshipStream, decisions: friendshipCommands.map((command) => command.decision) });
+
+/** Named for the commands_total counter, so each outcome starts at 0. */
+export const FRIEND_COMMANDS = friendshipAggregate.commandTypes;
+
 /** The friend domain service: owns friendships, keeps their integrity, publishes `friend-events`. */
 export function createFriendModule({ database, bus, clock, log, relay: relayOptions, fetch, discoveryUrl, discoveryToken, discoveryRefreshMs, metrics = new Metrics({ service: 'friend' }), internalAuth, consistency = DEFAULT_CONSISTENCY, admin = { openWithoutToken: false } }: FriendModuleDeps) {
   const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
@@ -82,18 +94,16 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
 
   const app = createHttpApp({ name: 'friend', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
     .use(openApi('Friend service', 'Adds and removes friendships; each change is an event.', { internalCredential: internalAuth !== undefined }))
-    .use(adminStreams(database.db, admin))
-    .use(addingFriend(routeDeps))
-    .use(removingFriend(routeDeps))
-    .use(listingFriends(routeDeps))
-    .use(gettingFriendship(routeDeps));
+    .use(adminStreams(database.db, admin));
+  for (const command of friendshipCommands) app.use(command.routes(routeDeps));
+  app.use(listingFriends(routeDeps)).use(gettingFriendship(routeDeps));
 
   return {
     name: 'friend',
     app,
     // The read model is checked against the events before serving or consuming.
     connect: async () => {
-      await verifyReadModel('friend', database, friendshipsReadModel, log);
+      await verifyReadModel('friend', database, friendshipsReadModel, friendshipAggregate, log);
       await subscribeObserved(bus, userEventsConsumer({ directory: users, forget: (erased) => forgetErasedUser(deps, erased) }), { metrics, log });
     },
     start: () => relay.start(),

@@ -5,6 +5,7 @@ import { migrationsFolder } from '../../platform/db/migrations-folder';
 import type { EventBus } from '../../platform/events/bus';
 import { commandMetrics } from '../../platform/events/command-metrics';
 import { commandRunner } from '../../platform/events/command-runner';
+import { declareAggregate } from '../../platform/events/decider';
 import { OutboxRelay, type RelayOptions } from '../../platform/events/outbox-relay';
 import { verifyReadModel } from '../../platform/events/read-model-check';
 import { adminStreams } from '../../platform/events/stream-heads';
@@ -18,7 +19,7 @@ import type { ModuleInstance } from '../../platform/runtime/module';
 import { ConsistencyGate } from '../../platform/consistency/consistency-gate';
 import { encodeToken } from '../../platform/consistency/token';
 import { DEFAULT_CONSISTENCY, type ConsistencyOptions } from '../../platform/consistency/options';
-import { USER_COMMANDS, userAggregate, type UserDeps } from './user-aggregate';
+import { userStream, type UserDeps } from './user-aggregate';
 import { registerUserGauges } from './user-metrics';
 import { usersReadModel } from './user-read-model';
 import { userStreamId } from './contracts/events';
@@ -49,6 +50,17 @@ export interface UserModuleDeps {
   /** Who may read `/admin/streams` on this module's own port; refused to everyone when omitted. */
   admin?: AdminAccess;
 }
+
+/**
+ * The user aggregate's commands, one line each. A command's folder holds its whole use case: the
+ * decision (decide, evolve, read-model projection) the aggregate is declared from, and its route.
+ */
+const userCommands = [creatingUser, updatingUser, erasingUser];
+
+export const userAggregate = declareAggregate({ ...userStream, decisions: userCommands.map((command) => command.decision) });
+
+/** Named for the commands_total counter, so each outcome starts at 0. */
+export const USER_COMMANDS = userAggregate.commandTypes;
 
 /** How often the name index picks up changes other instances made. */
 const NAME_INDEX_CATCH_UP_MS = 2000;
@@ -85,19 +97,16 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
 
   const app = createHttpApp({ name: 'user', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
     .use(openApi('User service', 'Creates and updates users; each change is an event.', { internalCredential: internalAuth !== undefined }))
-    .use(adminStreams(database.db, admin))
-    .use(creatingUser(routeDeps))
-    .use(gettingUser(routeDeps))
-    .use(updatingUser(routeDeps))
-    .use(erasingUser(routeDeps))
-    .use(searchingUsers(routeDeps));
+    .use(adminStreams(database.db, admin));
+  for (const command of userCommands) app.use(command.routes(routeDeps));
+  app.use(gettingUser(routeDeps)).use(searchingUsers(routeDeps));
 
   return {
     name: 'user',
     app,
     // Before serving: a read model that disagrees with the events would answer wrongly (404, 412).
     connect: async () => {
-      await verifyReadModel('user', database, usersReadModel, log);
+      await verifyReadModel('user', database, usersReadModel, userAggregate, log);
       await namesFeed.load();
     },
     start: () => {

@@ -10,6 +10,7 @@ import { createLogger, silentLogger } from '../../platform/log';
 import { call } from '../../../test/kits/http';
 import { createUserModule, userMigrationsFolder } from './index';
 import { usersReadModel } from './user-read-model';
+import { userAggregate } from './module';
 
 let database: Database;
 let ids: number[];
@@ -34,7 +35,7 @@ function capture() {
 
 test('a read model that agrees with its events passes silently', async () => {
   const { lines, log } = capture();
-  await verifyReadModel('user', database, usersReadModel, log);
+  await verifyReadModel('user', database, usersReadModel, userAggregate, log);
   expect(lines).toEqual([]);
 });
 
@@ -43,7 +44,7 @@ test('missing and stale rows are rebuilt from the events, with a warning naming 
   await database.db.execute(run(`delete from users where id = ${ids[1]}`));
   await database.db.execute(run(`update users set version = 2, first_name = 'G' where id = ${ids[0]}`));
   const { lines, log } = capture();
-  await verifyReadModel('user', database, usersReadModel, log);
+  await verifyReadModel('user', database, usersReadModel, userAggregate, log);
   expect(await usersTable()).toEqual(before);
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatchObject({ level: 'warn', table: 'users', streams: 2, examples: [`user-${ids[0]}`, `user-${ids[1]}`].sort() });
@@ -53,7 +54,7 @@ test('a row ahead of its stream (events lost) refuses, naming the module and whe
   await database.db.execute(run('delete from outbox')); // as once the relay published them
   await database.db.execute(run(`delete from events where stream_id = 'user-${ids[0]}' and stream_version = 3`));
   await database.db.execute(run(`delete from events where stream_id = 'user-${ids[2]}'`));
-  const error = await verifyReadModel('user', database, usersReadModel, silentLogger).catch((e) => e);
+  const error = await verifyReadModel('user', database, usersReadModel, userAggregate, silentLogger).catch((e) => e);
   expect(error).toBeInstanceOf(StoreUnusableError);
   expect(error.message).toContain('user: the event store in memory looks damaged: 2 users rows reflect events the store does not have');
   expect(error.message).toContain(`user-${ids[2]}`);
@@ -61,13 +62,13 @@ test('a row ahead of its stream (events lost) refuses, naming the module and whe
 
 test('a stream with a gap in its versions refuses', async () => {
   await database.db.execute(run(`delete from events where stream_id = 'user-${ids[0]}' and stream_version = 2`));
-  const error = await verifyReadModel('user', database, usersReadModel, silentLogger).catch((e) => e);
+  const error = await verifyReadModel('user', database, usersReadModel, userAggregate, silentLogger).catch((e) => e);
   expect(error.message).toContain(`1 streams have gaps in their versions (e.g. user-${ids[0]})`);
 });
 
 test('an outbox entry whose event is gone refuses', async () => {
   await database.db.execute(run(`delete from events where stream_id = 'user-${ids[3]}'`));
   await database.db.execute(run(`delete from users where id = ${ids[3]}`));
-  const error = await verifyReadModel('user', database, usersReadModel, silentLogger).catch((e) => e);
+  const error = await verifyReadModel('user', database, usersReadModel, userAggregate, silentLogger).catch((e) => e);
   expect(error.message).toContain('1 outbox entries point at events that are gone');
 });

@@ -11,6 +11,7 @@ import { call } from '../../../test/kits/http';
 import { freshDatabaseUrl } from '../../../test/kits/postgres';
 import { createUserModule, userMigrationsFolder } from './index';
 import { usersReadModel } from './user-read-model';
+import { userAggregate } from './module';
 
 /** The same check on PostgreSQL. Needs `bun run infra:up` and `source .infra/env`; skipped otherwise. */
 const baseUrl = process.env.USER_DATABASE_URL;
@@ -42,14 +43,14 @@ describe.skipIf(!baseUrl)('read-model check on PostgreSQL (set USER_DATABASE_URL
     withUsers(async (database, ids) => {
       const before = rowsOf(await database.db.execute(sql`select * from users order by id`));
       await database.db.execute(sql.raw(`delete from users where id = ${ids[1]}`));
-      await verifyReadModel('user', database, usersReadModel, silentLogger);
+      await verifyReadModel('user', database, usersReadModel, userAggregate, silentLogger);
       expect(rowsOf(await database.db.execute(sql`select * from users order by id`))).toEqual(before);
     }));
 
   test('lost events refuse the start, naming the database without its password', () =>
     withUsers(async (database, ids) => {
       await database.db.execute(sql.raw(`delete from events where stream_id = 'user-${ids[2]}'`));
-      const error = await verifyReadModel('user', database, usersReadModel, silentLogger).catch((e) => e);
+      const error = await verifyReadModel('user', database, usersReadModel, userAggregate, silentLogger).catch((e) => e);
       expect(error.message).toContain(`user: the event store in ${database.location} looks damaged: 1 users rows reflect events the store does not have (e.g. user-${ids[2]})`);
       const password = new URL(baseUrl!).password;
       if (password) expect(error.message).not.toContain(`:${password}@`);

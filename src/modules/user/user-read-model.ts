@@ -1,9 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { ReadModelShape } from '../../platform/events/read-model-check';
-import { userEventCodec } from './contracts/codec';
 import { userStreamId, type UserEvent } from './contracts/events';
 import { users } from './schema';
-import { projectUser } from './user-projection';
 
 const prefix = userStreamId(0).replace(/0$/, '');
 
@@ -15,6 +13,4 @@ export const usersReadModel: ReadModelShape<UserEvent> = {
   expectedMark: sql`head.stream_version`,
   rowless: sql`false`,
   clear: async (tx, streamIds) => void (await tx.delete(users).where(inArray(users.id, streamIds.map((id) => Number(id.slice(prefix.length)))))),
-  // Rebuilt from stored events, so they are read as their current version first.
-  project: (tx, events) => projectUser(tx, events.map((e) => userEventCodec.decodeOwn(e))),
 };

@@ -2,7 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Database, type Tx } from '../db/database';
 import { rootMessage, StoreUnusableError } from '../db/store-error';
 import type { Logger } from '../log';
-import type { DomainEvent, EventEnvelope } from './envelope';
+import type { Aggregate, DomainCommand } from './aggregate';
+import type { DomainEvent } from './envelope';
 import { rowToEnvelope, type EventRow } from './event-codec';
 import { eventStoreDamage, type StoreDamage } from './event-store-check';
 
@@ -24,9 +25,10 @@ export interface ReadModelShape<E extends DomainEvent> {
   rowless: SQL;
   /** Deletes the rows of these streams, before their events are projected again. */
   clear(tx: Tx, streamIds: string[]): Promise<void>;
-  /** The module's own projection, applied to each stream's events in order. */
-  project(tx: Tx, events: EventEnvelope<E>[]): Promise<void>;
 }
+
+/** The aggregate whose projection fills the read model: stored events are read as their current version, then projected. */
+export type ProjectingAggregate<E extends DomainEvent> = Pick<Aggregate<DomainCommand, unknown, E>, 'codec' | 'project'>;
 
 interface Comparison {
   /** Rows the events do not account for: the store lost events. */
@@ -65,7 +67,7 @@ async function compare(database: Database, shape: ReadModelShape<DomainEvent>): 
 /** Streams repaired per transaction: bounded memory, and commands wait on the lock only that long. */
 const REPAIR_BATCH = 1_000;
 
-async function repair(database: Database, shape: ReadModelShape<DomainEvent>, streamIds: string[]): Promise<void> {
+async function repair(database: Database, shape: ReadModelShape<DomainEvent>, aggregate: ProjectingAggregate<DomainEvent>, streamIds: string[]): Promise<void> {
   // The table's indexes may still point at rows its file lost (a truncated file): a delete or an
   // insert through them would fail reading a block that is gone. Rebuilt from the rows that remain.
   await database.db.execute(sql`reindex table ${sql.identifier(shape.table)}`);
@@ -92,7 +94,7 @@ async function repair(database: Database, shape: ReadModelShape<DomainEvent>, st
           occurredAt: new Date(r.occurred_at as string),
         }),
       );
-      await shape.project(tx, events);
+      await aggregate.project(tx, events.map((event) => aggregate.codec.decodeOwn(event)));
     });
   }
 }
@@ -118,6 +120,7 @@ export async function verifyReadModel<E extends DomainEvent>(
   module: string,
   database: Database,
   shape: ReadModelShape<E>,
+  aggregate: ProjectingAggregate<E>,
   log: Logger,
 ): Promise<void> {
   const generic = shape as unknown as ReadModelShape<DomainEvent>;
@@ -127,7 +130,7 @@ export async function verifyReadModel<E extends DomainEvent>(
     const ahead = found.ahead > 0 ? [`${found.ahead} ${shape.table} rows reflect events the store does not have (e.g. ${examples(found.aheadExamples)})`] : [];
     if (damage.length > 0 || ahead.length > 0) throw refuse(module, database, [...damage, ...ahead].join('; '));
     if (found.stale.length === 0) return;
-    await repair(database, generic, found.stale);
+    await repair(database, generic, aggregate as unknown as ProjectingAggregate<DomainEvent>, found.stale);
     const after = await compare(database, generic);
     if (after.ahead > 0 || after.stale.length > 0) {
       throw refuse(module, database, `${shape.table} still disagrees with the events after a rebuild (e.g. ${examples([...after.aheadExamples, ...after.stale])})`);

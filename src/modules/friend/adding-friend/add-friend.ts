@@ -2,6 +2,7 @@ import type { EventMetadata } from '../../../platform/events/envelope';
 import { DomainError, gone } from '../../../platform/errors';
 import type { Friend } from '../contracts/http';
 import type { FriendDeps } from '../friendship-aggregate';
+import type { AddFriend } from './decision';
 
 /** 400 for self-friendship, 404 for an unknown user, 409 if the pair are already friends, 410 for an erased user. */
 export function addFriend(deps: FriendDeps, userId: number, friendId: number, metadata: EventMetadata): Promise<{ friend: Friend; version: number }> {
@@ -10,7 +11,8 @@ export function addFriend(deps: FriendDeps, userId: number, friendId: number, me
   return deps.commands.run('AddFriend', async () => {
     await deps.users.assertExist([userId, friendId], metadata.traceparent);
     const friendshipId = await deps.nextFriendshipId();
-    const { appended, version } = await deps.runner.run({ type: 'AddFriend', data: { friendshipId, userId, friendId } }, { metadata });
+    const command: AddFriend = { type: 'AddFriend', data: { friendshipId, userId, friendId } };
+    const { appended, version } = await deps.runner.run(command, { metadata });
     await undoIfErasedMeanwhile(deps, userId, friendId, { ...metadata, causationId: appended[0]!.id });
     const at = appended[0]!.occurredAt;
     return { friend: { id: friendshipId, userId, friendId, createdAt: at, updatedAt: at }, version };

@@ -2,6 +2,7 @@ import { conflict } from '../../../platform/errors';
 import type { CommandDecision } from '../../../platform/events/decider';
 import type { FriendEvent } from '../contracts/events';
 import type { FriendshipState } from '../friend';
+import { insertFriendships } from './projection';
 
 export type AddFriend = { type: 'AddFriend'; data: { friendshipId: number; userId: number; friendId: number } };
 
@@ -13,4 +14,5 @@ export const addFriendDecision: CommandDecision<AddFriend, FriendshipState, Frie
     return [{ type: 'FriendAdded', data: command.data }];
   },
   evolves: { FriendAdded: (_state, event) => ({ status: 'active', ...event.data }) },
+  projects: { FriendAdded: insertFriendships },
 };

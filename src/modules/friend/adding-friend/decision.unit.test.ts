@@ -1,7 +1,7 @@
 import { describe, test } from 'bun:test';
 import { deciderSpec } from '../../../../test/kits/decider';
 import type { FriendEvent } from '../contracts/events';
-import { friendshipAggregate } from '../friendship-aggregate';
+import { friendshipAggregate } from '../module';
 
 const spec = deciderSpec(friendshipAggregate);
 const added: FriendEvent = { type: 'FriendAdded', data: { friendshipId: 5, userId: 1, friendId: 2 } };

@@ -23,5 +23,3 @@ export type FriendRemoved = {
 
 export type FriendEvent = FriendAdded | FriendRemoved;
 export type FriendEventEnvelope = EnvelopeOf<FriendEvent>;
-
-export const friendEventTypes: readonly FriendEvent['type'][] = ['FriendAdded', 'FriendRemoved'];

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Queryable } from '../../../platform/db/database';
 import { notFound } from '../../../platform/errors';
 import type { Friend } from '../contracts/http';
-import { toFriend } from '../friendship-projection';
+import { toFriend } from '../friendship-rows';
 import { friendships } from '../schema';
 
 /** A current friendship by id, as it was asked for; 404 if unknown or removed. */

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, or } from 'drizzle-orm';
 import type { Queryable } from '../../../platform/db/database';
 import type { Friend } from '../contracts/http';
-import { toFriend } from '../friendship-projection';
+import { toFriend } from '../friendship-rows';
 import { friendships } from '../schema';
 
 /**

@@ -2,6 +2,7 @@ import { notFound } from '../../../platform/errors';
 import type { CommandDecision } from '../../../platform/events/decider';
 import type { FriendEvent } from '../contracts/events';
 import type { FriendshipState } from '../friend';
+import { deleteFriendships } from './projection';
 
 export type RemoveFriend = { type: 'RemoveFriend'; data: { userId: number; friendId: number } };
 
@@ -13,4 +14,5 @@ export const removeFriendDecision: CommandDecision<RemoveFriend, FriendshipState
     return [{ type: 'FriendRemoved', data: { friendshipId: state.friendshipId, userId, friendId } }];
   },
   evolves: { FriendRemoved: () => ({ status: 'none' }) },
+  projects: { FriendRemoved: deleteFriendships },
 };

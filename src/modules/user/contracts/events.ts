@@ -27,5 +27,3 @@ export type UserErased = {
 
 export type UserEvent = UserCreated | UserUpdated | UserErased;
 export type UserEventEnvelope = EnvelopeOf<UserEvent>;
-
-export const userEventTypes: readonly UserEvent['type'][] = ['UserCreated', 'UserUpdated', 'UserErased'];

@@ -2,6 +2,7 @@ import { conflict } from '../../../platform/errors';
 import type { CommandDecision } from '../../../platform/events/decider';
 import type { UserEvent } from '../contracts/events';
 import type { UserState } from '../user';
+import { insertUsers } from './projection';
 
 export type CreateUser = { type: 'CreateUser'; data: { userId: number; firstName: string; lastName: string } };
 
@@ -13,4 +14,5 @@ export const createUserDecision: CommandDecision<CreateUser, UserState, UserEven
     return [{ type: 'UserCreated', data: command.data }];
   },
   evolves: { UserCreated: (_state, event) => ({ status: 'active', ...event.data }) },
+  projects: { UserCreated: insertUsers },
 };

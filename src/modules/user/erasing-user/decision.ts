@@ -2,6 +2,7 @@ import { notFound } from '../../../platform/errors';
 import type { CommandDecision } from '../../../platform/events/decider';
 import type { UserEvent } from '../contracts/events';
 import type { UserState } from '../user';
+import { blankErasedUsers } from './projection';
 
 export type EraseUser = { type: 'EraseUser'; data: { userId: number } };
 
@@ -13,4 +14,5 @@ export const eraseUserDecision: CommandDecision<EraseUser, UserState, UserEvent>
     return [{ type: 'UserErased', data: command.data }];
   },
   evolves: { UserErased: (_state, event) => ({ status: 'erased', userId: event.data.userId }) },
+  projects: { UserErased: blankErasedUsers },
 };

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Queryable } from '../../../platform/db/database';
 import { gone, notFound } from '../../../platform/errors';
 import { users } from '../schema';
-import { isErased, toUser } from '../user-projection';
+import { isErased, toUser } from '../user-rows';
 
 /** Reads the user read model; 404 when the user was never created, 410 once erased. */
 export async function getUser(db: Queryable, userId: number) {

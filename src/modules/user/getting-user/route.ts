@@ -3,7 +3,7 @@ import { CONSISTENCY_TOKEN_HEADER } from '../../../platform/consistency/token';
 import { ProblemSchema } from '../../../platform/http/problem';
 import { UserSchema } from '../contracts/http';
 import { IdParams, type UserRouteDeps } from '../route-deps';
-import { etagOf } from '../user-projection';
+import { etagOf } from '../user-rows';
 import { getUserDocs } from './docs';
 import { getUser } from './get-user';
 

@@ -2,7 +2,7 @@ import { asc, gt, or, and, eq } from 'drizzle-orm';
 import type { Queryable } from '../../../platform/db/database';
 import type { Logger } from '../../../platform/log';
 import { users } from '../schema';
-import { isErased, toUser } from '../user-projection';
+import { isErased, toUser } from '../user-rows';
 import type { NameIndex } from './name-index';
 
 const PAGE = 5000;

@@ -2,6 +2,7 @@ import { notFound } from '../../../platform/errors';
 import type { CommandDecision } from '../../../platform/events/decider';
 import type { UserEvent } from '../contracts/events';
 import type { UserState } from '../user';
+import { renameUsers } from './projection';
 
 export type UpdateUser = { type: 'UpdateUser'; data: { userId: number; firstName: string; lastName: string } };
 
@@ -15,4 +16,5 @@ export const updateUserDecision: CommandDecision<UpdateUser, UserState, UserEven
     return [{ type: 'UserUpdated', data: command.data }];
   },
   evolves: { UserUpdated: (_state, event) => ({ status: 'active', ...event.data }) },
+  projects: { UserUpdated: renameUsers },
 };

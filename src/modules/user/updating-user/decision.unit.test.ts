@@ -1,7 +1,7 @@
 import { describe, test } from 'bun:test';
 import { deciderSpec } from '../../../../test/kits/decider';
 import type { UserEvent } from '../contracts/events';
-import { userAggregate } from '../user-aggregate';
+import { userAggregate } from '../module';
 
 const spec = deciderSpec(userAggregate);
 const created: UserEvent = { type: 'UserCreated', data: { userId: 7, firstName: 'Ada', lastName: 'Lovelace' } };

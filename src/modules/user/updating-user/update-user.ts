@@ -2,6 +2,7 @@ import type { EventMetadata } from '../../../platform/events/envelope';
 import { invalid } from '../../../platform/errors';
 import { getUser } from '../getting-user/get-user';
 import type { UserDeps } from '../user-aggregate';
+import type { UpdateUser } from './decision';
 
 /**
  * `If-Match` carries the version from the ETag the client last saw: `"3"`, `W/"3"`, `3` or `*`.
@@ -26,7 +27,8 @@ export async function updateUser(
       throw invalid(`body id ${input.id} does not match path id ${userId}`);
     }
     const expectedVersion = parseIfMatch(ifMatch);
-    await deps.runner.run({ type: 'UpdateUser', data: { userId, firstName: input.firstName, lastName: input.lastName } }, { metadata, expectedVersion });
+    const command: UpdateUser = { type: 'UpdateUser', data: { userId, firstName: input.firstName, lastName: input.lastName } };
+    await deps.runner.run(command, { metadata, expectedVersion });
   });
   return getUser(deps.db, userId);
 }
