@@ -1,10 +1,14 @@
-import { ConfigError, loadConfig, type Config } from '../platform/config';
+import { ConfigError, loadConfig, readConsistency, type Config } from '../platform/config';
+import type { ConsistencyOptions } from '../platform/consistency/options';
 import type { Env } from '../platform/config-readers';
 import { readGatewaySettings, type GatewaySettings } from '../modules/gateway';
 import { readRecommendationSettings, type RecommendationSettings } from '../modules/recommendation';
+import { readPorts, type Ports } from './ports';
 
-/** Everything a process reads at start: the platform's shared settings and each module's own. */
-export interface Settings extends Config {
+/** Everything a process reads at start: the platform's shared settings, where each module listens, and each module's own. */
+export interface Settings extends Config, Ports {
+  /** Read your writes: how long a read carrying a Consistency-Token may wait (always less than the gateway waits for it), and how many may wait at once. */
+  consistency: ConsistencyOptions;
   gateway: GatewaySettings;
   recommendation: RecommendationSettings;
 }
@@ -20,9 +24,12 @@ export function loadSettings(env: Env, stdoutIsTerminal = process.stdout.isTTY =
   if (gateway.auth.mode === 'jwt' && gateway.auth.secret !== undefined && gateway.auth.secret === config.internalAuthSecret) {
     throw new ConfigError('INTERNAL_AUTH_SECRET must differ from AUTH_JWT_SECRET');
   }
+  const where = readPorts(env, config.advertisedHost);
   return {
     ...config,
+    ...where,
+    consistency: readConsistency(env, gateway),
     gateway,
-    recommendation: readRecommendationSettings(env, { host: config.advertisedHost, ports: config.ports }),
+    recommendation: readRecommendationSettings(env, { host: config.advertisedHost, ports: where.ports }),
   };
 }

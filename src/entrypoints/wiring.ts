@@ -120,7 +120,7 @@ export const friend = async (w: Wiring): Promise<HostedModule> => {
       fetch: w.localFetch.fetch,
       discoveryUrl: w.config.discoveryUrl,
       discoveryToken: requiredToken(w),
-      discoveryRefreshMs: w.config.gatewayRefreshMs,
+      discoveryRefreshMs: w.config.discoveryRefreshMs,
       metrics: metricsFor(w, 'friend'),
       ...internalAuthFor(w, 'friend'),
       admin: w.admin,
@@ -163,8 +163,8 @@ export const gateway = async (w: Wiring): Promise<HostedModule> => {
       fetch: w.localFetch.fetch,
       discoveryUrl: w.config.discoveryUrl,
       ...(w.discoveryToken ? { discoveryToken: w.discoveryToken } : {}),
-      upstreamTimeoutMs: w.config.gatewayUpstreamTimeoutMs,
-      refreshMs: w.config.gatewayRefreshMs,
+      upstreamTimeoutMs: w.config.gateway.upstreamTimeoutMs,
+      refreshMs: w.config.discoveryRefreshMs,
       ...(w.config.gateway.upstreams ? { upstreams: w.config.gateway.upstreams } : {}),
       log: w.log.child({ module: 'gateway' }),
       metrics: metricsFor(w, 'gateway'),
@@ -207,7 +207,7 @@ export function run(name: string, needsSharedBus: boolean, build: (w: Wiring) =>
       const { gateway, ...others } = config.ports;
       const urls = oneProcess
         ? [healthUrl(config.host, gateway), ...Object.values(others).map((port) => healthUrl(config.modulesHost, port))]
-        : [healthUrl(config.host, config.ports[name as keyof Config['ports']])];
+        : [healthUrl(config.host, config.ports[name as keyof Settings['ports']])];
       process.exit((await probeHealth(urls)) ? 0 : 1);
     }
     // Before anything is opened: a missing secret is a configuration error, said in one line.

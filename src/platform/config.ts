@@ -1,4 +1,5 @@
-import { ConfigError, fraction, integer, oneOf, pemFile, port, text, url, type Env } from './config-readers';
+import type { ConsistencyOptions } from './consistency/options';
+import { ConfigError, fraction, integer, oneOf, pemFile, text, url, type Env } from './config-readers';
 
 export { ConfigError };
 
@@ -20,14 +21,11 @@ export interface Config {
   modulesHost: string;
   /** Host name other processes use to reach this one (registered in discovery). */
   advertisedHost: string;
-  ports: { gateway: number; discovery: number; user: number; friend: number; recommendation: number };
-  discoveryUrl: string;
   heartbeatIntervalMs: number;
   /** An instance that has not sent a heartbeat for this long is evicted. */
   evictAfterMs: number;
-  gatewayUpstreamTimeoutMs: number;
-  /** How often the gateway refreshes its view of live instances. */
-  gatewayRefreshMs: number;
+  /** How often discovery's clients (the gateway, friend's look-ups of user) refresh their view of live instances (GATEWAY_REFRESH_MS). */
+  discoveryRefreshMs: number;
   maxRequestBodyBytes: number;
   /**
    * Opt-in authentication: its mode, which decides whether modules demand internal credentials.
@@ -43,8 +41,6 @@ export interface Config {
   adminToken?: string;
   /** Keep committed events in the outbox instead of publishing them (maintenance, tests). */
   outboxRelayPaused: boolean;
-  /** Read your writes: how long a read carrying a Consistency-Token may wait, and how many may wait at once. */
-  consistency: { waitMs: number; maxWaiters: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** `pretty` (human lines) or `json` (one object per line); colour only for pretty lines on a terminal. */
   logOutput: { format: 'pretty' | 'json'; color: boolean };
@@ -263,22 +259,16 @@ function tracing(env: Env): Config['tracing'] {
  * A read that waits for its Consistency-Token must answer (503) before the gateway gives up on it
  * (504): the caller then learns "not yet", with Retry-After, rather than "the gateway timed out".
  */
-function consistency(env: Env, gatewayUpstreamTimeoutMs: number): Config['consistency'] {
-  const waitMs = integer(env, 'CONSISTENCY_WAIT_MS', Math.min(3_000, Math.floor(gatewayUpstreamTimeoutMs / 2)), 0, 600_000);
-  if (waitMs >= gatewayUpstreamTimeoutMs) {
-    throw new ConfigError(`CONSISTENCY_WAIT_MS (${waitMs}) must be below GATEWAY_UPSTREAM_TIMEOUT_MS (${gatewayUpstreamTimeoutMs})`);
+export function readConsistency(env: Env, gateway: { upstreamTimeoutMs: number }): ConsistencyOptions {
+  const { upstreamTimeoutMs } = gateway;
+  const waitMs = integer(env, 'CONSISTENCY_WAIT_MS', Math.min(3_000, Math.floor(upstreamTimeoutMs / 2)), 0, 600_000);
+  if (waitMs >= upstreamTimeoutMs) {
+    throw new ConfigError(`CONSISTENCY_WAIT_MS (${waitMs}) must be below GATEWAY_UPSTREAM_TIMEOUT_MS (${upstreamTimeoutMs})`);
   }
   return { waitMs, maxWaiters: integer(env, 'CONSISTENCY_MAX_WAITERS', 1_000, 1, 1_000_000) };
 }
 
 export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.stdout.isTTY === true): Config {
-  const ports = {
-    gateway: port(env, 'GATEWAY_PORT', 9000),
-    discovery: port(env, 'DISCOVERY_PORT', 8761),
-    user: port(env, 'USER_PORT', 8081),
-    friend: port(env, 'FRIEND_PORT', 8082),
-    recommendation: port(env, 'RECOMMENDATION_PORT', 8083),
-  };
   const advertisedHost = text(env, 'ADVERTISED_HOST', '127.0.0.1');
   const heartbeatIntervalMs = integer(env, 'HEARTBEAT_INTERVAL_MS', 5_000, 50, 600_000);
   const evictAfterMs = integer(env, 'EVICT_AFTER_MS', heartbeatIntervalMs * 3, 100, 3_600_000);
@@ -286,22 +276,17 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
     throw new ConfigError('EVICT_AFTER_MS must be greater than HEARTBEAT_INTERVAL_MS');
   }
   const authentication = { mode: readAuthMode(env) };
-  const gatewayUpstreamTimeoutMs = integer(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000);
   return {
     dataDir: text(env, 'DATA_DIR', './data'),
     host: text(env, 'HOST', '0.0.0.0'),
     modulesHost: text(env, 'MODULES_HOST', '127.0.0.1'),
     advertisedHost,
-    ports,
-    discoveryUrl: url(env, 'DISCOVERY_URL', `http://${advertisedHost}:${ports.discovery || 8761}`),
     heartbeatIntervalMs,
     evictAfterMs,
-    gatewayUpstreamTimeoutMs,
-    gatewayRefreshMs: integer(env, 'GATEWAY_REFRESH_MS', 1_000, 10, 60_000),
+    discoveryRefreshMs: integer(env, 'GATEWAY_REFRESH_MS', 1_000, 10, 60_000),
     maxRequestBodyBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
     auth: authentication,
     internalAuthSecret: internalSecret(env, authentication),
-    consistency: consistency(env, gatewayUpstreamTimeoutMs),
     ...admin(env),
     outboxRelayPaused: oneOf(env, 'OUTBOX_RELAY_PAUSED', 'false', ['true', 'false'] as const) === 'true',
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),

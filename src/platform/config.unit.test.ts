@@ -4,18 +4,13 @@ import { ConfigError, internalAuthSecret, loadConfig } from './config';
 describe('loadConfig', () => {
   test('embedded defaults when nothing is set', () => {
     const c = loadConfig({});
-    expect(c.ports).toEqual({ gateway: 9000, discovery: 8761, user: 8081, friend: 8082, recommendation: 8083 });
     expect(c.dataDir).toBe('./data');
-    expect(c.discoveryUrl).toBe('http://127.0.0.1:8761');
     expect(c.outboxRelayPaused).toBe(false);
     expect(c.databaseConnectTimeoutMs).toBe(5_000);
   });
 
   test.each([
-    ['GATEWAY_PORT', 'abc'],
-    ['USER_PORT', '70000'],
     ['HEARTBEAT_INTERVAL_MS', '1.5'],
-    ['DISCOVERY_URL', 'not a url'],
     ['LOG_LEVEL', 'chatty'],
     ['OUTBOX_RELAY_PAUSED', 'yes'],
     ['KAFKA_BROKERS', 'localhost'],
@@ -27,18 +22,9 @@ describe('loadConfig', () => {
     ['DISCOVERY_TOKEN', `${'x'.repeat(32)} y`],
     ['DISCOVERY_MAX_INSTANCES_PER_SERVICE', '0'],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'localhost:4318'],
-    ['CONSISTENCY_WAIT_MS', '-1'],
-    ['CONSISTENCY_MAX_WAITERS', '0'],
   ])('a bad %s stops start-up with a message naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
-  });
-
-  test('consistency wait: 3 s by default, always below the gateway upstream timeout', () => {
-    expect(loadConfig({}).consistency).toEqual({ waitMs: 3_000, maxWaiters: 1_000 });
-    expect(loadConfig({ GATEWAY_UPSTREAM_TIMEOUT_MS: '2000' }).consistency.waitMs).toBe(1_000);
-    expect(loadConfig({ CONSISTENCY_WAIT_MS: '500', CONSISTENCY_MAX_WAITERS: '10' }).consistency).toEqual({ waitMs: 500, maxWaiters: 10 });
-    expect(() => loadConfig({ CONSISTENCY_WAIT_MS: '10000' })).toThrow('CONSISTENCY_WAIT_MS (10000) must be below GATEWAY_UPSTREAM_TIMEOUT_MS');
   });
 
   test('discovery token: unset by default, taken when long enough; the per-service limit defaults to 50', () => {

@@ -18,6 +18,8 @@ export interface GatewaySettings {
   cors?: CorsPolicy;
   /** With AUTH_MODE=jwt: an HS256 secret or a JWKS URL, the optional issuer and audience, the longest lifetime accepted. */
   auth: GatewayAuth;
+  /** How long one attempt at a service may take before the gateway answers 504 (GATEWAY_UPSTREAM_TIMEOUT_MS). */
+  upstreamTimeoutMs: number;
 }
 
 export function readGatewaySettings(env: Env): GatewaySettings {
@@ -26,6 +28,7 @@ export function readGatewaySettings(env: Env): GatewaySettings {
   const cors = corsPolicy(env);
   return {
     auth: tokenVerification(env),
+    upstreamTimeoutMs: integer(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000),
     protection: {
       maxHeaderBytes: integer(env, 'GATEWAY_MAX_HEADER_BYTES', d.maxHeaderBytes, 0, 1024 * 1024),
       rateLimitPerSecond: integer(env, 'GATEWAY_RATE_LIMIT_PER_SECOND', d.rateLimitPerSecond, 0, 1_000_000),
