@@ -3,10 +3,10 @@
 // No tarball can be fetched here, so a generated pom pulls org.apache.kafka:kafka_2.13 and its
 // dependencies into .infra/kafka/libs, and `java -cp libs/* kafka.Kafka server.properties` runs it
 // the way bin/kafka-server-start.sh would.
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Component, Running } from './component.ts';
 import { javaHome, resolveJars } from './java.ts';
-import { clampNegativeTimeouts, cmdline, ensureDir, importClient, InfraError, livePid, pidFile, run, say, spawnDetached, tail, terminate, waitUntil, writeIfChanged } from './lib.ts';
+import { clampNegativeTimeouts, cmdline, ensureDir, importClient, InfraError, livePid, run, say, spawnDetached, stopRecorded, tail, waitUntil, writeIfChanged } from './lib.ts';
 import { HOST, INFRA, KAFKA, TIMEOUTS } from './settings.ts';
 import { serverCertificate, TLS_DIR } from './tls.ts';
 
@@ -270,14 +270,8 @@ async function warmUp(): Promise<void> {
   }
 }
 
-async function stop(): Promise<string> {
-  const r = running();
-  if (!r) return 'not running';
-  // SIGTERM runs the broker's controlled shutdown: logs are flushed and closed cleanly.
-  const how = await terminate(r.pid, TIMEOUTS.stop);
-  rmSync(pidFile('kafka'), { force: true });
-  return how === 'stopped' ? `stopped (pid ${r.pid})` : `did not stop within ${TIMEOUTS.stop}s after SIGTERM: killed pid ${r.pid}; read ${LOG}`;
-}
+// SIGTERM runs the broker's controlled shutdown: logs are flushed and closed cleanly.
+const stop = () => stopRecorded('kafka', running()?.pid, TIMEOUTS.stop, LOG);
 
 async function version(): Promise<string> {
   try {

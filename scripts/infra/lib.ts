@@ -180,6 +180,18 @@ export async function terminate(pid: number, waitS: number, signal: 'SIGTERM' | 
 }
 
 /**
+ * Stops an engine this project started, by the pid it recorded: SIGTERM runs the engine's own
+ * clean shutdown (logs flushed, databases checkpointed), SIGKILL after `waitS`; the pid file goes
+ * either way. Says how it ended, for the summary line.
+ */
+export async function stopRecorded(name: string, pid: number | undefined, waitS: number, log: string): Promise<string> {
+  if (pid === undefined) return 'not running';
+  const how = await terminate(pid, waitS);
+  rmSync(pidFile(name), { force: true });
+  return how === 'stopped' ? `stopped (pid ${pid})` : `did not stop within ${waitS}s after SIGTERM: killed pid ${pid}; read ${log}`;
+}
+
+/**
  * Polls `probe` until it returns true, the deadline passes, or `stillRunning` says the server died.
  * Each failure reason is kept so the final message can say what the last attempt saw; a probe that
  * throws an InfraError ends the wait at once.

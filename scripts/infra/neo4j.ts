@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Component, Running } from './component.ts';
 import { javaHome, resolveJars } from './java.ts';
-import { cmdline, ensureDir, importClient, InfraError, livePid, pidFile, run, say, spawnDetached, tail, terminate, waitUntil, writeIfChanged } from './lib.ts';
+import { cmdline, ensureDir, importClient, InfraError, livePid, run, say, spawnDetached, stopRecorded, tail, waitUntil, writeIfChanged } from './lib.ts';
 import { HOST, INFRA, NEO4J, REPO, TIMEOUTS } from './settings.ts';
 import { serverCertificate } from './tls.ts';
 
@@ -163,14 +163,8 @@ async function ready(timeoutS: number): Promise<void> {
   await waitUntil('neo4j', left, probe, alive, LOG);
 }
 
-async function stop(): Promise<string> {
-  const r = running();
-  if (!r) return 'not running';
-  // SIGTERM runs the launcher's shutdown hook, which closes the databases (a clean checkpoint).
-  const how = await terminate(r.pid, TIMEOUTS.stop);
-  rmSync(pidFile('neo4j'), { force: true });
-  return how === 'stopped' ? `stopped (pid ${r.pid})` : `did not stop within ${TIMEOUTS.stop}s after SIGTERM: killed pid ${r.pid}; read ${LOG}`;
-}
+// SIGTERM runs the launcher's shutdown hook, which closes the databases (a clean checkpoint).
+const stop = () => stopRecorded('neo4j', running()?.pid, TIMEOUTS.stop, LOG);
 
 async function version(): Promise<string> {
   try {
