@@ -55,12 +55,13 @@ export function createLogger(
 }
 
 /**
- * An Error logs as its message (JSON.stringify would write `{}`). At error (and debug) level its stack and the
- * chain of causes too: an unexpected failure is found from its line alone, and a driver's error
- * (drizzle wraps it in `cause`) is often the one that names the damaged block or the lost socket.
+ * An Error logs as its message (JSON.stringify would write `{}`), and the messages of its causes:
+ * a driver's error (drizzle wraps it in `cause`, behind a message that only repeats the query) is
+ * the one that says what went wrong. At error (and debug) level the stacks too, so an unexpected
+ * failure is found from its line alone.
  */
 function errorFields(error: Error, withStack: boolean): LogFields {
-  if (!withStack) return { error: error.message };
+  if (!withStack) return { error: error.message, ...causesOf(error) };
   const lines: string[] = [];
   let e: unknown = error;
   for (let depth = 0; e !== undefined && e !== null && depth < 5; depth++, e = (e as { cause?: unknown }).cause) {
@@ -68,6 +69,14 @@ function errorFields(error: Error, withStack: boolean): LogFields {
     lines.push(depth === 0 ? text : `caused by: ${text}`);
   }
   return { error: error.message, errorStack: lines.join('\n') };
+}
+
+function causesOf(error: Error): LogFields {
+  const causes: string[] = [];
+  for (let e = error.cause; e !== undefined && e !== null && causes.length < 4; e = (e as { cause?: unknown }).cause) {
+    causes.push(e instanceof Error ? e.message : String(e));
+  }
+  return causes.length > 0 ? { errorCause: causes.join('; caused by: ') } : {};
 }
 
 /** The format chosen by LOG_FORMAT (config.ts decides the default and whether colour is wanted). */
