@@ -28,3 +28,12 @@ test('a cause that is not an Error is still shown', () => {
   log.error('failed', { error: new Error('outer', { cause: 'inner reason' }) });
   expect(lines[0].errorStack).toContain('caused by: inner reason');
 });
+
+test('below error level a wrapped error names its causes, without stacks', () => {
+  const { lines, log } = capture();
+  const driver = new Error('relation "received_events" does not exist', { cause: new Error('ENOENT: base/5/16384') });
+  log.warn('outbox relay could not publish; retrying', { error: new Error('Failed query: insert into received_events ...', { cause: driver }) });
+  expect(lines[0].error).toBe('Failed query: insert into received_events ...');
+  expect(lines[0].errorCause).toBe('relation "received_events" does not exist; caused by: ENOENT: base/5/16384');
+  expect(lines[0].errorStack).toBeUndefined();
+});
