@@ -9,11 +9,13 @@ import { USER_EVENTS_TOPIC } from '../user/contracts/events';
 import { MemoryGraph } from './graph/memory-graph';
 import { createRecommendationModule, recommendationMigrationsFolder } from './index';
 import { eventFactory } from '../../../test/kits/recommendation/events';
+import { startUserService } from '../../../test/kits/recommendation/user-service';
 
 let database: Database;
 let bus: InProcessBus;
 let graph: MemoryGraph;
 let recommendation: ReturnType<typeof createRecommendationModule>;
+let users: Awaited<ReturnType<typeof startUserService>>;
 const e = eventFactory();
 
 const logged = async () => {
@@ -25,7 +27,10 @@ beforeAll(async () => {
   database = await openEmbeddedDatabase({ migrationsFolder: recommendationMigrationsFolder, label: 'recommendation' });
   bus = new InProcessBus();
   graph = new MemoryGraph();
-  recommendation = createRecommendationModule({ database, bus, graph, log: silentLogger });
+  // Names come from a real user module, which allocates ids 1 to 7 to these users in order.
+  users = await startUserService(bus);
+  for (const id of [1, 2, 3, 4, 5, 6, 7]) await users.create(id === 1 ? 'Ada' : `User${id}`, 'Test');
+  recommendation = createRecommendationModule({ database, bus, graph, log: silentLogger, names: users.names });
   await recommendation.connect();
   // Ada(1) is friends with 2, 3, 4; 5 is a friend of 2, 3 and 4; 6 of 2 and 3; 7 of 4 only.
   await bus.publish(USER_EVENTS_TOPIC, [1, 2, 3, 4, 5, 6, 7].map((id) => e.userCreated(id, id === 1 ? 'Ada' : `User${id}`, 'Test')));
@@ -34,6 +39,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await recommendation.stop();
+  await users.close();
   await bus.close();
   await database.close();
 });

@@ -29,6 +29,7 @@ import { searchingUsers } from './searching-users/route';
 import { creatingUser } from './creating-user/route';
 import { erasingUser } from './erasing-user/route';
 import { gettingUser } from './getting-user/route';
+import { namingUsers } from './naming-users/route';
 import { updatingUser } from './updating-user/route';
 import type { UserRouteDeps } from './route-deps';
 
@@ -87,6 +88,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
     .use(openApi('User service', 'Creates and updates users; each change is an event.', { internalCredential: internalAuth !== undefined }))
     .use(adminStreams(database.db, admin))
     .use(creatingUser(routeDeps))
+    .use(namingUsers(routeDeps))
     .use(gettingUser(routeDeps))
     .use(updatingUser(routeDeps))
     .use(erasingUser(routeDeps))
