@@ -137,3 +137,25 @@ test('the OpenAPI document describes both queries', async () => {
 test('health is UP', async () => {
   expect(await call(recommendation.app, 'GET', '/actuator/health')).toMatchObject({ status: 200, body: { status: 'UP' } });
 });
+
+describe('names, from the user service', () => {
+  test('while it cannot be reached: names read before are shown; a page with a name never read is a 503 with Retry-After', async () => {
+    await call(recommendation.app, 'GET', '/v1/users/1/commands/recommendFriends'); // names 5, 6 and 7
+    users.reachable(false);
+    try {
+      const cached = await call(recommendation.app, 'GET', '/v1/users/1/commands/recommendFriends');
+      expect(cached.status).toBe(200);
+      expect(cached.body.map((r: any) => r.user.firstName)).toEqual(['User5', 'User6', 'User7']);
+      // User 5's page starts with Ada (1), whose name this service has not read yet.
+      const refused = await call(recommendation.app, 'GET', '/v1/users/5/commands/recommendFriends');
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(refused.headers.get('content-type')).toStartWith('application/problem+json');
+      expect(refused.body.detail).toContain('user service');
+    } finally {
+      users.reachable(true);
+    }
+    const back = await call(recommendation.app, 'GET', '/v1/users/5/commands/recommendFriends');
+    expect(back.body[0].user).toMatchObject({ id: 1, firstName: 'Ada', lastName: 'Test' });
+  });
+});
