@@ -16,7 +16,7 @@ import type { ModuleInstance } from '../../platform/runtime/module';
 import { ServiceLocator } from '../../platform/discovery/service-locator';
 import type { Fetch } from '../../platform/http/local-fetch';
 import { FRIEND_EVENTS_TOPIC } from '../friend/contracts/events';
-import { USER_EVENTS_TOPIC } from '../user/contracts/events';
+import { USER_EVENTS_TOPIC, userStreamId } from '../user/contracts/events';
 import { UserServiceClient } from '../user/contracts/user-client';
 import { MemoryGraph } from './graph/memory-graph';
 import { isDurable, type SocialGraph } from './graph/social-graph';
@@ -76,6 +76,12 @@ export interface RecommendationModuleDeps {
   /** Users whose names are kept in memory at most (RECOMMENDATION_NAME_CACHE_SIZE). */
   nameCacheSize?: number;
 }
+
+/**
+ * On a graph shared by several instances, how often each drops the names the graph has moved past
+ * (see UserNamer.sweep): an erasure another instance consumed leaves this one's memory within it.
+ */
+const NAME_SWEEP_MS = 30_000;
 
 /**
  * A graph shared by several instances (Neo4j) is also written by the others, whose applies do not
@@ -153,6 +159,12 @@ export function createRecommendationModule({
 
   const past = new PastAnswers(database.db);
   const namer = new UserNamer(new NameCache(nameCacheSize), names ?? userServiceNames(userService, internalAuth, log), log.child({ component: 'names' }));
+  const sweeping = isDurable(base)
+    ? setInterval(() => {
+        namer.sweep((ids) => graph.streamVersions(ids.map(userStreamId))).catch((error: Error) => log.warn('name cache sweep failed', { error: error.message }));
+      }, NAME_SWEEP_MS)
+    : undefined;
+  sweeping?.unref?.();
 
   // Ready when both stores answer: reads come from the graph, the log feeds it. (Not the bus: its
   // outage delays the graph, which the consumer lag shows, and takes no read away.)
@@ -199,6 +211,7 @@ export function createRecommendationModule({
     /** Ends the open event streams, which would otherwise hold the server's graceful stop. */
     drain: () => stream.close(),
     stop: async () => {
+      clearInterval(sweeping);
       stream.close();
       await projector.stop();
       await lifecycle.stop();

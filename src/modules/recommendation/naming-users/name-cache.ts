@@ -49,4 +49,14 @@ export class NameCache {
   has(userId: number): boolean {
     return this.entries.has(userId);
   }
+
+  /** The entry without marking it used (a sweep looks at every entry). */
+  peek(userId: number): CachedNames | undefined {
+    return this.entries.get(userId);
+  }
+
+  /** The ids cached now, least recently used first. */
+  ids(): number[] {
+    return [...this.entries.keys()];
+  }
 }

@@ -82,6 +82,18 @@ describe('UserNamer', () => {
     expect(namesOf(await namer.name([at(bob, 1)]))).toEqual(['Bob Kahn']);
   });
 
+  test('a sweep drops the names the graph has moved past: a rename, or an erasure another instance applied', async () => {
+    const cache = new NameCache(10);
+    const namer = new UserNamer(cache, users.names, silentLogger);
+    await namer.name([at(ada, 1), at(bob, 1), at(cy, 2)]);
+    const graph = new Map([[ada, 1], [bob, 4], [cy, 2]]); // bob renamed or erased since, as far as the graph knows
+    const asked: number[][] = [];
+    const dropped = await namer.sweep(async (ids) => (asked.push([...ids]), ids.map((id) => graph.get(id) ?? 0)));
+    expect(dropped).toBe(1);
+    expect([cache.has(ada), cache.has(bob), cache.has(cy)]).toEqual([true, false, true]);
+    expect(asked.flat().sort()).toEqual([ada, bob, cy].sort());
+  });
+
   test('without a user service, answers carry no names', async () => {
     const namer = new UserNamer(new NameCache(10), undefined, silentLogger);
     expect(await namer.name([at(ada, 1)])).toEqual([{ id: ada, firstName: null, lastName: null, createdAt: null, lastModified: null }]);

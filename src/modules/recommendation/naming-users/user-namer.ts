@@ -10,6 +10,8 @@ interface Read {
   erased: ReadonlySet<number>;
 }
 const NOTHING_READ: Read = { names: new Map(), erased: new Set() };
+/** Users per version look-up of a sweep: one indexed query each. */
+const SWEEP_SLICE = 1000;
 
 /** Asks the user service for names (user/contracts/user-client.ts in the running service). */
 export type NameSource = (userIds: readonly number[], traceparent?: string) => Promise<UserNames>;
@@ -50,6 +52,29 @@ export class UserNamer {
   /** Forgets an erased user's names. */
   forget(userId: number): void {
     this.cache.forget(userId);
+  }
+
+  /**
+   * Drops every entry older than the version the graph applied: a rename, or an erasure that
+   * another instance consumed (on a shared graph only one instance receives each event, and an
+   * erased user is never on a page again to make this one notice). `versionsOf` gives the graph's
+   * user stream versions; asked in slices. Returns how many entries went.
+   */
+  async sweep(versionsOf: (userIds: readonly number[]) => Promise<readonly number[]>): Promise<number> {
+    const ids = this.cache.ids();
+    let dropped = 0;
+    for (let i = 0; i < ids.length; i += SWEEP_SLICE) {
+      const slice = ids.slice(i, i + SWEEP_SLICE);
+      const versions = await versionsOf(slice);
+      slice.forEach((id, j) => {
+        const entry = this.cache.peek(id);
+        if (entry && entry.version < versions[j]!) {
+          this.cache.forget(id);
+          dropped++;
+        }
+      });
+    }
+    return dropped;
   }
 
   /** Reads the names of `ids` into the cache; returns them, and those the user service says are erased. */
