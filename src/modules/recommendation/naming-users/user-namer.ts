@@ -40,11 +40,12 @@ export class UserNamer {
    * must be at least as new as: by default the version the user came with from the graph.
    */
   async name(users: readonly GraphUser[], versions: readonly number[] = users.map((u) => u.version), traceparent?: string): Promise<RecommendationUser[]> {
-    const stale = users.filter((u, i) => (this.cache.get(u.id)?.version ?? -1) < versions[i]!).map((u) => u.id);
+    const held = users.map((u) => this.cache.get(u.id));
+    const stale = users.filter((_, i) => (held[i]?.version ?? -1) < versions[i]!).map((u) => u.id);
     const fresh = stale.length > 0 ? await this.refresh(stale, users, versions, traceparent) : NOTHING_READ;
-    return users.map(({ id, createdAt, lastModified }) => {
-      // What was just read first: a page larger than the cache may have pushed some of it out.
-      const names = fresh.erased.has(id) ? undefined : (fresh.names.get(id) ?? this.cache.get(id));
+    return users.map(({ id, createdAt, lastModified }, i) => {
+      // What was just read first; what was held is the fallback (the user service could not be asked).
+      const names = fresh.erased.has(id) ? undefined : (fresh.names.get(id) ?? held[i]);
       return { id, firstName: names?.firstName ?? null, lastName: names?.lastName ?? null, createdAt, lastModified };
     });
   }
