@@ -158,7 +158,9 @@ export function createRecommendationModule({
   metrics.gauge('graph_friendships', 'Friendships in the recommendation graph, each pair once', [], async (g) => g.set((await graph.stats()).friendships));
 
   const past = new PastAnswers(database.db);
-  const namer = new UserNamer(new NameCache(nameCacheSize), names ?? userServiceNames(userService, internalAuth, log), log.child({ component: 'names' }));
+  const nameCache = new NameCache(nameCacheSize);
+  const namer = new UserNamer(nameCache, names ?? userServiceNames(userService, internalAuth, log), log.child({ component: 'names' }));
+  metrics.gauge('names_cached', 'User names the recommendation service holds in memory (read from the user service)', [], (g) => g.set(nameCache.size));
   const sweeping = isDurable(base)
     ? setInterval(() => {
         namer.sweep((ids) => graph.streamVersions(ids.map(userStreamId))).catch((error: Error) => log.warn('name cache sweep failed', { error: error.message }));

@@ -139,13 +139,23 @@ test('health is UP', async () => {
 });
 
 describe('names, from the user service', () => {
-  test('while it cannot be reached: names read before are shown; a page with a name never read is a 503 with Retry-After', async () => {
+  const cached = async () => Number(/^names_cached\{[^}]*\} (\d+)$/m.exec((await call(recommendation.app, 'GET', '/metrics')).body)?.[1]);
+
+  test('an erasure drops the user\'s names from memory as soon as the graph applied it', async () => {
     await call(recommendation.app, 'GET', '/v1/users/1/commands/recommendFriends'); // names 5, 6 and 7
+    const before = await cached();
+    expect(before).toBeGreaterThanOrEqual(3);
+    await bus.publish(USER_EVENTS_TOPIC, [e.userErased(7)]);
+    expect(await cached()).toBe(before - 1);
+    expect((await call(recommendation.app, 'GET', '/v1/users/1/commands/recommendFriends')).body.map((r: any) => r.user.id)).toEqual([5, 6]);
+  });
+
+  test('while it cannot be reached: names read before are shown; a page with a name never read is a 503 with Retry-After', async () => {
     users.reachable(false);
     try {
-      const cached = await call(recommendation.app, 'GET', '/v1/users/1/commands/recommendFriends');
-      expect(cached.status).toBe(200);
-      expect(cached.body.map((r: any) => r.user.firstName)).toEqual(['User5', 'User6', 'User7']);
+      const fromMemory = await call(recommendation.app, 'GET', '/v1/users/1/commands/recommendFriends');
+      expect(fromMemory.status).toBe(200);
+      expect(fromMemory.body.map((r: any) => r.user.firstName)).toEqual(['User5', 'User6']);
       // User 5's page starts with Ada (1), whose name this service has not read yet.
       const refused = await call(recommendation.app, 'GET', '/v1/users/5/commands/recommendFriends');
       expect(refused.status).toBe(503);
