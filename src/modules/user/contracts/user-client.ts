@@ -16,7 +16,7 @@ const TIMEOUT_MS = 3_000;
  */
 export class UserServiceClient {
   constructor(
-    private readonly locator: ServiceLocator,
+    private readonly locator: Pick<ServiceLocator, 'pick' | 'invalidate'>,
     private readonly fetch: Fetch,
     /** With user authentication on, the user service answers only callers with a credential. */
     private readonly internalAuth?: Pick<InternalAuth, 'callHeaders'>,
@@ -31,17 +31,18 @@ export class UserServiceClient {
     throw unavailable(`the user service answered ${res.status}; cannot check that the users exist`);
   }
 
-  /** The names of these users, and which of them are erased, in as few requests as the URL length allows. */
+  /** The names of these users, and which of them are erased: as few requests as the URL length allows, sent together. */
   async names(userIds: readonly number[], traceparent?: string): Promise<UserNames> {
-    const answer: UserNames = { users: [], erased: [] };
-    for (let i = 0; i < userIds.length; i += IDS_PER_REQUEST) {
-      const res = await this.get(userPaths.names(userIds.slice(i, i + IDS_PER_REQUEST)), 'cannot read user names', traceparent);
-      if (res.status !== 200) throw unavailable(`the user service answered ${res.status}; cannot read user names`);
-      const part = (await res.json()) as UserNames;
-      answer.users.push(...part.users);
-      answer.erased.push(...part.erased);
-    }
-    return answer;
+    const slices: number[][] = [];
+    for (let i = 0; i < userIds.length; i += IDS_PER_REQUEST) slices.push(userIds.slice(i, i + IDS_PER_REQUEST));
+    const parts = await Promise.all(
+      slices.map(async (ids) => {
+        const res = await this.get(userPaths.names(ids), 'cannot read user names', traceparent);
+        if (res.status !== 200) throw unavailable(`the user service answered ${res.status}; cannot read user names`);
+        return (await res.json()) as UserNames;
+      }),
+    );
+    return { users: parts.flatMap((p) => p.users), erased: parts.flatMap((p) => p.erased) };
   }
 
   private async get(path: string, consequence: string, traceparent?: string): Promise<Response> {
