@@ -20,8 +20,9 @@ const at = (seconds: string) => `timestamptz '${new Date(LOG_START).toISOString(
 
 export async function seedRecommendationLog(db: Database['db'], users: number, degree: number, progress: (line: string) => void): Promise<SeededLog> {
   const half = Math.max(1, Math.floor(degree / 2));
+  // User events as the service logs them: without names.
   await db.execute(sql.raw(`${insert} select gen_random_uuid(), 'user-events', 'user-' || i, 1, 'UserCreated', 1,
-    jsonb_build_object('userId', i, 'firstName', 'F' || i, 'lastName', 'L'), '{}', ${at('i')}, now() from generate_series(1, ${users}) i`));
+    jsonb_build_object('userId', i), '{}', ${at('i')}, now() from generate_series(1, ${users}) i`));
   const total = users + users * half + Math.floor((users * half) / 10);
   const pairs = `select i a, ((i - 1 + j * j * 37) % ${users}) + 1 b, (j - 1) * ${users} + i n from generate_series(1, ${users}) i, generate_series(1, ${half}) j`;
   // One statement per offset keeps each insert (and PGlite's memory) small.

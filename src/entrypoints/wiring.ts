@@ -147,6 +147,8 @@ export const recommendation = async (w: Wiring): Promise<HostedModule> => {
       ...(graph ? { graph } : {}),
       ...internalAuthFor(w, 'recommendation'),
       admin: w.admin,
+      userService: { fetch: w.localFetch.fetch, discoveryUrl: w.config.discoveryUrl, discoveryToken: requiredToken(w), discoveryRefreshMs: w.config.discoveryRefreshMs },
+      nameCacheSize: w.config.recommendation.nameCacheSize,
       auditSources: [
         httpStreamSource('user', 'user-', w.config.recommendation.auditSources.user, w.config.adminToken),
         httpStreamSource('friend', 'friendship-', w.config.recommendation.auditSources.friend, w.config.adminToken),

@@ -74,7 +74,7 @@ export function socialGraphConformance(emptyGraph: EmptyGraph): void {
   });
 
   describe('mutualFriends', () => {
-    test('returns the friends both users have, by id, limited, with their profiles', async () => {
+    test('returns the friends both users have, by id, limited, with their versions and dates (no names)', async () => {
       const e = eventFactory();
       const ada = e.userCreated(4, 'Ada', 'Lovelace');
       const pairs = [[1, 9], [1, 4], [1, 7], [2, 9], [2, 4], [2, 7], [1, 5], [2, 6], [1, 2]] as const;
@@ -82,7 +82,7 @@ export function socialGraphConformance(emptyGraph: EmptyGraph): void {
       expect(ids(await graph.mutualFriends(1, 2, 100))).toEqual([4, 7, 9]);
       expect(ids(await graph.mutualFriends(2, 1, 2))).toEqual([4, 7]);
       expect(await graph.mutualFriends(1, 2, 1)).toEqual([
-        { id: 4, firstName: 'Ada', lastName: 'Lovelace', createdAt: ada.occurredAt, lastModified: ada.occurredAt },
+        { id: 4, version: 1, createdAt: ada.occurredAt, lastModified: ada.occurredAt },
       ]);
     });
 
@@ -146,33 +146,42 @@ export function socialGraphConformance(emptyGraph: EmptyGraph): void {
       }
     });
 
-    test('a FriendAdded before the users exist still links them; names stay null until known', async () => {
+    test('a FriendAdded before the users exist still links them; version 0 and no dates until known', async () => {
       const e = eventFactory();
       const created = [e.userCreated(1, 'Ada', 'Lovelace'), e.userCreated(2, 'Alan', 'Turing'), e.userCreated(3, 'Grace', 'Hopper')];
       const graph = await given(emptyGraph, [e.friendAdded(1, 2), e.friendAdded(2, 3)]);
       expect(await graph.recommendFriends(1, 10)).toEqual([
-        { user: { id: 3, firstName: null, lastName: null, createdAt: null, lastModified: null }, weight: 1 },
+        { user: { id: 3, version: 0, createdAt: null, lastModified: null }, weight: 1 },
       ]);
       await graph.apply(created);
       const at = created[2]!.occurredAt;
       expect(await graph.recommendFriends(1, 10)).toEqual([
-        { user: { id: 3, firstName: 'Grace', lastName: 'Hopper', createdAt: at, lastModified: at }, weight: 1 },
+        { user: { id: 3, version: 1, createdAt: at, lastModified: at }, weight: 1 },
       ]);
     });
 
-    test('UserUpdated sets the latest name; a stale one is ignored; a late UserCreated still gives createdAt', async () => {
+    test('UserUpdated sets the latest version and time; a stale one is ignored; a late UserCreated still gives createdAt', async () => {
       const e = eventFactory();
       const created = e.userCreated(1, 'Barbara', 'Liskow');
       const fixed = e.userUpdated(1, 'Barbara', 'Liskov');
       const renamed = e.userUpdated(1, 'Barbara', 'Liskov-Smith');
       const graph = await given(emptyGraph, [e.friendAdded(1, 2), e.friendAdded(2, 3), renamed]);
       await graph.apply([created, fixed]);
-      const expected = { id: 1, firstName: 'Barbara', lastName: 'Liskov-Smith', createdAt: created.occurredAt, lastModified: renamed.occurredAt };
+      const expected = { id: 1, version: 3, createdAt: created.occurredAt, lastModified: renamed.occurredAt };
       expect((await graph.recommendFriends(3, 10))[0]!.user).toEqual(expected);
       expect((await graph.snapshot()).streams).toContainEqual(['user-1', 3]);
       // The same events in one batch, newest first, end in the same state.
       const oneBatch = await given(emptyGraph, [renamed, fixed, created, e.friendAdded(1, 2)]);
       expect((await oneBatch.snapshot()).users[0]).toEqual(expected);
+    });
+
+    test('keeps no names: none of those the events carried is in the snapshot or an answer', async () => {
+      const e = eventFactory();
+      const graph = await given(emptyGraph, [e.userCreated(1, 'Xanthippe', 'Quixotic'), e.userCreated(2), e.friendAdded(1, 3), e.friendAdded(2, 3)]);
+      await graph.apply([e.userUpdated(1, 'Xenia', 'Quirinal')]);
+      const seen = JSON.stringify([await graph.snapshot(), await graph.recommendFriends(2, 10), await graph.mutualFriends(2, 3, 10)]);
+      for (const name of ['Xanthippe', 'Quixotic', 'Xenia', 'Quirinal']) expect(seen).not.toContain(name);
+      expect((await graph.recommendFriends(2, 10))[0]!.user).toMatchObject({ id: 1, version: 2 });
     });
   });
 
@@ -184,11 +193,11 @@ export function socialGraphConformance(emptyGraph: EmptyGraph): void {
       return { e, events: [...before, e.userUpdated(2, 'Erin', 'Again'), e.userErased(2)] };
     };
 
-    test('an erased user keeps no name, no friend, and is in no answer', async () => {
+    test('an erased user keeps no dates, no friend, and is in no answer', async () => {
       const { events } = history();
       const graph = await given(emptyGraph, events);
       const snapshot = await graph.snapshot();
-      expect(snapshot.users.find((u) => u.id === 2)).toEqual({ id: 2, firstName: null, lastName: null, createdAt: null, lastModified: null });
+      expect(snapshot.users.find((u) => u.id === 2)).toEqual({ id: 2, version: 3, createdAt: null, lastModified: null });
       expect(JSON.stringify(snapshot)).not.toContain('Erin');
       expect(snapshot.friendships).toEqual([[3, 4]]);
       expect(await graph.mutualFriends(1, 3, 100)).toEqual([]);
@@ -224,7 +233,7 @@ export function socialGraphConformance(emptyGraph: EmptyGraph): void {
       const graph = await given(emptyGraph, [e.friendAdded(3, 1), e.userCreated(2), e.friendAdded(2, 3), e.userUpdated(2, 'B', 'C')]);
       const snapshot = await graph.snapshot();
       expect(snapshot.users.map((u) => u.id)).toEqual([1, 2, 3]);
-      expect(snapshot.users[0]).toEqual({ id: 1, firstName: null, lastName: null, createdAt: null, lastModified: null });
+      expect(snapshot.users[0]).toEqual({ id: 1, version: 0, createdAt: null, lastModified: null });
       expect(snapshot.friendships).toEqual([[1, 3], [2, 3]]);
       expect(snapshot.streams).toEqual([['friendship-1-3', 1], ['friendship-2-3', 1], ['user-2', 2]]);
       expect(await graph.stats()).toEqual({ users: 3, friendships: 2 });

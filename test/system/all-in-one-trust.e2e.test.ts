@@ -42,6 +42,13 @@ describe('all-in-one with AUTH_MODE=jwt', () => {
     expect(direct.map((r) => r.status)).toEqual([401, 401, 401]);
     expect((await fetch(module('USER', '/actuator/health'))).status).toBe(200);
     expect((await system.api('GET', `/user/v1/users/${alan.body.id}`, undefined, await bearer('1'))).body.firstName).toBe('Alan');
+
+    // The recommendation service reads names from the user service with its own credential.
+    const cleo = await system.api('POST', '/user/v1/users', { firstName: 'Cleo', lastName: 'C' }, await bearer('3'));
+    const linked = await system.api('POST', `/friend/v1/users/${alan.body.id}/commands/addFriend?friendId=${cleo.body.id}`, undefined, await bearer(String(alan.body.id)));
+    const recommended = await system.api('GET', `/recommendation/v1/users/${ada.body.id}/commands/recommendFriends`, undefined, { ...(await bearer(String(ada.body.id))), 'consistency-token': linked.headers.get('consistency-token')! });
+    expect(recommended.status).toBe(200);
+    expect(recommended.body).toEqual([{ user: expect.objectContaining({ id: cleo.body.id, firstName: 'Cleo', lastName: 'C' }), weight: 1 }]);
   }, 90_000);
 
   test.skipIf(!external)('only the gateway listens beyond loopback', async () => {

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import { readReleaseFixture, loadRows, type ReleaseFixture } from '../upgrade/release-fixture';
+import { readReleaseFixture, loadRows, releaseMigrations, type ReleaseFixture } from '../upgrade/release-fixture';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../src/platform/db/database';
 import type { Database } from '../../src/platform/db/database';
 import { openEmbeddedDatabase } from '../../src/platform/db/embedded';
 import { openPostgresDatabase } from '../../src/platform/db/postgres';
@@ -29,7 +31,9 @@ afterAll(() => running.forEach((s) => s.process.proc.kill('SIGKILL')));
 async function installRelease(fixture: ReleaseFixture, engine: 'pglite' | 'postgres'): Promise<Record<string, string>> {
   const dataDir = tempDir('upgrade-');
   const urls: Record<string, string> = {};
-  for (const [store, migrationsFolder] of Object.entries(modules) as [Store, string][]) {
+  for (const [store, current] of Object.entries(modules) as [Store, string][]) {
+    // The release's schema: the system under test applies the migrations made since, to its rows.
+    const migrationsFolder = releaseMigrations(current, fixture.rows[store]);
     let database: Database;
     if (engine === 'pglite') database = await openEmbeddedDatabase({ dataDir: join(dataDir, store), migrationsFolder, label: store });
     else {
@@ -39,7 +43,26 @@ async function installRelease(fixture: ReleaseFixture, engine: 'pglite' | 'postg
     await loadRows(database, fixture.rows[store]);
     await database.close();
   }
+  stores[engine] = { dataDir, urls };
   return systemEnv(dataDir, urls);
+}
+
+const stores: Partial<Record<'pglite' | 'postgres', { dataDir: string; urls: Record<string, string> }>> = {};
+
+/** The recommendation log's user events that still carry a name, after the upgrade. */
+async function namedUserEvents(engine: 'pglite' | 'postgres'): Promise<number> {
+  const { dataDir, urls } = stores[engine]!;
+  const url = urls.RECOMMENDATION_DATABASE_URL;
+  const database = url
+    ? await openPostgresDatabase({ url, migrationsFolder: recommendationMigrationsFolder, poolSize: 1, log: silentLogger })
+    : await openEmbeddedDatabase({ dataDir: join(dataDir, 'recommendation'), migrationsFolder: recommendationMigrationsFolder, label: 'recommendation' });
+  try {
+    const [row] = rowsOf<{ n: number }>(await database.db.execute(sql`
+      select count(*)::int as n from received_events where data ? 'firstName' or data ? 'lastName' or data::text like '%Ada%'`));
+    return row!.n;
+  } finally {
+    await database.close();
+  }
 }
 
 describe.each([['pglite'], ['postgres']] as const)('upgrade from the previous release on %s', (engine) => {
@@ -75,4 +98,10 @@ describe.each([['pglite'], ['postgres']] as const)('upgrade from the previous re
     }, 10_000);
     expect(await system.process.stop()).toBe(0);
   }, 120_000);
+
+  test.skipIf(skip)('the upgrade took the names out of the recommendation log', async () => {
+    // The release logged user events with names (its rows hold them); migration 0003 strips them.
+    expect(JSON.stringify(fixture.rows.recommendation.received_events)).toContain('firstName');
+    expect(await namedUserEvents(engine)).toBe(0);
+  }, 60_000);
 });

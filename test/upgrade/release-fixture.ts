@@ -1,5 +1,8 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { Database } from '../../src/platform/db/database';
 
 /**
@@ -20,8 +23,24 @@ export async function readReleaseFixture(release: string): Promise<ReleaseFixtur
 }
 
 /**
- * Loads one module's rows into its freshly migrated store, as that release left them. The
- * migrations table is the new code's own (it ran them); sequences are set where the release left them.
+ * A copy of a module's migrations folder holding only those the release had applied (its
+ * `schema_migrations` rows): a store made with it has the release's schema, and the code under test
+ * then applies the newer migrations to the release's rows, as an upgrade does.
+ */
+export function releaseMigrations(migrationsFolder: string, tables: Record<string, Record<string, unknown>[]>): string {
+  const applied = new Set((tables.schema_migrations ?? []).map((row) => row.hash));
+  const copy = join(mkdtempSync(join(tmpdir(), 'release-migrations-')), 'migrations');
+  cpSync(migrationsFolder, copy, { recursive: true });
+  const hashes = readMigrationFiles({ migrationsFolder }).map((m) => m.hash);
+  const journal = JSON.parse(readFileSync(join(copy, 'meta', '_journal.json'), 'utf8'));
+  journal.entries = journal.entries.filter((_: unknown, i: number) => applied.has(hashes[i]!));
+  writeFileSync(join(copy, 'meta', '_journal.json'), JSON.stringify(journal));
+  return copy;
+}
+
+/**
+ * Loads one module's rows into its store migrated as the release left it (releaseMigrations). The
+ * migrations table is the one the migrations wrote; sequences are set where the release left them.
  */
 export async function loadRows(database: Database, tables: Record<string, Record<string, unknown>[]>): Promise<void> {
   for (const [name, rows] of Object.entries(tables)) {

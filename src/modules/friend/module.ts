@@ -30,6 +30,7 @@ import { friendshipsReadModel } from './friendship-read-model';
 import { registerFriendGauges } from './friend-metrics';
 import { gettingFriendship } from './getting-friendship/route';
 import { UserDirectory } from './knowing-users/user-directory';
+import { UserServiceClient } from '../user/contracts/user-client';
 import { forgetErasedUser } from './knowing-users/forget-erased-user';
 import { userEventsConsumer } from './knowing-users/user-events-consumer';
 import { listingFriends } from './listing-friends/route';
@@ -81,7 +82,8 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
   // user data: a user token asks nothing of them (friend's replica of users only serves commands).
   const gate = new ConsistencyGate({ ...consistency, covers: (s) => FRIENDSHIP_STREAM.test(s), versionsOf: (streams) => streamVersions(database.db, streams), metrics });
   const tokenOf = (userId: number, friendId: number, version: number) => encodeToken([[friendshipStreamId(userId, friendId), version]]);
-  const users = new UserDirectory(database.db, new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000, { token: discoveryToken, log: log.child({ component: 'locator' }) }), fetch, internalAuth);
+  const locator = new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000, { token: discoveryToken, log: log.child({ component: 'locator' }) });
+  const users = new UserDirectory(database.db, new UserServiceClient(locator, fetch, internalAuth));
   const onCommitted = () => {
     relay.committed();
     gate.notify();

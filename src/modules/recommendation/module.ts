@@ -13,8 +13,11 @@ import { openApi } from '../../platform/http/openapi';
 import type { Logger } from '../../platform/log';
 import { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
+import { ServiceLocator } from '../../platform/discovery/service-locator';
+import type { Fetch } from '../../platform/http/local-fetch';
 import { FRIEND_EVENTS_TOPIC } from '../friend/contracts/events';
-import { USER_EVENTS_TOPIC } from '../user/contracts/events';
+import { USER_EVENTS_TOPIC, userStreamId } from '../user/contracts/events';
+import { UserServiceClient } from '../user/contracts/user-client';
 import { MemoryGraph } from './graph/memory-graph';
 import { isDurable, type SocialGraph } from './graph/social-graph';
 import { isGraphStream } from './graph/stream-ids';
@@ -23,6 +26,8 @@ import { ServingGraph } from './graph-lifecycle/serving-graph';
 import { projectionAdminRoutes } from './operating-projection/admin-routes';
 import type { StreamSource } from './operating-projection/audit';
 import { ProjectionOperations } from './operating-projection/projection-operations';
+import { DEFAULT_NAME_CACHE_SIZE, NameCache } from './naming-users/name-cache';
+import { UserNamer, type NameSource } from './naming-users/user-namer';
 import { EventProjector } from './projecting-events/event-projector';
 import { queryRoutes } from './querying/routes';
 import { PastAnswers } from './querying-the-past/past-answers';
@@ -61,7 +66,22 @@ export interface RecommendationModuleDeps {
   replayPageSize?: number;
   /** New log rows between snapshots of an in-memory graph (see graph-lifecycle/snapshots.ts). */
   snapshotEvery?: number;
+  /**
+   * Where answers get their names: the user service, found through discovery (in the all-in-one
+   * too, as the friend service finds it). Without it (the service run alone) names are null.
+   */
+  userService?: { fetch: Fetch; discoveryUrl: string; discoveryToken?: string; discoveryRefreshMs?: number };
+  /** Instead of `userService`: a source of names of one's own (a test's user module in this process). */
+  names?: NameSource;
+  /** Users whose names are kept in memory at most (RECOMMENDATION_NAME_CACHE_SIZE). */
+  nameCacheSize?: number;
 }
+
+/**
+ * On a graph shared by several instances, how often each drops the names the graph has moved past
+ * (see UserNamer.sweep): an erasure another instance consumed leaves this one's memory within it.
+ */
+const NAME_SWEEP_MS = 30_000;
 
 /**
  * A graph shared by several instances (Neo4j) is also written by the others, whose applies do not
@@ -88,6 +108,9 @@ export function createRecommendationModule({
   replayPageSize: pageSize,
   snapshotEvery,
   consistency = DEFAULT_CONSISTENCY,
+  userService,
+  names,
+  nameCacheSize = DEFAULT_NAME_CACHE_SIZE,
 }: RecommendationModuleDeps) {
   // What reads and live events go to: the given graph, or a stand-in while a rebuild reloads it.
   const graph = new ServingGraph(base);
@@ -135,13 +158,22 @@ export function createRecommendationModule({
   metrics.gauge('graph_friendships', 'Friendships in the recommendation graph, each pair once', [], async (g) => g.set((await graph.stats()).friendships));
 
   const past = new PastAnswers(database.db);
+  const nameCache = new NameCache(nameCacheSize);
+  const namer = new UserNamer(nameCache, names ?? userServiceNames(userService, internalAuth, log), log.child({ component: 'names' }));
+  metrics.gauge('names_cached', 'User names the recommendation service holds in memory (read from the user service)', [], (g) => g.set(nameCache.size));
+  const sweeping = isDurable(base)
+    ? setInterval(() => {
+        namer.sweep((ids) => graph.streamVersions(ids.map(userStreamId))).catch((error: Error) => log.warn('name cache sweep failed', { error: error.message }));
+      }, NAME_SWEEP_MS)
+    : undefined;
+  sweeping?.unref?.();
 
   // Ready when both stores answer: reads come from the graph, the log feeds it. (Not the bus: its
   // outage delays the graph, which the consumer lag shows, and takes no read away.)
   const ready = async () => (await database.ping()) && ((await graph.ping?.()) ?? true);
   const app = createHttpApp({ name: 'recommendation', log, health: ready, metrics, guard: internalAuth?.guard })
     .use(openApi('Recommendation service', 'Mutual friends and friend recommendations, projected from user and friend events.'))
-    .use(queryRoutes({ graph, past, gate, clock }))
+    .use(queryRoutes({ graph, past, gate, clock, namer }))
     .use(eventStreamRoute(stream))
     .use(projectionAdminRoutes(operations, admin));
 
@@ -157,6 +189,8 @@ export function createRecommendationModule({
           topics: [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC],
           handle: async (topic: string, events: readonly EventEnvelope[]) => {
             await projector.handle(topic, events);
+            // After the graph applied the erasure: a read meanwhile may have cached the names again.
+            for (const e of events) if (e.type === 'UserErased') namer.forget((e.data as { userId: number }).userId);
             gate.notify();
             stream.notify();
             // Not waited for: a checkpoint or snapshot write here would hold up the next fetch, and
@@ -179,6 +213,7 @@ export function createRecommendationModule({
     /** Ends the open event streams, which would otherwise hold the server's graceful stop. */
     drain: () => stream.close(),
     stop: async () => {
+      clearInterval(sweeping);
       stream.close();
       await projector.stop();
       await lifecycle.stop();
@@ -188,3 +223,11 @@ export function createRecommendationModule({
 }
 
 export type RecommendationModule = ReturnType<typeof createRecommendationModule>;
+
+function userServiceNames(userService: RecommendationModuleDeps['userService'], internalAuth: InternalAuth | undefined, log: Logger): NameSource | undefined {
+  if (!userService) return undefined;
+  const { fetch, discoveryUrl, discoveryToken, discoveryRefreshMs } = userService;
+  const locator = new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000, { token: discoveryToken, log: log.child({ component: 'locator' }) });
+  const client = new UserServiceClient(locator, fetch, internalAuth);
+  return (ids, traceparent) => client.names(ids, traceparent);
+}

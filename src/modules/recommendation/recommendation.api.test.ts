@@ -9,11 +9,13 @@ import { USER_EVENTS_TOPIC } from '../user/contracts/events';
 import { MemoryGraph } from './graph/memory-graph';
 import { createRecommendationModule, recommendationMigrationsFolder } from './index';
 import { eventFactory } from '../../../test/kits/recommendation/events';
+import { startUserService } from '../../../test/kits/recommendation/user-service';
 
 let database: Database;
 let bus: InProcessBus;
 let graph: MemoryGraph;
 let recommendation: ReturnType<typeof createRecommendationModule>;
+let users: Awaited<ReturnType<typeof startUserService>>;
 const e = eventFactory();
 
 const logged = async () => {
@@ -25,7 +27,10 @@ beforeAll(async () => {
   database = await openEmbeddedDatabase({ migrationsFolder: recommendationMigrationsFolder, label: 'recommendation' });
   bus = new InProcessBus();
   graph = new MemoryGraph();
-  recommendation = createRecommendationModule({ database, bus, graph, log: silentLogger });
+  // Names come from a real user module, which allocates ids 1 to 7 to these users in order.
+  users = await startUserService(bus);
+  for (const id of [1, 2, 3, 4, 5, 6, 7]) await users.create(id === 1 ? 'Ada' : `User${id}`, 'Test');
+  recommendation = createRecommendationModule({ database, bus, graph, log: silentLogger, names: users.names });
   await recommendation.connect();
   // Ada(1) is friends with 2, 3, 4; 5 is a friend of 2, 3 and 4; 6 of 2 and 3; 7 of 4 only.
   await bus.publish(USER_EVENTS_TOPIC, [1, 2, 3, 4, 5, 6, 7].map((id) => e.userCreated(id, id === 1 ? 'Ada' : `User${id}`, 'Test')));
@@ -34,6 +39,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await recommendation.stop();
+  await users.close();
   await bus.close();
   await database.close();
 });
@@ -130,4 +136,36 @@ test('the OpenAPI document describes both queries', async () => {
 
 test('health is UP', async () => {
   expect(await call(recommendation.app, 'GET', '/actuator/health')).toMatchObject({ status: 200, body: { status: 'UP' } });
+});
+
+describe('names, from the user service', () => {
+  const cached = async () => Number(/^names_cached\{[^}]*\} (\d+)$/m.exec((await call(recommendation.app, 'GET', '/metrics')).body)?.[1]);
+
+  test('an erasure drops the user\'s names from memory as soon as the graph applied it', async () => {
+    await call(recommendation.app, 'GET', '/v1/users/1/commands/recommendFriends'); // names 5, 6 and 7
+    const before = await cached();
+    expect(before).toBeGreaterThanOrEqual(3);
+    await bus.publish(USER_EVENTS_TOPIC, [e.userErased(7)]);
+    expect(await cached()).toBe(before - 1);
+    expect((await call(recommendation.app, 'GET', '/v1/users/1/commands/recommendFriends')).body.map((r: any) => r.user.id)).toEqual([5, 6]);
+  });
+
+  test('while it cannot be reached: names read before are shown; a page with a name never read is a 503 with Retry-After', async () => {
+    users.reachable(false);
+    try {
+      const fromMemory = await call(recommendation.app, 'GET', '/v1/users/1/commands/recommendFriends');
+      expect(fromMemory.status).toBe(200);
+      expect(fromMemory.body.map((r: any) => r.user.firstName)).toEqual(['User5', 'User6']);
+      // User 5's page starts with Ada (1), whose name this service has not read yet.
+      const refused = await call(recommendation.app, 'GET', '/v1/users/5/commands/recommendFriends');
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(refused.headers.get('content-type')).toStartWith('application/problem+json');
+      expect(refused.body.detail).toContain('user service');
+    } finally {
+      users.reachable(true);
+    }
+    const back = await call(recommendation.app, 'GET', '/v1/users/5/commands/recommendFriends');
+    expect(back.body[0].user).toMatchObject({ id: 1, firstName: 'Ada', lastName: 'Test' });
+  });
 });

@@ -1,11 +1,14 @@
-import { ConfigError, pemFile, text, url, type Env } from '../../platform/config-readers';
+import { ConfigError, integer, pemFile, text, url, type Env } from '../../platform/config-readers';
+import { DEFAULT_NAME_CACHE_SIZE } from './naming-users/name-cache';
 
-/** The recommendation service's own settings: its graph engine and where its audit reads the event stores. */
+/** The recommendation service's own settings: its graph engine, where its audit reads the event stores, its name cache. */
 export interface RecommendationSettings {
   /** Unset: the in-memory graph. `trustedCaFile`: a PEM path the driver reads; set, the connection is encrypted and verified against it. */
   neo4j?: { url: string; user: string; password: string; trustedCaFile?: string };
   /** Own ports of the domain services, whose `/admin/streams` the projection audit reads. */
   auditSources: { user: string; friend: string };
+  /** RECOMMENDATION_NAME_CACHE_SIZE: users whose names answers keep in memory (naming-users/). */
+  nameCacheSize: number;
 }
 
 /** `defaults` says where the user and friend services listen when AUDIT_USER_URL and AUDIT_FRIEND_URL are unset. */
@@ -15,6 +18,7 @@ export function readRecommendationSettings(env: Env, defaults: { host: string; p
   return {
     ...(graph ? { neo4j: graph } : {}),
     auditSources: { user: url(env, 'AUDIT_USER_URL', `http://${host}:${ports.user}`), friend: url(env, 'AUDIT_FRIEND_URL', `http://${host}:${ports.friend}`) },
+    nameCacheSize: integer(env, 'RECOMMENDATION_NAME_CACHE_SIZE', DEFAULT_NAME_CACHE_SIZE, 1, 10_000_000),
   };
 }
 

@@ -30,6 +30,7 @@ import { searchingUsers } from './searching-users/route';
 import { creatingUser } from './creating-user/route';
 import { erasingUser } from './erasing-user/route';
 import { gettingUser } from './getting-user/route';
+import { namingUsers } from './naming-users/route';
 import { updatingUser } from './updating-user/route';
 import type { UserRouteDeps } from './route-deps';
 
@@ -99,7 +100,8 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
     .use(openApi('User service', 'Creates and updates users; each change is an event.', { internalCredential: internalAuth !== undefined }))
     .use(adminStreams(database.db, admin));
   for (const command of userCommands) app.use(command.routes(routeDeps));
-  app.use(gettingUser(routeDeps)).use(searchingUsers(routeDeps));
+  // The names route before the user's: `/v1/users/names` is not a user id.
+  app.use(namingUsers(routeDeps)).use(gettingUser(routeDeps)).use(searchingUsers(routeDeps));
 
   return {
     name: 'user',

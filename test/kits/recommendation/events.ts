@@ -1,6 +1,5 @@
-import { friendshipStreamId } from '../../../src/modules/friend/contracts/events';
-import { userStreamId } from '../../../src/modules/user/contracts/events';
-import type { GraphEvent } from '../../../src/modules/recommendation/graph/graph-events';
+import { friendshipStreamId, type FriendEventEnvelope } from '../../../src/modules/friend/contracts/events';
+import { userStreamId, type UserEventEnvelope } from '../../../src/modules/user/contracts/events';
 import { envelopeOf } from '../envelopes';
 
 /**
@@ -13,7 +12,8 @@ export function eventFactory(start = Date.parse('2025-01-01T00:00:00.000Z')) {
   let friendshipIds = 0;
   /** The current friendship id of each pair: a removal names the friendship it ends. */
   const friendships = new Map<string, number>();
-  const envelope = <E extends GraphEvent>(type: E['type'], streamId: string, data: E['data']): E => {
+  // As published, names included: the graph is given what the bus delivers and must drop them.
+  const envelope = <E extends UserEventEnvelope | FriendEventEnvelope>(type: E['type'], streamId: string, data: E['data']): E => {
     const streamVersion = (versions.get(streamId) ?? 0) + 1;
     versions.set(streamId, streamVersion);
     return envelopeOf<E>({ type, streamId, streamVersion, occurredAt: new Date(start + 1000 * tick++).toISOString(), data });

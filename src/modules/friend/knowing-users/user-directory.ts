@@ -1,10 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
-import type { ServiceLocator } from '../../../platform/discovery/service-locator';
-import { gone, notFound, unavailable } from '../../../platform/errors';
-import type { InternalAuth } from '../../../platform/http/internal-auth';
-import type { Fetch } from '../../../platform/http/local-fetch';
-import { userPaths } from '../../user/contracts/http';
+import { notFound } from '../../../platform/errors';
+import type { UserServiceClient } from '../../user/contracts/user-client';
 import { knownUsers } from '../schema';
 
 /**
@@ -15,10 +12,7 @@ import { knownUsers } from '../schema';
 export class UserDirectory {
   constructor(
     private readonly db: Db,
-    private readonly locator: ServiceLocator,
-    private readonly fetch: Fetch,
-    /** With user authentication on, the user service answers only callers with a credential. */
-    private readonly internalAuth?: Pick<InternalAuth, 'callHeaders'>,
+    private readonly userService: UserServiceClient,
   ) {}
 
   /** `traceparent` goes along with a question to the user service, so its logs join the trace. */
@@ -27,7 +21,7 @@ export class UserDirectory {
     const known = new Set(rows.map((r) => r.id));
     for (const id of userIds) {
       if (known.has(id)) continue;
-      if (!(await this.askUserService(id, traceparent))) throw notFound(`user ${id} does not exist`);
+      if (!(await this.userService.exists(id, traceparent))) throw notFound(`user ${id} does not exist`);
       await this.remember([id]);
     }
   }
@@ -45,22 +39,5 @@ export class UserDirectory {
   async remember(userIds: readonly number[]): Promise<void> {
     if (userIds.length === 0) return;
     await this.db.insert(knownUsers).values(userIds.map((id) => ({ id }))).onConflictDoNothing();
-  }
-
-  private async askUserService(userId: number, traceparent?: string): Promise<boolean> {
-    const instance = await this.locator.pick('user').catch(() => undefined);
-    if (!instance) throw unavailable('the user service is unavailable; cannot check that the users exist');
-    let res: Response;
-    try {
-      const headers = { ...(traceparent ? { traceparent } : {}), ...(await this.internalAuth?.callHeaders('user')) };
-      res = await this.fetch(new Request(instance.url + userPaths.user(userId), { headers, signal: AbortSignal.timeout(3_000) }));
-    } catch {
-      this.locator.invalidate('user', instance);
-      throw unavailable('the user service did not answer; cannot check that the users exist');
-    }
-    if (res.status === 200) return true;
-    if (res.status === 404) return false;
-    if (res.status === 410) throw gone(`user ${userId} was erased`);
-    throw unavailable(`the user service answered ${res.status}; cannot check that the users exist`);
   }
 }

@@ -5,15 +5,15 @@ import { Id, Limit } from '../../../platform/http/paging';
 export { Limit };
 
 /**
- * A user as the recommendation service knows it. Events from the two topics arrive in any order,
- * so a user can be known from a friendship before its UserCreated arrives: until then the name
- * and timestamps are null rather than invented.
+ * A user as the recommendation service shows it. Events from the two topics arrive in any order,
+ * so a user can be known from a friendship before its UserCreated arrives: until then the
+ * timestamps are null rather than invented. Names come from the user service at answer time.
  */
 export const RecommendationUserSchema = t.Object(
   {
     id: t.Integer(),
-    firstName: t.Nullable(t.String(), { description: 'null until the user\'s UserCreated or UserUpdated has arrived' }),
-    lastName: t.Nullable(t.String(), { description: 'null until the user\'s UserCreated or UserUpdated has arrived' }),
+    firstName: t.Nullable(t.String(), { description: 'the current first name, from the user service; null when it has none to give (or the user service could not be asked about a user known only from a friendship)' }),
+    lastName: t.Nullable(t.String(), { description: 'the current last name, as firstName' }),
     createdAt: t.Nullable(t.String({ format: 'date-time' }), { description: 'null until UserCreated has arrived' }),
     lastModified: t.Nullable(t.String({ format: 'date-time' }), { description: 'time of the latest user event applied' }),
   },

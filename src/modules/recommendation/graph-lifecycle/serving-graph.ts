@@ -1,6 +1,5 @@
-import type { FriendRecommendation, RecommendationUser } from '../contracts/http';
 import type { GraphEvent } from '../graph/graph-events';
-import type { GraphSnapshot, GraphStats, SocialGraph } from '../graph/social-graph';
+import type { GraphRecommendation, GraphSnapshot, GraphStats, GraphUser, SocialGraph } from '../graph/social-graph';
 
 /**
  * The graph the module serves from, behind which an online rebuild swaps graphs: reads go to one
@@ -31,11 +30,11 @@ export class ServingGraph implements SocialGraph {
     await Promise.all(this.targets.map((g) => g.apply(events)));
   }
 
-  mutualFriends(userId: number, friendId: number, limit: number): Promise<RecommendationUser[]> {
+  mutualFriends(userId: number, friendId: number, limit: number): Promise<GraphUser[]> {
     return this.reads.mutualFriends(userId, friendId, limit);
   }
 
-  recommendFriends(userId: number, limit: number): Promise<FriendRecommendation[]> {
+  recommendFriends(userId: number, limit: number): Promise<GraphRecommendation[]> {
     return this.reads.recommendFriends(userId, limit);
   }
 

@@ -3,18 +3,21 @@ import type { GraphImage } from '../graph/graph-image';
 /** Raised for bytes that are not a snapshot this code can load; the caller replays the log instead. */
 export class SnapshotMismatch extends Error {}
 
-/** Bumped whenever the layout below or the meaning of a column changes: older snapshots are then ignored. */
-export const SNAPSHOT_FORMAT = 2;
+/**
+ * Bumped whenever the layout below or the meaning of a column changes: older snapshots are then
+ * ignored. Format 3 dropped the names section (format 2 held every user's names).
+ */
+export const SNAPSHOT_FORMAT = 3;
 const MAGIC = 0x4e534752; // "RGSN" read little-endian
 const HEADER_BYTES = 32;
 
 /**
  * The binary layout of a graph image: a header (magic, format, the log position covered, counts),
  * then each column as raw little-endian numbers, every section starting on 8 bytes so that loading
- * views the columns in place instead of parsing them. Names are one JSON array (they are strings
- * of any length, and few beside the friendships). About 13 bytes per friendship stream.
+ * views the columns in place instead of parsing them. About 13 bytes per friendship stream, 25 per
+ * user.
  */
-function layout(users: number, namesBytes: number, streams: number) {
+function layout(users: number, streams: number) {
   let at = HEADER_BYTES;
   const section = (bytes: number) => {
     const start = at;
@@ -26,7 +29,6 @@ function layout(users: number, namesBytes: number, streams: number) {
     versions: section(4 * users),
     createdAt: section(8 * users),
     lastModified: section(8 * users),
-    names: section(namesBytes),
     erased: section(users),
     a: section(4 * streams),
     b: section(4 * streams),
@@ -37,24 +39,21 @@ function layout(users: number, namesBytes: number, streams: number) {
 }
 
 export function encodeSnapshot(image: GraphImage, position: number): Uint8Array {
-  const names = new TextEncoder().encode(JSON.stringify(image.users.names));
   const users = image.users.ids.length;
   const streams = image.streams.a.length;
-  const { offsets: o, total } = layout(users, names.length, streams);
+  const { offsets: o, total } = layout(users, streams);
   const bytes = new Uint8Array(total);
   const head = new DataView(bytes.buffer);
   head.setUint32(0, MAGIC, true);
   head.setUint32(4, SNAPSHOT_FORMAT, true);
   head.setFloat64(8, position, true);
   head.setUint32(16, users, true);
-  head.setUint32(20, names.length, true);
   head.setUint32(24, streams, true);
   const put = (at: number, column: ArrayBufferView) => bytes.set(new Uint8Array(column.buffer, column.byteOffset, column.byteLength), at);
   put(o.ids, image.users.ids);
   put(o.versions, image.users.versions);
   put(o.createdAt, image.users.createdAt);
   put(o.lastModified, image.users.lastModified);
-  bytes.set(names, o.names);
   put(o.erased, image.users.erased);
   put(o.a, image.streams.a);
   put(o.b, image.streams.b);
@@ -74,21 +73,11 @@ export function decodeSnapshot(stored: Uint8Array): { image: GraphImage; positio
   if (format !== SNAPSHOT_FORMAT) throw new SnapshotMismatch(`snapshot format ${format}, this version reads ${SNAPSHOT_FORMAT}`);
   const position = head.getFloat64(8, true);
   const users = head.getUint32(16, true);
-  const namesBytes = head.getUint32(20, true);
   const streams = head.getUint32(24, true);
-  const { offsets: o, total } = layout(users, namesBytes, streams);
+  const { offsets: o, total } = layout(users, streams);
   if (total !== bytes.length) throw new SnapshotMismatch(`the header describes ${total} bytes, the snapshot has ${bytes.length}`);
   if (!Number.isSafeInteger(position) || position < 0) throw new SnapshotMismatch(`bad log position ${position}`);
   const buffer = bytes.buffer;
-  let names: unknown;
-  try {
-    names = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(o.names, o.names + namesBytes)));
-  } catch {
-    throw new SnapshotMismatch('the names section is not a JSON array of text');
-  }
-  if (!Array.isArray(names) || names.length !== 2 * users || !names.every((n) => n === null || typeof n === 'string')) {
-    throw new SnapshotMismatch('the names section does not hold two names per user');
-  }
   return {
     position,
     image: {
@@ -97,7 +86,6 @@ export function decodeSnapshot(stored: Uint8Array): { image: GraphImage; positio
         versions: new Int32Array(buffer, o.versions, users),
         createdAt: new Float64Array(buffer, o.createdAt, users),
         lastModified: new Float64Array(buffer, o.lastModified, users),
-        names,
         erased: new Uint8Array(buffer, o.erased, users),
       },
       streams: {

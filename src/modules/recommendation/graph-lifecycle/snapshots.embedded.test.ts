@@ -85,9 +85,25 @@ test('a restart loads the snapshot and replays only the log rows after it, to th
   await again.stop();
 });
 
+test('a snapshot holds no names, and a format 2 snapshot (which held them) is ignored', async () => {
+  const first = await start();
+  await first.bus.publish(USER_EVENTS_TOPIC, Array.from({ length: 25 }, (_, i) => e.userCreated(100 + i, `Snapfirst${i}`, `Snaplast${i}`)));
+  await eventually('a snapshot', async () => (await headers()).length === 1, 5_000);
+  await first.stop();
+  const parts = await database.db.select().from(graphSnapshotParts);
+  const text = parts.map((p) => Buffer.from(p.bytes).toString('latin1')).join('');
+  expect(text.length).toBeGreaterThan(0);
+  expect(text).not.toMatch(/Snapfirst|Snaplast/);
+  await expectIgnoredNow(() => database.db.update(graphSnapshots).set({ format: 2 }), /format 2/);
+});
+
 /** Starts on a tampered snapshot: it must be ignored for `reason`, and the whole log replayed. */
 async function expectIgnored(tamper: () => PromiseLike<unknown>, reason: RegExp) {
   await snapshotThenMore();
+  await expectIgnoredNow(tamper, reason);
+}
+
+async function expectIgnoredNow(tamper: () => PromiseLike<unknown>, reason: RegExp) {
   await tamper();
   const again = await start();
   expect(again.ignored?.reason).toMatch(reason);

@@ -1,7 +1,8 @@
 /**
  * The whole state of an in-memory graph as flat columns: what a snapshot stores, so that a restart
  * loads it instead of replaying the log. Users are in slot order, which loading keeps; timestamps
- * are epoch milliseconds (NaN for none), as the graph keeps them to the millisecond anyway.
+ * are epoch milliseconds (NaN for none), as the graph keeps them to the millisecond anyway. No
+ * names: the graph holds none (see graph-events.ts).
  */
 export interface GraphImage {
   users: {
@@ -10,8 +11,6 @@ export interface GraphImage {
     versions: Int32Array;
     createdAt: Float64Array;
     lastModified: Float64Array;
-    /** First and last name of each user in turn: 2 entries per user. */
-    names: (string | null)[];
     /** 1 for an erased user, who can be nobody's friend again (see MemoryGraph's UserErased). */
     erased: Uint8Array;
   };

@@ -1,10 +1,9 @@
 import { describe, expect, test } from 'bun:test';
 import { friendshipStreamId } from '../../friend/contracts/events';
 import { userStreamId } from '../../user/contracts/events';
-import type { RecommendationUser } from '../contracts/http';
+import type { GraphEvent, GraphSnapshot, GraphUser } from './social-graph';
 import { seededRandom, shuffled } from '../../../../test/kits/recommendation/events';
 import { MemoryGraph } from './memory-graph';
-import type { GraphEvent, GraphSnapshot } from './social-graph';
 import { envelopeOf, friendshipEnvelope } from '../../../../test/kits/envelopes';
 
 /**
@@ -100,13 +99,12 @@ class ReferenceGraph {
     return friends;
   }
 
-  profile(id: number): RecommendationUser {
+  profile(id: number): GraphUser {
     const event = this.latest.get(userStreamId(id));
     const named = event && (event.type === 'UserCreated' || event.type === 'UserUpdated') ? event : undefined;
     return {
       id,
-      firstName: named?.data.firstName ?? null,
-      lastName: named?.data.lastName ?? null,
+      version: event?.streamVersion ?? 0,
       createdAt: this.created.get(id) ?? null,
       lastModified: named ? new Date(named.occurredAt).toISOString() : null,
     };

@@ -52,22 +52,22 @@ describe('order tolerance and idempotence', () => {
     }
   });
 
-  test('a FriendAdded before the users exist still links them; names stay null until known', async () => {
+  test('a FriendAdded before the users exist still links them; version 0 and no dates until known', async () => {
     const e = eventFactory();
     const created = [e.userCreated(1, 'Ada', 'Lovelace'), e.userCreated(2, 'Alan', 'Turing'), e.userCreated(3, 'Grace', 'Hopper')];
     const graph = new MemoryGraph();
     await graph.apply([e.friendAdded(1, 2), e.friendAdded(2, 3)]);
     const [early] = await graph.recommendFriends(1, 10);
-    expect(early).toEqual({ user: { id: 3, firstName: null, lastName: null, createdAt: null, lastModified: null }, weight: 1 });
+    expect(early).toEqual({ user: { id: 3, version: 0, createdAt: null, lastModified: null }, weight: 1 });
     await graph.apply(created);
     const [late] = await graph.recommendFriends(1, 10);
     expect(late).toEqual({
-      user: { id: 3, firstName: 'Grace', lastName: 'Hopper', createdAt: created[2]!.occurredAt, lastModified: created[2]!.occurredAt },
+      user: { id: 3, version: 1, createdAt: created[2]!.occurredAt, lastModified: created[2]!.occurredAt },
       weight: 1,
     });
   });
 
-  test('UserUpdated sets the latest name; a stale one is ignored; a late UserCreated still gives createdAt', async () => {
+  test('UserUpdated sets the latest version and time; a stale one is ignored; a late UserCreated still gives createdAt', async () => {
     const e = eventFactory();
     const created = e.userCreated(1, 'Barbara', 'Liskow');
     const fixed = e.userUpdated(1, 'Barbara', 'Liskov');
@@ -75,7 +75,7 @@ describe('order tolerance and idempotence', () => {
     const graph = new MemoryGraph();
     await graph.apply([e.friendAdded(1, 2), e.friendAdded(2, 3), renamed, created, fixed]);
     const [rec] = await graph.recommendFriends(3, 10);
-    expect(rec!.user).toEqual({ id: 1, firstName: 'Barbara', lastName: 'Liskov-Smith', createdAt: created.occurredAt, lastModified: renamed.occurredAt });
+    expect(rec!.user).toEqual({ id: 1, version: 3, createdAt: created.occurredAt, lastModified: renamed.occurredAt });
   });
 
   test('a stale FriendAdded after FriendRemoved does not bring the friendship back', async () => {

@@ -1,20 +1,18 @@
 import { friendshipStreamId } from '../../friend/contracts/events';
 import { userStreamId } from '../../user/contracts/events';
-import type { FriendRecommendation, RecommendationUser } from '../contracts/http';
 import { Adjacency } from './adjacency';
 import { FriendshipStreams } from './friendship-streams';
 import type { GraphEvent } from './graph-events';
 import { StreamColumns, type GraphImage } from './graph-image';
 import { Ranking } from './ranking';
 import { SlotIndex } from './slot-index';
-import type { GraphSnapshot, GraphStats, SocialGraph } from './social-graph';
+import type { GraphRecommendation, GraphSnapshot, GraphStats, GraphUser, SocialGraph } from './social-graph';
 import { parseStreamId } from './stream-ids';
 
 /** Always built here, with the same property order, so every profile has one shape (and JSON). */
-const profile = (id: number, firstName: string | null, lastName: string | null, createdAt: string | null, lastModified: string | null): RecommendationUser => ({
+const profile = (id: number, version: number, createdAt: string | null, lastModified: string | null): GraphUser => ({
   id,
-  firstName,
-  lastName,
+  version,
   createdAt,
   lastModified,
 });
@@ -29,11 +27,12 @@ const iso = (at: string) => new Date(at).toISOString();
  */
 export class MemoryGraph implements SocialGraph {
   private slots = new SlotIndex();
-  /** By slot. Replaced, never mutated: callers receive these objects as they are. */
-  private profiles: RecommendationUser[] = [];
-  /** By slot: highest applied version of stream `user-{id}`; 0 when none. */
-  private userVersions: number[] = [];
-  /** By slot: erased users, who keep no name and can be nobody's friend again. */
+  /**
+   * By slot, with the highest applied version of stream `user-{id}` (0 when none). Replaced, never
+   * mutated: callers receive these objects as they are.
+   */
+  private profiles: GraphUser[] = [];
+  /** By slot: erased users, who keep no timestamps and can be nobody's friend again. */
   private erased: boolean[] = [];
   private adjacency = new Adjacency();
   private friendships = new FriendshipStreams(this.adjacency);
@@ -43,14 +42,14 @@ export class MemoryGraph implements SocialGraph {
     for (const event of events) this.applyOne(event);
   }
 
-  async mutualFriends(userId: number, friendId: number, limit: number): Promise<RecommendationUser[]> {
+  async mutualFriends(userId: number, friendId: number, limit: number): Promise<GraphUser[]> {
     const a = this.slots.get(userId);
     const b = this.slots.get(friendId);
     if (a < 0 || b < 0 || a === b) return [];
     return this.ranking.mutual(a, b, limit).map((id) => this.profileOf(id));
   }
 
-  async recommendFriends(userId: number, limit: number): Promise<FriendRecommendation[]> {
+  async recommendFriends(userId: number, limit: number): Promise<GraphRecommendation[]> {
     const me = this.slots.get(userId);
     if (me < 0) return [];
     return this.ranking.recommend(me, limit, (id, weight) => ({ user: this.profileOf(id), weight }));
@@ -59,7 +58,6 @@ export class MemoryGraph implements SocialGraph {
   async clear(): Promise<void> {
     this.slots = new SlotIndex();
     this.profiles = [];
-    this.userVersions = [];
     this.erased = [];
     this.adjacency = new Adjacency();
     this.friendships = new FriendshipStreams(this.adjacency);
@@ -74,7 +72,6 @@ export class MemoryGraph implements SocialGraph {
   adopt(other: MemoryGraph): void {
     this.slots = other.slots;
     this.profiles = other.profiles;
-    this.userVersions = other.userVersions;
     this.erased = other.erased;
     this.adjacency = other.adjacency;
     this.friendships = other.friendships;
@@ -89,18 +86,15 @@ export class MemoryGraph implements SocialGraph {
     const n = this.profiles.length;
     const users: GraphImage['users'] = {
       ids: new Int32Array(n),
-      versions: Int32Array.from(this.userVersions),
+      versions: Int32Array.from(this.profiles, (p) => p.version),
       createdAt: new Float64Array(n),
       lastModified: new Float64Array(n),
-      names: new Array(2 * n),
       erased: Uint8Array.from(this.profiles, (_, slot) => (this.erased[slot] ? 1 : 0)),
     };
     this.profiles.forEach((p, slot) => {
       users.ids[slot] = p.id;
       users.createdAt[slot] = p.createdAt === null ? NaN : Date.parse(p.createdAt);
       users.lastModified[slot] = p.lastModified === null ? NaN : Date.parse(p.lastModified);
-      users.names[2 * slot] = p.firstName;
-      users.names[2 * slot + 1] = p.lastName;
     });
     const streams = new StreamColumns(this.adjacency.friendships);
     this.friendships.forEach((a, b, version, linked) => streams.push(this.profiles[a]!.id, this.profiles[b]!.id, version, linked));
@@ -116,8 +110,7 @@ export class MemoryGraph implements SocialGraph {
     const time = (ms: number) => (Number.isNaN(ms) ? null : new Date(ms).toISOString());
     for (let i = 0; i < users.ids.length; i++) {
       const slot = graph.slotOf(users.ids[i]!);
-      graph.userVersions[slot] = users.versions[i]!;
-      graph.profiles[slot] = profile(users.ids[i]!, users.names[2 * i]!, users.names[2 * i + 1]!, time(users.createdAt[i]!), time(users.lastModified[i]!));
+      graph.profiles[slot] = profile(users.ids[i]!, users.versions[i]!, time(users.createdAt[i]!), time(users.lastModified[i]!));
       graph.erased[slot] = users.erased[i] === 1;
     }
     const slotsA = new Int32Array(streams.a.length);
@@ -141,9 +134,7 @@ export class MemoryGraph implements SocialGraph {
     const users = this.profiles.map((p) => ({ ...p })).sort((x, y) => x.id - y.id);
     const friendships: [number, number][] = [];
     const streams: [string, number][] = [];
-    this.profiles.forEach(({ id }, slot) => {
-      if (this.userVersions[slot]! > 0) streams.push([userStreamId(id), this.userVersions[slot]!]);
-    });
+    for (const { id, version } of this.profiles) if (version > 0) streams.push([userStreamId(id), version]);
     this.friendships.forEach((a, b, version, linked) => {
       const x = this.profiles[a]!.id;
       const y = this.profiles[b]!.id;
@@ -161,7 +152,7 @@ export class MemoryGraph implements SocialGraph {
       if (!stream) return 0;
       const [a, b] = stream.map((id) => this.slots.get(id));
       if (a! < 0 || (b !== undefined && b < 0)) return 0;
-      return b === undefined ? this.userVersions[a!]! : a === b ? 0 : this.friendships.version(a!, b);
+      return b === undefined ? this.profiles[a!]!.version : a === b ? 0 : this.friendships.version(a!, b);
     });
   }
 
@@ -176,16 +167,14 @@ export class MemoryGraph implements SocialGraph {
         const slot = this.slotOf(event.data.userId);
         if (this.erased[slot]) return; // erasure is the stream's last event: anything else is older
         const current = this.profiles[slot]!;
-        const newer = event.streamVersion > this.userVersions[slot]!;
+        const newer = event.streamVersion > current.version;
         // createdAt is the one fact later events do not repeat: take it even from a late UserCreated.
         const late = event.type === 'UserCreated' && current.createdAt === null;
         if (!newer && !late) return;
         const at = iso(event.occurredAt);
-        if (newer) this.userVersions[slot] = event.streamVersion;
         this.profiles[slot] = profile(
           current.id,
-          newer ? event.data.firstName : current.firstName,
-          newer ? event.data.lastName : current.lastName,
+          newer ? event.streamVersion : current.version,
           late ? at : current.createdAt,
           newer ? at : current.lastModified,
         );
@@ -193,10 +182,9 @@ export class MemoryGraph implements SocialGraph {
       }
       case 'UserErased': {
         const slot = this.slotOf(event.data.userId);
-        if (event.streamVersion <= this.userVersions[slot]!) return;
-        this.userVersions[slot] = event.streamVersion;
+        if (event.streamVersion <= this.profiles[slot]!.version) return;
         this.erased[slot] = true;
-        this.profiles[slot] = profile(event.data.userId, null, null, null, null);
+        this.profiles[slot] = profile(event.data.userId, event.streamVersion, null, null);
         return this.friendships.detach(slot);
       }
       case 'FriendAdded':
@@ -215,19 +203,18 @@ export class MemoryGraph implements SocialGraph {
     }
   }
 
-  private profileOf(id: number): RecommendationUser {
+  private profileOf(id: number): GraphUser {
     return this.profiles[this.slots.get(id)]!;
   }
 
-  /** The user's slot, created (unknown name, no versions) at the first event that names the user. */
+  /** The user's slot, created (no version, no timestamps) at the first event that names the user. */
   private slotOf(id: number): number {
     let slot = this.slots.get(id);
     if (slot < 0) {
       slot = this.profiles.length;
       this.slots.add(id, slot); // first, as it throws for what is not a user id
       this.adjacency.addSlot();
-      this.profiles.push(profile(id, null, null, null, null));
-      this.userVersions.push(0);
+      this.profiles.push(profile(id, 0, null, null));
       this.erased.push(false);
       this.ranking.register(slot, id);
     }

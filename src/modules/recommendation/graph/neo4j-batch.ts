@@ -5,9 +5,7 @@ import type { GraphEvent } from './graph-events';
 export interface UserRow {
   id: number;
   version: number;
-  /** Null once erased, as is lastModified: an erased user keeps nothing but the id. */
-  firstName: string | null;
-  lastName: string | null;
+  /** Null once erased: an erased user keeps nothing but the id and version. */
   lastModified: string | null;
   erased: boolean;
   /** From the batch's first UserCreated, whatever its version; null when the batch has none. */
@@ -44,15 +42,15 @@ export function foldBatch(events: readonly GraphEvent[]): { users: UserRow[]; pa
     switch (event.type) {
       case 'UserCreated':
       case 'UserUpdated': {
-        const { userId: id, firstName, lastName } = event.data;
+        const { userId: id } = event.data;
         const createdAt = event.type === 'UserCreated' ? iso(event.occurredAt) : null;
         const seen = users.get(id);
         if (!seen) {
-          users.set(id, { id, version: event.streamVersion, firstName, lastName, lastModified: iso(event.occurredAt), createdAt, erased: false });
+          users.set(id, { id, version: event.streamVersion, lastModified: iso(event.occurredAt), createdAt, erased: false });
           break;
         }
         if (event.streamVersion > seen.version) {
-          Object.assign(seen, { version: event.streamVersion, firstName, lastName, lastModified: iso(event.occurredAt) });
+          Object.assign(seen, { version: event.streamVersion, lastModified: iso(event.occurredAt) });
         }
         seen.createdAt ??= createdAt;
         break;
@@ -60,7 +58,7 @@ export function foldBatch(events: readonly GraphEvent[]): { users: UserRow[]; pa
       case 'UserErased': {
         const id = event.data.userId;
         const seen = users.get(id);
-        const erased = { id, version: event.streamVersion, firstName: null, lastName: null, lastModified: null, createdAt: null, erased: true };
+        const erased = { id, version: event.streamVersion, lastModified: null, createdAt: null, erased: true };
         if (!seen || event.streamVersion > seen.version) users.set(id, erased);
         break;
       }

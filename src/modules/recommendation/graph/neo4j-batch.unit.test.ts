@@ -1,18 +1,17 @@
 import { describe, expect, test } from 'bun:test';
 import { userStreamId } from '../../user/contracts/events';
-import type { RecommendationUser } from '../contracts/http';
 import { eventFactory, seededRandom, shuffled } from '../../../../test/kits/recommendation/events';
 import { randomHistory } from '../../../../test/conformance/social-graph';
 import { MemoryGraph } from './memory-graph';
 import { foldBatch, type PairRow, type UserRow } from './neo4j-batch';
-import type { GraphEvent, GraphSnapshot } from './social-graph';
+import type { GraphEvent, GraphSnapshot, GraphUser } from './social-graph';
 
 /**
  * A model of what neo4j-cypher.ts's APPLY does with folded rows, so that the fold is checked
  * against MemoryGraph even where no Neo4j runs. The int test checks the Cypher itself.
  */
 class RowModel {
-  users = new Map<number, RecommendationUser & { version: number }>();
+  users = new Map<number, GraphUser>();
   pairs = new Map<string, PairRow>();
 
   apply(events: readonly GraphEvent[]) {
@@ -29,18 +28,18 @@ class RowModel {
     ].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
     const friendships = [...this.pairs.values()].filter((p) => p.linked).map((p): [number, number] => [p.low, p.high]);
     friendships.sort(([a1, b1], [a2, b2]) => a1 - a2 || b1 - b2);
-    return { users: users.map(({ version: _, ...profile }) => profile), friendships, streams };
+    return { users: users.map(({ id, version, createdAt, lastModified }) => ({ id, version, createdAt, lastModified })), friendships, streams };
   }
 
   private node(id: number) {
-    const known = this.users.get(id) ?? { id, firstName: null, lastName: null, createdAt: null, lastModified: null, version: 0 };
+    const known = this.users.get(id) ?? { id, version: 0, createdAt: null, lastModified: null };
     this.users.set(id, known);
     return known;
   }
 
   private user(row: UserRow) {
     const u = this.node(row.id);
-    if (u.version < row.version) Object.assign(u, { version: row.version, firstName: row.firstName, lastName: row.lastName, lastModified: row.lastModified });
+    if (u.version < row.version) Object.assign(u, { version: row.version, lastModified: row.lastModified });
     u.createdAt ??= row.createdAt;
   }
 
@@ -60,7 +59,7 @@ describe('foldBatch', () => {
     const sameVersion = { ...e.friendAdded(3, 4), streamVersion: 1 };
     const conflicting = { ...e.friendRemoved(4, 3), streamVersion: 1 };
     const { users, pairs } = foldBatch([renamed, removed, created, added, conflicting, sameVersion]);
-    expect(users).toEqual([{ id: 1, version: 2, firstName: 'C', lastName: 'D', lastModified: renamed.occurredAt, createdAt: created.occurredAt, erased: false }]);
+    expect(users).toEqual([{ id: 1, version: 2, lastModified: renamed.occurredAt, createdAt: created.occurredAt, erased: false }]);
     expect(pairs).toEqual([
       { stream: 'friendship-1-2', low: 1, high: 2, version: 2, linked: false },
       { stream: 'friendship-3-4', low: 3, high: 4, version: 1, linked: false },

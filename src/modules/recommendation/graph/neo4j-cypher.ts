@@ -1,7 +1,9 @@
 /**
  * The Cypher of Neo4jGraph. Data model:
- *   (:User {id, firstName, lastName, createdAt, lastModified, version, erased})  version: of stream user-{id};
- *     an erased user keeps only id, version and erased = true, and is never linked again
+ *   (:User {id, createdAt, lastModified, version, erased})  version: of stream user-{id};
+ *     an erased user keeps only id, version and erased = true, and is never linked again.
+ *     No names: they stay with the user service (graph-events.ts). Nodes written by an older
+ *     release still had firstName and lastName: REMOVE_NAMES takes them off at start.
  *   (:User {id: low})-[:FRIEND]->(:User {id: high})   one per linked pair, always low -> high
  *   (:Pair {stream: 'friendship-{low}-{high}', low, high, version, linked})   outlives its FRIEND
  *   (:GraphCheckpoint {name, position})   highest position of the recommendation log applied
@@ -30,7 +32,7 @@ CALL () {
   WITH u, e, coalesce(u.version, 0) < e.version AS newer
   REMOVE u._lock
   FOREACH (_ IN CASE WHEN newer THEN [1] ELSE [] END |
-    SET u.version = e.version, u.firstName = e.firstName, u.lastName = e.lastName, u.lastModified = e.lastModified)
+    SET u.version = e.version, u.lastModified = e.lastModified)
   FOREACH (_ IN CASE WHEN u.createdAt IS NULL AND e.createdAt IS NOT NULL AND u.erased IS NULL THEN [1] ELSE [] END |
     SET u.createdAt = e.createdAt)
   WITH u, e WHERE newer AND e.erased
@@ -60,7 +62,7 @@ CALL () {
 }`;
 
 const USER_FIELDS = (v: string) =>
-  `${v}.id AS id, ${v}.firstName AS firstName, ${v}.lastName AS lastName, ${v}.createdAt AS createdAt, ${v}.lastModified AS lastModified`;
+  `${v}.id AS id, coalesce(${v}.version, 0) AS version, ${v}.createdAt AS createdAt, ${v}.lastModified AS lastModified`;
 
 /** Relationship uniqueness in one pattern already keeps `a` out of the result (one FRIEND per pair). */
 export const MUTUAL_FRIENDS = `
@@ -93,10 +95,21 @@ LIMIT $limit
 RETURN ${USER_FIELDS('c')}, weight`;
 
 export const SNAPSHOT = `
-CALL () { MATCH (u:User) RETURN collect([u.id, u.firstName, u.lastName, u.createdAt, u.lastModified, u.version]) AS users }
+CALL () { MATCH (u:User) RETURN collect([u.id, u.version, u.createdAt, u.lastModified]) AS users }
 CALL () { MATCH (a:User)-[:FRIEND]->(b:User) RETURN collect([a.id, b.id]) AS friendships }
 CALL () { MATCH (p:Pair) RETURN collect([p.stream, p.version]) AS pairs }
 RETURN users, friendships, pairs`;
+
+/**
+ * The names an older release kept on user nodes, removed in slices (a label scan: run once at
+ * start, and a no-op, one cheap scan, once done). Until it has run, nothing reads them.
+ */
+export const REMOVE_NAMES = `
+MATCH (u:User)
+WHERE u.firstName IS NOT NULL OR u.lastName IS NOT NULL
+WITH u LIMIT $slice
+REMOVE u.firstName, u.lastName
+RETURN count(*) AS cleaned`;
 
 /** Both counts come from Neo4j's count store: no scan. */
 export const STATS = `

@@ -2,12 +2,11 @@ import neo4j, { type Driver, type QueryConfig } from 'neo4j-driver';
 import { unavailable } from '../../../platform/errors';
 import type { Logger } from '../../../platform/log';
 import { userStreamId } from '../../user/contracts/events';
-import type { FriendRecommendation, RecommendationUser } from '../contracts/http';
 import type { GraphEvent } from './graph-events';
 import { foldBatch } from './neo4j-batch';
 import * as cypher from './neo4j-cypher';
 import { neo4jTls } from './neo4j-tls';
-import type { GraphSnapshot, GraphStats, SocialGraph } from './social-graph';
+import type { GraphRecommendation, GraphSnapshot, GraphStats, GraphUser, SocialGraph } from './social-graph';
 import { parseStreamId } from './stream-ids';
 
 /** `trustedCaFile`: PEM of a private CA; the connection is then encrypted and verified against it. */
@@ -49,14 +48,13 @@ const str = (v: unknown): string | null => (v === null || v === undefined ? null
 const int = (v: number) => neo4j.int(v);
 
 /** Key order as in MemoryGraph, so that JSON forms of snapshots compare too. */
-const profile = (id: unknown, firstName: unknown, lastName: unknown, createdAt: unknown, lastModified: unknown): RecommendationUser => ({
+const profile = (id: unknown, version: unknown, createdAt: unknown, lastModified: unknown): GraphUser => ({
   id: num(id),
-  firstName: str(firstName),
-  lastName: str(lastName),
+  version: version === null || version === undefined ? 0 : num(version),
   createdAt: str(createdAt),
   lastModified: str(lastModified),
 });
-const toUser = (r: { get(key: string): unknown }) => profile(r.get('id'), r.get('firstName'), r.get('lastName'), r.get('createdAt'), r.get('lastModified'));
+const toUser = (r: { get(key: string): unknown }) => profile(r.get('id'), r.get('version'), r.get('createdAt'), r.get('lastModified'));
 
 /**
  * The distributed adapter of the graph port (semantics in social-graph.ts, data model in
@@ -77,10 +75,14 @@ export class Neo4jGraph implements SocialGraph {
     this.write = { routing: neo4j.routing.WRITE, database: options.database };
   }
 
-  /** Creates the unique constraints (and so the indexes every MERGE and lookup relies on). */
+  /**
+   * Creates the unique constraints (and so the indexes every MERGE and lookup relies on), and takes
+   * off the names an older release stored on user nodes.
+   */
   async init(): Promise<void> {
     for (const statement of cypher.CONSTRAINTS) await this.driver.executeQuery(statement, {}, this.write);
     await this.driver.executeQuery('CALL db.awaitIndexes(60)', {}, this.write);
+    await this.removeNames();
     this.log.info('neo4j graph ready', { ...(await this.stats()) });
   }
 
@@ -97,13 +99,13 @@ export class Neo4jGraph implements SocialGraph {
     );
   }
 
-  async mutualFriends(userId: number, friendId: number, limit: number): Promise<RecommendationUser[]> {
+  async mutualFriends(userId: number, friendId: number, limit: number): Promise<GraphUser[]> {
     if (userId === friendId) return [];
     const { records } = await this.driver.executeQuery(cypher.MUTUAL_FRIENDS, { a: int(userId), b: int(friendId), limit: int(limit) }, this.read).catch(unreachableAs503);
     return records.map(toUser);
   }
 
-  async recommendFriends(userId: number, limit: number): Promise<FriendRecommendation[]> {
+  async recommendFriends(userId: number, limit: number): Promise<GraphRecommendation[]> {
     const { records } = await this.driver.executeQuery(cypher.RECOMMEND_FRIENDS, { id: int(userId), limit: int(limit) }, this.read).catch(unreachableAs503);
     return records.map((r) => ({ user: toUser(r), weight: num(r.get('weight')) }));
   }
@@ -122,11 +124,12 @@ export class Neo4jGraph implements SocialGraph {
   async snapshot(): Promise<GraphSnapshot> {
     const { records } = await this.driver.executeQuery(cypher.SNAPSHOT, {}, this.read);
     const row = records[0]!;
-    const users: RecommendationUser[] = [];
+    const users: GraphUser[] = [];
     const streams: [string, number][] = [];
-    for (const [id, firstName, lastName, createdAt, lastModified, version] of row.get('users') as unknown[][]) {
-      users.push(profile(id, firstName, lastName, createdAt, lastModified));
-      if (version !== null && num(version) > 0) streams.push([userStreamId(num(id)), num(version)]);
+    for (const [id, version, createdAt, lastModified] of row.get('users') as unknown[][]) {
+      const user = profile(id, version, createdAt, lastModified);
+      users.push(user);
+      if (user.version > 0) streams.push([userStreamId(user.id), user.version]);
     }
     for (const [stream, version] of row.get('pairs') as unknown[][]) streams.push([String(stream), num(version)]);
     const friendships = (row.get('friendships') as unknown[][]).map(([a, b]) => {
@@ -175,6 +178,19 @@ export class Neo4jGraph implements SocialGraph {
   /** Raises the checkpoint to `position`; never lowers it. */
   async saveCheckpoint(position: number): Promise<void> {
     await this.driver.executeQuery(cypher.SAVE_CHECKPOINT, { name: CHECKPOINT, position: int(position) }, this.write);
+  }
+
+  /** Removes the names an older release stored on user nodes; returns how many nodes had some. */
+  async removeNames(): Promise<number> {
+    let cleaned = 0;
+    for (;;) {
+      const { records } = await this.driver.executeQuery(cypher.REMOVE_NAMES, { slice: int(CLEAR_SLICE_SIZE) }, this.write);
+      const n = num(records[0]?.get('cleaned') ?? 0);
+      cleaned += n;
+      if (n < CLEAR_SLICE_SIZE) break;
+    }
+    if (cleaned > 0) this.log.info('removed the names an older release stored on user nodes', { users: cleaned });
+    return cleaned;
   }
 
   async close(): Promise<void> {

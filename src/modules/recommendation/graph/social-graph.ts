@@ -1,7 +1,26 @@
-import type { FriendRecommendation, RecommendationUser } from '../contracts/http';
 import type { GraphEvent } from './graph-events';
 
 export type { GraphEvent } from './graph-events';
+
+/**
+ * A user as the graph knows it: no names (the user service holds those; see naming-users/), but
+ * the version of the user's stream it applied, by which a cached name is known to be current.
+ */
+export interface GraphUser {
+  id: number;
+  /** Highest applied version of stream `user-{id}`; 0 while only friendship events named the user. */
+  version: number;
+  /** Null until the user's UserCreated has arrived, and again once erased. */
+  createdAt: string | null;
+  /** Time of the latest user event applied; null as createdAt. */
+  lastModified: string | null;
+}
+
+export interface GraphRecommendation {
+  user: GraphUser;
+  /** Number of mutual friends. */
+  weight: number;
+}
 
 /**
  * The graph port: the in-memory adapter serves the embedded mode, a Neo4j adapter the distributed
@@ -9,23 +28,23 @@ export type { GraphEvent } from './graph-events';
  *
  * Semantics every adapter keeps (order-tolerant and idempotent):
  * - An event changes state only if its streamVersion is above the highest version already applied
- *   to its stream. Each event carries the full resulting state of its stream (a user's whole
- *   name; whether a pair are friends), so the graph is a function of the latest event per stream
+ *   to its stream. Each event carries the full resulting state of its stream (a user's
+ *   last change; whether a pair are friends), so the graph is a function of the latest event per stream
  *   and any delivery order, with any redelivery, gives the same graph.
  * - The one fact that is not in the latest event, a user's createdAt, is taken from UserCreated
  *   whenever it arrives, even after a later version of that stream.
- * - A friendship event makes both users known, even before their UserCreated: their names and
- *   timestamps stay null until a user event arrives.
+ * - A friendship event makes both users known, even before their UserCreated: their
+ *   timestamps stay null (and version 0) until a user event arrives.
  */
 export interface SocialGraph {
   apply(events: readonly GraphEvent[]): Promise<void>;
   /** Friends of both users, by id ascending; empty when userId === friendId or either is unknown. */
-  mutualFriends(userId: number, friendId: number, limit: number): Promise<RecommendationUser[]>;
+  mutualFriends(userId: number, friendId: number, limit: number): Promise<GraphUser[]>;
   /**
    * Friends of friends that are neither the user nor already friends, weighted by the number of
    * mutual friends; heaviest first, ties by id ascending.
    */
-  recommendFriends(userId: number, limit: number): Promise<FriendRecommendation[]>;
+  recommendFriends(userId: number, limit: number): Promise<GraphRecommendation[]>;
   /** Forgets everything, including stream versions (before a rebuild from the log). */
   clear(): Promise<void>;
   /** Canonical dump of all state: equal graphs give deep-equal (and JSON-equal) snapshots. */
@@ -58,7 +77,7 @@ export const isDurable = (graph: SocialGraph): graph is DurableGraph => 'checkpo
 
 export interface GraphSnapshot {
   /** By id ascending. */
-  users: RecommendationUser[];
+  users: GraphUser[];
   /** Each pair once as [smaller id, larger id], sorted. */
   friendships: [number, number][];
   /** [streamId, highest applied version], by stream id. */

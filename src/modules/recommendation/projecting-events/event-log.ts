@@ -2,6 +2,7 @@ import { asc, gt, sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../../../platform/db/database';
 import type { EventEnvelope } from '../../../platform/events/envelope';
 import { rowToEnvelope } from '../../../platform/events/event-codec';
+import { dataToStore } from '../graph/graph-events';
 import { receivedEvents } from '../schema';
 
 type ReceivedRow = typeof receivedEvents.$inferSelect;
@@ -18,7 +19,7 @@ export interface TopicBatch {
 /**
  * Appends batches (from any topics) to the log in one statement, in the order given; events
  * already there (same id) are skipped, so a redelivered batch adds nothing. Returns how many rows
- * were new.
+ * were new. User events are stored without their names (see graph-events.ts: dataToStore).
  *
  * The rows travel as one JSON parameter that Postgres unpacks (json_to_recordset), not as ten
  * parameters per row: on PGlite, binding and converting each parameter cost more than the insert
@@ -33,7 +34,7 @@ export async function appendToLog(db: Db, batches: readonly TopicBatch[], receiv
       stream_version: e.streamVersion,
       type: e.type,
       schema_version: e.schemaVersion,
-      data: e.data,
+      data: dataToStore(e),
       metadata: e.metadata ?? {},
       occurred_at: e.occurredAt,
     })),

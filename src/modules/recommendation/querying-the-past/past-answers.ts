@@ -1,8 +1,8 @@
 import type { Db } from '../../../platform/db/database';
 import type { EventEnvelope } from '../../../platform/events/envelope';
-import type { FriendRecommendation, RecommendationUser } from '../contracts/http';
 import { classify, type GraphEvent } from '../graph/graph-events';
 import { MemoryGraph } from '../graph/memory-graph';
+import type { GraphRecommendation, GraphUser } from '../graph/social-graph';
 import { erasuresOf, friendshipEventsOf, userEventsOf } from './past-log';
 
 /**
@@ -10,7 +10,8 @@ import { erasuresOf, friendshipEventsOf, userEventsOf } from './past-log';
  * for each query, from only the events the answer depends on, read through the stream-id indexes:
  *
  * - recommendFriends(u): the friendship events of u (its friends then), those of each of its
- *   friends (their friends then), and the user events of the users on the page (their names then);
+ *   friends (their friends then), and the user events of the users on the page (their timestamps
+ *   then);
  * - mutualFriends(u, v): the friendship events of u and v, and the user events of the page.
  *
  * The friends of friends are all the ranking reads, so a MemoryGraph of that neighbourhood gives
@@ -20,11 +21,14 @@ import { erasuresOf, friendshipEventsOf, userEventsOf } from './past-log';
  *
  * Users erased since are left out of every past answer, as they are of the present ones: their
  * erasures, whenever they happened, are applied to the neighbourhood before it is ranked.
+ *
+ * The log holds no names, so a past answer has none either: the route names it like a present
+ * one, with the users' current names (see naming-users/).
  */
 export class PastAnswers {
   constructor(private readonly db: Db) {}
 
-  async recommendFriends(userId: number, asOf: Date, limit: number): Promise<FriendRecommendation[]> {
+  async recommendFriends(userId: number, asOf: Date, limit: number): Promise<GraphRecommendation[]> {
     const graph = new MemoryGraph();
     const own = await friendshipEventsOf(this.db, [userId], asOf);
     await graph.apply(applicable(own));
@@ -33,14 +37,14 @@ export class PastAnswers {
     const theirs = await friendshipEventsOf(this.db, friends, asOf);
     await graph.apply(applicable(theirs));
     await this.forgetErased(graph, [userId, ...usersIn(own), ...usersIn(theirs)]);
-    // Ranking does not read names: rank, then name only the page.
+    // Ranking does not read timestamps: rank, then date only the page.
     const page = await graph.recommendFriends(userId, limit);
     if (page.length === 0) return page;
     await graph.apply(applicable(await userEventsOf(this.db, page.map((r) => r.user.id), asOf)));
     return graph.recommendFriends(userId, limit);
   }
 
-  async mutualFriends(userId: number, friendId: number, asOf: Date, limit: number): Promise<RecommendationUser[]> {
+  async mutualFriends(userId: number, friendId: number, asOf: Date, limit: number): Promise<GraphUser[]> {
     if (userId === friendId) return [];
     const graph = new MemoryGraph();
     const pairs = await friendshipEventsOf(this.db, [userId, friendId], asOf);

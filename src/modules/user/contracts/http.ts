@@ -33,7 +33,43 @@ export const UpdateUserBody = t.Object({ id: t.Optional(t.Integer()), firstName:
 
 export type User = Static<typeof UserSchema>;
 
+/** Ids per names look-up: a page of recommendations at the largest `limit`. */
+export const MAX_NAMED_USERS = 1000;
+
+/** Comma-separated decimal ids; checked again (range, count) by the route. */
+export const UserNamesQuery = t.Object({
+  ids: t.String({
+    pattern: '^[0-9]{1,10}(,[0-9]{1,10})*$',
+    description: `comma-separated user ids, at most ${MAX_NAMED_USERS}`,
+    example: '42,7',
+  }),
+});
+
+/**
+ * The names of several users at once, with the version of each user's stream they are from, for
+ * services that show names without keeping them (recommendation). An id neither in `users` nor in
+ * `erased` was never created.
+ */
+export const UserNamesSchema = t.Object(
+  {
+    users: t.Array(
+      t.Object({
+        id: t.Integer(),
+        firstName: t.String(),
+        lastName: t.String(),
+        version: t.Integer({ minimum: 1, description: 'version of the user stream these names are from (the ETag of the user)' }),
+      }),
+      { description: 'users that exist, in the order asked' },
+    ),
+    erased: t.Array(t.Integer(), { description: 'ids of erased users, who have no names any more' }),
+  },
+  { $id: '#/components/schemas/UserNames' },
+);
+
+export type UserNames = Static<typeof UserNamesSchema>;
+
 /** Paths other modules may call, relative to a user-service instance. */
 export const userPaths = {
   user: (id: number) => `/v1/users/${id}`,
+  names: (ids: readonly number[]) => `/v1/users/names?ids=${ids.join(',')}`,
 };
