@@ -19,6 +19,7 @@ import { MemoryGraph } from './graph/memory-graph';
 import { isDurable, type SocialGraph } from './graph/social-graph';
 import { isGraphStream } from './graph/stream-ids';
 import { GraphLifecycle } from './graph-lifecycle/graph-lifecycle';
+import { LogReplica } from './graph-lifecycle/log-replica';
 import { ServingGraph } from './graph-lifecycle/serving-graph';
 import { projectionAdminRoutes } from './operating-projection/admin-routes';
 import type { StreamSource } from './operating-projection/audit';
@@ -61,6 +62,14 @@ export interface RecommendationModuleDeps {
   replayPageSize?: number;
   /** New log rows between snapshots of an in-memory graph (see graph-lifecycle/snapshots.ts). */
   snapshotEvery?: number;
+  /**
+   * Answer reads from an in-memory replica of the whole graph, fed by tailing the log that every
+   * instance of the consumer group writes (graph-lifecycle/log-replica.ts), instead of from `graph`,
+   * which is still written as the durable graph. For a graph shared by several instances (Neo4j).
+   */
+  readReplica?: boolean;
+  /** How often the replica reads the log for the other instances' rows. */
+  replicaPollMs?: number;
 }
 
 /**
@@ -88,18 +97,26 @@ export function createRecommendationModule({
   replayPageSize: pageSize,
   snapshotEvery,
   consistency = DEFAULT_CONSISTENCY,
+  readReplica = false,
+  replicaPollMs,
 }: RecommendationModuleDeps) {
   // What reads and live events go to: the given graph, or a stand-in while a rebuild reloads it.
   const graph = new ServingGraph(base);
   const stream = createEventStream({ db: database.db, log: log.child({ component: 'event-stream' }) });
   const projector = new EventProjector({ db: database.db, graph, clock, log: log.child({ component: 'projector' }) });
+  const replica = readReplica
+    ? new LogReplica({ db: database.db, graph: new MemoryGraph(), log: log.child({ component: 'replica' }), onApplied: () => gate.notify(), pageSize, pollMs: replicaPollMs })
+    : undefined;
+  // What queries are answered from: the replica when there is one, else the served graph.
+  const reads: SocialGraph = replica?.graph ?? graph;
   // The projection is the eventually consistent part: a read with a token waits for the graph's
   // own stream versions, which are what the answer is computed from (the log may be ahead).
-  const gate = new ConsistencyGate({
+  const gate: ConsistencyGate = new ConsistencyGate({
     ...consistency,
     covers: isGraphStream,
-    versionsOf: (streams) => graph.streamVersions(streams),
-    ...(isDurable(base) ? { recheckMs: SHARED_GRAPH_RECHECK_MS } : {}),
+    versionsOf: (streams) => reads.streamVersions(streams),
+    // The replica wakes waiting reads itself, as it applies the other instances' rows.
+    ...(isDurable(base) && !replica ? { recheckMs: SHARED_GRAPH_RECHECK_MS } : {}),
     metrics,
   });
   let connecting: Promise<void> | undefined;
@@ -141,7 +158,7 @@ export function createRecommendationModule({
   const ready = async () => (await database.ping()) && ((await graph.ping?.()) ?? true);
   const app = createHttpApp({ name: 'recommendation', log, health: ready, metrics, guard: internalAuth?.guard })
     .use(openApi('Recommendation service', 'Mutual friends and friend recommendations, projected from user and friend events.'))
-    .use(queryRoutes({ graph, past, gate, clock }))
+    .use(queryRoutes({ graph: reads, past, gate, clock }))
     .use(eventStreamRoute(stream))
     .use(projectionAdminRoutes(operations, admin));
 
@@ -151,12 +168,15 @@ export function createRecommendationModule({
     /** Rebuilds (or catches up) the graph from the log, then subscribes: the graph is complete before any query. */
     connect: () =>
       (connecting ??= (async () => {
-        await lifecycle.start();
+        // Both only read the log: the replica fills while a durable graph catches up.
+        await Promise.all([lifecycle.start(), replica?.start()]);
         const consumer = {
           group: RECOMMENDATION_GROUP,
           topics: [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC],
           handle: async (topic: string, events: readonly EventEnvelope[]) => {
             await projector.handle(topic, events);
+            // Logged by now: the replica may hold it before the tail brings it back.
+            await replica?.applyLocal(events);
             gate.notify();
             stream.notify();
             // Not waited for: a checkpoint or snapshot write here would hold up the next fetch, and
@@ -181,6 +201,7 @@ export function createRecommendationModule({
     stop: async () => {
       stream.close();
       await projector.stop();
+      await replica?.stop();
       await lifecycle.stop();
     },
   };

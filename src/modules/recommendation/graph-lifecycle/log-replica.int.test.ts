@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import postgres from 'postgres';
+import type { Database } from '../../../platform/db/database';
+import type { EventEnvelope } from '../../../platform/events/envelope';
+import { openPostgresDatabase } from '../../../platform/db/postgres';
+import { silentLogger } from '../../../platform/log';
+import { freshDatabaseUrl } from '../../../../test/kits/postgres';
+import { eventFactory } from '../../../../test/kits/recommendation/events';
+import { MemoryGraph } from '../graph/memory-graph';
+import { recommendationMigrationsFolder } from '../module';
+import { LogReplica } from './log-replica';
+
+/** Needs a real PostgreSQL: `bun run infra:up` and `source .infra/env`. Skipped otherwise. */
+const baseUrl = process.env.RECOMMENDATION_DATABASE_URL;
+
+describe.skipIf(!baseUrl)('the replica tail on PostgreSQL (set RECOMMENDATION_DATABASE_URL to run)', () => {
+  let database: Database;
+  let raw: postgres.Sql;
+
+  beforeAll(async () => {
+    const url = await freshDatabaseUrl(baseUrl!, 'replica');
+    database = await openPostgresDatabase({ url, migrationsFolder: recommendationMigrationsFolder, log: silentLogger });
+    raw = postgres(url, { max: 2, onnotice: () => {} });
+  });
+
+  afterAll(async () => {
+    await raw?.end();
+    await database?.close();
+  });
+
+  /** Inserts a log row as an instance's consumer does, in the open transaction of `conn`; returns its position. */
+  const logRow = async (conn: postgres.ReservedSql, e: EventEnvelope) =>
+    Number((await conn`insert into received_events (event_id, topic, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, received_at)
+      values (${e.id}, 'user-events', ${e.streamId}, ${e.streamVersion}, ${e.type}, ${e.schemaVersion}, ${conn.json(e.data as postgres.JSONValue)}, '{}'::jsonb, ${e.occurredAt}, now())
+      returning position`)[0]!.position);
+
+  const userIds = async (graph: MemoryGraph) => (await graph.snapshot()).users.map((u) => u.id);
+
+  test('a row whose transaction took the lower position but commits last still reaches the replica', async () => {
+    const e = eventFactory();
+    const graph = new MemoryGraph();
+    // Polled by hand below: the timer would only race with the test.
+    const replica = new LogReplica({ db: database.db, graph, log: silentLogger, onApplied: () => {}, pollMs: 60_000 });
+    await replica.start();
+    const slow = await raw.reserve();
+    const quick = await raw.reserve();
+    try {
+      await slow`begin`;
+      await quick`begin`;
+      const lower = await logRow(slow, e.userCreated(1));
+      const higher = await logRow(quick, e.userCreated(2));
+      expect(lower).toBeLessThan(higher);
+      await quick`commit`;
+      // The later row is read at once, although an older transaction is still open.
+      await replica.readNew();
+      expect(await userIds(graph)).toEqual([2]);
+      await slow`commit`;
+      await replica.readNew();
+      expect(await userIds(graph)).toEqual([1, 2]);
+    } finally {
+      slow.release();
+      quick.release();
+      await replica.stop();
+    }
+  });
+
+  test('a rolled-back row never shows; the rows of one transaction arrive together', async () => {
+    const e = eventFactory();
+    const graph = new MemoryGraph();
+    const replica = new LogReplica({ db: database.db, graph, log: silentLogger, onApplied: () => {}, pollMs: 60_000, pageSize: 2 });
+    await replica.start();
+    const before = await userIds(graph);
+    const conn = await raw.reserve();
+    try {
+      await conn`begin`;
+      await logRow(conn, e.userCreated(10));
+      await conn`rollback`;
+      await conn`begin`;
+      for (const id of [11, 12, 13, 14, 15]) await logRow(conn, e.userCreated(id));
+      await replica.readNew();
+      expect(await userIds(graph)).toEqual(before);
+      await conn`commit`;
+      // Five rows in pages of two: the read goes on until a short page.
+      expect(await replica.readNew()).toBe(5);
+      expect((await userIds(graph)).filter((id) => id >= 10)).toEqual([11, 12, 13, 14, 15]);
+    } finally {
+      conn.release();
+      await replica.stop();
+    }
+  });
+
+  test('a new replica reads the whole log, and polls on its own for what comes after', async () => {
+    const e = eventFactory();
+    const graph = new MemoryGraph();
+    const replica = new LogReplica({ db: database.db, graph, log: silentLogger, onApplied: () => {}, pollMs: 10 });
+    await replica.start();
+    expect(await userIds(graph)).toEqual(expect.arrayContaining([1, 2, 11, 15]));
+    const conn = await raw.reserve();
+    try {
+      await logRow(conn, e.userCreated(20));
+      const deadline = Date.now() + 5_000;
+      while (!(await userIds(graph)).includes(20) && Date.now() < deadline) await Bun.sleep(10);
+      expect(await userIds(graph)).toContain(20);
+    } finally {
+      conn.release();
+      await replica.stop();
+    }
+  });
+});

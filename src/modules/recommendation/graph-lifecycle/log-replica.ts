@@ -1,0 +1,108 @@
+import type { Db } from '../../../platform/db/database';
+import type { EventEnvelope } from '../../../platform/events/envelope';
+import type { Logger } from '../../../platform/log';
+import type { MemoryGraph } from '../graph/memory-graph';
+import { currentSnapshot, NOTHING_SEEN, readTail, type TailKey } from './log-tail';
+import { applicable, REPLAY_PAGE_SIZE } from './replay';
+
+/** How often the log is read for rows the other instances wrote: a few of these make the replica's lag. */
+export const REPLICA_POLL_MS = 20;
+
+export interface LogReplicaDeps {
+  db: Db;
+  /** The replica, which this instance's reads are answered from. */
+  graph: MemoryGraph;
+  log: Logger;
+  /** Called after rows were applied: waiting reads (the consistency gate) look again. */
+  onApplied: () => void;
+  pollMs?: number;
+  pageSize?: number;
+}
+
+/**
+ * A full in-memory copy of the graph on an instance that shares its log with others (distributed
+ * mode: the instances of one consumer group each log the events of their own partitions into one
+ * table). It is fed by tailing that table, so it holds every instance's events, and also at once
+ * with the batches this instance logged itself (`applyLocal`), which the tail then brings again.
+ *
+ * Neither the order across streams nor repeats matter: a graph is a function of the latest event
+ * of each stream (see graph/social-graph.ts), applying is idempotent per stream version, and an
+ * erased user stays unlinked whatever comes after. Only completeness does, which the tail keeps
+ * (graph-lifecycle/log-tail.ts).
+ */
+export class LogReplica {
+  /** Every row of a transaction finished in this snapshot is applied. */
+  private seen = NOTHING_SEEN;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private reading: Promise<unknown> | undefined;
+  private stopped = false;
+  private failing = false;
+  /** Rows read from the log so far (repeats of local batches included). */
+  events = 0;
+
+  constructor(private readonly deps: LogReplicaDeps) {}
+
+  /** The replica itself, which reads are answered from. */
+  get graph(): MemoryGraph {
+    return this.deps.graph;
+  }
+
+  /** Reads the whole log into the graph, then keeps reading what comes. */
+  async start(): Promise<{ events: number }> {
+    const events = await this.readNew();
+    this.schedule();
+    return { events };
+  }
+
+  /** A batch this instance has just logged: applied now, not a poll later. */
+  async applyLocal(events: readonly EventEnvelope[]): Promise<void> {
+    await this.deps.graph.apply(applicable(events));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.reading;
+  }
+
+  /** Applies every row whose transaction finished since the last read, page by page; returns how many there were. */
+  async readNew(): Promise<number> {
+    const { db, graph, pageSize = REPLAY_PAGE_SIZE } = this.deps;
+    const upto = await currentSnapshot(db);
+    let after: TailKey | undefined;
+    let events = 0;
+    for (;;) {
+      const page = await readTail(db, { seen: this.seen, upto }, after, pageSize);
+      await graph.apply(applicable(page.events));
+      events += page.events.length;
+      if (page.events.length < pageSize) break;
+      after = page.last;
+      // PGlite answers within one turn of the event loop: let timers and requests in between pages.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    }
+    this.seen = upto;
+    this.events += events;
+    if (events > 0) this.deps.onApplied();
+    return events;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.reading = this.readNew()
+        .then(() => {
+          if (this.failing) this.deps.log.info('the replica reads the event log again');
+          this.failing = false;
+        })
+        .catch((error) => {
+          // The same rows are asked for again at the next poll: `seen` only moves once they are applied.
+          if (!this.failing) this.deps.log.warn('the replica could not read the event log; retrying', { error });
+          this.failing = true;
+        })
+        .finally(() => {
+          this.reading = undefined;
+          this.schedule();
+        });
+    }, this.deps.pollMs ?? REPLICA_POLL_MS);
+  }
+}

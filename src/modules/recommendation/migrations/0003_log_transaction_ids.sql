@@ -1,0 +1,2 @@
+ALTER TABLE "received_events" ADD COLUMN "xid" "xid8" DEFAULT pg_current_xact_id() NOT NULL;--> statement-breakpoint
+CREATE INDEX "received_events_xid_position" ON "received_events" USING btree ("xid","position");
