@@ -17,6 +17,7 @@ import { FRIEND_EVENTS_TOPIC } from '../friend/contracts/events';
 import { USER_EVENTS_TOPIC } from '../user/contracts/events';
 import { MemoryGraph } from './graph/memory-graph';
 import { isDurable, type SocialGraph } from './graph/social-graph';
+import type { GraphEvent } from './graph/graph-events';
 import { isGraphStream } from './graph/stream-ids';
 import { GraphLifecycle } from './graph-lifecycle/graph-lifecycle';
 import { LogReplica } from './graph-lifecycle/log-replica';
@@ -103,10 +104,18 @@ export function createRecommendationModule({
   // What reads and live events go to: the given graph, or a stand-in while a rebuild reloads it.
   const graph = new ServingGraph(base);
   const stream = createEventStream({ db: database.db, log: log.child({ component: 'event-stream' }) });
-  const projector = new EventProjector({ db: database.db, graph, clock, log: log.child({ component: 'projector' }) });
   const replica = readReplica
     ? new LogReplica({ db: database.db, graph: new MemoryGraph(), log: log.child({ component: 'replica' }), onApplied: () => gate.notify(), pageSize, pollMs: replicaPollMs })
     : undefined;
+  const projector = new EventProjector({
+    db: database.db,
+    graph,
+    clock,
+    log: log.child({ component: 'projector' }),
+    // What this instance logs reaches its replica as soon as the rows commit, before the durable
+    // graph has it (which the ack still waits for) and without waiting for a poll.
+    ...(replica ? { onLogged: (events: readonly GraphEvent[]) => replica.applyLocal(events) } : {}),
+  });
   // What queries are answered from: the replica when there is one, else the served graph.
   const reads: SocialGraph = replica?.graph ?? graph;
   // The projection is the eventually consistent part: a read with a token waits for the graph's
@@ -175,8 +184,6 @@ export function createRecommendationModule({
           topics: [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC],
           handle: async (topic: string, events: readonly EventEnvelope[]) => {
             await projector.handle(topic, events);
-            // Logged by now: the replica may hold it before the tail brings it back.
-            await replica?.applyLocal(events);
             gate.notify();
             stream.notify();
             // Not waited for: a checkpoint or snapshot write here would hold up the next fetch, and

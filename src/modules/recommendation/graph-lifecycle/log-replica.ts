@@ -1,6 +1,6 @@
 import type { Db } from '../../../platform/db/database';
-import type { EventEnvelope } from '../../../platform/events/envelope';
 import type { Logger } from '../../../platform/log';
+import type { GraphEvent } from '../graph/graph-events';
 import type { MemoryGraph } from '../graph/memory-graph';
 import { currentSnapshot, NOTHING_SEEN, readTail, type TailKey } from './log-tail';
 import { applicable, REPLAY_PAGE_SIZE } from './replay';
@@ -54,9 +54,11 @@ export class LogReplica {
     return { events };
   }
 
-  /** A batch this instance has just logged: applied now, not a poll later. */
-  async applyLocal(events: readonly EventEnvelope[]): Promise<void> {
-    await this.deps.graph.apply(applicable(events));
+  /** Events this instance has just logged: applied now, not a poll later, and waiting reads told. */
+  async applyLocal(events: readonly GraphEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.deps.graph.apply(events);
+    this.deps.onApplied();
   }
 
   async stop(): Promise<void> {
