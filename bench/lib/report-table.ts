@@ -120,6 +120,7 @@ function readRows(): Row[] {
       { label: `${query} via gateway p99, all-in-one`, key: `recommendation.allInOne.${p99}`, unit: 'ms' },
       { label: `${query} via gateway, distributed (replica)`, key: `recommendation.distributed.${rps}`, unit: 'req/s', ratio: { key: `recommendation.distributed.${rpsRatio}`, of: 'all-in-one' }, target: { op: '>=', value: 0.5 } },
       { label: `${query} via gateway p99, distributed (replica)`, key: `recommendation.distributed.${p99}`, unit: 'ms', ratio: { key: `recommendation.distributed.${p99Ratio}`, of: 'all-in-one', times: true }, target: { op: '<', value: 2 } },
+      { label: `${query} on one instance's own port, distributed (replica)`, key: `recommendation.distributedDirect.${rps}`, unit: 'req/s', ratio: { key: `recommendation.distributedDirect.${rpsRatio}`, of: 'all-in-one' } },
       { label: `${query} via gateway, distributed (Neo4j reads)`, key: `recommendation.distributedNeo4j.${rps}`, unit: 'req/s', ratio: { key: `recommendation.distributedNeo4j.${rpsRatio}`, of: 'all-in-one' } },
       { label: `${query} via gateway p99, distributed (Neo4j reads)`, key: `recommendation.distributedNeo4j.${p99}`, unit: 'ms', ratio: { key: `recommendation.distributedNeo4j.${p99Ratio}`, of: 'all-in-one', times: true } },
     );

@@ -117,7 +117,7 @@ async function measureDistributedReads(ctx: BenchContext, env: Record<string, st
   try {
     await measureReads(ctx, env.RECOMMENDATION_DATABASE_URL!, async (extra) => {
       const cluster = await startCluster(ctx, ['discovery', 'user', 'friend', 'recommendation', 'gateway'], { ...env, ...extra }, `reads-${extra.RECOMMENDATION_READS}`, RECOMMENDATION_INSTANCES - 1);
-      return { gateway: cluster.url('gateway'), instances: cluster.instances };
+      return { gateway: cluster.url('gateway'), recommendation: cluster.url('recommendation'), instances: cluster.instances };
     });
   } finally {
     await clearNeo4j(env).catch((error) => warn(ctx, `could not clear Neo4j: ${error.message}`));

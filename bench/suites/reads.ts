@@ -24,7 +24,7 @@ const READ_DEGREE = 10;
 export const RECOMMENDATION_INSTANCES = 2;
 
 /** Starts a distributed cluster on the seeded database, with `env` on top; returns its gateway and the instances to stop. */
-export type StartReadCluster = (env: Record<string, string>) => Promise<{ gateway: string; instances: Instance[] }>;
+export type StartReadCluster = (env: Record<string, string>) => Promise<{ gateway: string; recommendation: string; instances: Instance[] }>;
 
 interface Side {
   recommend: string;
@@ -49,9 +49,11 @@ export async function measureReads(ctx: BenchContext, databaseUrl: string, start
     const allInOne = await queriesOf(aio.gateway);
     const replica = await start({ RECOMMENDATION_READS: 'replica' });
     instances = replica.instances;
-    const m = await interleaved(ctx, { allInOne, distributed: await queriesOf(replica.gateway) });
+    // `direct`: one recommendation instance on its own port, without the gateway's hop between processes.
+    const m = await interleaved(ctx, { allInOne, distributed: await queriesOf(replica.gateway), direct: await queriesOf(replica.recommendation, '') });
     recordSide(ctx, 'recommendation.allInOne', m.allInOne!);
     recordSide(ctx, 'recommendation.distributed', m.distributed!, m.allInOne!);
+    recordSide(ctx, 'recommendation.distributedDirect', m.direct!, m.allInOne!);
     await stopInstances(instances);
     // The same graph read from Neo4j (already caught up, from its checkpoint): the figures before the replica.
     const neo4j = await start({ RECOMMENDATION_READS: 'neo4j' });
@@ -75,10 +77,10 @@ async function seed(opening: Promise<{ db: Parameters<typeof seedRecommendationL
 }
 
 /** recommendFriends of user 1, and mutual friends of user 1 and their first recommendation (so the answer is not empty). */
-async function queriesOf(gateway: string): Promise<Side> {
-  const base = `${gateway}/recommendation/v1/users/1/commands`;
+async function queriesOf(server: string, route = '/recommendation'): Promise<Side> {
+  const base = `${server}${route}/v1/users/1/commands`;
   const top = (await (await fetch(`${base}/recommendFriends?limit=1`)).json()) as { user: { id: number } }[];
-  if (!top[0]) throw new Error(`user 1 has no recommendation at ${gateway}: the graph was not loaded`);
+  if (!top[0]) throw new Error(`user 1 has no recommendation at ${server}: the graph was not loaded`);
   return { recommend: `${base}/recommendFriends`, mutual: `${base}/findMutualFriends?friendId=${top[0].user.id}` };
 }
 

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { encodeToken } from '../../../platform/consistency/token';
+import type { Database } from '../../../platform/db/database';
+import { openEmbeddedDatabase } from '../../../platform/db/embedded';
+import { InProcessBus } from '../../../platform/events/in-process-bus';
+import { silentLogger } from '../../../platform/log';
+import { call } from '../../../../test/kits/http';
+import { eventFactory } from '../../../../test/kits/recommendation/events';
+import { FRIEND_EVENTS_TOPIC, friendshipStreamId } from '../../friend/contracts/events';
+import { USER_EVENTS_TOPIC } from '../../user/contracts/events';
+import { MemoryGraph } from '../graph/memory-graph';
+import { createRecommendationModule, recommendationMigrationsFolder } from '../index';
+
+/**
+ * Two instances on one log, as in distributed mode, each consuming only what its own bus hands it
+ * (its partitions): reads with `readReplica` come from the replica, which the log feeds with the
+ * other instance's events too. (On PostgreSQL with concurrent writers: log-replica.int.test.ts.)
+ */
+let database: Database;
+const started: { bus: InProcessBus; module: ReturnType<typeof createRecommendationModule> }[] = [];
+
+async function startInstance() {
+  const bus = new InProcessBus();
+  // The graph this instance writes (Neo4j in distributed mode): only its own partitions' events.
+  const written = new MemoryGraph();
+  const module = createRecommendationModule({ database, bus, graph: written, log: silentLogger, readReplica: true, replicaPollMs: 10 });
+  await module.connect();
+  started.push({ bus, module });
+  return { bus, written, module };
+}
+
+beforeAll(async () => {
+  database = await openEmbeddedDatabase({ migrationsFolder: recommendationMigrationsFolder, label: 'recommendation' });
+});
+
+afterAll(async () => {
+  for (const { bus, module } of started) {
+    await module.stop();
+    await bus.close();
+  }
+  await database.close();
+});
+
+test('an instance answers, from its replica, for events only the other instance consumed; a token read waits for them', async () => {
+  const e = eventFactory();
+  const one = await startInstance();
+  const two = await startInstance();
+  await one.bus.publish(USER_EVENTS_TOPIC, [1, 2, 3].map((id) => e.userCreated(id)));
+  await one.bus.publish(FRIEND_EVENTS_TOPIC, [e.friendAdded(1, 2)]);
+  // The second friendship goes through the first instance; the read with its token, to the second.
+  const latest = e.friendAdded(2, 3);
+  const token = encodeToken([[friendshipStreamId(2, 3), latest.streamVersion]]);
+  const [read] = await Promise.all([
+    call(two.module.app, 'GET', '/v1/users/1/commands/recommendFriends', undefined, { 'Consistency-Token': token }),
+    one.bus.publish(FRIEND_EVENTS_TOPIC, [latest]),
+  ]);
+  expect(read.status).toBe(200);
+  expect(read.body).toEqual([{ user: { id: 3, firstName: 'First3', lastName: 'Last3', createdAt: expect.any(String), lastModified: expect.any(String) }, weight: 1 }]);
+  // Not from the graph the second instance writes, which holds none of it.
+  expect((await two.written.stats()).users).toBe(0);
+  const mutual = await call(two.module.app, 'GET', '/v1/users/1/commands/findMutualFriends?friendId=3');
+  expect(mutual.body.map((u: { id: number }) => u.id)).toEqual([2]);
+});
+
+test('a new instance loads the whole log into its replica before it subscribes', async () => {
+  const three = await startInstance();
+  const res = await call(three.module.app, 'GET', '/v1/users/3/commands/findMutualFriends?friendId=1');
+  expect(res.body.map((u: { id: number }) => u.id)).toEqual([2]);
+});
