@@ -21,6 +21,7 @@ import type { GraphEvent } from './graph/graph-events';
 import { isGraphStream } from './graph/stream-ids';
 import { GraphLifecycle } from './graph-lifecycle/graph-lifecycle';
 import { LogReplica } from './graph-lifecycle/log-replica';
+import { ReplicaSnapshots } from './graph-lifecycle/replica-snapshots';
 import { ServingGraph } from './graph-lifecycle/serving-graph';
 import { projectionAdminRoutes } from './operating-projection/admin-routes';
 import type { StreamSource } from './operating-projection/audit';
@@ -105,7 +106,15 @@ export function createRecommendationModule({
   const graph = new ServingGraph(base);
   const stream = createEventStream({ db: database.db, log: log.child({ component: 'event-stream' }) });
   const replica = readReplica
-    ? new LogReplica({ db: database.db, graph: new MemoryGraph(), log: log.child({ component: 'replica' }), onApplied: () => gate.notify(), pageSize, pollMs: replicaPollMs })
+    ? new LogReplica({
+        db: database.db,
+        graph: new MemoryGraph(),
+        log: log.child({ component: 'replica' }),
+        onApplied: () => gate.notify(),
+        pageSize,
+        pollMs: replicaPollMs,
+        snapshots: new ReplicaSnapshots({ database, clock, log: log.child({ component: 'replica' }), everyEvents: snapshotEvery }),
+      })
     : undefined;
   const projector = new EventProjector({
     db: database.db,

@@ -55,6 +55,11 @@ export const graphSnapshots = pgTable('graph_snapshots', {
   format: integer('format').notNull(),
   /** Every log row up to here is in the snapshot (or in a batch the bus will deliver again). */
   position: bigint('position', { mode: 'number' }).notNull(),
+  /**
+   * Set for a replica's snapshot (graph-lifecycle/replica-snapshots.ts): the PostgreSQL snapshot
+   * such that every log row of a transaction finished in it is in the image; `position` is 0 then.
+   */
+  logSnapshot: text('log_snapshot'),
   bytes: integer('bytes').notNull(),
   /** SHA-256 of the parts joined, hex. */
   checksum: text('checksum').notNull(),

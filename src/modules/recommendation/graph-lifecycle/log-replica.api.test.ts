@@ -3,7 +3,7 @@ import { encodeToken } from '../../../platform/consistency/token';
 import type { Database } from '../../../platform/db/database';
 import { openEmbeddedDatabase } from '../../../platform/db/embedded';
 import { InProcessBus } from '../../../platform/events/in-process-bus';
-import { silentLogger } from '../../../platform/log';
+import { createLogger } from '../../../platform/log';
 import { call } from '../../../../test/kits/http';
 import { eventFactory } from '../../../../test/kits/recommendation/events';
 import { FRIEND_EVENTS_TOPIC, friendshipStreamId } from '../../friend/contracts/events';
@@ -19,14 +19,16 @@ import { createRecommendationModule, recommendationMigrationsFolder } from '../i
 let database: Database;
 const started: { bus: InProcessBus; module: ReturnType<typeof createRecommendationModule> }[] = [];
 
-async function startInstance() {
+async function startInstance(options: { snapshotEvery?: number } = {}) {
   const bus = new InProcessBus();
   // The graph this instance writes (Neo4j in distributed mode): only its own partitions' events.
   const written = new MemoryGraph();
-  const module = createRecommendationModule({ database, bus, graph: written, log: silentLogger, readReplica: true, replicaPollMs: 10 });
+  const lines: { msg: string; [field: string]: unknown }[] = [];
+  const log = createLogger({}, 'info', (line) => void lines.push(JSON.parse(line)));
+  const module = createRecommendationModule({ database, bus, graph: written, log, readReplica: true, replicaPollMs: 10, ...options });
   await module.connect();
   started.push({ bus, module });
-  return { bus, written, module };
+  return { bus, written, module, lines };
 }
 
 beforeAll(async () => {
@@ -66,4 +68,26 @@ test('a new instance loads the whole log into its replica before it subscribes',
   const three = await startInstance();
   const res = await call(three.module.app, 'GET', '/v1/users/3/commands/findMutualFriends?friendId=1');
   expect(res.body.map((u: { id: number }) => u.id)).toEqual([2]);
+});
+
+test('one instance snapshots the replica; a new instance loads it and reads only the log after it', async () => {
+  const e = eventFactory(Date.parse('2025-02-01T00:00:00.000Z'));
+  const writer = await startInstance({ snapshotEvery: 10 });
+  const reader = await startInstance({ snapshotEvery: 10 });
+  await writer.bus.publish(USER_EVENTS_TOPIC, [10, 11, 12, 13, 14, 15].map((id) => e.userCreated(id)));
+  await writer.bus.publish(FRIEND_EVENTS_TOPIC, [e.friendAdded(10, 11), e.friendAdded(11, 12), e.friendAdded(12, 13), e.friendAdded(13, 14), e.friendAdded(14, 15)]);
+  const saved = () => [...writer.lines, ...reader.lines].filter((l) => l.msg === 'replica snapshot saved');
+  for (let i = 0; i < 200 && saved().length === 0; i++) await Bun.sleep(10);
+  // (Which instance writes is decided by a claim on PostgreSQL: log-replica.int.test.ts.)
+  expect(saved().length).toBeGreaterThan(0);
+  await writer.bus.publish(FRIEND_EVENTS_TOPIC, [e.friendAdded(10, 15)]);
+
+  const late = await startInstance();
+  const loaded = late.lines.find((l) => l.msg.startsWith('replica loaded'))!;
+  expect(loaded.msg).toBe('replica loaded from a snapshot and the log after it');
+  // Fewer rows than the log holds: only those after the snapshot.
+  const rows = Number(((await database.db.execute('select count(*)::int as n from received_events' as any)) as any).rows[0].n);
+  expect(loaded.events as number).toBeLessThan(rows);
+  const res = await call(late.module.app, 'GET', '/v1/users/10/commands/findMutualFriends?friendId=14');
+  expect(res.body.map((u: { id: number }) => u.id)).toEqual([15]);
 });

@@ -3,12 +3,17 @@ import postgres from 'postgres';
 import type { Database } from '../../../platform/db/database';
 import type { EventEnvelope } from '../../../platform/events/envelope';
 import { openPostgresDatabase } from '../../../platform/db/postgres';
-import { silentLogger } from '../../../platform/log';
+import { systemClock } from '../../../platform/clock';
+import { createLogger, silentLogger } from '../../../platform/log';
 import { freshDatabaseUrl } from '../../../../test/kits/postgres';
 import { eventFactory } from '../../../../test/kits/recommendation/events';
 import { MemoryGraph } from '../graph/memory-graph';
 import { recommendationMigrationsFolder } from '../module';
 import { LogReplica } from './log-replica';
+import { currentSnapshot } from './log-tail';
+import { ReplicaSnapshots } from './replica-snapshots';
+import { encodeSnapshot, SNAPSHOT_FORMAT } from './snapshot-codec';
+import { saveSnapshot } from './snapshot-store';
 
 /** Needs a real PostgreSQL: `bun run infra:up` and `source .infra/env`. Skipped otherwise. */
 const baseUrl = process.env.RECOMMENDATION_DATABASE_URL;
@@ -16,9 +21,10 @@ const baseUrl = process.env.RECOMMENDATION_DATABASE_URL;
 describe.skipIf(!baseUrl)('the replica tail on PostgreSQL (set RECOMMENDATION_DATABASE_URL to run)', () => {
   let database: Database;
   let raw: postgres.Sql;
+  let url: string;
 
   beforeAll(async () => {
-    const url = await freshDatabaseUrl(baseUrl!, 'replica');
+    url = await freshDatabaseUrl(baseUrl!, 'replica');
     database = await openPostgresDatabase({ url, migrationsFolder: recommendationMigrationsFolder, log: silentLogger });
     raw = postgres(url, { max: 2, onnotice: () => {} });
   });
@@ -104,6 +110,34 @@ describe.skipIf(!baseUrl)('the replica tail on PostgreSQL (set RECOMMENDATION_DA
     } finally {
       conn.release();
       await replica.stop();
+    }
+  });
+
+  test('of two instances, one writes the replica snapshots; a snapshot from beyond the present of the server is ignored', async () => {
+    const other = await openPostgresDatabase({ url, migrationsFolder: recommendationMigrationsFolder, log: silentLogger });
+    const lines: { msg: string }[] = [];
+    const log = createLogger({}, 'info', (line) => void lines.push(JSON.parse(line)));
+    try {
+      const graph = new MemoryGraph();
+      await graph.apply([eventFactory().userCreated(30)]);
+      const covers = await currentSnapshot(database.db);
+      const instances = [database, other].map((db) => new ReplicaSnapshots({ database: db, clock: systemClock, log, everyEvents: 1 }));
+      for (const snapshots of instances) snapshots.afterRead(1, () => ({ image: graph.image(), covers }));
+      for (const snapshots of instances) await snapshots.stop();
+      expect(lines.filter((l) => l.msg === 'replica snapshot saved')).toHaveLength(1);
+
+      const restored = new MemoryGraph();
+      expect(await new ReplicaSnapshots({ database: other, clock: systemClock, log }).restore(restored)).toBe(covers);
+      expect(await userIds(restored)).toEqual([30]);
+
+      // As after restoring an old backup of the database next to newer snapshots: not trusted.
+      await saveSnapshot(database.db, { format: SNAPSHOT_FORMAT, position: 0, bytes: encodeSnapshot(graph.image(), 0), takenAt: new Date(), logSnapshot: '4000000000:4000000000:' });
+      const ignored = new MemoryGraph();
+      expect(await new ReplicaSnapshots({ database: other, clock: systemClock, log }).restore(ignored)).toBeUndefined();
+      expect((await ignored.stats()).users).toBe(0);
+      expect(lines.map((l) => l.msg)).toContain('ignored the replica snapshot: reading the whole log');
+    } finally {
+      await other.close();
     }
   });
 });

@@ -3,6 +3,7 @@ import type { Logger } from '../../../platform/log';
 import type { GraphEvent } from '../graph/graph-events';
 import type { MemoryGraph } from '../graph/memory-graph';
 import { currentSnapshot, NOTHING_SEEN, readTail, type TailKey } from './log-tail';
+import type { ReplicaSnapshots } from './replica-snapshots';
 import { applicable, REPLAY_PAGE_SIZE } from './replay';
 
 /** How often the log is read for rows the other instances wrote: a few of these make the replica's lag. */
@@ -17,6 +18,8 @@ export interface LogReplicaDeps {
   onApplied: () => void;
   pollMs?: number;
   pageSize?: number;
+  /** Where a start loads from and what the replica is saved to now and then; none: the whole log at each start. */
+  snapshots?: ReplicaSnapshots;
 }
 
 /**
@@ -47,11 +50,16 @@ export class LogReplica {
     return this.deps.graph;
   }
 
-  /** Reads the whole log into the graph, then keeps reading what comes. */
-  async start(): Promise<{ events: number }> {
+  /** Loads the newest snapshot and reads the log after it (or the whole log), then keeps reading what comes. */
+  async start(): Promise<{ events: number; fromSnapshot: boolean }> {
+    const started = performance.now();
+    const covered = await this.deps.snapshots?.restore(this.deps.graph);
+    if (covered) this.seen = covered;
     const events = await this.readNew();
     this.schedule();
-    return { events };
+    const summary = { events, fromSnapshot: covered !== undefined, ms: Math.round(performance.now() - started), ...(await this.deps.graph.stats()) };
+    this.deps.log.info(covered ? 'replica loaded from a snapshot and the log after it' : 'replica loaded from the event log', summary);
+    return { events, fromSnapshot: covered !== undefined };
   }
 
   /** Events this instance has just logged: applied now, not a poll later, and waiting reads told. */
@@ -65,6 +73,7 @@ export class LogReplica {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.reading;
+    await this.deps.snapshots?.stop();
   }
 
   /** Applies every row whose transaction finished since the last read, page by page; returns how many there were. */
@@ -85,6 +94,8 @@ export class LogReplica {
     this.seen = upto;
     this.events += events;
     if (events > 0) this.deps.onApplied();
+    // Copied in this same turn: the image holds at least every row `upto` covers.
+    this.deps.snapshots?.afterRead(this.events, () => ({ image: graph.image(), covers: upto }));
     return events;
   }
 
