@@ -62,7 +62,7 @@ export interface RecommendationModuleDeps {
   newGraph?: () => SocialGraph;
   /** Log rows per page when replaying. */
   replayPageSize?: number;
-  /** New log rows between snapshots of an in-memory graph (see graph-lifecycle/snapshots.ts). */
+  /** New log rows between snapshots of an in-memory graph or of the replica (graph-lifecycle/snapshots.ts, replica-snapshots.ts). */
   snapshotEvery?: number;
   /**
    * Answer reads from an in-memory replica of the whole graph, fed by tailing the log that every
