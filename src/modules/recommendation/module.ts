@@ -156,6 +156,7 @@ export function createRecommendationModule({
       ? { consumerLag: async () => (await bus.consumerLag!(RECOMMENDATION_GROUP, [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC])).reduce((n, p) => n + p.lag, 0) }
       : {}),
     ...(lifecycle.checkpoints ? { durable: lifecycle.checkpoints } : {}),
+    ...(replica ? { replica: () => replica.status() } : {}),
   });
 
   /** Rebuilds the graph from the log while reads go on (see graph-lifecycle/online-rebuild.ts). */

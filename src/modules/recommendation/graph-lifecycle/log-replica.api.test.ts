@@ -25,7 +25,7 @@ async function startInstance(options: { snapshotEvery?: number } = {}) {
   const written = new MemoryGraph();
   const lines: { msg: string; [field: string]: unknown }[] = [];
   const log = createLogger({}, 'info', (line) => void lines.push(JSON.parse(line)));
-  const module = createRecommendationModule({ database, bus, graph: written, log, readReplica: true, replicaPollMs: 10, ...options });
+  const module = createRecommendationModule({ database, bus, graph: written, log, readReplica: true, replicaPollMs: 10, admin: { openWithoutToken: true }, ...options });
   await module.connect();
   started.push({ bus, module });
   return { bus, written, module, lines };
@@ -62,6 +62,10 @@ test('an instance answers, from its replica, for events only the other instance 
   expect((await two.written.stats()).users).toBe(0);
   const mutual = await call(two.module.app, 'GET', '/v1/users/1/commands/findMutualFriends?friendId=3');
   expect(mutual.body.map((u: { id: number }) => u.id)).toEqual([2]);
+  // Operators see both: the graph this instance writes, and the replica its reads come from.
+  const status = await call(two.module.app, 'GET', '/admin/projection');
+  expect(status.body.graph).toMatchObject({ users: 0, friendships: 0 });
+  expect(status.body.replica).toMatchObject({ users: 3, friendships: 2, lastReadAt: expect.any(String) });
 });
 
 test('a new instance loads the whole log into its replica before it subscribes', async () => {

@@ -42,6 +42,8 @@ export class LogReplica {
   private failing = false;
   /** Rows read from the log so far (repeats of local batches included). */
   events = 0;
+  /** When the last read of the log ended; a replica that cannot read the log keeps serving what it has. */
+  private lastReadAt: Date | undefined;
 
   constructor(private readonly deps: LogReplicaDeps) {}
 
@@ -60,6 +62,17 @@ export class LogReplica {
     const summary = { events, fromSnapshot: covered !== undefined, ms: Math.round(performance.now() - started), ...(await this.deps.graph.stats()) };
     this.deps.log.info(covered ? 'replica loaded from a snapshot and the log after it' : 'replica loaded from the event log', summary);
     return { events, fromSnapshot: covered !== undefined };
+  }
+
+  /** For `GET /admin/projection`: how far the replica has read, and how recently. */
+  async status() {
+    return {
+      ...(await this.deps.graph.stats()),
+      rowsRead: this.events,
+      lastReadAt: this.lastReadAt?.toISOString() ?? null,
+      secondsSinceRead: this.lastReadAt ? (Date.now() - this.lastReadAt.getTime()) / 1000 : null,
+      coversTransactionsOf: this.seen,
+    };
   }
 
   /** Events this instance has just logged: applied now, not a poll later, and waiting reads told. */
@@ -93,6 +106,7 @@ export class LogReplica {
     }
     this.seen = upto;
     this.events += events;
+    this.lastReadAt = new Date();
     if (events > 0) this.deps.onApplied();
     // Copied in this same turn: the image holds at least every row `upto` covers.
     this.deps.snapshots?.afterRead(this.events, () => ({ image: graph.image(), covers: upto }));

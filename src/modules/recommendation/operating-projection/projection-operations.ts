@@ -26,6 +26,8 @@ export interface ProjectionOperationsDeps {
   sources: StreamSource[];
   /** Messages not yet consumed (Kafka), when the bus can tell. */
   consumerLag?: () => Promise<number>;
+  /** The in-memory replica reads are answered from, when there is one (graph-lifecycle/log-replica.ts). */
+  replica?: () => Promise<Record<string, unknown>>;
 }
 
 export interface AuditReport {
@@ -64,17 +66,20 @@ export class ProjectionOperations {
   }
 
   async status() {
-    const { db, serving, projector, clock, durable, consumerLag } = this.deps;
-    const [log, graph, checkpoint, lag] = await Promise.all([
+    const { db, serving, projector, clock, durable, consumerLag, replica } = this.deps;
+    const [log, graph, checkpoint, lag, replicaStatus] = await Promise.all([
       logPositions(db),
       serving.stats(),
       durable?.checkpoint(),
       consumerLag?.().catch(() => undefined),
+      replica?.(),
     ]);
     const last = projector.lastApplied;
     return {
       log,
       graph: { ...graph, checkpoint: checkpoint ?? null },
+      /** Where reads come from when not `graph`: the replica, fed from the log (graph is then the durable one). */
+      replica: replicaStatus ?? null,
       lastApplied: last ? { at: last.at.toISOString(), eventOccurredAt: last.occurredAt.toISOString() } : null,
       lag: {
         /** Messages on the bus not yet consumed; null when the bus cannot tell (in-process). */
