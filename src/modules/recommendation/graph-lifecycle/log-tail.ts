@@ -13,10 +13,12 @@ import { receivedEvents } from '../schema';
  * commits, so with several writers (the instances of one consumer group) a row with a lower
  * position can become visible after a higher one was read, and would be skipped for good.
  * Transaction ids have the same problem; a snapshot does not: a row is new exactly when its
- * transaction was still running (or not begun) in the last snapshot and has committed since.
- * Unlike the oldest running transaction (the snapshot's xmin) alone, this is not held back by a
- * long transaction elsewhere on the server; such a transaction only makes each read scan the rows
- * written since it began again (the index range starts at the old xmin) without returning them.
+ * transaction was still running in the last snapshot (one of its `xip`) or began after it (id at
+ * or above its `xmax`), and has committed since. Both are index look-ups. Unlike reading up to the
+ * oldest running transaction (the snapshot's `xmin`), this is not held back by a long transaction
+ * elsewhere on the server (snapshots are server-wide), nor does it scan again every row written
+ * since such a transaction began (`not visible in seen` over the range from `xmin` did: 3.4 ms
+ * against 0.04 ms a read on a 65k-row log held open that way, and growing with the log).
  */
 export const NOTHING_SEEN = '1:1:';
 
@@ -48,8 +50,7 @@ export async function readTail(db: Db, range: { seen: string; upto: string }, af
   const rows = await db
     .select({ position: receivedEvents.position, xid: sql<string>`${receivedEvents.xid}::text`, ...GRAPH_COLUMNS })
     .from(receivedEvents)
-    .where(sql`${receivedEvents.xid} >= pg_snapshot_xmin(${seen})
-      and not pg_visible_in_snapshot(${receivedEvents.xid}, ${seen})
+    .where(sql`(${receivedEvents.xid} = any(array(select pg_snapshot_xip(${seen}))) or ${receivedEvents.xid} >= pg_snapshot_xmax(${seen}))
       and pg_visible_in_snapshot(${receivedEvents.xid}, ${upto})
       ${after ? sql`and (${receivedEvents.xid}, ${receivedEvents.position}) > (${after.xid}::xid8, ${after.position})` : sql``}`)
     .orderBy(receivedEvents.xid, receivedEvents.position)
