@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import neo4j from 'neo4j-driver';
 import { missingEngineVariables, startCluster, type Cluster } from '../harness/distributed';
+import { eventually } from '../kits/processes';
 
 /**
  * Reads from the in-memory replica (RECOMMENDATION_READS=replica, the default with Neo4j): each of
@@ -58,6 +59,9 @@ describe.skipIf(missing.length > 0)(`recommendation reads from the replica, two 
       // The partitions were split: each instance consumed some of the friendships, not all.
       const consumed = await Promise.all(INSTANCES.map(friendAddedConsumed));
       expect(consumed.every((n) => n > 0 && n < PAIRS)).toBe(true);
+
+      // Neo4j, fed from the log by one of the instances, has every friendship too.
+      await eventually('Neo4j to hold every friendship', async () => (await cluster.graphSnapshot()).friendships.length === PAIRS, 30_000);
 
       // Neo4j loses the friendships; the replicas, fed by the log, still hold them.
       const driver = neo4j.driver(process.env.NEO4J_URL!, neo4j.auth.basic(process.env.NEO4J_USER ?? 'neo4j', process.env.NEO4J_PASSWORD ?? ''));

@@ -20,6 +20,7 @@ import { isDurable, type SocialGraph } from './graph/social-graph';
 import type { GraphEvent } from './graph/graph-events';
 import { isGraphStream } from './graph/stream-ids';
 import { GraphLifecycle } from './graph-lifecycle/graph-lifecycle';
+import { DurableFeed } from './graph-lifecycle/durable-feed';
 import { LogReplica } from './graph-lifecycle/log-replica';
 import { ReplicaSnapshots } from './graph-lifecycle/replica-snapshots';
 import { ServingGraph } from './graph-lifecycle/serving-graph';
@@ -81,6 +82,9 @@ export interface RecommendationModuleDeps {
  */
 const SHARED_GRAPH_RECHECK_MS = 25;
 
+/** For a consumer that only logs: the replica takes the events once logged, the durable graph from the log. */
+const NOTHING_ELSE = { apply: async () => {} };
+
 /**
  * The recommendation aggregate service: read-only. Consumes user and friend events into its own
  * log and a graph, and answers mutual friends and friend recommendations from the graph.
@@ -116,13 +120,16 @@ export function createRecommendationModule({
         snapshots: new ReplicaSnapshots({ database, clock, log: log.child({ component: 'replica' }), everyEvents: snapshotEvery }),
       })
     : undefined;
+  // With replicas, the durable graph is fed from the log by one instance (durable-feed.ts) instead
+  // of by each consumer before its ack: a Neo4j pause then holds up only Neo4j.
+  const feed = replica && isDurable(base) ? new DurableFeed({ database, graph: base, log: log.child({ component: 'durable-feed' }), pageSize, pollMs: replicaPollMs }) : undefined;
   const projector = new EventProjector({
     db: database.db,
-    graph,
+    graph: feed ? NOTHING_ELSE : graph,
     clock,
     log: log.child({ component: 'projector' }),
-    // What this instance logs reaches its replica as soon as the rows commit, before the durable
-    // graph has it (which the ack still waits for) and without waiting for a poll.
+    // What this instance logs reaches its replica as soon as the rows commit, without waiting for a
+    // poll (nor for the durable graph, when the consumer still writes it).
     ...(replica ? { onLogged: (events: readonly GraphEvent[]) => replica.applyLocal(events) } : {}),
   });
   // What queries are answered from: the replica when there is one, else the served graph.
@@ -139,7 +146,8 @@ export function createRecommendationModule({
   });
   let connecting: Promise<void> | undefined;
   const exclusive = <T>(work: () => Promise<T>) => projector.exclusive(work);
-  const lifecycle: GraphLifecycle = new GraphLifecycle({ db: database.db, graph: base, exclusive, rebuild: () => rebuild(), clock, log, pageSize, snapshotEvery });
+  // Fed from the log, the durable graph catches up and keeps its position by itself.
+  const lifecycle: GraphLifecycle | undefined = feed ? undefined : new GraphLifecycle({ db: database.db, graph: base, exclusive, rebuild: () => rebuild(), clock, log, pageSize, snapshotEvery });
 
   const operations = new ProjectionOperations({
     db: database.db,
@@ -155,7 +163,7 @@ export function createRecommendationModule({
     ...(bus.consumerLag
       ? { consumerLag: async () => (await bus.consumerLag!(RECOMMENDATION_GROUP, [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC])).reduce((n, p) => n + p.lag, 0) }
       : {}),
-    ...(lifecycle.checkpoints ? { durable: lifecycle.checkpoints } : {}),
+    ...(feed ? { durable: feed } : lifecycle?.checkpoints ? { durable: lifecycle.checkpoints } : {}),
     ...(replica ? { replica: () => replica.status() } : {}),
   });
 
@@ -188,7 +196,8 @@ export function createRecommendationModule({
     connect: () =>
       (connecting ??= (async () => {
         // Both only read the log: the replica fills while a durable graph catches up.
-        await Promise.all([lifecycle.start(), replica?.start()]);
+        await Promise.all([lifecycle?.start(), replica?.start()]);
+        feed?.start();
         const consumer = {
           group: RECOMMENDATION_GROUP,
           topics: [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC],
@@ -198,7 +207,7 @@ export function createRecommendationModule({
             stream.notify();
             // Not waited for: a checkpoint or snapshot write here would hold up the next fetch, and
             // so every event behind it.
-            lifecycle.afterBatch(projector.counts.stored);
+            lifecycle?.afterBatch(projector.counts.stored);
           },
           onDeadLetter: () => projector.noteRejected(),
         };
@@ -219,7 +228,8 @@ export function createRecommendationModule({
       stream.close();
       await projector.stop();
       await replica?.stop();
-      await lifecycle.stop();
+      await feed?.stop();
+      await lifecycle?.stop();
     },
   };
   return instance satisfies ModuleInstance;

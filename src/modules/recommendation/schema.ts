@@ -72,3 +72,12 @@ export const graphSnapshotParts = pgTable('graph_snapshot_parts', {
   part: integer('part').notNull(),
   bytes: bytea('bytes').notNull(),
 }, (t) => [primaryKey({ columns: [t.snapshotId, t.part] })]);
+
+/**
+ * How far a graph fed from the log has got (graph-lifecycle/durable-feed.ts): every row of a
+ * transaction finished in the PostgreSQL snapshot `covers` is in it.
+ */
+export const graphFeedCursors = pgTable('graph_feed_cursors', {
+  name: text('name').primaryKey(),
+  covers: text('covers').notNull(),
+});

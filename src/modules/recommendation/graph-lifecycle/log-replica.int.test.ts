@@ -9,6 +9,7 @@ import { freshDatabaseUrl } from '../../../../test/kits/postgres';
 import { eventFactory } from '../../../../test/kits/recommendation/events';
 import { MemoryGraph } from '../graph/memory-graph';
 import { recommendationMigrationsFolder } from '../module';
+import { DurableFeed } from './durable-feed';
 import { LogReplica } from './log-replica';
 import { currentSnapshot } from './log-tail';
 import { ReplicaSnapshots } from './replica-snapshots';
@@ -137,6 +138,37 @@ describe.skipIf(!baseUrl)('the replica tail on PostgreSQL (set RECOMMENDATION_DA
       expect((await ignored.stats()).users).toBe(0);
       expect(lines.map((l) => l.msg)).toContain('ignored the replica snapshot: reading the whole log');
     } finally {
+      await other.close();
+    }
+  });
+
+  test('the durable graph is fed from the log by one instance at a time, from the cursor the last one stored', async () => {
+    const other = await openPostgresDatabase({ url, migrationsFolder: recommendationMigrationsFolder, log: silentLogger });
+    const e = eventFactory();
+    // Whatever a graph held before its first feed from this log is not trusted: it is loaded anew.
+    const first = new MemoryGraph();
+    await first.apply([e.userCreated(999)]);
+    const second = new MemoryGraph();
+    const feeds = [new DurableFeed({ database, graph: first, log: silentLogger }), new DurableFeed({ database: other, graph: second, log: silentLogger })];
+    try {
+      expect(await feeds[0]!.feedOnce()).toBeGreaterThan(0);
+      // One writer: the other instance's feed applies nothing while the first holds the claim.
+      expect(await feeds[1]!.feedOnce()).toBe(0);
+      expect(await userIds(first)).not.toContain(999);
+      expect(await userIds(first)).toEqual(expect.arrayContaining([1, 2, 11, 15, 20]));
+
+      // The writer stops (or dies); the other takes over from the stored cursor: only what is new.
+      await feeds[0]!.stop();
+      const conn = await raw.reserve();
+      try {
+        await logRow(conn, e.userCreated(40));
+      } finally {
+        conn.release();
+      }
+      expect(await feeds[1]!.feedOnce()).toBe(1);
+      expect(await userIds(second)).toEqual([40]);
+    } finally {
+      for (const feed of feeds) await feed.stop();
       await other.close();
     }
   });

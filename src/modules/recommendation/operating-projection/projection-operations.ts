@@ -20,8 +20,11 @@ export interface ProjectionOperationsDeps {
   log: Logger;
   metrics: Metrics;
   pageSize?: number;
-  /** The durable graph's checkpoint, and how to pause its saving while it is reloaded. */
-  durable?: { checkpoint(): Promise<number>; suspend(): Promise<void>; resume(): Promise<void> };
+  /**
+   * The durable graph's checkpoint, and how to pause its saving (or its feed from the log) while it
+   * is reloaded. A graph fed from the log keeps a PostgreSQL snapshot instead (durable-feed.ts): no checkpoint.
+   */
+  durable?: { checkpoint?(): Promise<number>; suspend(): Promise<void>; resume(): Promise<void> };
   /** Domain services' stream heads, compared with the log by the audit. */
   sources: StreamSource[];
   /** Messages not yet consumed (Kafka), when the bus can tell. */
@@ -70,7 +73,7 @@ export class ProjectionOperations {
     const [log, graph, checkpoint, lag, replicaStatus] = await Promise.all([
       logPositions(db),
       serving.stats(),
-      durable?.checkpoint(),
+      durable?.checkpoint?.(),
       consumerLag?.().catch(() => undefined),
       replica?.(),
     ]);

@@ -57,7 +57,8 @@ export class EventProjector {
   constructor(
     private readonly deps: {
       db: Db;
-      graph: SocialGraph;
+      /** Written with each group before it is acknowledged. */
+      graph: Pick<SocialGraph, 'apply'>;
       clock: Clock;
       log: Logger;
       /**
