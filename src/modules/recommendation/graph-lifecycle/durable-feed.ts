@@ -38,6 +38,8 @@ export class DurableFeed {
   private failing = false;
   /** Rows this instance applied to the durable graph. */
   applied = 0;
+  /** The stored cursor, read when the claim is taken and kept while it is held. */
+  private seen: string | undefined;
 
   constructor(private readonly deps: DurableFeedDeps) {}
 
@@ -65,15 +67,22 @@ export class DurableFeed {
 
   /** When this instance writes: reads what finished since the stored cursor, applies it, stores the new one. */
   async feedOnce(): Promise<number> {
-    if (!(this.claim && (await this.claim.stillHeld()))) this.claim = await this.deps.database.claim(WRITER_CLAIM);
+    if (!(this.claim && (await this.claim.stillHeld()))) {
+      // Another writer may have gone on meanwhile: its cursor is read again.
+      this.seen = undefined;
+      this.claim = await this.deps.database.claim(WRITER_CLAIM);
+    }
     if (!this.claim) return 0;
     const { database, graph, pageSize = REPLAY_PAGE_SIZE } = this.deps;
     const db = database.db;
-    const [stored] = await db.select({ covers: graphFeedCursors.covers }).from(graphFeedCursors).where(eq(graphFeedCursors.name, CURSOR));
-    // Never fed from this log before: whatever the graph holds (another log's graph, or the
-    // graph of the code before the feed) is not known to come from it, so it is loaded anew.
-    if (!stored) await graph.clear();
-    const seen = stored?.covers ?? NOTHING_SEEN;
+    if (this.seen === undefined) {
+      const [stored] = await db.select({ covers: graphFeedCursors.covers }).from(graphFeedCursors).where(eq(graphFeedCursors.name, CURSOR));
+      // Never fed from this log before: whatever the graph holds (another log's graph, or the
+      // graph of the code before the feed) is not known to come from it, so it is loaded anew.
+      if (!stored) await graph.clear();
+      this.seen = stored?.covers ?? NOTHING_SEEN;
+    }
+    const seen = this.seen;
     const upto = await currentSnapshot(db);
     let after: TailKey | undefined;
     let rows = 0;
@@ -84,10 +93,13 @@ export class DurableFeed {
       if (page.events.length < pageSize) break;
       after = page.last;
     }
+    // Nothing new: the cursor stays, and the next read asks from it again (finding what came since).
+    if (rows === 0 && seen !== NOTHING_SEEN) return 0;
     await db
       .insert(graphFeedCursors)
       .values({ name: CURSOR, covers: upto })
       .onConflictDoUpdate({ target: graphFeedCursors.name, set: { covers: sql`excluded.covers` } });
+    this.seen = upto;
     this.applied += rows;
     return rows;
   }
