@@ -80,4 +80,8 @@ export const graphSnapshotParts = pgTable('graph_snapshot_parts', {
 export const graphFeedCursors = pgTable('graph_feed_cursors', {
   name: text('name').primaryKey(),
   covers: text('covers').notNull(),
+  /** A read under way towards this later snapshot has applied its rows up to (afterXid, afterPosition). */
+  toward: text('toward'),
+  afterXid: text('after_xid'),
+  afterPosition: bigint('after_position', { mode: 'number' }),
 });

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Claim, Database } from '../../../platform/db/database';
 import type { Logger } from '../../../platform/log';
 import type { SocialGraph } from '../graph/social-graph';
@@ -11,6 +11,16 @@ const WRITER_CLAIM = 'recommendation-durable-feed';
 const CURSOR = 'durable-graph';
 /** How often a feed that is not the writer asks again, to take over from one that died. */
 const CLAIM_RETRY_MS = 1000;
+
+/**
+ * Every row of a transaction finished in `covers` is in the graph; while a read towards the later
+ * snapshot `toward` is under way, so are its rows up to `after`, in the tail's order.
+ */
+interface FeedCursor {
+  covers: string;
+  toward?: string;
+  after?: TailKey;
+}
 
 export interface DurableFeedDeps {
   database: Database;
@@ -39,7 +49,7 @@ export class DurableFeed {
   /** Rows this instance applied to the durable graph. */
   applied = 0;
   /** The stored cursor, read when the claim is taken and kept while it is held. */
-  private seen: string | undefined;
+  private cursor: FeedCursor | undefined;
 
   constructor(private readonly deps: DurableFeedDeps) {}
 
@@ -69,39 +79,49 @@ export class DurableFeed {
   async feedOnce(): Promise<number> {
     if (!(this.claim && (await this.claim.stillHeld()))) {
       // Another writer may have gone on meanwhile: its cursor is read again.
-      this.seen = undefined;
+      this.cursor = undefined;
       this.claim = await this.deps.database.claim(WRITER_CLAIM);
     }
     if (!this.claim) return 0;
     const { database, graph, pageSize = REPLAY_PAGE_SIZE } = this.deps;
     const db = database.db;
-    if (this.seen === undefined) {
-      const [stored] = await db.select({ covers: graphFeedCursors.covers }).from(graphFeedCursors).where(eq(graphFeedCursors.name, CURSOR));
+    if (this.cursor === undefined) {
+      const [stored] = await db.select().from(graphFeedCursors).where(eq(graphFeedCursors.name, CURSOR));
       // Never fed from this log before: whatever the graph holds (another log's graph, or the
       // graph of the code before the feed) is not known to come from it, so it is loaded anew.
       if (!stored) await graph.clear();
-      this.seen = stored?.covers ?? NOTHING_SEEN;
+      this.cursor = stored
+        ? { covers: stored.covers, ...(stored.toward ? { toward: stored.toward } : {}), ...(stored.afterXid && stored.afterPosition !== null ? { after: { xid: stored.afterXid, position: stored.afterPosition } } : {}) }
+        : { covers: NOTHING_SEEN };
     }
-    const seen = this.seen;
-    const upto = await currentSnapshot(db);
-    let after: TailKey | undefined;
+    const { covers } = this.cursor;
+    // A read cut short (the writer died, or stopped) goes on where it was, towards the same snapshot.
+    const upto = this.cursor.toward ?? (await currentSnapshot(db));
+    let after = this.cursor.after;
     let rows = 0;
     for (;;) {
-      const page = await readTail(db, { seen, upto }, after, pageSize);
+      const page = await readTail(db, { seen: covers, upto }, after, pageSize);
       await graph.apply(applicable(page.events));
       rows += page.events.length;
       if (page.events.length < pageSize) break;
       after = page.last;
+      // A long read (the first load of a big log) keeps its progress: a successor does not start over.
+      await this.store({ covers, toward: upto, after });
     }
-    // Nothing new: the cursor stays, and the next read asks from it again (finding what came since).
-    if (rows === 0 && seen !== NOTHING_SEEN) return 0;
-    await db
-      .insert(graphFeedCursors)
-      .values({ name: CURSOR, covers: upto })
-      .onConflictDoUpdate({ target: graphFeedCursors.name, set: { covers: sql`excluded.covers` } });
-    this.seen = upto;
     this.applied += rows;
+    // Nothing new: the cursor stays, and the next read asks from it again (finding what came since).
+    if (rows === 0 && this.cursor.toward === undefined && covers !== NOTHING_SEEN) return 0;
+    await this.store({ covers: upto });
     return rows;
+  }
+
+  private async store(cursor: FeedCursor): Promise<void> {
+    const row = { covers: cursor.covers, toward: cursor.toward ?? null, afterXid: cursor.after?.xid ?? null, afterPosition: cursor.after?.position ?? null };
+    await this.deps.database.db
+      .insert(graphFeedCursors)
+      .values({ name: CURSOR, ...row })
+      .onConflictDoUpdate({ target: graphFeedCursors.name, set: row });
+    this.cursor = cursor;
   }
 
   private schedule(ms: number): void {

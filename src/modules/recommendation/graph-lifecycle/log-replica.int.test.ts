@@ -124,6 +124,8 @@ describe.skipIf(!baseUrl)('the replica tail on PostgreSQL (set RECOMMENDATION_DA
       const covers = await currentSnapshot(database.db);
       const instances = [database, other].map((db) => new ReplicaSnapshots({ database: db, clock: systemClock, log, everyEvents: 1 }));
       for (const snapshots of instances) snapshots.afterRead(1, () => ({ image: graph.image(), covers }));
+      // Both attempts done before either lets its claim go (a writer holds it as long as it runs).
+      await Promise.all(instances.map((snapshots) => snapshots.settled()));
       for (const snapshots of instances) await snapshots.stop();
       expect(lines.filter((l) => l.msg === 'replica snapshot saved')).toHaveLength(1);
 
@@ -171,6 +173,41 @@ describe.skipIf(!baseUrl)('the replica tail on PostgreSQL (set RECOMMENDATION_DA
       expect(await userIds(idle)).toEqual([40, 999]);
     } finally {
       for (const feed of feeds) await feed.stop();
+      await other.close();
+    }
+  });
+
+  test('a feed cut short in a long read is taken over where it was, not from the start', async () => {
+    const other = await openPostgresDatabase({ url, migrationsFolder: recommendationMigrationsFolder, log: silentLogger });
+    const e = eventFactory();
+    const conn = await raw.reserve();
+    try {
+      for (const id of [50, 51, 52, 53, 54]) await logRow(conn, e.userCreated(id));
+    } finally {
+      conn.release();
+    }
+    // Dies on its second page, after the first was applied and its progress stored.
+    let pages = 0;
+    const dying = new MemoryGraph();
+    const failing = Object.assign(Object.create(dying) as MemoryGraph, {
+      apply: async (events: Parameters<MemoryGraph['apply']>[0]) => {
+        if (++pages === 2) throw new Error('the writer dies');
+        await dying.apply(events);
+      },
+    });
+    const first = new DurableFeed({ database, graph: failing, log: silentLogger, pageSize: 2 });
+    await expect(first.feedOnce()).rejects.toThrow('the writer dies');
+    await first.stop();
+    expect(await userIds(dying)).toEqual([50, 51]);
+
+    const successor = new MemoryGraph();
+    const second = new DurableFeed({ database: other, graph: successor, log: silentLogger, pageSize: 2 });
+    try {
+      expect(await second.feedOnce()).toBe(3);
+      expect(await userIds(successor)).toEqual([52, 53, 54]);
+      expect(await second.feedOnce()).toBe(0);
+    } finally {
+      await second.stop();
       await other.close();
     }
   });

@@ -66,6 +66,11 @@ export class ReplicaSnapshots {
     this.saving = this.save(image, covers).finally(() => (this.saving = undefined));
   }
 
+  /** Waits for a snapshot being written (or found to be another instance's to write). */
+  async settled(): Promise<void> {
+    await this.saving;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     await this.saving;

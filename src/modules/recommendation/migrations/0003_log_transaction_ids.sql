@@ -3,5 +3,8 @@ CREATE INDEX "received_events_xid_position" ON "received_events" USING btree ("x
 ALTER TABLE "graph_snapshots" ADD COLUMN "log_snapshot" text;--> statement-breakpoint
 CREATE TABLE "graph_feed_cursors" (
 	"name" text PRIMARY KEY NOT NULL,
-	"covers" text NOT NULL
+	"covers" text NOT NULL,
+	"toward" text,
+	"after_xid" text,
+	"after_position" bigint
 );
