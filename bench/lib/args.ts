@@ -1,7 +1,7 @@
 import { readFlags, UsageError } from '../../scripts/lib/flags';
 /** Options of `bun run bench` and the sizes each mode implies. */
 
-export const SUITES = ['http', 'writes', 'lag', 'consistency', 'graph', 'memory', 'projection'] as const;
+export const SUITES = ['http', 'writes', 'lag', 'consistency', 'graph', 'memory', 'projection', 'reads'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -42,6 +42,8 @@ export interface Profile {
   /** Users of the graph loaded into the all-in-one for its loaded RSS. */
   loadedUsers: number;
   neo4jUsers: number;
+  /** Users of the graph that recommendation reads are timed on, all-in-one against distributed (--distributed). */
+  readUsers: number;
 }
 
 export const QUICK: Profile = {
@@ -61,6 +63,7 @@ export const QUICK: Profile = {
   samples: 500,
   loadedUsers: 5000,
   neo4jUsers: 1000,
+  readUsers: 2000,
 };
 
 export const FULL: Profile = {
@@ -83,6 +86,9 @@ export const FULL: Profile = {
   // 2.5 million edges through Cypher MERGE takes tens of minutes here; 10k users (250k edges) is
   // enough to see how Neo4j's latency compares, and the report says which size it used.
   neo4jUsers: 10_000,
+  // With replicas the instances serve before Neo4j has the log (it is fed in the background); the
+  // comparison with reads from Neo4j, which must catch up first, runs only up to 10k users.
+  readUsers: 100_000,
 };
 
 export const USAGE = `Usage: bun run bench -- [options]

@@ -35,11 +35,13 @@ const DEFERRED_INDEXES = {
     'alter table received_events drop constraint received_events_event_id_unique',
     'drop index received_events_stream_first_id',
     'drop index received_events_stream_second_id',
+    'drop index received_events_xid_position',
   ],
   create: [
     'alter table received_events add constraint received_events_event_id_unique unique (event_id)',
     `create index received_events_stream_first_id on received_events using btree (split_part(stream_id, '-', 2), occurred_at)`,
     `create index received_events_stream_second_id on received_events using btree (split_part(stream_id, '-', 3), occurred_at)`,
+    'create index received_events_xid_position on received_events using btree (xid, position)',
   ],
 };
 

@@ -26,6 +26,9 @@ describe('judge', () => {
     expect(judge({}, row('http.rawBunRps'))).toBeUndefined();
     expect(judge({ projection: { applyPerSec: 3000, applyToCommands: 3.1 } }, row('projection.applyPerSec'))).toBe('met');
     expect(judge({ projection: { applyPerSec: 1000, applyToCommands: 1.2 } }, row('projection.applyPerSec'))).toBe('NOT MET');
+    // Distributed reads: throughput at least half the all-in-one's, p99 under twice its.
+    expect(judge({ recommendation: { distributed: { rps: 1500, rpsToAllInOne: 0.55 } } }, row('recommendation.distributed.rps'))).toBe('met');
+    expect(judge({ recommendation: { distributed: { p99Ms: 30, p99ToAllInOne: 2.3 } } }, row('recommendation.distributed.p99Ms'))).toBe('NOT MET');
   });
   test('every target of the brief has a row', () => {
     const judged = ROWS.filter((r) => r.target).map((r) => r.ratio?.key ?? r.key);
@@ -46,6 +49,10 @@ describe('judge', () => {
         'restart.startMs',
         'restart.peakRssMb',
         'recommendation.log.bytesPerEvent',
+        'recommendation.distributed.rpsToAllInOne',
+        'recommendation.distributed.p99ToAllInOne',
+        'recommendation.distributed.mutualRpsToAllInOne',
+        'recommendation.distributed.mutualP99ToAllInOne',
       ].sort(),
     );
   });

@@ -129,7 +129,11 @@ export const friend = async (w: Wiring): Promise<HostedModule> => {
   };
 };
 
-/** The graph lives in Neo4j when NEO4J_URL is set, in memory (rebuilt from the log) otherwise. */
+/**
+ * The graph lives in Neo4j when NEO4J_URL is set, in memory (rebuilt from the log) otherwise. With
+ * Neo4j, reads are answered from an in-memory replica fed by the shared log unless
+ * RECOMMENDATION_READS=neo4j.
+ */
 export const recommendation = async (w: Wiring): Promise<HostedModule> => {
   const { createRecommendationModule, httpStreamSource, openNeo4jGraph, recommendationMigrationsFolder } = await import('../modules/recommendation');
   const log = w.log.child({ module: 'recommendation' });
@@ -144,7 +148,7 @@ export const recommendation = async (w: Wiring): Promise<HostedModule> => {
       log,
       consistency: w.config.consistency,
       metrics: metricsFor(w, 'recommendation'),
-      ...(graph ? { graph } : {}),
+      ...(graph ? { graph, readReplica: w.config.recommendation.reads === 'replica' } : {}),
       ...internalAuthFor(w, 'recommendation'),
       admin: w.admin,
       userService: { fetch: w.localFetch.fetch, discoveryUrl: w.config.discoveryUrl, discoveryToken: requiredToken(w), discoveryRefreshMs: w.config.discoveryRefreshMs },

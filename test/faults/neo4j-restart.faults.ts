@@ -6,9 +6,11 @@ import { faultSeed } from './fault-suite';
 import { pickUser, randomFriendshipCommand, renameCommand } from './random-commands';
 
 /**
- * Neo4j restarted while the recommendation service consumes a steady stream of events. The
- * consumer logs each batch, fails on the graph, and is delivered the batch again until Neo4j is
- * back; the log's unique event ids and the graph's per-stream versions make the repeats harmless.
+ * Neo4j restarted while the recommendation service consumes a steady stream of events. With reads
+ * from the replicas (the default) the consumers only log and reads keep being answered; the feed
+ * into Neo4j fails and reads again from its stored cursor until Neo4j is back. With
+ * RECOMMENDATION_READS=neo4j the consumer fails on the graph and is delivered the batch again. The
+ * log's unique event ids and the graph's per-stream versions make the repeats harmless.
  */
 const seed = faultSeed('neo4j-restart.faults.ts');
 const DOWN_MS = 5_000;

@@ -20,8 +20,12 @@ import { USER_EVENTS_TOPIC, userStreamId } from '../user/contracts/events';
 import { UserServiceClient } from '../user/contracts/user-client';
 import { MemoryGraph } from './graph/memory-graph';
 import { isDurable, type SocialGraph } from './graph/social-graph';
+import type { GraphEvent } from './graph/graph-events';
 import { isGraphStream } from './graph/stream-ids';
 import { GraphLifecycle } from './graph-lifecycle/graph-lifecycle';
+import { DurableFeed } from './graph-lifecycle/durable-feed';
+import { LogReplica } from './graph-lifecycle/log-replica';
+import { ReplicaSnapshots } from './graph-lifecycle/replica-snapshots';
 import { ServingGraph } from './graph-lifecycle/serving-graph';
 import { projectionAdminRoutes } from './operating-projection/admin-routes';
 import type { StreamSource } from './operating-projection/audit';
@@ -64,7 +68,7 @@ export interface RecommendationModuleDeps {
   newGraph?: () => SocialGraph;
   /** Log rows per page when replaying. */
   replayPageSize?: number;
-  /** New log rows between snapshots of an in-memory graph (see graph-lifecycle/snapshots.ts). */
+  /** New log rows between snapshots of an in-memory graph or of the replica (graph-lifecycle/snapshots.ts, replica-snapshots.ts). */
   snapshotEvery?: number;
   /**
    * Where answers get their names: the user service, found through discovery (in the all-in-one
@@ -75,6 +79,14 @@ export interface RecommendationModuleDeps {
   names?: NameSource;
   /** Users whose names are kept in memory at most (RECOMMENDATION_NAME_CACHE_SIZE). */
   nameCacheSize?: number;
+  /**
+   * Answer reads from an in-memory replica of the whole graph, fed by tailing the log that every
+   * instance of the consumer group writes (graph-lifecycle/log-replica.ts), instead of from `graph`,
+   * which is still written as the durable graph. For a graph shared by several instances (Neo4j).
+   */
+  readReplica?: boolean;
+  /** How often the replica reads the log for the other instances' rows. */
+  replicaPollMs?: number;
 }
 
 /**
@@ -89,6 +101,9 @@ const NAME_SWEEP_MS = 30_000;
  * all of them), besides at each local apply.
  */
 const SHARED_GRAPH_RECHECK_MS = 25;
+
+/** For a consumer that only logs: the replica takes the events once logged, the durable graph from the log. */
+const NOTHING_ELSE = { apply: async () => {} };
 
 /**
  * The recommendation aggregate service: read-only. Consumes user and friend events into its own
@@ -111,23 +126,51 @@ export function createRecommendationModule({
   userService,
   names,
   nameCacheSize = DEFAULT_NAME_CACHE_SIZE,
+  readReplica = false,
+  replicaPollMs,
 }: RecommendationModuleDeps) {
   // What reads and live events go to: the given graph, or a stand-in while a rebuild reloads it.
   const graph = new ServingGraph(base);
   const stream = createEventStream({ db: database.db, log: log.child({ component: 'event-stream' }) });
-  const projector = new EventProjector({ db: database.db, graph, clock, log: log.child({ component: 'projector' }) });
+  const replica = readReplica
+    ? new LogReplica({
+        db: database.db,
+        graph: new MemoryGraph(),
+        log: log.child({ component: 'replica' }),
+        onApplied: () => gate.notify(),
+        pageSize,
+        pollMs: replicaPollMs,
+        snapshots: new ReplicaSnapshots({ database, clock, log: log.child({ component: 'replica' }), everyEvents: snapshotEvery }),
+      })
+    : undefined;
+  // With replicas, the durable graph is fed from the log by one instance (durable-feed.ts) instead
+  // of by each consumer before its ack: a Neo4j pause then holds up only Neo4j.
+  const feed = replica && isDurable(base) ? new DurableFeed({ database, graph: base, log: log.child({ component: 'durable-feed' }), pageSize, pollMs: replicaPollMs }) : undefined;
+  const projector = new EventProjector({
+    db: database.db,
+    graph: feed ? NOTHING_ELSE : graph,
+    clock,
+    log: log.child({ component: 'projector' }),
+    // What this instance logs reaches its replica as soon as the rows commit, without waiting for a
+    // poll (nor for the durable graph, when the consumer still writes it).
+    ...(replica ? { onLogged: (events: readonly GraphEvent[]) => replica.applyLocal(events) } : {}),
+  });
+  // What queries are answered from: the replica when there is one, else the served graph.
+  const reads: SocialGraph = replica?.graph ?? graph;
   // The projection is the eventually consistent part: a read with a token waits for the graph's
   // own stream versions, which are what the answer is computed from (the log may be ahead).
-  const gate = new ConsistencyGate({
+  const gate: ConsistencyGate = new ConsistencyGate({
     ...consistency,
     covers: isGraphStream,
-    versionsOf: (streams) => graph.streamVersions(streams),
-    ...(isDurable(base) ? { recheckMs: SHARED_GRAPH_RECHECK_MS } : {}),
+    versionsOf: (streams) => reads.streamVersions(streams),
+    // The replica wakes waiting reads itself, as it applies the other instances' rows.
+    ...(isDurable(base) && !replica ? { recheckMs: SHARED_GRAPH_RECHECK_MS } : {}),
     metrics,
   });
   let connecting: Promise<void> | undefined;
   const exclusive = <T>(work: () => Promise<T>) => projector.exclusive(work);
-  const lifecycle: GraphLifecycle = new GraphLifecycle({ db: database.db, graph: base, exclusive, rebuild: () => rebuild(), clock, log, pageSize, snapshotEvery });
+  // Fed from the log, the durable graph catches up and keeps its position by itself.
+  const lifecycle: GraphLifecycle | undefined = feed ? undefined : new GraphLifecycle({ db: database.db, graph: base, exclusive, rebuild: () => rebuild(), clock, log, pageSize, snapshotEvery });
 
   const operations = new ProjectionOperations({
     db: database.db,
@@ -143,7 +186,8 @@ export function createRecommendationModule({
     ...(bus.consumerLag
       ? { consumerLag: async () => (await bus.consumerLag!(RECOMMENDATION_GROUP, [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC])).reduce((n, p) => n + p.lag, 0) }
       : {}),
-    ...(lifecycle.checkpoints ? { durable: lifecycle.checkpoints } : {}),
+    ...(feed ? { durable: feed } : lifecycle?.checkpoints ? { durable: lifecycle.checkpoints } : {}),
+    ...(replica ? { replica: () => replica.status() } : {}),
   });
 
   /** Rebuilds the graph from the log while reads go on (see graph-lifecycle/online-rebuild.ts). */
@@ -163,7 +207,7 @@ export function createRecommendationModule({
   metrics.gauge('names_cached', 'User names the recommendation service holds in memory (read from the user service)', [], (g) => g.set(nameCache.size));
   const sweeping = isDurable(base)
     ? setInterval(() => {
-        namer.sweep((ids) => graph.streamVersions(ids.map(userStreamId))).catch((error: Error) => log.warn('name cache sweep failed', { error: error.message }));
+        namer.sweep((ids) => reads.streamVersions(ids.map(userStreamId))).catch((error: Error) => log.warn('name cache sweep failed', { error: error.message }));
       }, NAME_SWEEP_MS)
     : undefined;
   sweeping?.unref?.();
@@ -173,7 +217,7 @@ export function createRecommendationModule({
   const ready = async () => (await database.ping()) && ((await graph.ping?.()) ?? true);
   const app = createHttpApp({ name: 'recommendation', log, health: ready, metrics, guard: internalAuth?.guard })
     .use(openApi('Recommendation service', 'Mutual friends and friend recommendations, projected from user and friend events.'))
-    .use(queryRoutes({ graph, past, gate, clock, namer }))
+    .use(queryRoutes({ graph: reads, past, gate, clock, namer }))
     .use(eventStreamRoute(stream))
     .use(projectionAdminRoutes(operations, admin));
 
@@ -183,7 +227,9 @@ export function createRecommendationModule({
     /** Rebuilds (or catches up) the graph from the log, then subscribes: the graph is complete before any query. */
     connect: () =>
       (connecting ??= (async () => {
-        await lifecycle.start();
+        // Both only read the log: the replica fills while a durable graph catches up.
+        await Promise.all([lifecycle?.start(), replica?.start()]);
+        feed?.start();
         const consumer = {
           group: RECOMMENDATION_GROUP,
           topics: [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC],
@@ -195,7 +241,7 @@ export function createRecommendationModule({
             stream.notify();
             // Not waited for: a checkpoint or snapshot write here would hold up the next fetch, and
             // so every event behind it.
-            lifecycle.afterBatch(projector.counts.stored);
+            lifecycle?.afterBatch(projector.counts.stored);
           },
           onDeadLetter: () => projector.noteRejected(),
         };
@@ -216,7 +262,9 @@ export function createRecommendationModule({
       clearInterval(sweeping);
       stream.close();
       await projector.stop();
-      await lifecycle.stop();
+      await replica?.stop();
+      await feed?.stop();
+      await lifecycle?.stop();
     },
   };
   return instance satisfies ModuleInstance;

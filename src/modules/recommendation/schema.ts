@@ -12,6 +12,9 @@ import type { EventMetadata } from '../../platform/events/envelope';
  * graph only applies an event whose stream id matches its data), so the events of one user, or of
  * every friendship a user is in, are an index range up to `occurred_at`, whatever their data.
  */
+/** PostgreSQL's 64-bit transaction id, read as text (it may exceed a JS number's exact range in principle). */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+
 export const receivedEvents = pgTable('received_events', {
   position: bigserial('position', { mode: 'number' }).primaryKey(),
   eventId: uuid('event_id').notNull().unique(),
@@ -24,10 +27,18 @@ export const receivedEvents = pgTable('received_events', {
   metadata: jsonb('metadata').$type<EventMetadata>().notNull(),
   occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
   receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
+  /**
+   * The transaction that wrote the row. Positions are taken before commit, so on PostgreSQL a row
+   * with a lower position can become visible after a higher one: a replica tails the log by
+   * transaction (graph-lifecycle/log-tail.ts), not by position.
+   */
+  xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
 }, (t) => [
   // Part 2: the user of a user stream, the smaller id of a friendship stream; part 3: the larger id.
   index('received_events_stream_first_id').on(sql`split_part(${t.streamId}, '-', 2)`, t.occurredAt),
   index('received_events_stream_second_id').on(sql`split_part(${t.streamId}, '-', 3)`, t.occurredAt),
+  // The replica's tail: the rows of transactions it has not seen, in a stable order to page by.
+  index('received_events_xid_position').on(t.xid, t.position),
 ]);
 
 
@@ -44,6 +55,11 @@ export const graphSnapshots = pgTable('graph_snapshots', {
   format: integer('format').notNull(),
   /** Every log row up to here is in the snapshot (or in a batch the bus will deliver again). */
   position: bigint('position', { mode: 'number' }).notNull(),
+  /**
+   * Set for a replica's snapshot (graph-lifecycle/replica-snapshots.ts): the PostgreSQL snapshot
+   * such that every log row of a transaction finished in it is in the image; `position` is 0 then.
+   */
+  logSnapshot: text('log_snapshot'),
   bytes: integer('bytes').notNull(),
   /** SHA-256 of the parts joined, hex. */
   checksum: text('checksum').notNull(),
@@ -56,3 +72,16 @@ export const graphSnapshotParts = pgTable('graph_snapshot_parts', {
   part: integer('part').notNull(),
   bytes: bytea('bytes').notNull(),
 }, (t) => [primaryKey({ columns: [t.snapshotId, t.part] })]);
+
+/**
+ * How far a graph fed from the log has got (graph-lifecycle/durable-feed.ts): every row of a
+ * transaction finished in the PostgreSQL snapshot `covers` is in it.
+ */
+export const graphFeedCursors = pgTable('graph_feed_cursors', {
+  name: text('name').primaryKey(),
+  covers: text('covers').notNull(),
+  /** A read under way towards this later snapshot has applied its rows up to (afterXid, afterPosition). */
+  toward: text('toward'),
+  afterXid: text('after_xid'),
+  afterPosition: bigint('after_position', { mode: 'number' }),
+});

@@ -1,10 +1,16 @@
-import { ConfigError, integer, pemFile, text, url, type Env } from '../../platform/config-readers';
+import { ConfigError, integer, oneOf, pemFile, text, url, type Env } from '../../platform/config-readers';
 import { DEFAULT_NAME_CACHE_SIZE } from './naming-users/name-cache';
 
 /** The recommendation service's own settings: its graph engine, where its audit reads the event stores, its name cache. */
 export interface RecommendationSettings {
   /** Unset: the in-memory graph. `trustedCaFile`: a PEM path the driver reads; set, the connection is encrypted and verified against it. */
   neo4j?: { url: string; user: string; password: string; trustedCaFile?: string };
+  /**
+   * With Neo4j: where reads are answered from. `replica`: an in-memory copy of the whole graph on
+   * each instance, fed from the shared log (Neo4j stays the durable graph, written as before);
+   * `neo4j`: Neo4j itself. Without Neo4j the graph is in memory anyway.
+   */
+  reads: 'replica' | 'neo4j';
   /** Own ports of the domain services, whose `/admin/streams` the projection audit reads. */
   auditSources: { user: string; friend: string };
   /** RECOMMENDATION_NAME_CACHE_SIZE: users whose names answers keep in memory (naming-users/). */
@@ -17,9 +23,18 @@ export function readRecommendationSettings(env: Env, defaults: { host: string; p
   const { host, ports } = defaults;
   return {
     ...(graph ? { neo4j: graph } : {}),
+    reads: reads(env, graph !== undefined),
     auditSources: { user: url(env, 'AUDIT_USER_URL', `http://${host}:${ports.user}`), friend: url(env, 'AUDIT_FRIEND_URL', `http://${host}:${ports.friend}`) },
     nameCacheSize: integer(env, 'RECOMMENDATION_NAME_CACHE_SIZE', DEFAULT_NAME_CACHE_SIZE, 1, 10_000_000),
   };
+}
+
+const READS = ['replica', 'neo4j'] as const;
+
+function reads(env: Env, withNeo4j: boolean): RecommendationSettings['reads'] {
+  const chosen = oneOf(env, 'RECOMMENDATION_READS', 'replica', READS);
+  if (chosen === 'neo4j' && !withNeo4j) throw new ConfigError('RECOMMENDATION_READS=neo4j needs NEO4J_URL');
+  return chosen;
 }
 
 function neo4j(env: Env): RecommendationSettings['neo4j'] {

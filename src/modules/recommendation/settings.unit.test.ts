@@ -22,6 +22,14 @@ describe('readRecommendationSettings', () => {
     expect(() => read({ NEO4J_URL: 'http://localhost:7474' })).toThrow('NEO4J_URL');
   });
 
+  test('with Neo4j, reads come from the in-memory replica unless RECOMMENDATION_READS=neo4j', () => {
+    const neo4j = { NEO4J_URL: 'bolt://127.0.0.1:7687' };
+    expect(read(neo4j).reads).toBe('replica');
+    expect(read({ ...neo4j, RECOMMENDATION_READS: 'neo4j' }).reads).toBe('neo4j');
+    refused({ ...neo4j, RECOMMENDATION_READS: 'memory' }, /RECOMMENDATION_READS must be one of replica, neo4j/);
+    refused({ RECOMMENDATION_READS: 'neo4j' }, 'RECOMMENDATION_READS=neo4j needs NEO4J_URL');
+  });
+
   test('NEO4J_TRUSTED_CA_FILE is checked at start and kept as a path (the driver reads it)', () => {
     expect(read({ NEO4J_URL: 'neo4j+s://g:7687', NEO4J_TRUSTED_CA_FILE: ca }).neo4j).toMatchObject({ url: 'neo4j+s://g:7687', trustedCaFile: ca });
     refused({ NEO4J_URL: 'bolt://g:7687', NEO4J_TRUSTED_CA_FILE: join(dir, 'nope') }, /NEO4J_TRUSTED_CA_FILE names/);

@@ -56,7 +56,8 @@ export async function replayLog(db: Db, graph: SocialGraph, options: ReplayOptio
   return { events, last: after };
 }
 
-function applicable(events: readonly EventEnvelope[], onSkipped: ReplayOptions['onSkipped']): GraphEvent[] {
+/** The events of a page the graph can use; the others go to `onSkipped`. */
+export function applicable(events: readonly EventEnvelope[], onSkipped?: ReplayOptions['onSkipped']): GraphEvent[] {
   const out: GraphEvent[] = [];
   const skipped: { e: EventEnvelope; reason: string }[] = [];
   for (const e of events) {

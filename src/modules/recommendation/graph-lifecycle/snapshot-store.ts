@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import { graphSnapshotParts, graphSnapshots } from '../schema';
 
@@ -16,17 +16,22 @@ export interface StoredSnapshot {
   position: number;
   checksum: string;
   bytes: Uint8Array;
+  /** A replica's snapshot: what of the log it covers (see schema.ts); undefined for the all-in-one's. */
+  logSnapshot?: string;
 }
+
+/** The all-in-one's snapshots cover a log position; a replica's, the rows of a PostgreSQL snapshot. */
+export type SnapshotKind = 'position' | 'replica';
 
 export const checksumOf = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /**
- * Writes the parts one statement each, then the header and the removal of every older snapshot in
- * one transaction. A save cut short leaves parts without a header: never read, and small beside
+ * Writes the parts one statement each, then the header and the removal of every older snapshot of
+ * its kind in one transaction. A save cut short leaves parts without a header: never read, and small beside
  * the log; a later save does not find them (it cannot tell them from another instance's save in
  * progress).
  */
-export async function saveSnapshot(db: Db, snapshot: { format: number; position: number; bytes: Uint8Array; takenAt: Date }): Promise<void> {
+export async function saveSnapshot(db: Db, snapshot: { format: number; position: number; bytes: Uint8Array; takenAt: Date; logSnapshot?: string }): Promise<void> {
   const id = crypto.randomUUID();
   const { bytes } = snapshot;
   for (let part = 0; part * PART_BYTES < bytes.length || part === 0; part++) {
@@ -34,17 +39,20 @@ export async function saveSnapshot(db: Db, snapshot: { format: number; position:
     await db.insert(graphSnapshotParts).values({ snapshotId: id, part, bytes: sql`decode(${text}, 'base64')` });
   }
   await db.transaction(async (tx) => {
-    await tx.insert(graphSnapshots).values({ id, format: snapshot.format, position: snapshot.position, bytes: bytes.length, checksum: checksumOf(bytes), takenAt: snapshot.takenAt });
-    const older = tx.select({ id: graphSnapshots.id }).from(graphSnapshots).where(ne(graphSnapshots.id, id));
+    await tx.insert(graphSnapshots).values({ id, format: snapshot.format, position: snapshot.position, bytes: bytes.length, checksum: checksumOf(bytes), takenAt: snapshot.takenAt, logSnapshot: snapshot.logSnapshot ?? null });
+    // Of the same kind only: a replica's snapshots and the all-in-one's cover the log differently.
+    const olderOfKind = and(ne(graphSnapshots.id, id), snapshot.logSnapshot === undefined ? isNull(graphSnapshots.logSnapshot) : isNotNull(graphSnapshots.logSnapshot));
+    const older = tx.select({ id: graphSnapshots.id }).from(graphSnapshots).where(olderOfKind);
     // Only the parts of finished snapshots: instances sharing a log (PostgreSQL) may be writing theirs.
     await tx.delete(graphSnapshotParts).where(inArray(graphSnapshotParts.snapshotId, older));
-    await tx.delete(graphSnapshots).where(ne(graphSnapshots.id, id));
+    await tx.delete(graphSnapshots).where(olderOfKind);
   });
 }
 
-/** The newest complete snapshot as stored, unchecked; undefined when there is none. */
-export async function loadNewestSnapshot(db: Db): Promise<StoredSnapshot | undefined> {
-  const [header] = await db.select().from(graphSnapshots).orderBy(desc(graphSnapshots.takenAt)).limit(1);
+/** The newest complete snapshot of that kind as stored, unchecked; undefined when there is none. */
+export async function loadNewestSnapshot(db: Db, kind: SnapshotKind = 'position'): Promise<StoredSnapshot | undefined> {
+  const ofKind = kind === 'replica' ? isNotNull(graphSnapshots.logSnapshot) : isNull(graphSnapshots.logSnapshot);
+  const [header] = await db.select().from(graphSnapshots).where(ofKind).orderBy(desc(graphSnapshots.takenAt)).limit(1);
   if (!header) return undefined;
   // One part per query: a result is held whole in PGlite's WebAssembly memory, which does not
   // shrink; reading all 36 MB at once, the all-in-one's restart peaked at 694 MB, part by part at 547 MB.
@@ -63,5 +71,5 @@ export async function loadNewestSnapshot(db: Db): Promise<StoredSnapshot | undef
     bytes.set(p, at);
     at += p.length;
   }
-  return { format: header.format, position: header.position, checksum: header.checksum, bytes };
+  return { format: header.format, position: header.position, checksum: header.checksum, bytes, ...(header.logSnapshot ? { logSnapshot: header.logSnapshot } : {}) };
 }

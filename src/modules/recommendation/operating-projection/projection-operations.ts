@@ -20,12 +20,17 @@ export interface ProjectionOperationsDeps {
   log: Logger;
   metrics: Metrics;
   pageSize?: number;
-  /** The durable graph's checkpoint, and how to pause its saving while it is reloaded. */
-  durable?: { checkpoint(): Promise<number>; suspend(): Promise<void>; resume(): Promise<void> };
+  /**
+   * The durable graph's checkpoint, and how to pause its saving (or its feed from the log) while it
+   * is reloaded. A graph fed from the log keeps a PostgreSQL snapshot instead (durable-feed.ts): no checkpoint.
+   */
+  durable?: { checkpoint?(): Promise<number>; suspend(): Promise<void>; resume(): Promise<void> };
   /** Domain services' stream heads, compared with the log by the audit. */
   sources: StreamSource[];
   /** Messages not yet consumed (Kafka), when the bus can tell. */
   consumerLag?: () => Promise<number>;
+  /** The in-memory replica reads are answered from, when there is one (graph-lifecycle/log-replica.ts). */
+  replica?: () => Promise<Record<string, unknown>>;
 }
 
 export interface AuditReport {
@@ -64,17 +69,20 @@ export class ProjectionOperations {
   }
 
   async status() {
-    const { db, serving, projector, clock, durable, consumerLag } = this.deps;
-    const [log, graph, checkpoint, lag] = await Promise.all([
+    const { db, serving, projector, clock, durable, consumerLag, replica } = this.deps;
+    const [log, graph, checkpoint, lag, replicaStatus] = await Promise.all([
       logPositions(db),
       serving.stats(),
-      durable?.checkpoint(),
+      durable?.checkpoint?.(),
       consumerLag?.().catch(() => undefined),
+      replica?.(),
     ]);
     const last = projector.lastApplied;
     return {
       log,
       graph: { ...graph, checkpoint: checkpoint ?? null },
+      /** Where reads come from when not `graph`: the replica, fed from the log (graph is then the durable one). */
+      replica: replicaStatus ?? null,
       lastApplied: last ? { at: last.at.toISOString(), eventOccurredAt: last.occurredAt.toISOString() } : null,
       lag: {
         /** Messages on the bus not yet consumed; null when the bus cannot tell (in-process). */

@@ -55,7 +55,19 @@ export class EventProjector {
   private stopped = false;
 
   constructor(
-    private readonly deps: { db: Db; graph: SocialGraph; clock: Clock; log: Logger },
+    private readonly deps: {
+      db: Db;
+      /** Written with each group before it is acknowledged. */
+      graph: Pick<SocialGraph, 'apply'>;
+      clock: Clock;
+      log: Logger;
+      /**
+       * Called with a group's events once its log rows have committed, while the graph may still be
+       * applying them: a replica read from the log may have them from then on (log-replica.ts).
+       * A failure fails the group, which is delivered again.
+       */
+      onLogged?: (events: readonly GraphEvent[]) => Promise<void>;
+    },
   ) {}
 
   handle(topic: string, events: readonly EventEnvelope[]): Promise<void> {
@@ -96,9 +108,14 @@ export class EventProjector {
       // done, so a failure of either means redelivery, and both skip what they already hold. The
       // graph is applied even when every row was already logged: a previous attempt may have
       // logged it and then failed on the graph (a networked adapter can).
+      const events = group.flatMap((w) => w.applicable);
+      const { onLogged } = this.deps;
       const [logged, applied] = await Promise.allSettled([
-        appendToLog(this.deps.db, group, this.deps.clock.now()),
-        this.deps.graph.apply(group.flatMap((w) => w.applicable)),
+        appendToLog(this.deps.db, group, this.deps.clock.now()).then(async (stored) => {
+          await onLogged?.(events);
+          return stored;
+        }),
+        this.deps.graph.apply(events),
       ]);
       // Both settled before the group ends, so a retried group never overlaps this one.
       if (logged.status === 'rejected') throw logged.reason;

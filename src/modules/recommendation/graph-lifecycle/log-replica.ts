@@ -1,0 +1,135 @@
+import type { Db } from '../../../platform/db/database';
+import type { Logger } from '../../../platform/log';
+import type { GraphEvent } from '../graph/graph-events';
+import type { MemoryGraph } from '../graph/memory-graph';
+import { currentSnapshot, NOTHING_SEEN, readTail, type TailKey } from './log-tail';
+import type { ReplicaSnapshots } from './replica-snapshots';
+import { applicable, REPLAY_PAGE_SIZE } from './replay';
+
+/** How often the log is read for rows the other instances wrote: a few of these make the replica's lag. */
+export const REPLICA_POLL_MS = 20;
+
+export interface LogReplicaDeps {
+  db: Db;
+  /** The replica, which this instance's reads are answered from. */
+  graph: MemoryGraph;
+  log: Logger;
+  /** Called after rows were applied: waiting reads (the consistency gate) look again. */
+  onApplied: () => void;
+  pollMs?: number;
+  pageSize?: number;
+  /** Where a start loads from and what the replica is saved to now and then; none: the whole log at each start. */
+  snapshots?: ReplicaSnapshots;
+}
+
+/**
+ * A full in-memory copy of the graph on an instance that shares its log with others (distributed
+ * mode: the instances of one consumer group each log the events of their own partitions into one
+ * table). It is fed by tailing that table, so it holds every instance's events, and also at once
+ * with the batches this instance logged itself (`applyLocal`), which the tail then brings again.
+ *
+ * Neither the order across streams nor repeats matter: a graph is a function of the latest event
+ * of each stream (see graph/social-graph.ts), applying is idempotent per stream version, and an
+ * erased user stays unlinked whatever comes after. Only completeness does, which the tail keeps
+ * (graph-lifecycle/log-tail.ts).
+ */
+export class LogReplica {
+  /** Every row of a transaction finished in this snapshot is applied. */
+  private seen = NOTHING_SEEN;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private reading: Promise<unknown> | undefined;
+  private stopped = false;
+  private failing = false;
+  /** Rows read from the log so far (repeats of local batches included). */
+  events = 0;
+  /** When the last read of the log ended; a replica that cannot read the log keeps serving what it has. */
+  private lastReadAt: Date | undefined;
+
+  constructor(private readonly deps: LogReplicaDeps) {}
+
+  /** The replica itself, which reads are answered from. */
+  get graph(): MemoryGraph {
+    return this.deps.graph;
+  }
+
+  /** Loads the newest snapshot and reads the log after it (or the whole log), then keeps reading what comes. */
+  async start(): Promise<{ events: number; fromSnapshot: boolean }> {
+    const started = performance.now();
+    const covered = await this.deps.snapshots?.restore(this.deps.graph);
+    if (covered) this.seen = covered;
+    const events = await this.readNew();
+    this.schedule();
+    const summary = { events, fromSnapshot: covered !== undefined, ms: Math.round(performance.now() - started), ...(await this.deps.graph.stats()) };
+    this.deps.log.info(covered ? 'replica loaded from a snapshot and the log after it' : 'replica loaded from the event log', summary);
+    return { events, fromSnapshot: covered !== undefined };
+  }
+
+  /** For `GET /admin/projection`: how far the replica has read, and how recently. */
+  async status() {
+    return {
+      ...(await this.deps.graph.stats()),
+      rowsRead: this.events,
+      lastReadAt: this.lastReadAt?.toISOString() ?? null,
+      secondsSinceRead: this.lastReadAt ? (Date.now() - this.lastReadAt.getTime()) / 1000 : null,
+      coversTransactionsOf: this.seen,
+    };
+  }
+
+  /** Events this instance has just logged: applied now, not a poll later, and waiting reads told. */
+  async applyLocal(events: readonly GraphEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.deps.graph.apply(events);
+    this.deps.onApplied();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.reading;
+    await this.deps.snapshots?.stop();
+  }
+
+  /** Applies every row whose transaction finished since the last read, page by page; returns how many there were. */
+  async readNew(): Promise<number> {
+    const { db, graph, pageSize = REPLAY_PAGE_SIZE } = this.deps;
+    const upto = await currentSnapshot(db);
+    let after: TailKey | undefined;
+    let events = 0;
+    for (;;) {
+      const page = await readTail(db, { seen: this.seen, upto }, after, pageSize);
+      await graph.apply(applicable(page.events));
+      events += page.events.length;
+      if (page.events.length < pageSize) break;
+      after = page.last;
+      // PGlite answers within one turn of the event loop: let timers and requests in between pages.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    }
+    this.seen = upto;
+    this.events += events;
+    this.lastReadAt = new Date();
+    if (events > 0) this.deps.onApplied();
+    // Copied in this same turn: the image holds at least every row `upto` covers.
+    this.deps.snapshots?.afterRead(this.events, () => ({ image: graph.image(), covers: upto }));
+    return events;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.reading = this.readNew()
+        .then(() => {
+          if (this.failing) this.deps.log.info('the replica reads the event log again');
+          this.failing = false;
+        })
+        .catch((error) => {
+          // The same rows are asked for again at the next poll: `seen` only moves once they are applied.
+          if (!this.failing) this.deps.log.warn('the replica could not read the event log; retrying', { error });
+          this.failing = true;
+        })
+        .finally(() => {
+          this.reading = undefined;
+          this.schedule();
+        });
+    }, this.deps.pollMs ?? REPLICA_POLL_MS);
+  }
+}
