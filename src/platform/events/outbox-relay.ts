@@ -144,6 +144,11 @@ export class OutboxRelay {
     const db = this.database.db;
     let total = 0;
     for (;;) {
+      // Wakes before this point are for commits that finished before the read below starts, so it
+      // sees their rows; only a wake from now on calls for another read. Cleared any earlier, a
+      // commit landing while the claim was checked brought the drain loop back for an empty read,
+      // half of the relay's reads under load.
+      this.again = false;
       const rows = await db
         .select({ topic: outbox.topic, event: events })
         .from(outbox)
