@@ -81,6 +81,28 @@ test('a paused relay keeps committed events in the outbox', async () => {
   expect(await database.db.select().from(outbox)).toHaveLength(0);
 });
 
+test('a commit notified while the relay checks its claim is in the read that follows: no second, empty read', async () => {
+  const bus = new InProcessBus();
+  const seen: EventEnvelope[] = [];
+  await bus.subscribe({ group: 'g', topics: ['things'], handle: async (_t, batch) => void seen.push(...batch) });
+  let reads = 0;
+  // The relay's reads of the outbox, counted; everything else goes straight to the database.
+  const db = new Proxy(database.db, { get: (target, key) => (key === 'select' ? (...args: unknown[]) => (reads++, (target.select as (...a: unknown[]) => unknown)(...args)) : Reflect.get(target, key)) });
+  const relay = new OutboxRelay({ ...database, db }, bus, silentLogger, { pollMs: 60_000 });
+  // Whether a drain is under way (private): a wake during one would rightly ask for another read.
+  const idle = () => !(relay as unknown as { running?: Promise<void> }).running;
+  relay.start(); // drains the outbox as it is, then waits
+  await waitFor(idle);
+  await commit('f', 0, 2);
+  reads = 0;
+  relay.wake(); // the drain starts with the claim check...
+  relay.wake(); // ...while this commit's notification arrives: its rows are already committed
+  await waitFor(() => seen.some((e) => e.streamId === 'f') && idle());
+  expect(seen.filter((e) => e.streamId === 'f')).toHaveLength(2);
+  expect(reads).toBe(1);
+  await relay.stop();
+});
+
 test('on PGlite, which has no autovacuum, the relay vacuums the outbox so it does not grow with every event published', async () => {
   // Each relay in a database of its own, so the other's pages do not count.
   const pagesAfter = async (vacuumEvery: number) => {
