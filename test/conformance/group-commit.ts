@@ -45,14 +45,21 @@ export function groupCommitContract(name: string, open: () => Promise<{ first: D
       commandRunner(database, tallies, { clock: systemClock, parallelBatches, observeBatch: (size) => void batches.push(size) });
     const unique = () => crypto.randomUUID().slice(0, 8);
 
-    test('a lone command commits alone; commands arriving meanwhile share the next transaction', async () => {
+    test('a lone command commits alone; commands submitted in one turn share its transaction, later ones the next', async () => {
       const batches: number[] = [];
       const runner = runnerOn(first, batches);
       await runner.run({ type: 'Add', tally: unique() }, meta);
       expect(batches).toEqual([1]);
       const results = await Promise.all(Array.from({ length: 10 }, () => runner.run({ type: 'Add', tally: unique() }, meta)));
-      expect(batches).toEqual([1, 1, 9]);
+      // All ten in the first transaction, not the first alone and the other nine behind it.
+      expect(batches).toEqual([1, 10]);
       expect(results.map((r) => r.version)).toEqual(Array(10).fill(1));
+      // Submitted while that transaction runs: they wait for it, then go together.
+      const running = runner.run({ type: 'Add', tally: unique() }, meta);
+      await new Promise((resolve) => setImmediate(resolve));
+      const meanwhile = Array.from({ length: 5 }, () => runner.run({ type: 'Add', tally: unique() }, meta));
+      await Promise.all([running, ...meanwhile]);
+      expect(batches).toEqual([1, 10, 1, 5]);
     });
 
     test('commands on one stream never share a transaction: each decides on the events of the one before', async () => {
@@ -70,14 +77,14 @@ export function groupCommitContract(name: string, open: () => Promise<{ first: D
       const runner = runnerOn(first, batches);
       await runner.run({ type: 'Add', tally: taken }, meta);
       const others = Array.from({ length: 5 }, unique);
-      // The first starts a transaction at once; the six after it queue and go together.
+      // Submitted in one turn, the seven go together.
       const settled = await Promise.allSettled([
         runner.run({ type: 'Add', tally: unique() }, meta),
         ...others.slice(0, 3).map((tally) => runner.run({ type: 'Add', tally }, meta)),
         runner.run({ type: 'Add', tally: taken, fresh: true }, meta),
         ...others.slice(3).map((tally) => runner.run({ type: 'Add', tally }, meta)),
       ]);
-      expect(batches).toEqual([1, 1, 6]);
+      expect(batches).toEqual([1, 7]);
       const conflict = settled[4]!;
       expect(conflict.status).toBe('rejected');
       expect((conflict as PromiseRejectedResult).reason).toBeInstanceOf(DomainError);
@@ -107,10 +114,10 @@ export function groupCommitContract(name: string, open: () => Promise<{ first: D
       const runner = runnerOn(first, batches, 3);
       const tally = unique();
       const results = await Promise.all(Array.from({ length: 4 }, () => runner.run({ type: 'Add', tally }, meta)));
-      // Three others start beside the first stream's command; the stream's next waits for it.
+      // Slots were free, yet each of the stream's commands waited for the one before it.
       const others = await Promise.all(Array.from({ length: 2 }, () => runner.run({ type: 'Add', tally: unique() }, meta)));
       expect(results.map((r) => r.state)).toEqual([1, 2, 3, 4]);
-      expect(batches).toEqual([1, 1, 1, 1, 1, 1]);
+      expect(batches).toEqual([1, 1, 1, 1, 2]);
       expect(others.map((r) => r.version)).toEqual([1, 1]);
     });
 

@@ -43,3 +43,23 @@ test('on a database other processes may share, each id is drawn when needed, so 
   const ids = [await a(), await b(), await a(), await b()];
   expect(ids).toEqual([1, 2, 3, 4]);
 });
+
+test('on a shared database, the callers of one turn share one statement and draw no id they do not use', async () => {
+  await database.db.execute(sql`create sequence turn_ids`);
+  let statements = 0;
+  const counted = { execute: (query: Parameters<Database['db']['execute']>[0]) => (statements++, database.db.execute(query)) } as unknown as Database['db'];
+  const next = idReserve({ db: counted, ownedByThisProcess: false }, 'turn_ids');
+  const ids = await Promise.all(Array.from({ length: 5 }, () => next()));
+  expect(ids).toEqual([1, 2, 3, 4, 5]);
+  expect(statements).toBe(1);
+  expect(await next()).toBe(6);
+  expect(statements).toBe(2);
+});
+
+test('on a shared database, a failed draw fails each of its callers and the next turn draws again', async () => {
+  const next = idReserve({ db: database.db, ownedByThisProcess: false }, 'missing_shared_ids');
+  const settled = await Promise.allSettled([next(), next()]);
+  expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+  await database.db.execute(sql`create sequence missing_shared_ids`);
+  expect(await Promise.all([next(), next()])).toEqual([1, 2]);
+});

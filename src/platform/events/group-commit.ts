@@ -38,10 +38,10 @@ export interface GroupCommitOptions {
 }
 
 /**
- * Group commit. A command that finds a transaction slot free starts one at once, alone, so a lone
- * command waits for nobody. Commands that arrive while every slot is busy queue and then share the
- * next transaction: one read of all their streams, one multi-row append with the outbox entries, one
- * projection call, one commit. On PGlite, which runs one statement at a time, and on PostgreSQL,
+ * Group commit. Commands submitted in one turn of the event loop share a transaction as soon as a
+ * slot is free (see startSoon), so a lone command waits for nobody. Commands that arrive while
+ * every slot is busy queue and then share the next transaction: one read of all their streams, one
+ * multi-row append with the outbox entries, one projection call, one commit. On PGlite, which runs one statement at a time, and on PostgreSQL,
  * where each commit waits for a disk flush, that is most of a command's cost shared N ways.
  *
  * Each command is still decided on its own stream and checked against its own expected version,
@@ -53,6 +53,8 @@ export interface GroupCommitOptions {
 export class GroupCommit<Command extends DomainCommand, State, Event extends DomainEvent> {
   private waiting: Waiting<Command, State, Event>[] = [];
   private running = 0;
+  /** A start of batches is due at the end of this turn of the event loop. */
+  private startDue = false;
   /** Streams of the transactions running now. */
   private readonly busy = new Set<string>();
 
@@ -66,6 +68,23 @@ export class GroupCommit<Command extends DomainCommand, State, Event extends Dom
   submit(pending: PendingCommand<Command>): Promise<CommandResult<State, Event>> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ ...pending, resolve, reject });
+      this.startSoon();
+    });
+  }
+
+  /**
+   * Starts batches at the end of the event loop's turn rather than at the first submit. Requests
+   * the loop took in together reach their submits one after another in the same turn; starting a
+   * transaction at the first gave it one of its own, and the next ones theirs as each finished:
+   * under 32 createUsers in flight nearly every transaction held one command, and a createUser's
+   * store work on PGlite is about 0.45 ms alone against 0.07 ms in a batch of 32. Waiting for the
+   * turn's end costs a lone command the rest of that turn, microseconds.
+   */
+  private startSoon(): void {
+    if (this.startDue) return;
+    this.startDue = true;
+    setImmediate(() => {
+      this.startDue = false;
       this.startBatches();
     });
   }

@@ -1,4 +1,4 @@
-import { asc, count, eq, inArray } from 'drizzle-orm';
+import { asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Counter } from 'prom-client';
 import type { Claim, Database } from '../db/database';
 import type { Logger } from '../log';
@@ -20,7 +20,20 @@ export interface RelayOptions {
    * for tests that need committed-but-unpublished events.
    */
   paused?: boolean;
+  /**
+   * VACUUM the outbox after this many rows were deleted from it; 0 never. Default: 10,000 on an
+   * embedded database, 0 on a server, whose autovacuum does it.
+   */
+  vacuumEvery?: number;
 }
+
+/**
+ * PGlite runs no autovacuum, so without this the space of every published row stays dead: the
+ * outbox grew by a page per ~190 events for good (94 pages holding 32 rows after 19,200 events),
+ * and the relay's every read scans them. A VACUUM of the table makes that space reusable; it costs
+ * about 2 ms per 3,200 rows deleted, on PGlite.
+ */
+const EMBEDDED_VACUUM_EVERY = 10_000;
 
 const CHANNEL = 'outbox';
 
@@ -44,6 +57,8 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollMs: number;
   private readonly maxBackoffMs: number;
+  private readonly vacuumEvery: number;
+  private deletedSinceVacuum = 0;
   private readonly published?: Counter<'topic'>;
   private readonly spans: SpanSink;
 
@@ -57,6 +72,7 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 500;
     this.pollMs = options.pollMs ?? 1_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
+    this.vacuumEvery = options.vacuumEvery ?? (database.ownedByThisProcess ? EMBEDDED_VACUUM_EVERY : 0);
     this.spans = metrics?.spans ?? noSpans;
     this.published = metrics?.counter('events_published_total', 'Events the outbox relay handed to the bus', ['topic']);
     // Counted on scrape, not tracked: rows committed by other instances sharing the database count too.
@@ -128,6 +144,11 @@ export class OutboxRelay {
     const db = this.database.db;
     let total = 0;
     for (;;) {
+      // Wakes before this point are for commits that finished before the read below starts, so it
+      // sees their rows; only a wake from now on calls for another read. Cleared any earlier, a
+      // commit landing while the claim was checked brought the drain loop back for an empty read,
+      // half of the relay's reads under load.
+      this.again = false;
       const rows = await db
         .select({ topic: outbox.topic, event: events })
         .from(outbox)
@@ -146,11 +167,24 @@ export class OutboxRelay {
         await db.delete(outbox).where(inArray(outbox.eventPosition, run.map((r) => r.event.position)));
         this.published?.inc({ topic: run[0]!.topic }, run.length);
         total += run.length;
+        this.deletedSinceVacuum += run.length;
         start = end;
       }
+      await this.vacuumIfDue();
       // A short batch was everything there was: no need to ask again. A commit made meanwhile
       // has set `again`, so the drain loop comes back for it.
       if (rows.length < this.batchSize) return total;
+    }
+  }
+
+  /** Outside any transaction, as VACUUM must be; a failure only postpones it, publication goes on. */
+  private async vacuumIfDue(): Promise<void> {
+    if (this.vacuumEvery <= 0 || this.deletedSinceVacuum < this.vacuumEvery) return;
+    this.deletedSinceVacuum = 0;
+    try {
+      await this.database.db.execute(sql`vacuum outbox`);
+    } catch (error) {
+      this.log.warn('could not vacuum the outbox; trying again later', { error });
     }
   }
 
