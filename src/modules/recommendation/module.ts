@@ -137,7 +137,11 @@ export function createRecommendationModule({
         db: database.db,
         graph: new MemoryGraph(),
         log: log.child({ component: 'replica' }),
-        onApplied: () => gate.notify(),
+        onApplied: (erased) => {
+          gate.notify();
+          // Every instance's replica applies every erasure, the ones the others consumed too.
+          for (const userId of erased) namer.forget(userId);
+        },
         pageSize,
         pollMs: replicaPollMs,
         snapshots: new ReplicaSnapshots({ database, clock, log: log.child({ component: 'replica' }), everyEvents: snapshotEvery }),

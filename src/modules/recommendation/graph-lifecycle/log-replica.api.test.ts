@@ -70,6 +70,23 @@ test('an instance answers, from its replica, for events only the other instance 
   expect(status.body.replica).toMatchObject({ users: 3, friendships: 2, lastReadAt: expect.any(String) });
 });
 
+test('an erasure the other instance consumed takes the user\'s names out of this one\'s memory when its replica applies it', async () => {
+  const e = eventFactory(Date.parse('2025-03-01T00:00:00.000Z'));
+  const consumer = await startInstance();
+  const reader = await startInstance();
+  const cached = async () => Number(/^names_cached\{[^}]*\} (\d+)$/m.exec((await call(reader.module.app, 'GET', '/metrics')).body)?.[1]);
+  const recommended = async () => (await call(reader.module.app, 'GET', '/v1/users/20/commands/recommendFriends')).body.map((r: { user: { id: number } }) => r.user.id);
+  await consumer.bus.publish(USER_EVENTS_TOPIC, [20, 21, 22].map((id) => e.userCreated(id)));
+  await consumer.bus.publish(FRIEND_EVENTS_TOPIC, [e.friendAdded(20, 21), e.friendAdded(21, 22)]);
+  for (let i = 0; i < 200 && (await recommended()).length === 0; i++) await Bun.sleep(10);
+  expect(await recommended()).toEqual([22]); // and its names are now in the reader's memory
+  const before = await cached();
+  await consumer.bus.publish(USER_EVENTS_TOPIC, [e.userErased(22)]);
+  for (let i = 0; i < 200 && (await cached()) === before; i++) await Bun.sleep(10);
+  expect(await cached()).toBe(before - 1);
+  expect(await recommended()).toEqual([]);
+});
+
 test('a new instance loads the whole log into its replica before it subscribes', async () => {
   const three = await startInstance();
   const res = await call(three.module.app, 'GET', '/v1/users/3/commands/findMutualFriends?friendId=1');

@@ -14,8 +14,11 @@ export interface LogReplicaDeps {
   /** The replica, which this instance's reads are answered from. */
   graph: MemoryGraph;
   log: Logger;
-  /** Called after rows were applied: waiting reads (the consistency gate) look again. */
-  onApplied: () => void;
+  /**
+   * Called after rows were applied: waiting reads (the consistency gate) look again, and the users
+   * erased among them leave whatever else this instance keeps of them (names in memory).
+   */
+  onApplied: (erased: readonly number[]) => void;
   pollMs?: number;
   pageSize?: number;
   /** Where a start loads from and what the replica is saved to now and then; none: the whole log at each start. */
@@ -79,7 +82,7 @@ export class LogReplica {
   async applyLocal(events: readonly GraphEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.deps.graph.apply(events);
-    this.deps.onApplied();
+    this.deps.onApplied(erasuresIn(events));
   }
 
   async stop(): Promise<void> {
@@ -95,9 +98,12 @@ export class LogReplica {
     const upto = await currentSnapshot(db);
     let after: TailKey | undefined;
     let events = 0;
+    const erased: number[] = [];
     for (;;) {
       const page = await readTail(db, { seen: this.seen, upto }, after, pageSize);
-      await graph.apply(applicable(page.events));
+      const applied = applicable(page.events);
+      await graph.apply(applied);
+      erased.push(...erasuresIn(applied));
       events += page.events.length;
       if (page.events.length < pageSize) break;
       after = page.last;
@@ -107,7 +113,7 @@ export class LogReplica {
     this.seen = upto;
     this.events += events;
     this.lastReadAt = new Date();
-    if (events > 0) this.deps.onApplied();
+    if (events > 0) this.deps.onApplied(erased);
     // Copied in this same turn: the image holds at least every row `upto` covers.
     this.deps.snapshots?.afterRead(this.events, () => ({ image: graph.image(), covers: upto }));
     return events;
@@ -133,3 +139,5 @@ export class LogReplica {
     }, this.deps.pollMs ?? REPLICA_POLL_MS);
   }
 }
+
+const erasuresIn = (events: readonly GraphEvent[]) => events.flatMap((e) => (e.type === 'UserErased' ? [e.data.userId] : []));
