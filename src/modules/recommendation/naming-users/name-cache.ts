@@ -1,10 +1,13 @@
 /** Default of RECOMMENDATION_NAME_CACHE_SIZE: some 15 MB of names at most. */
 export const DEFAULT_NAME_CACHE_SIZE = 100_000;
 
-/** A user's names as the user service gave them, and the version of the user's stream they are from. */
+/**
+ * A user's names as the user service gave them, and the version of the user's stream they are
+ * from; null names for a user the user service did not know, at the version it was asked about.
+ */
 export interface CachedNames {
-  firstName: string;
-  lastName: string;
+  firstName: string | null;
+  lastName: string | null;
   version: number;
 }
 

@@ -35,6 +35,17 @@ describe('UserNamer', () => {
     expect(users.calls() - before).toBe(1);
   });
 
+  test('a user the user service does not know is asked about once per version the graph applied, and shown without names', async () => {
+    const namer = new UserNamer(new NameCache(10), users.names, silentLogger);
+    const stranger = 1_000_000;
+    const before = users.calls();
+    expect(namesOf(await namer.name([at(stranger, 1), at(ada, 1)]))).toEqual(['null null', 'Ada Lovelace']);
+    expect(namesOf(await namer.name([at(stranger, 1)]))).toEqual(['null null']);
+    expect(users.calls() - before).toBe(1);
+    await namer.name([at(stranger, 2)]); // something newer happened to them: ask again
+    expect(users.calls() - before).toBe(2);
+  });
+
   test('a name older than the version the graph applied is read again: a rename shows', async () => {
     const namer = new UserNamer(new NameCache(10), users.names, silentLogger);
     expect(namesOf(await namer.name([at(cy, 1)]))).toEqual(['Cy Twombly']);

@@ -98,6 +98,17 @@ export class UserNamer {
       this.cache.put(id, { firstName, lastName, version });
     }
     for (const id of answer.erased) this.cache.forget(id);
-    return { names, erased: new Set(answer.erased) };
+    const erased = new Set(answer.erased);
+    // Ids the user service does not know (a log loaded from elsewhere, a user known only from a
+    // friendship so far) are remembered as nameless at the version asked about, so that each answer
+    // does not ask again; a newer event of theirs in the graph asks again.
+    const asked = new Map(users.map((u, i) => [u.id, versions[i]!]));
+    for (const id of ids) {
+      if (names.has(id) || erased.has(id)) continue;
+      const nameless = { firstName: null, lastName: null, version: asked.get(id) ?? 0 };
+      names.set(id, nameless);
+      this.cache.put(id, nameless);
+    }
+    return { names, erased };
   }
 }
