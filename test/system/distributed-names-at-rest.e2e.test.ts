@@ -56,6 +56,11 @@ describe.skipIf(missing.length > 0)(`names at rest, distributed${skipNote}`, () 
 
       const driver = neo4j.driver(process.env.NEO4J_URL!, neo4j.auth.basic(process.env.NEO4J_USER ?? 'neo4j', process.env.NEO4J_PASSWORD ?? ''));
       try {
+        // Neo4j is fed from the log a moment after the consumers acknowledged: wait until it holds the rename.
+        await eventually('Neo4j to hold the renamed user', async () => {
+          const { records } = await driver.executeQuery('MATCH (u:User) WHERE u.id = $id RETURN u.version AS version', { id: neo4j.int(ids.cy) });
+          return Number(records[0]?.get('version') ?? 0) >= 2;
+        }, 60_000);
         const nodes = await driver.executeQuery('MATCH (n) RETURN labels(n) AS labels, properties(n) AS props');
         const relationships = await driver.executeQuery('MATCH ()-[r]->() RETURN type(r) AS type, properties(r) AS props');
         const graph = JSON.stringify([...nodes.records, ...relationships.records].map((r) => r.toObject()), (_k, v) => (neo4j.isInt(v) ? v.toString() : v));
