@@ -100,7 +100,6 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
     .use(openApi('User service', 'Creates and updates users; each change is an event.', { internalCredential: internalAuth !== undefined }))
     .use(adminStreams(database.db, admin));
   for (const command of userCommands) app.use(command.routes(routeDeps));
-  // The names route before the user's: `/v1/users/names` is not a user id.
   app.use(namingUsers(routeDeps)).use(gettingUser(routeDeps)).use(searchingUsers(routeDeps));
 
   return {

@@ -1,5 +1,6 @@
 import { t } from 'elysia';
 import { TypeRegistry } from 'elysia/type-system';
+import { isIdListSchema } from './id-list';
 
 /**
  * Free text that a client sends and a module stores, checked the way its OpenAPI schema reads.
@@ -49,5 +50,6 @@ export const Text = ({ minLength, maxLength, notBlank, description }: TextOption
  */
 export function textIssue(issue: { schema?: object }): string | undefined {
   const schema = issue.schema as { [Kind]?: unknown; description?: unknown } | undefined;
-  return schema?.[Kind] === KIND && typeof schema.description === 'string' ? `expected ${schema.description}` : undefined;
+  const ownKind = schema?.[Kind] === KIND || isIdListSchema(schema);
+  return ownKind && typeof schema?.description === 'string' ? `expected ${schema.description}` : undefined;
 }

@@ -1,6 +1,7 @@
 import { t, type Static } from 'elysia';
 import { Id } from '../../../platform/http/paging';
 import { Text } from '../../../platform/http/text';
+import { IdList } from '../../../platform/http/id-list';
 
 /** HTTP shapes of the user service, compatible with the original Spring API. */
 const Name = Text({ minLength: 1, maxLength: 100, notBlank: true, description: '1 to 100 characters, not blank' });
@@ -36,13 +37,9 @@ export type User = Static<typeof UserSchema>;
 /** Ids per names look-up: a page of recommendations at the largest `limit`. */
 export const MAX_NAMED_USERS = 1000;
 
-/** Comma-separated decimal ids; checked again (range, count) by the route. */
+/** Comma-separated user ids: the document's pattern is exactly the check (platform/http/id-list.ts). */
 export const UserNamesQuery = t.Object({
-  ids: t.String({
-    pattern: '^[0-9]{1,10}(,[0-9]{1,10})*$',
-    description: `comma-separated user ids, at most ${MAX_NAMED_USERS}`,
-    example: '42,7',
-  }),
+  ids: IdList({ maxItems: MAX_NAMED_USERS, description: `comma-separated user ids (1 to 2147483647, plain decimals), at most ${MAX_NAMED_USERS}`, example: '42,7' }),
 });
 
 /**
@@ -71,5 +68,5 @@ export type UserNames = Static<typeof UserNamesSchema>;
 /** Paths other modules may call, relative to a user-service instance. */
 export const userPaths = {
   user: (id: number) => `/v1/users/${id}`,
-  names: (ids: readonly number[]) => `/v1/users/names?ids=${ids.join(',')}`,
+  names: (ids: readonly number[]) => `/v1/user-names?ids=${ids.join(',')}`,
 };

@@ -12,18 +12,18 @@ const userNamesDocs = documented({
   description:
     `The names of up to ${MAX_NAMED_USERS} users in one call, each with the version of the user it is from; erased users are listed apart, ids never created are left out. ` +
     'Services that show names without storing them (recommendation) ask this and keep the answer in memory only. With a `Consistency-Token` the answer reflects at least those writes.',
-  examplePath: '/v1/users/names?ids=42,7',
+  examplePath: '/v1/user-names?ids=42,7',
   responses: {
     200: { description: 'The names found, and the erased users', example: { users: [{ id: 42, firstName: 'Ada', lastName: 'Lovelace', version: 1 }], erased: [7] } },
-    400: { description: 'An id that is not a user id, or too many ids', example: { detail: 'query ids: 0 is not a user id' } },
+    400: { description: 'An id that is not a user id, or too many ids', example: { detail: 'query ids: expected comma-separated user ids (1 to 2147483647, plain decimals), at most 1000' } },
     503: { description: 'The database is unavailable', example: { detail: 'the database is unavailable; retry later' } },
   },
 });
 
-/** `GET /v1/users/names?ids=`: read from the users table, like GET of one user. */
+/** `GET /v1/user-names?ids=`: read from the users table, like GET of one user. */
 export const namingUsers = ({ deps, gate }: UserRouteDeps) =>
   new Elysia({ name: 'user-names' }).get(
-    '/v1/users/names',
+    '/v1/user-names',
     async ({ query: { ids }, request, set }) => {
       await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
       return userNames(deps.db, parseIds(ids));

@@ -25,7 +25,7 @@ afterAll(async () => {
 
 const create = async (firstName: string, lastName: string) => (await call(user.app, 'POST', '/v1/users', { firstName, lastName })).body.id as number;
 
-describe('GET /v1/users/names', () => {
+describe('GET /v1/user-names', () => {
   test('names the users asked about, in that order, with their versions; erased ones apart; unknown ids left out', async () => {
     const ada = await create('Ada', 'Lovelace');
     const alan = await create('Alan', 'Turing');
@@ -44,11 +44,12 @@ describe('GET /v1/users/names', () => {
   });
 
   test.each([
-    ['no ids', '/v1/users/names', 'ids'],
-    ['an empty list', '/v1/users/names?ids=', 'ids'],
-    ['a word', '/v1/users/names?ids=1,abc', 'ids'],
-    ['id 0', '/v1/users/names?ids=0,1', '0 is not a user id'],
-    ['an id out of range', '/v1/users/names?ids=2147483648', 'is not a user id'],
+    ['no ids', '/v1/user-names', 'ids'],
+    ['an empty list', '/v1/user-names?ids=', 'ids'],
+    ['a word', '/v1/user-names?ids=1,abc', 'ids'],
+    ['id 0', '/v1/user-names?ids=0,1', 'expected comma-separated user ids'],
+    ['a leading zero', '/v1/user-names?ids=01', 'expected comma-separated user ids'],
+    ['an id out of range', '/v1/user-names?ids=2147483648', 'expected comma-separated user ids'],
     ['too many ids', userPaths.names(Array.from({ length: MAX_NAMED_USERS + 1 }, (_, i) => i + 1)), `at most ${MAX_NAMED_USERS}`],
   ])('%s is a 400 problem', async (_what, path, says) => {
     const res = await call(user.app, 'GET', path);

@@ -1,18 +1,16 @@
 import { inArray } from 'drizzle-orm';
 import type { Queryable } from '../../../platform/db/database';
 import { invalid } from '../../../platform/errors';
-import { isId } from '../../../platform/ids';
+import { parseIdList } from '../../../platform/http/id-list';
 import { MAX_NAMED_USERS, type UserNames } from '../contracts/http';
 import { users } from '../schema';
 import { isErased } from '../user-rows';
 
-/** The ids of a `?ids=` parameter, each once; a 400 for an id out of range or too many ids. */
+/** The ids of a `?ids=` parameter (already checked by its schema, see UserNamesQuery), each once. */
 export function parseIds(ids: string): number[] {
-  const parsed = [...new Set(ids.split(',').map(Number))];
-  const bad = parsed.find((id) => !isId(id));
-  if (bad !== undefined) throw invalid(`query ids: ${bad} is not a user id`);
-  if (parsed.length > MAX_NAMED_USERS) throw invalid(`query ids: at most ${MAX_NAMED_USERS} ids, got ${parsed.length}`);
-  return parsed;
+  const parsed = parseIdList(ids, MAX_NAMED_USERS);
+  if (!parsed) throw invalid(`query ids: expected comma-separated user ids, at most ${MAX_NAMED_USERS}`);
+  return [...new Set(parsed)];
 }
 
 /** The names of the users asked about, from the read model (written in each command's transaction). */
