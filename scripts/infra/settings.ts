@@ -3,6 +3,7 @@
 // Ports sit away from the engines' defaults (5432, 9092, 7687) so a system-wide PostgreSQL, or
 // another project's broker, never collides with ours. Everything listens on 127.0.0.1 only.
 import { resolve } from 'node:path';
+import { masterKeyTextInDataDir } from '../../src/modules/user/personal-data/master-key';
 
 /** The repository root (this file is scripts/infra/settings.ts). */
 export const REPO = resolve(import.meta.dir, '..', '..');
@@ -73,6 +74,8 @@ export function connectionEnv(): Record<string, string> {
     NEO4J_URL: `bolt://${HOST}:${NEO4J.port}`,
     NEO4J_USER: NEO4J.user,
     NEO4J_PASSWORD: NEO4J.password,
+    // The user service's master key for these engines' databases: made once, kept beside them.
+    PII_MASTER_KEY: masterKeyTextInDataDir(INFRA).trim(),
     // For test set-up that needs a superuser (e.g. a scratch database); no password, loopback only.
     POSTGRES_ADMIN_URL: `postgres://postgres@${HOST}:${POSTGRES.port}/postgres`,
     // The secured listeners, for the TLS and SASL tests. Not the application's own variables

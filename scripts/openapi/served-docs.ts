@@ -11,6 +11,7 @@ import { createFriendModule, friendMigrationsFolder } from '../../src/modules/fr
 import { gatewayWorld } from '../../test/kits/gateway/world';
 import { createRecommendationModule, recommendationMigrationsFolder } from '../../src/modules/recommendation/index';
 import { createUserModule, userMigrationsFolder } from '../../src/modules/user/index';
+import { testMasterKey } from '../../test/kits/user-keys';
 
 const INTERNAL_SECRET = 'openapi-docs-internal-secret-0123456789abcdef';
 
@@ -49,7 +50,7 @@ export async function servedDocs(): Promise<{ docs: Record<string, any>; close: 
   };
   // With user authentication on, each module requires internal credentials (and documents its 401).
   const build = (internalAuth: (service: string) => InternalAuth | undefined) => ({
-    user: createUserModule({ database: moduleDatabases.user, bus, clock, log, internalAuth: internalAuth('user') }),
+    user: createUserModule({ masterKey: testMasterKey, database: moduleDatabases.user, bus, clock, log, internalAuth: internalAuth('user') }),
     friend: createFriendModule({ database: moduleDatabases.friend, bus, clock, log, fetch: offline.fetch, discoveryUrl: 'http://discovery.test', internalAuth: internalAuth('friend') }),
     recommendation: createRecommendationModule({ database: moduleDatabases.recommendation, bus, log, internalAuth: internalAuth('recommendation') }),
   });

@@ -4,6 +4,7 @@ import type { Env } from '../platform/config-readers';
 import { readGatewaySettings, type GatewaySettings } from '../modules/gateway';
 import { readRecommendationSettings, type RecommendationSettings } from '../modules/recommendation';
 import { readPorts, type Ports } from './ports';
+import { readUserSettings, type UserSettings } from '../modules/user';
 
 /** Everything a process reads at start: the platform's shared settings, where each module listens, and each module's own. */
 export interface Settings extends Config, Ports {
@@ -11,6 +12,7 @@ export interface Settings extends Config, Ports {
   consistency: ConsistencyOptions;
   gateway: GatewaySettings;
   recommendation: RecommendationSettings;
+  user: UserSettings;
 }
 
 /**
@@ -31,5 +33,6 @@ export function loadSettings(env: Env, stdoutIsTerminal = process.stdout.isTTY =
     consistency: readConsistency(env, gateway),
     gateway,
     recommendation: readRecommendationSettings(env, { host: config.advertisedHost, ports: where.ports }),
+    user: readUserSettings(env),
   };
 }

@@ -99,10 +99,28 @@ export const discovery = async (w: Wiring): Promise<HostedModule> => {
   };
 };
 
+/**
+ * The master key of users' data keys: configured, or (embedded only) made in the data directory on
+ * first start. A user service on PostgreSQL must be given one: a key made up here would be lost
+ * with the container, and every name with it.
+ */
+async function userMasterKeys(w: Wiring) {
+  const { importMasterKey, masterKeyTextInDataDir } = await import('../modules/user');
+  const { masterKey, previousMasterKey } = w.config.user;
+  if (!masterKey && w.config.databaseUrls.user) {
+    throw new ConfigError('PII_MASTER_KEY is required when the user service keeps its data in PostgreSQL (USER_DATABASE_URL): `openssl rand -base64 32`, kept in a secret store');
+  }
+  return {
+    masterKey: await importMasterKey(masterKey ?? masterKeyTextInDataDir(w.config.dataDir)),
+    ...(previousMasterKey ? { previousMasterKey: await importMasterKey(previousMasterKey, 'PII_PREVIOUS_MASTER_KEY') } : {}),
+  };
+}
+
 export const user = async (w: Wiring): Promise<HostedModule> => {
   const { createUserModule, userMigrationsFolder } = await import('../modules/user');
+  const keys = await userMasterKeys(w);
   return {
-    module: createUserModule({ database: await database(w, 'user', userMigrationsFolder), bus: w.bus, clock, log: w.log.child({ module: 'user' }), relay: relayOptions(w), consistency: w.config.consistency, metrics: metricsFor(w, 'user'), ...internalAuthFor(w, 'user'), admin: w.admin }),
+    module: createUserModule({ database: await database(w, 'user', userMigrationsFolder), bus: w.bus, clock, log: w.log.child({ module: 'user' }), relay: relayOptions(w), consistency: w.config.consistency, metrics: metricsFor(w, 'user'), ...internalAuthFor(w, 'user'), admin: w.admin, ...keys }),
     ...listening(w, 'user', true),
   };
 };

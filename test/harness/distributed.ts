@@ -14,6 +14,7 @@ import { eventually, freePorts, tempDir } from '../kits/processes';
 import { openNeo4jGraph, type GraphSnapshot, type Neo4jGraph } from '../../src/modules/recommendation';
 import { newDiscoveryToken, startInstance, stopInstances, waitInstanceHealthy, type Instance, type InstanceSpec } from '../../scripts/lib/cluster';
 import { friendPaths } from '../../src/modules/friend/contracts/http';
+import { newMasterKeyText } from '../../src/modules/user/personal-data/master-key';
 
 /** What `bun run infra:up` writes to `.infra/env`; without them the distributed tests skip. */
 export const engineVariables = [
@@ -169,6 +170,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     KAFKA_BROKERS: brokers.join(','),
     KAFKA_NAMESPACE: namespace,
     USER_DATABASE_URL: urls.user,
+    // Fresh databases per cluster, so a fresh master key; kept across the cluster's restarts.
+    PII_MASTER_KEY: newMasterKeyText(),
     FRIEND_DATABASE_URL: urls.friend,
     RECOMMENDATION_DATABASE_URL: urls.recommendation,
     NEO4J_URL: env.NEO4J_URL!,

@@ -11,6 +11,7 @@ import { freshDatabaseUrl } from '../kits/postgres';
 import { createFriendModule, friendMigrationsFolder } from '../../src/modules/friend';
 import { createUserModule, USER_EVENTS_TOPIC, userMigrationsFolder } from '../../src/modules/user';
 import { userCreatedEnvelope } from '../kits/envelopes';
+import { testMasterKey } from '../kits/user-keys';
 
 /**
  * Optimistic concurrency at the API, where the race is real: on PostgreSQL two instances of a
@@ -58,7 +59,7 @@ for (const engine of engines) {
   describe(`concurrent commands on ${engine.name}`, () => {
     test('simultaneous PUTs with the same If-Match: exactly one wins, the others get 412, one event', async () => {
       const databases = await databasesFor(engine, userMigrationsFolder);
-      const users = databases.map((database) => createUserModule({ database, bus: new InProcessBus(), clock: systemClock, log: silentLogger }));
+      const users = databases.map((database) => createUserModule({ masterKey: testMasterKey, database, bus: new InProcessBus(), clock: systemClock, log: silentLogger }));
       for (const user of users) user.start();
       opened.push({ close: () => Promise.all(users.map((u) => u.stop())) });
 

@@ -15,6 +15,7 @@ import { createFriendModule, friendMigrationsFolder } from '../../src/modules/fr
 import { createGatewayModule } from '../../src/modules/gateway';
 import { createRecommendationModule, recommendationMigrationsFolder } from '../../src/modules/recommendation';
 import { createUserModule, userMigrationsFolder } from '../../src/modules/user';
+import { testMasterKey } from '../kits/user-keys';
 
 /**
  * AUTH_MODE=jwt across the real modules, wired as the all-in-one wires them (in-process fetch, one
@@ -54,7 +55,7 @@ beforeAll(async () => {
   const log = silentLogger;
   const discovery = createDiscoveryModule({ evictAfterMs: 60_000, clock: systemClock, log, token: DISCOVERY_TOKEN });
   localFetch.mount(DISCOVERY, (r) => discovery.app.handle(r));
-  user = createUserModule({ database: await open(userMigrationsFolder, 'user'), bus, clock: systemClock, log, internalAuth: internal('user') });
+  user = createUserModule({ masterKey: testMasterKey, database: await open(userMigrationsFolder, 'user'), bus, clock: systemClock, log, internalAuth: internal('user') });
   friend = createFriendModule({ database: await open(friendMigrationsFolder, 'friend'), bus, clock: systemClock, log, fetch: localFetch.fetch, discoveryUrl: DISCOVERY, discoveryToken: DISCOVERY_TOKEN, internalAuth: internal('friend') });
   recommendation = createRecommendationModule({ database: await open(recommendationMigrationsFolder, 'recommendation'), bus, log, internalAuth: internal('recommendation') });
   // Friend is not subscribed to user events: every user it meets must be confirmed by the user service over HTTP.

@@ -13,6 +13,7 @@ import { friendMigrationsFolder } from '../../src/modules/friend';
 import { recommendationMigrationsFolder } from '../../src/modules/recommendation';
 import { userMigrationsFolder } from '../../src/modules/user';
 import { startSystem, systemEnv, type System } from '../harness/all-in-one';
+import { TEST_MASTER_KEY_TEXT } from '../kits/user-keys';
 
 /**
  * An installation written by the previous release (65dd812) starts with this code, serves exactly
@@ -38,6 +39,8 @@ async function installRelease(fixture: ReleaseFixture, engine: 'pglite' | 'postg
     if (engine === 'pglite') database = await openEmbeddedDatabase({ dataDir: join(dataDir, store), migrationsFolder, label: store });
     else {
       urls[`${store.toUpperCase()}_DATABASE_URL`] = await freshDatabaseUrl(postgresBase!, `upgrade_${store}`);
+      // A user service on PostgreSQL is given its master key; the release had none (names were plain).
+      urls.PII_MASTER_KEY = TEST_MASTER_KEY_TEXT;
       database = await openPostgresDatabase({ url: urls[`${store.toUpperCase()}_DATABASE_URL`]!, migrationsFolder, poolSize: 2, log: silentLogger });
     }
     await loadRows(database, fixture.rows[store]);

@@ -20,6 +20,8 @@ import { ConsistencyGate } from '../../platform/consistency/consistency-gate';
 import { encodeToken } from '../../platform/consistency/token';
 import { DEFAULT_CONSISTENCY, type ConsistencyOptions } from '../../platform/consistency/options';
 import { userStream, type UserDeps } from './user-aggregate';
+import { KeyStore } from './personal-data/key-store';
+import type { MasterKey } from './personal-data/master-key';
 import { registerUserGauges } from './user-metrics';
 import { usersReadModel } from './user-read-model';
 import { userStreamId } from './contracts/events';
@@ -50,6 +52,10 @@ export interface UserModuleDeps {
   consistency?: ConsistencyOptions;
   /** Who may read `/admin/streams` on this module's own port; refused to everyone when omitted. */
   admin?: AdminAccess;
+  /** Wraps every user's data key (PII_MASTER_KEY); see personal-data/ and "Erasing a user" in the README. */
+  masterKey: MasterKey;
+  /** During a rotation, the master key being retired (PII_PREVIOUS_MASTER_KEY): keys wrapped with it are rewrapped at start. */
+  previousMasterKey?: MasterKey;
 }
 
 /**
@@ -69,13 +75,15 @@ const NAME_INDEX_CATCH_UP_MS = 2000;
 const NAME_INDEX_RECHECK_MS = 50;
 
 /** The user domain service: owns users, event-sourced, publishes `user-events`. */
-export function createUserModule({ database, bus, clock, log, relay: relayOptions, metrics = new Metrics({ service: 'user' }), internalAuth, consistency = DEFAULT_CONSISTENCY, admin = { openWithoutToken: false } }: UserModuleDeps) {
+export function createUserModule({ database, bus, clock, log, relay: relayOptions, metrics = new Metrics({ service: 'user' }), internalAuth, consistency = DEFAULT_CONSISTENCY, admin = { openWithoutToken: false }, masterKey, previousMasterKey }: UserModuleDeps) {
+  const keyLog = log.child({ component: 'key-store' });
+  const keys = new KeyStore(database.db, masterKey, keyLog, previousMasterKey ? { previous: previousMasterKey } : {});
   const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
   // The read model is written in the command's own transaction: a token of this service is
   // reached as soon as its command answered, on any instance; only a forged one waits (and 503s).
   const gate = new ConsistencyGate({ ...consistency, covers: isUserStream, versionsOf: (streams) => userVersions(database.db, streams), metrics });
   const names = new NameIndex();
-  const namesFeed = indexFeed(database.db, names, log.child({ component: 'name-index' }));
+  const namesFeed = indexFeed(database.db, keys, names, log.child({ component: 'name-index' }));
   // The name index trails the table for writes of other instances: it catches up before a search waits.
   const searchGate = new ConsistencyGate({
     ...consistency,
@@ -91,7 +99,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
   };
   const commands = commandMetrics(metrics, USER_COMMANDS);
   const runner = commandRunner(database, userAggregate, { clock, metrics: commands, onCommitted });
-  const deps: UserDeps = { db: database.db, nextUserId: idReserve(database, 'user_ids'), runner, commands };
+  const deps: UserDeps = { db: database.db, nextUserId: idReserve(database, 'user_ids'), runner, commands, keys };
   const tokenOf = (id: number, version: number) => encodeToken([[userStreamId(id), version]]);
   const routeDeps: UserRouteDeps = { deps, gate, tokenOf, names, searchGate };
   registerUserGauges(metrics, database.db);
@@ -108,6 +116,8 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
     // Before serving: a read model that disagrees with the events would answer wrongly (404, 412).
     connect: async () => {
       await verifyReadModel('user', database, usersReadModel, userAggregate, log);
+      const rewrapped = await keys.rewrapPrevious();
+      if (rewrapped > 0) keyLog.info('user keys rewrapped with the new master key; PII_PREVIOUS_MASTER_KEY may now be removed', { rewrapped });
       await namesFeed.load();
     },
     start: () => {
@@ -117,6 +127,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
     stop: async () => {
       await namesFeed.stop();
       await relay.stop();
+      await keys.stop();
     },
   } satisfies ModuleInstance;
 }

@@ -1,4 +1,4 @@
-import { index, integer, pgSequence, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { customType, index, integer, pgSequence, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export { events, outbox } from '../../platform/events/event-store-schema';
 
@@ -10,8 +10,14 @@ export const users = pgTable(
   'users',
   {
     id: integer('id').primaryKey(),
-    firstName: text('first_name').notNull(),
-    lastName: text('last_name').notNull(),
+    /** Names sealed with the user's data key, as the last event carried them (see personal-data/). */
+    sealedNames: text('sealed_names'),
+    /**
+     * Plaintext names of a user whose events were written before names were sealed (version 1),
+     * until `bun run migrate -- encrypt-history` seals them; null otherwise. Both blank: erased.
+     */
+    firstName: text('first_name'),
+    lastName: text('last_name'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     lastModified: timestamp('last_modified', { withTimezone: true, mode: 'date' }).notNull(),
     /** Stream version, served as the ETag. */
@@ -21,3 +27,17 @@ export const users = pgTable(
   // seconds and before a search waits for a token: without this, each catch-up scans the table.
   (table) => [index('users_last_modified_id').on(table.lastModified, table.id)],
 );
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/**
+ * Each user's data key, wrapped with the master key (personal-data/key-store.ts). Erasing a user
+ * deletes the row and compacts the table, so the key is gone from the store's files, not only
+ * marked; the events keep names sealed under a key that no longer exists.
+ */
+export const userKeys = pgTable('user_keys', {
+  userId: integer('user_id').primaryKey(),
+  /** Fingerprint of the master key that wrapped it: what a rotation rewraps. */
+  masterKeyId: text('master_key_id').notNull(),
+  wrapped: bytea('wrapped').notNull(),
+});

@@ -6,6 +6,7 @@ import { InProcessBus } from '../../platform/events/in-process-bus';
 import { silentLogger } from '../../platform/log';
 import { call } from '../../../test/kits/http';
 import { createUserModule, userMigrationsFolder } from './index';
+import { testMasterKey } from '../../../test/kits/user-keys';
 
 const TOKEN = 'z'.repeat(32);
 let database: Database;
@@ -13,7 +14,7 @@ let user: ReturnType<typeof createUserModule>;
 
 beforeAll(async () => {
   database = await openEmbeddedDatabase({ migrationsFolder: userMigrationsFolder, label: 'user' });
-  user = createUserModule({ database, bus: new InProcessBus(), clock: systemClock, log: silentLogger, admin: { token: TOKEN, openWithoutToken: false } });
+  user = createUserModule({ masterKey: testMasterKey, database, bus: new InProcessBus(), clock: systemClock, log: silentLogger, admin: { token: TOKEN, openWithoutToken: false } });
 });
 afterAll(() => user.stop());
 

@@ -2,6 +2,7 @@ import type { CommandMetrics } from '../../platform/events/command-metrics';
 import type { CommandRunner } from '../../platform/events/command-runner';
 import type { Db } from '../../platform/db/database';
 import { userEventCodec } from './contracts/codec';
+import type { KeyStore } from './personal-data/key-store';
 import { USER_EVENTS_TOPIC, userStreamId, type UserEvent } from './contracts/events';
 import { initialUserState, refuseErasedUser, type UserCommand, type UserState } from './user';
 
@@ -25,5 +26,7 @@ export interface UserDeps {
   db: Db;
   nextUserId(): Promise<number>;
   runner: CommandRunner<UserCommand, UserState, UserEvent>;
+  /** Each user's data key, which seals the names in events and the read model (personal-data/). */
+  keys: KeyStore;
   commands: CommandMetrics;
 }

@@ -6,6 +6,7 @@ import { InProcessBus } from '../../platform/events/in-process-bus';
 import { silentLogger } from '../../platform/log';
 import { call } from '../../../test/kits/http';
 import { createUserModule, userMigrationsFolder } from './index';
+import { testMasterKey } from '../../../test/kits/user-keys';
 
 /**
  * The Kubernetes probes' two groups, with the database gone (closed here; the same holds for a
@@ -16,7 +17,7 @@ let user: ReturnType<typeof createUserModule>;
 
 beforeAll(async () => {
   database = await openEmbeddedDatabase({ migrationsFolder: userMigrationsFolder, label: 'user' });
-  user = createUserModule({ database, bus: new InProcessBus(), clock: systemClock, log: silentLogger });
+  user = createUserModule({ masterKey: testMasterKey, database, bus: new InProcessBus(), clock: systemClock, log: silentLogger });
 });
 afterAll(() => user.stop());
 

@@ -9,6 +9,7 @@ import { Metrics } from '../../platform/metrics/metrics';
 import { call } from '../../../test/kits/http';
 import { eventually } from '../../../test/kits/processes';
 import { createUserModule, userMigrationsFolder } from './index';
+import { testMasterKey } from '../../../test/kits/user-keys';
 
 /** What the user service reports on /metrics after real commands. */
 let database: Database;
@@ -18,7 +19,7 @@ const scrape = async () => parseExposition((await call(user.app, 'GET', '/metric
 
 beforeAll(async () => {
   database = await openEmbeddedDatabase({ migrationsFolder: userMigrationsFolder, label: 'user' });
-  user = createUserModule({ database, bus: new InProcessBus(), clock: systemClock, log: silentLogger, metrics });
+  user = createUserModule({ masterKey: testMasterKey, database, bus: new InProcessBus(), clock: systemClock, log: silentLogger, metrics });
   user.start();
 });
 afterAll(async () => {

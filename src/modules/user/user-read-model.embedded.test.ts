@@ -11,6 +11,7 @@ import { call } from '../../../test/kits/http';
 import { createUserModule, userMigrationsFolder } from './index';
 import { usersReadModel } from './user-read-model';
 import { userAggregate } from './module';
+import { testMasterKey } from '../../../test/kits/user-keys';
 
 let database: Database;
 let ids: number[];
@@ -18,7 +19,7 @@ let ids: number[];
 /** Users 1..4, the first renamed twice, as the commands write them. */
 beforeEach(async () => {
   database = await openEmbeddedDatabase({ migrationsFolder: userMigrationsFolder, label: 'user' });
-  const user = createUserModule({ database, bus: new InProcessBus(), clock: systemClock, log: silentLogger, relay: { paused: true } });
+  const user = createUserModule({ masterKey: testMasterKey, database, bus: new InProcessBus(), clock: systemClock, log: silentLogger, relay: { paused: true } });
   ids = [];
   for (let i = 0; i < 4; i++) ids.push((await call(user.app, 'POST', '/v1/users', { firstName: `F${i}`, lastName: 'L' })).body.id);
   for (const name of ['G', 'H']) expect((await call(user.app, 'PUT', `/v1/users/${ids[0]}`, { id: ids[0], firstName: name, lastName: 'L' })).status).toBe(200);

@@ -12,6 +12,7 @@ import { freshDatabaseUrl } from '../../../test/kits/postgres';
 import { createUserModule, userMigrationsFolder } from './index';
 import { usersReadModel } from './user-read-model';
 import { userAggregate } from './module';
+import { testMasterKey } from '../../../test/kits/user-keys';
 
 /** The same check on PostgreSQL. Needs `bun run infra:up` and `source .infra/env`; skipped otherwise. */
 const baseUrl = process.env.USER_DATABASE_URL;
@@ -28,7 +29,7 @@ async function withUsers(work: (database: Awaited<ReturnType<typeof openPostgres
   made.push(url);
   const database = await openPostgresDatabase({ url, migrationsFolder: userMigrationsFolder, log: silentLogger });
   try {
-    const user = createUserModule({ database, bus: new InProcessBus(), clock: systemClock, log: silentLogger, relay: { paused: true } });
+    const user = createUserModule({ masterKey: testMasterKey, database, bus: new InProcessBus(), clock: systemClock, log: silentLogger, relay: { paused: true } });
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) ids.push((await call(user.app, 'POST', '/v1/users', { firstName: `F${i}`, lastName: 'L' })).body.id);
     await database.db.execute(sql`delete from outbox`);

@@ -1,21 +1,26 @@
 import type { User } from './contracts/http';
+import type { EventNames, PersonalNames } from './contracts/events';
 import { users } from './schema';
 
 export type UserRow = typeof users.$inferSelect;
 
 /**
- * An erased user's row stays, as a tombstone at the stream's version: names blanked (a real name is
+ * The read-model columns for names an event carries: sealed ones as they are, plaintext ones of
+ * an event from before sealing in the legacy columns (see schema.ts).
+ */
+export const namesColumns = (names: EventNames) =>
+  'sealed' in names ? { sealedNames: names.sealed, firstName: null, lastName: null } : { sealedNames: null, firstName: names.plain.firstName, lastName: names.plain.lastName };
+
+/**
+ * An erased user's row stays, as a tombstone at the stream's version: no names (a real name is
  * never blank), so reads answer 410 and the read-model check still finds one row per stream.
  */
-export const ERASED_NAMES = { firstName: '', lastName: '' };
+export const ERASED_NAMES = { sealedNames: null, firstName: '', lastName: '' };
 
-/** Whether a read-model row is the tombstone of an erased user. */
-export const isErased = (row: Pick<UserRow, 'firstName' | 'lastName'>) => row.firstName === '' && row.lastName === '';
-
-export const toUser = (row: UserRow): User => ({
+export const toUser = (row: Pick<UserRow, 'id' | 'createdAt' | 'lastModified'>, names: PersonalNames): User => ({
   id: row.id,
-  firstName: row.firstName,
-  lastName: row.lastName,
+  firstName: names.firstName,
+  lastName: names.lastName,
   createdAt: row.createdAt.toISOString(),
   lastModified: row.lastModified.toISOString(),
 });

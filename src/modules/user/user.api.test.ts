@@ -7,6 +7,7 @@ import type { EventEnvelope } from '../../platform/events/envelope';
 import { silentLogger } from '../../platform/log';
 import { call } from '../../../test/kits/http';
 import { createUserModule, USER_EVENTS_TOPIC, userMigrationsFolder } from './index';
+import { testMasterKey } from '../../../test/kits/user-keys';
 
 let database: Database;
 let user: ReturnType<typeof createUserModule>;
@@ -16,7 +17,7 @@ beforeAll(async () => {
   database = await openEmbeddedDatabase({ migrationsFolder: userMigrationsFolder, label: 'user' });
   const bus = new InProcessBus();
   await bus.subscribe({ group: 'probe', topics: [USER_EVENTS_TOPIC], handle: async (_t, events) => void published.push(...events) });
-  user = createUserModule({ database, bus, clock: systemClock, log: silentLogger });
+  user = createUserModule({ masterKey: testMasterKey, database, bus, clock: systemClock, log: silentLogger });
   user.start();
 });
 afterAll(async () => {
@@ -142,7 +143,10 @@ describe('POST /v1/users', () => {
     expect(res.body).not.toHaveProperty('admin');
     await Bun.sleep(20);
     const event = published.find((e) => e.type === 'UserCreated' && (e.data as any).userId === res.body.id);
-    expect(event?.data).toEqual({ userId: res.body.id, firstName: 'Grace', lastName: 'Hopper' });
+    // Only the id and the sealed names: no field of the body, and no name in the clear.
+    expect(event?.schemaVersion).toBe(2);
+    expect(event?.data).toEqual({ userId: res.body.id, names: { sealed: expect.any(String), digest: expect.any(String) } });
+    expect(JSON.stringify(event)).not.toContain('Grace');
   });
 });
 
@@ -278,7 +282,7 @@ describe('DELETE /v1/users/:id', () => {
   test('the read-model check accepts the tombstone, and the name index forgets the user after a restart', async () => {
     const created = await call(user.app, 'POST', '/v1/users', { firstName: 'Quentin', lastName: 'Quit' });
     await call(user.app, 'DELETE', `/v1/users/${created.body.id}`);
-    const again = createUserModule({ database, bus: new InProcessBus(), clock: systemClock, log: silentLogger });
+    const again = createUserModule({ masterKey: testMasterKey, database, bus: new InProcessBus(), clock: systemClock, log: silentLogger });
     await again.connect();
     expect((await call(again.app, 'GET', '/v1/users?name=Quentin')).body).toEqual([]);
     expect((await call(again.app, 'GET', `/v1/users/${created.body.id}`)).status).toBe(410);

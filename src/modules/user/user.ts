@@ -1,4 +1,5 @@
 import { gone } from '../../platform/errors';
+import type { EventNames } from './contracts/events';
 
 /**
  * The user aggregate: its state and the rule every command obeys. Each command's decision lives in
@@ -7,7 +8,7 @@ import { gone } from '../../platform/errors';
  */
 export type UserState =
   | { status: 'absent' }
-  | { status: 'active'; userId: number; firstName: string; lastName: string }
+  | { status: 'active'; userId: number; names: EventNames }
   | { status: 'erased'; userId: number };
 
 export const initialUserState: UserState = { status: 'absent' };

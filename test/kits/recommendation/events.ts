@@ -23,11 +23,14 @@ export function eventFactory(start = Date.parse('2025-01-01T00:00:00.000Z')) {
     if (added) friendships.set(key, ++friendshipIds);
     return { friendshipId: friendships.get(key) ?? ++friendshipIds, userId, friendId };
   };
+  // Version 1, names in the clear, as an earlier release published them and a topic may still
+  // hold them: the hardest case for a consumer that must keep no names (envelopeOf stamps version 1).
+  const plainNames = (userId: number, firstName: string, lastName: string) => ({ userId, firstName, lastName }) as unknown as UserEventEnvelope['data'];
   return {
     userCreated: (userId: number, firstName = `First${userId}`, lastName = `Last${userId}`) =>
-      envelope('UserCreated', userStreamId(userId), { userId, firstName, lastName }),
+      envelope('UserCreated', userStreamId(userId), plainNames(userId, firstName, lastName)),
     userUpdated: (userId: number, firstName: string, lastName: string) =>
-      envelope('UserUpdated', userStreamId(userId), { userId, firstName, lastName }),
+      envelope('UserUpdated', userStreamId(userId), plainNames(userId, firstName, lastName)),
     userErased: (userId: number) => envelope('UserErased', userStreamId(userId), { userId }),
     friendAdded: (userId: number, friendId: number) => envelope('FriendAdded', friendshipStreamId(userId, friendId), pair(userId, friendId, true)),
     friendRemoved: (userId: number, friendId: number) => envelope('FriendRemoved', friendshipStreamId(userId, friendId), pair(userId, friendId, false)),

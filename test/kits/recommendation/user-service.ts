@@ -6,6 +6,7 @@ import { userPaths, type User } from '../../../src/modules/user/contracts/http';
 import { createUserModule, userMigrationsFolder } from '../../../src/modules/user';
 import type { NameSource } from '../../../src/modules/recommendation/naming-users/user-namer';
 import { call } from '../http';
+import { testMasterKey } from '../user-keys';
 
 /**
  * A real user module in this process, for recommendation tests that need names: `names` asks its
@@ -14,7 +15,7 @@ import { call } from '../http';
  */
 export async function startUserService(bus: EventBus, { publish = false } = {}) {
   const database = await openEmbeddedDatabase({ migrationsFolder: userMigrationsFolder, label: 'user' });
-  const user = createUserModule({ database, bus, clock: systemClock, log: silentLogger });
+  const user = createUserModule({ masterKey: testMasterKey, database, bus, clock: systemClock, log: silentLogger });
   await user.connect();
   if (publish) user.start();
   let reachable = true;

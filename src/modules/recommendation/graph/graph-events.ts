@@ -18,8 +18,11 @@ export type UnnamedUserEvent =
 /** The events the graph understands: user events without names, and friend events as published. */
 export type GraphEvent = EnvelopeOf<UnnamedUserEvent> | FriendEventEnvelope;
 
-/** The names a published UserCreated or UserUpdated carries, dropped wherever this service receives one. */
-const NAME_FIELDS = ['firstName', 'lastName'] as const;
+/**
+ * The names a published UserCreated or UserUpdated carries, dropped wherever this service receives
+ * one: sealed since version 2 (`names`), in the clear in version 1 (`firstName`, `lastName`).
+ */
+const NAME_FIELDS = ['names', 'firstName', 'lastName'] as const;
 
 /**
  * The user's contract with the name check left out: the graph needs only the user id (checked

@@ -13,16 +13,19 @@ describe('classify', () => {
     }
   });
 
-  test('drops the names of UserCreated and UserUpdated: the graph never holds one', () => {
-    for (const event of [e.userCreated(1, 'Ada', 'Lovelace'), e.userUpdated(1, 'Ada', 'King')]) {
-      const unnamed: unknown = { ok: true, event: { ...event, data: { userId: 1 } } };
-      expect(classify(event)).toEqual(unnamed as Classified);
+  test('drops the names of UserCreated and UserUpdated, version 1 in the clear or 2 sealed: the graph never holds one', () => {
+    const sealedVersion = (event: EventEnvelope) => variant(event, { schemaVersion: 2, data: { userId: 1, names: { sealed: 'c2VhbGVk', digest: 'ZGlnZXN0' } } });
+    for (const plain of [e.userCreated(1, 'Ada', 'Lovelace'), e.userUpdated(1, 'Ada', 'King')]) {
+      for (const event of [plain, sealedVersion(plain)]) {
+        const unnamed: unknown = { ok: true, event: { ...event, schemaVersion: 2, data: { userId: 1 } } };
+        expect(classify(event)).toEqual(unnamed as Classified);
+      }
     }
   });
 
-  test('reads a user event without names, as its own log holds it', () => {
+  test('reads a user event without names, as its own log holds it, as the current version', () => {
     const logged = { ...e.userCreated(2), data: { userId: 2 } };
-    expect(classify(logged as EventEnvelope)).toMatchObject({ ok: true, event: logged });
+    expect(classify(logged as EventEnvelope)).toMatchObject({ ok: true, event: { ...logged, schemaVersion: 2 } });
   });
 
   test.each([
@@ -45,6 +48,7 @@ describe('dataToStore', () => {
   test('stores user events without names, and everything else as received', () => {
     expect(dataToStore(e.userCreated(1, 'Ada', 'Lovelace'))).toEqual({ userId: 1 });
     expect(dataToStore(e.userUpdated(1, 'Ada', 'King'))).toEqual({ userId: 1 });
+    expect(dataToStore(variant(e.userCreated(1), { schemaVersion: 2, data: { userId: 1, names: { sealed: 'x', digest: 'y' } } }))).toEqual({ userId: 1 });
     expect(dataToStore(variant(e.userCreated(7), { data: { firstName: 'A' } }))).toEqual({});
     const added = e.friendAdded(1, 2);
     expect(dataToStore(added)).toBe(added.data);

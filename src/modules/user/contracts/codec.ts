@@ -2,16 +2,36 @@ import { isId } from '../../../platform/ids';
 import { EventCodec, type EventContract } from '../../../platform/events/event-codec';
 import { userStreamId, type UserEvent } from './events';
 
-
 /** The user of the event must be the user of its stream: "latest version per stream wins" relies on it. */
 function userProblem(data: Record<string, unknown>, streamId: string): string | undefined {
   if (!isId(data.userId)) return 'no valid userId';
   return streamId === userStreamId(data.userId) ? undefined : 'streamId does not match userId';
 }
 
-function namedUserProblem(data: Record<string, unknown>, streamId: string): string | undefined {
-  if (typeof data.firstName !== 'string' || typeof data.lastName !== 'string') return 'names missing';
-  return userProblem(data, streamId);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNonEmptyString = (v: unknown) => typeof v === 'string' && v.length > 0;
+
+/** Sealed names (version 2), or plaintext ones an upcast version-1 event carries. */
+function namesProblem(names: unknown): string | undefined {
+  if (!isRecord(names)) return 'names missing';
+  if ('sealed' in names) return isNonEmptyString(names.sealed) && isNonEmptyString(names.digest) ? undefined : 'sealed names malformed';
+  const plain = names.plain;
+  return isRecord(plain) && typeof plain.firstName === 'string' && typeof plain.lastName === 'string' ? undefined : 'names malformed';
+}
+
+const namedUserProblem = (data: Record<string, unknown>, streamId: string) => namesProblem(data.names) ?? userProblem(data, streamId);
+
+/**
+ * Version 1 of UserCreated and UserUpdated carried the names in the clear. Read as version 2, they
+ * keep them as `names.plain` (a pure step: sealing needs the user's key, which only the user service
+ * has; `encrypt-history` does that rewrite). A copy without names (a consumer's log that dropped
+ * them) stays without.
+ */
+export function upcastPlainNames(data: unknown): unknown {
+  if (!isRecord(data)) return data;
+  const { firstName, lastName, ...rest } = data;
+  if (typeof firstName !== 'string' || typeof lastName !== 'string') return rest;
+  return { ...rest, names: { plain: { firstName, lastName } } };
 }
 
 /**
@@ -20,8 +40,8 @@ function namedUserProblem(data: Record<string, unknown>, streamId: string): stri
  * the old step forever (stored events are never rewritten for it). See "Changing events" in the README.
  */
 export const userEventContract: EventContract<UserEvent> = {
-  UserCreated: { current: 1, problem: namedUserProblem },
-  UserUpdated: { current: 1, problem: namedUserProblem },
+  UserCreated: { current: 2, upcasters: { 1: upcastPlainNames }, problem: namedUserProblem },
+  UserUpdated: { current: 2, upcasters: { 1: upcastPlainNames }, problem: namedUserProblem },
   UserErased: { current: 1, problem: userProblem },
 };
 

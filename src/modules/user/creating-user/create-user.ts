@@ -1,5 +1,6 @@
 import type { EventMetadata } from '../../../platform/events/envelope';
 import type { User } from '../contracts/http';
+import { sealNames } from '../personal-data/sealed-names';
 import type { UserDeps } from '../user-aggregate';
 import type { CreateUser } from './decision';
 
@@ -11,9 +12,12 @@ export async function createUser(
   return deps.commands.run('CreateUser', async () => {
     const userId = await deps.nextUserId();
     // Named, not spread: the body may carry fields the event must not.
-    const command: CreateUser = { type: 'CreateUser', data: { userId, firstName: input.firstName, lastName: input.lastName } };
+    const names = { firstName: input.firstName, lastName: input.lastName };
+    // The new user's own key seals the names before they reach any event (see personal-data/).
+    const key = await deps.keys.create(userId);
+    const command: CreateUser = { type: 'CreateUser', data: { userId, names: await sealNames(key, userId, names) } };
     const { appended, version } = await deps.runner.run(command, { metadata });
     const at = appended[0]!.occurredAt;
-    return { user: { id: userId, firstName: input.firstName, lastName: input.lastName, createdAt: at, lastModified: at }, version };
+    return { user: { id: userId, ...names, createdAt: at, lastModified: at }, version };
   });
 }

@@ -4,13 +4,14 @@ import type { UserEvent } from '../contracts/events';
 import { userAggregate } from '../module';
 
 const spec = deciderSpec(userAggregate);
-const created: UserEvent = { type: 'UserCreated', data: { userId: 7, firstName: 'Ada', lastName: 'Lovelace' } };
+const sealed = { sealed: 'sealed-names', digest: 'names-digest' };
+const created: UserEvent = { type: 'UserCreated', data: { userId: 7, names: sealed } };
 
 describe('CreateUser decision', () => {
   test('creates a new user', () =>
-    spec([]).when({ type: 'CreateUser', data: { userId: 7, firstName: 'Ada', lastName: 'Lovelace' } }).then([created]));
+    spec([]).when({ type: 'CreateUser', data: { userId: 7, names: sealed } }).then([created]));
 
   test('refuses to create a user twice', () =>
-    spec([created]).when({ type: 'CreateUser', data: { userId: 7, firstName: 'A', lastName: 'B' } }).thenRejects('conflict'));
+    spec([created]).when({ type: 'CreateUser', data: { userId: 7, names: sealed } }).thenRejects('conflict'));
 
 });

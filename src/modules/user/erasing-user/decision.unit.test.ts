@@ -4,7 +4,8 @@ import type { UserEvent } from '../contracts/events';
 import { userAggregate } from '../module';
 
 const spec = deciderSpec(userAggregate);
-const created: UserEvent = { type: 'UserCreated', data: { userId: 7, firstName: 'Ada', lastName: 'Lovelace' } };
+const sealed = { sealed: 'sealed-names', digest: 'names-digest' };
+const created: UserEvent = { type: 'UserCreated', data: { userId: 7, names: sealed } };
 
 describe('EraseUser decision', () => {
   test('erases an existing user', () =>

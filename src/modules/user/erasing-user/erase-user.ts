@@ -7,5 +7,8 @@ import type { UserDeps } from '../user-aggregate';
  */
 export async function eraseUser(deps: UserDeps, userId: number, metadata: EventMetadata): Promise<number> {
   const { version } = await deps.commands.run('EraseUser', () => deps.runner.run({ type: 'EraseUser', data: { userId } }, { metadata }));
+  // The key's row went with the erasure's transaction: now out of memory, and out of the table's file.
+  deps.keys.forget(userId);
+  deps.keys.compactSoon();
   return version;
 }

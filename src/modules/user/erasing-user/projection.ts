@@ -4,9 +4,14 @@ import type { EnvelopeOf } from '../../../platform/events/envelope';
 import type { UserErased } from '../contracts/events';
 import { users } from '../schema';
 import { ERASED_NAMES } from '../user-rows';
+import { destroyKeys } from '../personal-data/key-store';
 
-/** An erased user's row becomes a tombstone: names blanked, at the stream's version. */
+/**
+ * An erased user's row becomes a tombstone, names gone, at the stream's version; the user's data
+ * key is destroyed in the same transaction, so no copy of the sealed names anywhere opens again.
+ */
 export async function blankErasedUsers(tx: Queryable, events: EnvelopeOf<UserErased>[]): Promise<void> {
+  await destroyKeys(tx, events.map((event) => event.data.userId));
   for (const { data, occurredAt, streamVersion } of events) {
     await tx
       .update(users)

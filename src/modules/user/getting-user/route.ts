@@ -13,7 +13,7 @@ export const gettingUser = ({ deps, gate }: UserRouteDeps) =>
     '/v1/users/:id',
     async ({ params, request, set }) => {
       await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
-      const { user, version } = await getUser(deps.db, params.id);
+      const { user, version } = await getUser(deps.db, deps.keys, params.id);
       set.headers.etag = etagOf(version);
       return user;
     },

@@ -26,7 +26,7 @@ export const namingUsers = ({ deps, gate }: UserRouteDeps) =>
     '/v1/user-names',
     async ({ query: { ids }, request, set }) => {
       await gate.ensure(request.headers.get(CONSISTENCY_TOKEN_HEADER), set);
-      return userNames(deps.db, parseIds(ids));
+      return userNames(deps.db, deps.keys, parseIds(ids));
     },
     {
       query: UserNamesQuery,

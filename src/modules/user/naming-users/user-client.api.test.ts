@@ -8,6 +8,7 @@ import { silentLogger } from '../../../platform/log';
 import { call } from '../../../../test/kits/http';
 import { UserServiceClient } from '../contracts/user-client';
 import { createUserModule, userMigrationsFolder } from '../index';
+import { testMasterKey } from '../../../../test/kits/user-keys';
 
 /**
  * The client other modules use, against a real user module mounted on an in-process origin. The
@@ -25,7 +26,7 @@ const client = new UserServiceClient({ pick: async () => ({ instanceId: 'user-1'
 
 beforeAll(async () => {
   database = await openEmbeddedDatabase({ migrationsFolder: userMigrationsFolder, label: 'user' });
-  user = createUserModule({ database, bus, clock: systemClock, log: silentLogger });
+  user = createUserModule({ masterKey: testMasterKey, database, bus, clock: systemClock, log: silentLogger });
   await user.connect();
   local.mount(ORIGIN, (request) => (requests++, user.app.handle(request)));
 });

@@ -7,6 +7,7 @@ import { silentLogger } from '../../../platform/log';
 import { call } from '../../../../test/kits/http';
 import { MAX_NAMED_USERS, userPaths } from '../contracts/http';
 import { createUserModule, userMigrationsFolder } from '../index';
+import { testMasterKey } from '../../../../test/kits/user-keys';
 
 let database: Database;
 let user: ReturnType<typeof createUserModule>;
@@ -14,7 +15,7 @@ const bus = new InProcessBus();
 
 beforeAll(async () => {
   database = await openEmbeddedDatabase({ migrationsFolder: userMigrationsFolder, label: 'user' });
-  user = createUserModule({ database, bus, clock: systemClock, log: silentLogger });
+  user = createUserModule({ masterKey: testMasterKey, database, bus, clock: systemClock, log: silentLogger });
   await user.connect();
 });
 afterAll(async () => {

@@ -1,8 +1,10 @@
 import { asc, gt, or, and, eq } from 'drizzle-orm';
 import type { Queryable } from '../../../platform/db/database';
 import type { Logger } from '../../../platform/log';
+import type { KeyStore } from '../personal-data/key-store';
+import { namesOfRows } from '../personal-data/open-names';
 import { users } from '../schema';
-import { isErased, toUser } from '../user-rows';
+import { toUser } from '../user-rows';
 import type { NameIndex } from './name-index';
 
 const PAGE = 5000;
@@ -10,10 +12,10 @@ const PAGE = 5000;
 /**
  * Keeps a NameIndex in step with the read model: `load()` reads every row at start, `catchUp()`
  * only rows changed since the last one seen (by `lastModified`, then id), which brings in what
- * other instances of the service wrote. Rows come out of the read model through `toUser`, the one
- * place that will decrypt names once they are encrypted.
+ * other instances of the service wrote. Names are opened with their users' keys a page at a time;
+ * the keys of a whole load are not kept in the key cache, which is for the users being served.
  */
-export function indexFeed(db: Queryable, index: NameIndex, log: Logger) {
+export function indexFeed(db: Queryable, keys: KeyStore, index: NameIndex, log: Logger) {
   let mark = { at: new Date(0), id: 0 };
   let timer: ReturnType<typeof setInterval> | undefined;
   let running: Promise<void> | undefined;
@@ -26,10 +28,16 @@ export function indexFeed(db: Queryable, index: NameIndex, log: Logger) {
         .where(or(gt(users.lastModified, mark.at), and(eq(users.lastModified, mark.at), gt(users.id, mark.id))))
         .orderBy(asc(users.lastModified), asc(users.id))
         .limit(PAGE);
-      // An erasure, also one made by another instance, reaches this index as its tombstone row.
+      const names = await namesOfRows(keys, rows, { cache: false });
+      // An erasure, also one made by another instance, reaches this index as its tombstone row
+      // (or, in a race, as a row whose key is already gone): this instance forgets the key too.
       for (const row of rows) {
-        if (isErased(row)) index.erase(row.id, row.version);
-        else index.put(toUser(row), row.version);
+        const named = names.get(row.id);
+        if (named) index.put(toUser(row, named), row.version);
+        else {
+          index.erase(row.id, row.version);
+          keys.forget(row.id);
+        }
       }
       const last = rows.at(-1);
       if (last) mark = { at: last.lastModified, id: last.id };

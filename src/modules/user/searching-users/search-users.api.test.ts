@@ -7,6 +7,7 @@ import { silentLogger } from '../../../platform/log';
 import { call } from '../../../../test/kits/http';
 import { CONSISTENCY_TOKEN_HEADER, encodeToken } from '../../../platform/consistency/token';
 import { createUserModule, userMigrationsFolder } from '../index';
+import { testMasterKey } from '../../../../test/kits/user-keys';
 
 let database: Database;
 let user: ReturnType<typeof createUserModule>;
@@ -14,7 +15,7 @@ const bus = new InProcessBus();
 
 beforeAll(async () => {
   database = await openEmbeddedDatabase({ migrationsFolder: userMigrationsFolder, label: 'user' });
-  user = createUserModule({ database, bus, clock: systemClock, log: silentLogger, consistency: WAIT });
+  user = createUserModule({ masterKey: testMasterKey, database, bus, clock: systemClock, log: silentLogger, consistency: WAIT });
   await user.connect();
 }, 60_000);
 
@@ -36,7 +37,7 @@ test('finds users created and renamed through the API', async () => {
 });
 
 test('a module started on an existing database finds the users already there', async () => {
-  const again = createUserModule({ database, bus, clock: systemClock, log: silentLogger });
+  const again = createUserModule({ masterKey: testMasterKey, database, bus, clock: systemClock, log: silentLogger });
   await again.connect();
   expect((await call(again.app, 'GET', '/v1/users?name=turing')).body.map((u: any) => u.lastName)).toEqual(['Turing']);
   await again.stop();
@@ -54,7 +55,7 @@ describe('Consistency-Token', () => {
 
   test("a write through another instance is found with its token, though this instance's index has not caught up", async () => {
     // Two instances on one database; neither is started, so no periodic catch-up runs.
-    const other = createUserModule({ database, bus, clock: systemClock, log: silentLogger, consistency: WAIT });
+    const other = createUserModule({ masterKey: testMasterKey, database, bus, clock: systemClock, log: silentLogger, consistency: WAIT });
     await other.connect();
     const created = await call(other.app, 'POST', '/v1/users', { firstName: 'Hedy', lastName: 'Lamarr' });
     expect((await call(user.app, 'GET', '/v1/users?name=lamarr')).body).toEqual([]); // the stale read exists

@@ -1,6 +1,7 @@
 import type { EventMetadata } from '../../../platform/events/envelope';
-import { invalid } from '../../../platform/errors';
-import { getUser } from '../getting-user/get-user';
+import { gone, invalid } from '../../../platform/errors';
+import { getUser, liveUserRow } from '../getting-user/get-user';
+import { sealNames } from '../personal-data/sealed-names';
 import type { UserDeps } from '../user-aggregate';
 import type { UpdateUser } from './decision';
 
@@ -27,8 +28,13 @@ export async function updateUser(
       throw invalid(`body id ${input.id} does not match path id ${userId}`);
     }
     const expectedVersion = parseIfMatch(ifMatch);
-    const command: UpdateUser = { type: 'UpdateUser', data: { userId, firstName: input.firstName, lastName: input.lastName } };
+    // 404 or 410 before a key is looked up or made: no key for a user id that does not exist.
+    await liveUserRow(deps.db, userId);
+    const key = await deps.keys.ensure(userId);
+    if (!key) throw gone(`user ${userId} was erased`);
+    const names = { firstName: input.firstName, lastName: input.lastName };
+    const command: UpdateUser = { type: 'UpdateUser', data: { userId, names, sealed: await sealNames(key, userId, names) } };
     await deps.runner.run(command, { metadata, expectedVersion });
   });
-  return getUser(deps.db, userId);
+  return getUser(deps.db, deps.keys, userId);
 }

@@ -1,0 +1,198 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Queryable } from '../../../platform/db/database';
+import type { Logger } from '../../../platform/log';
+import { userKeys } from '../schema';
+import type { MasterKey } from './master-key';
+import { DATA_KEY_BYTES, importDataKey, type DataKey } from './sealed-names';
+
+const IV_BYTES = 12;
+const utf8 = new TextEncoder();
+/** The wrapped key is bound to its user: a row copied to another user id does not unwrap. */
+const boundTo = (userId: number) => utf8.encode(`user-key-${userId}`);
+
+async function wrap(master: MasterKey, userId: number, material: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+  const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: boundTo(userId) }, master.key, material));
+  const wrapped = new Uint8Array(IV_BYTES + ciphertext.byteLength);
+  wrapped.set(iv);
+  wrapped.set(ciphertext, IV_BYTES);
+  return wrapped;
+}
+
+async function unwrap(master: MasterKey, userId: number, wrapped: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+  const bytes = new Uint8Array(wrapped);
+  return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.subarray(0, IV_BYTES), additionalData: boundTo(userId) }, master.key, bytes.subarray(IV_BYTES)));
+}
+
+export interface KeyStoreOptions {
+  /** Unwrapped keys held in memory (least recently used go first). Default 10,000. */
+  cacheSize?: number;
+  /** Wait before compacting the key table after erasures, so a burst of them shares one rewrite. Default 1 s. */
+  compactAfterMs?: number;
+  /** The master key rotated away from: keys still wrapped with it are rewrapped with the current one. */
+  previous?: MasterKey;
+}
+
+/**
+ * Every user's data key, stored wrapped with the master key in `user_keys` and cached unwrapped
+ * in memory. A key is made once, when its user is created (or first renamed, for a user from
+ * before names were sealed), and destroyed when its user is erased.
+ */
+export class KeyStore {
+  private readonly cache = new Map<number, DataKey>();
+  private readonly cacheSize: number;
+  private creating: { userId: number; row: typeof userKeys.$inferInsert; done: PromiseWithResolvers<void> }[] = [];
+  private compactTimer: ReturnType<typeof setTimeout> | undefined;
+  private compacting: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly master: MasterKey,
+    private readonly log: Logger,
+    private readonly options: KeyStoreOptions = {},
+  ) {
+    this.cacheSize = options.cacheSize ?? 10_000;
+  }
+
+  /**
+   * A new key for a user id just drawn from the sequence. Keys asked for in one turn of the event
+   * loop are written together. The write does not wait for its own flush to disk: the key matters
+   * only once an event sealed with it commits, and that commit's flush covers every earlier write
+   * of the database (one write-ahead log). A key whose event never commits is an unused row.
+   */
+  async create(userId: number): Promise<DataKey> {
+    const material = crypto.getRandomValues(new Uint8Array(DATA_KEY_BYTES));
+    const [key, wrapped] = await Promise.all([importDataKey(material), wrap(this.master, userId, material)]);
+    const done = Promise.withResolvers<void>();
+    this.creating.push({ userId, row: { userId, masterKeyId: this.master.id, wrapped }, done });
+    if (this.creating.length === 1) setImmediate(() => void this.writeCreated());
+    await done.promise;
+    this.remember(userId, key);
+    return key;
+  }
+
+  private async writeCreated(): Promise<void> {
+    const batch = this.creating;
+    this.creating = [];
+    try {
+      await this.db.transaction(async (tx) => {
+        await tx.execute(sql`set local synchronous_commit = off`);
+        await tx.insert(userKeys).values(batch.map((entry) => entry.row));
+      });
+      for (const entry of batch) entry.done.resolve();
+    } catch (error) {
+      for (const entry of batch) entry.done.reject(error);
+    }
+  }
+
+  /**
+   * The key of a user who exists and has none yet: one whose events predate sealing. Made only
+   * while the user's row is not a tombstone, so a rename racing an erasure cannot leave a key behind.
+   */
+  async ensure(userId: number): Promise<DataKey | undefined> {
+    const known = await this.get([userId]);
+    if (known.has(userId)) return known.get(userId);
+    const material = crypto.getRandomValues(new Uint8Array(DATA_KEY_BYTES));
+    const wrapped = await wrap(this.master, userId, material);
+    await this.db.execute(sql`
+      insert into user_keys (user_id, master_key_id, wrapped)
+      select ${userId}, ${this.master.id}, ${wrapped} where exists (select 1 from users where id = ${userId} and (sealed_names is not null or first_name <> ''))
+      on conflict (user_id) do nothing`);
+    return (await this.get([userId])).get(userId);
+  }
+
+  /** The keys of these users that exist (an erased user's is gone): from memory, the rest in one query. */
+  async get(userIds: readonly number[], { cache = true } = {}): Promise<Map<number, DataKey>> {
+    const found = new Map<number, DataKey>();
+    const missing: number[] = [];
+    for (const id of userIds) {
+      const key = this.cache.get(id);
+      if (key) found.set(id, key);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return found;
+    const rows = await this.db.select().from(userKeys).where(inArray(userKeys.userId, missing));
+    await Promise.all(
+      rows.map(async (row) => {
+        const key = await importDataKey(await this.unwrapRow(row));
+        found.set(row.userId, key);
+        if (cache) this.remember(row.userId, key);
+      }),
+    );
+    return found;
+  }
+
+  private async unwrapRow(row: typeof userKeys.$inferSelect): Promise<Uint8Array<ArrayBuffer>> {
+    if (row.masterKeyId === this.master.id) return unwrap(this.master, row.userId, row.wrapped);
+    const previous = this.options.previous;
+    if (previous && row.masterKeyId === previous.id) return unwrap(previous, row.userId, row.wrapped);
+    throw new Error(`the key of user ${row.userId} is wrapped with master key ${row.masterKeyId}, which is not configured (PII_MASTER_KEY, PII_PREVIOUS_MASTER_KEY)`);
+  }
+
+  private remember(userId: number, key: DataKey): void {
+    this.cache.delete(userId);
+    this.cache.set(userId, key);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+  }
+
+  /** Drops an erased user's key from this instance's memory (the row went with the erasure's transaction). */
+  forget(userId: number): void {
+    this.cache.delete(userId);
+  }
+
+  get cached(): number {
+    return this.cache.size;
+  }
+
+  /**
+   * A deleted row stays in the table's file until the space is reused. After erasures, the table is
+   * rewritten (VACUUM FULL: a new file without the dead rows, the old one removed), once for a burst
+   * of erasures. It is small (about 130 bytes a user) and locked only while it is copied.
+   */
+  compactSoon(): void {
+    if (this.compactTimer) return;
+    this.compactTimer = setTimeout(() => {
+      this.compactTimer = undefined;
+      this.compacting = this.compactNow().finally(() => (this.compacting = undefined));
+    }, this.options.compactAfterMs ?? 1000);
+  }
+
+  async compactNow(): Promise<void> {
+    try {
+      await this.db.execute(sql`vacuum full user_keys`);
+    } catch (error) {
+      this.log.warn('could not compact the user key store; an erased key stays in its file until the next erasure compacts it', { error });
+    }
+  }
+
+  /** After a rotation: rewraps every key still wrapped with the previous master key. Returns how many. */
+  async rewrapPrevious(pageSize = 1000): Promise<number> {
+    const previous = this.options.previous;
+    if (!previous || previous.id === this.master.id) return 0;
+    let done = 0;
+    for (;;) {
+      const rows = await this.db.select().from(userKeys).where(eq(userKeys.masterKeyId, previous.id)).limit(pageSize);
+      for (const row of rows) {
+        const material = await unwrap(previous, row.userId, row.wrapped);
+        const wrapped = await wrap(this.master, row.userId, material);
+        await this.db.update(userKeys).set({ masterKeyId: this.master.id, wrapped }).where(and(eq(userKeys.userId, row.userId), eq(userKeys.masterKeyId, previous.id)));
+      }
+      done += rows.length;
+      if (rows.length < pageSize) return done;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.compactTimer) {
+      clearTimeout(this.compactTimer);
+      this.compactTimer = undefined;
+      await this.compactNow();
+    }
+    await this.compacting;
+  }
+}
+
+/** In the erasure's transaction: the user's key row goes with the names it could open. */
+export async function destroyKeys(tx: Queryable, userIds: readonly number[]): Promise<void> {
+  if (userIds.length > 0) await tx.delete(userKeys).where(inArray(userKeys.userId, [...userIds]));
+}

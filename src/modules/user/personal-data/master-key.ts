@@ -1,0 +1,50 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The key that wraps every user's data key (envelope encryption): user keys are stored only
+ * wrapped with it, so the key store alone reveals nothing. It never leaves the process; `id` (a
+ * fingerprint, not the key) is stored beside each wrapped key, so that after a rotation the store
+ * says which keys still need rewrapping.
+ */
+export interface MasterKey {
+  id: string;
+  key: CryptoKey;
+}
+
+const MASTER_KEY_BYTES = 32;
+
+export class MasterKeyError extends Error {}
+
+/** A master key from its base64 (or base64url) text: exactly 32 bytes. */
+export async function importMasterKey(text: string, variable = 'PII_MASTER_KEY'): Promise<MasterKey> {
+  const trimmed = text.trim();
+  const bytes = new Uint8Array(Buffer.from(trimmed, /[-_]/.test(trimmed) ? 'base64url' : 'base64'));
+  if (bytes.byteLength !== MASTER_KEY_BYTES) {
+    throw new MasterKeyError(`${variable} must be ${MASTER_KEY_BYTES} random bytes in base64 (e.g. \`openssl rand -base64 32\`), got ${bytes.byteLength} bytes`);
+  }
+  const fingerprint = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  const key = await crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, ['encrypt', 'decrypt']);
+  return { id: Buffer.from(fingerprint.subarray(0, 8)).toString('hex'), key };
+}
+
+export const newMasterKeyText = () => Buffer.from(crypto.getRandomValues(new Uint8Array(MASTER_KEY_BYTES))).toString('base64');
+
+/** Where the all-in-one keeps the master key it made on first start, beside the data it protects. */
+export const masterKeyFile = (dataDir: string) => join(dataDir, 'pii-master-key');
+
+/**
+ * The master key of an embedded installation when none is configured: read from the data
+ * directory, or made there on first start (readable by its owner only). Losing that file loses
+ * every name; keeping it beside the data protects against a leaked database dump, not against
+ * someone holding the whole directory (set PII_MASTER_KEY from a secret store for that).
+ */
+export function masterKeyTextInDataDir(dataDir: string): string {
+  const file = masterKeyFile(dataDir);
+  if (existsSync(file)) return readFileSync(file, 'utf8');
+  mkdirSync(dataDir, { recursive: true });
+  const text = newMasterKeyText();
+  writeFileSync(file, `${text}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return text;
+}
