@@ -13,11 +13,9 @@ import { openApi } from '../../platform/http/openapi';
 import type { Logger } from '../../platform/log';
 import { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
-import { ServiceLocator } from '../../platform/discovery/service-locator';
-import type { Fetch } from '../../platform/http/local-fetch';
 import { FRIEND_EVENTS_TOPIC } from '../friend/contracts/events';
 import { USER_EVENTS_TOPIC, userStreamId } from '../user/contracts/events';
-import { UserServiceClient } from '../user/contracts/user-client';
+import { userServiceClient, type UserServiceAccess } from '../user/contracts/user-client';
 import { MemoryGraph } from './graph/memory-graph';
 import { isDurable, type SocialGraph } from './graph/social-graph';
 import type { GraphEvent } from './graph/graph-events';
@@ -74,7 +72,7 @@ export interface RecommendationModuleDeps {
    * Where answers get their names: the user service, found through discovery (in the all-in-one
    * too, as the friend service finds it). Without it (the service run alone) names are null.
    */
-  userService?: { fetch: Fetch; discoveryUrl: string; discoveryToken?: string; discoveryRefreshMs?: number };
+  userService?: Omit<UserServiceAccess, 'internalAuth' | 'log'>;
   /** Instead of `userService`: a source of names of one's own (a test's user module in this process). */
   names?: NameSource;
   /** Users whose names are kept in memory at most (RECOMMENDATION_NAME_CACHE_SIZE). */
@@ -278,8 +276,6 @@ export type RecommendationModule = ReturnType<typeof createRecommendationModule>
 
 function userServiceNames(userService: RecommendationModuleDeps['userService'], internalAuth: InternalAuth | undefined, log: Logger): NameSource | undefined {
   if (!userService) return undefined;
-  const { fetch, discoveryUrl, discoveryToken, discoveryRefreshMs } = userService;
-  const locator = new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000, { token: discoveryToken, log: log.child({ component: 'locator' }) });
-  const client = new UserServiceClient(locator, fetch, internalAuth);
+  const client = userServiceClient({ ...userService, internalAuth, log });
   return (ids, traceparent) => client.names(ids, traceparent);
 }
