@@ -18,7 +18,7 @@ import { USER_EVENTS_TOPIC, userStreamId } from '../user/contracts/events';
 import { userServiceClient, type UserServiceAccess } from '../user/contracts/user-client';
 import { MemoryGraph } from './graph/memory-graph';
 import { isDurable, type SocialGraph } from './graph/social-graph';
-import type { GraphEvent } from './graph/graph-events';
+import { erasuresIn, type GraphEvent } from './graph/graph-events';
 import { isGraphStream } from './graph/stream-ids';
 import { GraphLifecycle } from './graph-lifecycle/graph-lifecycle';
 import { DurableFeed } from './graph-lifecycle/durable-feed';
@@ -137,8 +137,7 @@ export function createRecommendationModule({
         log: log.child({ component: 'replica' }),
         onApplied: (erased) => {
           gate.notify();
-          // Every instance's replica applies every erasure, the ones the others consumed too.
-          for (const userId of erased) namer.forget(userId);
+          erasedFromReads(erased);
         },
         pageSize,
         pollMs: replicaPollMs,
@@ -206,6 +205,15 @@ export function createRecommendationModule({
   const past = new PastAnswers(database.db);
   const nameCache = new NameCache(nameCacheSize);
   const namer = new UserNamer(nameCache, names ?? userServiceNames(userService, internalAuth, log), log.child({ component: 'names' }));
+  /**
+   * The graph that answers reads has applied these erasures: the users' names leave this
+   * instance's memory, where a read just before may have put them again. Said by the replica when
+   * reads come from one (it applies every erasure, the ones the other instances consumed too), else
+   * by the consumer, once its batch is applied.
+   */
+  const erasedFromReads = (userIds: readonly number[]) => {
+    for (const userId of userIds) namer.forget(userId);
+  };
   metrics.gauge('names_cached', 'User names the recommendation service holds in memory (read from the user service)', [], (g) => g.set(nameCache.size));
   const sweeping = isDurable(base)
     ? setInterval(() => {
@@ -237,8 +245,8 @@ export function createRecommendationModule({
           topics: [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC],
           handle: async (topic: string, events: readonly EventEnvelope[]) => {
             await projector.handle(topic, events);
-            // After the graph applied the erasure: a read meanwhile may have cached the names again.
-            for (const e of events) if (e.type === 'UserErased') namer.forget((e.data as { userId: number }).userId);
+            // A replica has said so already, as the projector handed it the batch.
+            if (!replica) erasedFromReads(erasuresIn(events));
             gate.notify();
             stream.notify();
             // Not waited for: a checkpoint or snapshot write here would hold up the next fetch, and

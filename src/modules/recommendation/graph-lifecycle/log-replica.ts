@@ -1,6 +1,6 @@
 import type { Db } from '../../../platform/db/database';
 import type { Logger } from '../../../platform/log';
-import type { GraphEvent } from '../graph/graph-events';
+import { erasuresIn, type GraphEvent } from '../graph/graph-events';
 import type { MemoryGraph } from '../graph/memory-graph';
 import { currentSnapshot, NOTHING_SEEN, readTail, type TailKey } from './log-tail';
 import { PollLoop } from './poll-loop';
@@ -124,5 +124,3 @@ export class LogReplica {
     return events;
   }
 }
-
-const erasuresIn = (events: readonly GraphEvent[]) => events.flatMap((e) => (e.type === 'UserErased' ? [e.data.userId] : []));
