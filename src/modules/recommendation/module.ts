@@ -88,8 +88,9 @@ export interface RecommendationModuleDeps {
 }
 
 /**
- * On a graph shared by several instances, how often each drops the names the graph has moved past
- * (see UserNamer.sweep): an erasure another instance consumed leaves this one's memory within it.
+ * When reads come from a graph shared by several instances (RECOMMENDATION_READS=neo4j), how often
+ * each drops the names the graph has moved past (see UserNamer.sweep): an erasure another instance
+ * consumed leaves this one's memory within it. (A replica hands every erasure to erasedFromReads.)
  */
 const NAME_SWEEP_MS = 30_000;
 
@@ -158,6 +159,9 @@ export function createRecommendationModule({
   });
   // What queries are answered from: the replica when there is one, else the served graph.
   const reads: SocialGraph = replica?.graph ?? graph;
+  // Reads from a graph the other instances write too (RECOMMENDATION_READS=neo4j): what they apply
+  // reaches this instance neither through its consumer nor through a replica.
+  const readsSharedGraph = isDurable(base) && !replica;
   // The projection is the eventually consistent part: a read with a token waits for the graph's
   // own stream versions, which are what the answer is computed from (the log may be ahead).
   const gate: ConsistencyGate = new ConsistencyGate({
@@ -165,7 +169,7 @@ export function createRecommendationModule({
     covers: isGraphStream,
     versionsOf: (streams) => reads.streamVersions(streams),
     // The replica wakes waiting reads itself, as it applies the other instances' rows.
-    ...(isDurable(base) && !replica ? { recheckMs: SHARED_GRAPH_RECHECK_MS } : {}),
+    ...(readsSharedGraph ? { recheckMs: SHARED_GRAPH_RECHECK_MS } : {}),
     metrics,
   });
   let connecting: Promise<void> | undefined;
@@ -215,7 +219,7 @@ export function createRecommendationModule({
     for (const userId of userIds) namer.forget(userId);
   };
   metrics.gauge('names_cached', 'User names the recommendation service holds in memory (read from the user service)', [], (g) => g.set(nameCache.size));
-  const sweeping = isDurable(base)
+  const sweeping = readsSharedGraph
     ? setInterval(() => {
         namer.sweep((ids) => reads.streamVersions(ids.map(userStreamId))).catch((error: Error) => log.warn('name cache sweep failed', { error: error.message }));
       }, NAME_SWEEP_MS)
