@@ -10,10 +10,9 @@
  * latency of calls one after another (p50, p99) and throughput of 16 closed-loop clients for 3 s.
  * Names are then cached (where they are read from the user service): this is the steady state.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { embeddedEnvironment, freePorts } from '../test/kits/processes';
+import { stopGracefully, tempDir } from '../test/kits/processes';
+import { startAllInOne } from './lib/processes';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -28,30 +27,18 @@ if (checkouts.length === 0) throw new Error('usage: bun bench/recommend-names.ts
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function measure(checkout: string) {
-  const [gateway, discovery, user, friend, recommendation] = freePorts(5);
-  const env = {
-    ...embeddedEnvironment(),
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'recommend-names-')),
-    HOST: '127.0.0.1',
-    GATEWAY_PORT: String(gateway),
-    DISCOVERY_PORT: String(discovery),
-    USER_PORT: String(user),
-    FRIEND_PORT: String(friend),
-    RECOMMENDATION_PORT: String(recommendation),
-    GATEWAY_RATE_LIMIT_PER_SECOND: '0',
-    LOG_LEVEL: 'error',
-  };
-  const proc = Bun.spawn(['bun', join(checkout, 'src', 'entrypoints', 'all-in-one.ts')], { env, cwd: checkout, stdout: 'ignore', stderr: 'inherit' });
-  const base = `http://127.0.0.1:${gateway}`;
-  const api = async (method: string, path: string, body?: unknown) => {
+  // A fresh data directory per start; the process's output goes to a log file beside it.
+  const dir = tempDir('recommend-names-');
+  const logFile = join(dir, 'all-in-one.log');
+  const aio = await startAllInOne(join(dir, 'data'), logFile, { logLevel: 'error', checkout }).catch((error: Error) => {
+    throw new Error(`${error.message} (its output: ${logFile})`);
+  });
+  const base = aio.gateway;
+  const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
     const res = await fetch(base + path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
     return { status: res.status, body: await res.json().catch(() => undefined) };
   };
   try {
-    for (let ready = false; !ready; await Bun.sleep(200)) {
-      const checks = await Promise.all(['/user', '/friend', '/recommendation'].map((p) => fetch(`${base}${p}/actuator/health`).then((r) => r.status === 200, () => false)));
-      ready = checks.every(Boolean);
-    }
     const create = async (n: number) => (await api('POST', '/user/v1/users', { firstName: `First${n}`, lastName: `Last${n}` })).body.id as number;
     const befriend = (a: number, b: number) => api('POST', `/friend/v1/users/${a}/commands/addFriend?friendId=${b}`);
     const me = await create(0);
@@ -82,8 +69,7 @@ async function measure(checkout: string) {
     }));
     return { p50Ms: +percentile(latencies, 50).toFixed(3), p99Ms: +percentile(latencies, 99).toFixed(3), rps: Math.round(done / 3) };
   } finally {
-    proc.kill('SIGTERM');
-    await proc.exited;
+    await stopGracefully(aio.proc);
   }
 }
 

@@ -6,7 +6,7 @@
 import type { Subprocess } from 'bun';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { embeddedEnvironment, entrypointFile, freePorts, spawnLogged, waitHealthy } from '../../test/kits/processes';
+import { embeddedEnvironment, freePorts, spawnLogged, waitHealthy } from '../../test/kits/processes';
 
 export const ROOT = join(import.meta.dir, '../..');
 
@@ -59,9 +59,10 @@ export interface AllInOne {
 /**
  * Starts `bun src/entrypoints/all-in-one.ts` on free ports with `dataDir`; ready once the gateway
  * routes. `logLevel` info shows start-up and snapshot lines; a start that replays millions of
- * events needs a longer `timeoutMs` than the default on a busy machine.
+ * events needs a longer `timeoutMs` than the default on a busy machine. `checkout`: another
+ * checkout of the repository whose all-in-one to run instead (to compare releases in one sitting).
  */
-export async function startAllInOne(dataDir: string, logFile: string, { logLevel = 'warn', timeoutMs = 120_000 } = {}): Promise<AllInOne> {
+export async function startAllInOne(dataDir: string, logFile: string, { logLevel = 'warn', timeoutMs = 120_000, checkout = ROOT } = {}): Promise<AllInOne> {
   const [gateway, discovery, user, friend, recommendation] = freePorts(5) as [number, number, number, number, number];
   const ports = { gateway, discovery, user, friend, recommendation };
   const env: Record<string, string | undefined> = {
@@ -80,7 +81,7 @@ export async function startAllInOne(dataDir: string, logFile: string, { logLevel
   };
   delete env.DISCOVERY_URL; // derived from the ports above
   const started = performance.now();
-  const proc = spawnBun([entrypointFile('all-in-one')], env, logFile);
+  const proc = track(spawnLogged([join(checkout, 'src', 'entrypoints', 'all-in-one.ts')], env, logFile, checkout));
   const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
   for (const service of ['user', 'friend', 'recommendation']) await waitHealthy(`${gatewayUrl}/${service}/actuator/health`, proc, 'all-in-one', timeoutMs);
   const url = (port: number) => `http://127.0.0.1:${port}`;

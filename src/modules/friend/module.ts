@@ -2,7 +2,6 @@ import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import { idReserve } from '../../platform/db/id-reserve';
 import { migrationsFolder } from '../../platform/db/migrations-folder';
-import { ServiceLocator } from '../../platform/discovery/service-locator';
 import type { EventBus } from '../../platform/events/bus';
 import { commandMetrics } from '../../platform/events/command-metrics';
 import { commandRunner } from '../../platform/events/command-runner';
@@ -30,7 +29,7 @@ import { friendshipsReadModel } from './friendship-read-model';
 import { registerFriendGauges } from './friend-metrics';
 import { gettingFriendship } from './getting-friendship/route';
 import { UserDirectory } from './knowing-users/user-directory';
-import { UserServiceClient } from '../user/contracts/user-client';
+import { userServiceClient } from '../user/contracts/user-client';
 import { forgetErasedUser } from './knowing-users/forget-erased-user';
 import { userEventsConsumer } from './knowing-users/user-events-consumer';
 import { listingFriends } from './listing-friends/route';
@@ -82,8 +81,7 @@ export function createFriendModule({ database, bus, clock, log, relay: relayOpti
   // user data: a user token asks nothing of them (friend's replica of users only serves commands).
   const gate = new ConsistencyGate({ ...consistency, covers: (s) => FRIENDSHIP_STREAM.test(s), versionsOf: (streams) => streamVersions(database.db, streams), metrics });
   const tokenOf = (userId: number, friendId: number, version: number) => encodeToken([[friendshipStreamId(userId, friendId), version]]);
-  const locator = new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000, { token: discoveryToken, log: log.child({ component: 'locator' }) });
-  const users = new UserDirectory(database.db, new UserServiceClient(locator, fetch, internalAuth));
+  const users = new UserDirectory(database.db, userServiceClient({ fetch, discoveryUrl, discoveryToken, discoveryRefreshMs, internalAuth, log }));
   const onCommitted = () => {
     relay.committed();
     gate.notify();

@@ -13,14 +13,12 @@ import { openApi } from '../../platform/http/openapi';
 import type { Logger } from '../../platform/log';
 import { Metrics } from '../../platform/metrics/metrics';
 import type { ModuleInstance } from '../../platform/runtime/module';
-import { ServiceLocator } from '../../platform/discovery/service-locator';
-import type { Fetch } from '../../platform/http/local-fetch';
 import { FRIEND_EVENTS_TOPIC } from '../friend/contracts/events';
 import { USER_EVENTS_TOPIC, userStreamId } from '../user/contracts/events';
-import { UserServiceClient } from '../user/contracts/user-client';
+import { userServiceClient, type UserServiceAccess } from '../user/contracts/user-client';
 import { MemoryGraph } from './graph/memory-graph';
 import { isDurable, type SocialGraph } from './graph/social-graph';
-import type { GraphEvent } from './graph/graph-events';
+import { erasuresIn, type GraphEvent } from './graph/graph-events';
 import { isGraphStream } from './graph/stream-ids';
 import { GraphLifecycle } from './graph-lifecycle/graph-lifecycle';
 import { DurableFeed } from './graph-lifecycle/durable-feed';
@@ -74,7 +72,7 @@ export interface RecommendationModuleDeps {
    * Where answers get their names: the user service, found through discovery (in the all-in-one
    * too, as the friend service finds it). Without it (the service run alone) names are null.
    */
-  userService?: { fetch: Fetch; discoveryUrl: string; discoveryToken?: string; discoveryRefreshMs?: number };
+  userService?: Omit<UserServiceAccess, 'internalAuth' | 'log'>;
   /** Instead of `userService`: a source of names of one's own (a test's user module in this process). */
   names?: NameSource;
   /** Users whose names are kept in memory at most (RECOMMENDATION_NAME_CACHE_SIZE). */
@@ -90,8 +88,9 @@ export interface RecommendationModuleDeps {
 }
 
 /**
- * On a graph shared by several instances, how often each drops the names the graph has moved past
- * (see UserNamer.sweep): an erasure another instance consumed leaves this one's memory within it.
+ * When reads come from a graph shared by several instances (RECOMMENDATION_READS=neo4j), how often
+ * each drops the names the graph has moved past (see UserNamer.sweep): an erasure another instance
+ * consumed leaves this one's memory within it. (A replica hands every erasure to erasedFromReads.)
  */
 const NAME_SWEEP_MS = 30_000;
 
@@ -139,8 +138,7 @@ export function createRecommendationModule({
         log: log.child({ component: 'replica' }),
         onApplied: (erased) => {
           gate.notify();
-          // Every instance's replica applies every erasure, the ones the others consumed too.
-          for (const userId of erased) namer.forget(userId);
+          erasedFromReads(erased);
         },
         pageSize,
         pollMs: replicaPollMs,
@@ -161,6 +159,9 @@ export function createRecommendationModule({
   });
   // What queries are answered from: the replica when there is one, else the served graph.
   const reads: SocialGraph = replica?.graph ?? graph;
+  // Reads from a graph the other instances write too (RECOMMENDATION_READS=neo4j): what they apply
+  // reaches this instance neither through its consumer nor through a replica.
+  const readsSharedGraph = isDurable(base) && !replica;
   // The projection is the eventually consistent part: a read with a token waits for the graph's
   // own stream versions, which are what the answer is computed from (the log may be ahead).
   const gate: ConsistencyGate = new ConsistencyGate({
@@ -168,7 +169,7 @@ export function createRecommendationModule({
     covers: isGraphStream,
     versionsOf: (streams) => reads.streamVersions(streams),
     // The replica wakes waiting reads itself, as it applies the other instances' rows.
-    ...(isDurable(base) && !replica ? { recheckMs: SHARED_GRAPH_RECHECK_MS } : {}),
+    ...(readsSharedGraph ? { recheckMs: SHARED_GRAPH_RECHECK_MS } : {}),
     metrics,
   });
   let connecting: Promise<void> | undefined;
@@ -208,8 +209,17 @@ export function createRecommendationModule({
   const past = new PastAnswers(database.db);
   const nameCache = new NameCache(nameCacheSize);
   const namer = new UserNamer(nameCache, names ?? userServiceNames(userService, internalAuth, log), log.child({ component: 'names' }));
+  /**
+   * The graph that answers reads has applied these erasures: the users' names leave this
+   * instance's memory, where a read just before may have put them again. Said by the replica when
+   * reads come from one (it applies every erasure, the ones the other instances consumed too), else
+   * by the consumer, once its batch is applied.
+   */
+  const erasedFromReads = (userIds: readonly number[]) => {
+    for (const userId of userIds) namer.forget(userId);
+  };
   metrics.gauge('names_cached', 'User names the recommendation service holds in memory (read from the user service)', [], (g) => g.set(nameCache.size));
-  const sweeping = isDurable(base)
+  const sweeping = readsSharedGraph
     ? setInterval(() => {
         namer.sweep((ids) => reads.streamVersions(ids.map(userStreamId))).catch((error: Error) => log.warn('name cache sweep failed', { error: error.message }));
       }, NAME_SWEEP_MS)
@@ -239,8 +249,8 @@ export function createRecommendationModule({
           topics: [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC],
           handle: async (topic: string, events: readonly EventEnvelope[]) => {
             await projector.handle(topic, events);
-            // After the graph applied the erasure: a read meanwhile may have cached the names again.
-            for (const e of events) if (e.type === 'UserErased') namer.forget((e.data as { userId: number }).userId);
+            // A replica has said so already, as the projector handed it the batch.
+            if (!replica) erasedFromReads(erasuresIn(events));
             gate.notify();
             stream.notify();
             // Not waited for: a checkpoint or snapshot write here would hold up the next fetch, and
@@ -278,8 +288,6 @@ export type RecommendationModule = ReturnType<typeof createRecommendationModule>
 
 function userServiceNames(userService: RecommendationModuleDeps['userService'], internalAuth: InternalAuth | undefined, log: Logger): NameSource | undefined {
   if (!userService) return undefined;
-  const { fetch, discoveryUrl, discoveryToken, discoveryRefreshMs } = userService;
-  const locator = new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs ?? 1_000, { token: discoveryToken, log: log.child({ component: 'locator' }) });
-  const client = new UserServiceClient(locator, fetch, internalAuth);
+  const client = userServiceClient({ ...userService, internalAuth, log });
   return (ids, traceparent) => client.names(ids, traceparent);
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../../../platform/log';
 import type { SocialGraph } from '../graph/social-graph';
 import { graphFeedCursors } from '../schema';
 import { currentSnapshot, NOTHING_SEEN, readTail, type TailKey } from './log-tail';
+import { PollLoop } from './poll-loop';
 import { applicable, REPLAY_PAGE_SIZE } from './replay';
 
 /** Held by the one instance of the group that writes the durable graph. */
@@ -41,26 +42,32 @@ export interface DurableFeedDeps {
  */
 export class DurableFeed {
   private claim: Claim | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private running: Promise<unknown> | undefined;
   private paused = false;
-  private stopped = false;
-  private failing = false;
   /** Rows this instance applied to the durable graph. */
   applied = 0;
   /** The stored cursor, read when the claim is taken and kept while it is held. */
   private cursor: FeedCursor | undefined;
+  private readonly polling: PollLoop;
 
-  constructor(private readonly deps: DurableFeedDeps) {}
+  constructor(private readonly deps: DurableFeedDeps) {
+    this.polling = new PollLoop({
+      // The cursor moves only after a read is applied: after a failure, the same rows come again next time.
+      work: () => (this.paused ? Promise.resolve(0) : this.feedOnce()),
+      everyMs: () => (this.claim ? (deps.pollMs ?? 20) : CLAIM_RETRY_MS),
+      log: deps.log,
+      failing: 'could not feed the durable graph from the log; retrying',
+      working: 'the durable graph is fed from the log again',
+    });
+  }
 
   start(): void {
-    this.schedule(0);
+    this.polling.start(0);
   }
 
   /** Until resume(): no write to the durable graph (a rebuild is reloading it). */
   async suspend(): Promise<void> {
     this.paused = true;
-    await this.running;
+    await this.polling.idle();
   }
 
   /** Goes on from the stored cursor: a reload that cleared the graph is made whole again from there. */
@@ -69,9 +76,7 @@ export class DurableFeed {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.polling.stop();
     await this.claim?.release().catch(() => undefined);
   }
 
@@ -122,26 +127,5 @@ export class DurableFeed {
       .values({ name: CURSOR, ...row })
       .onConflictDoUpdate({ target: graphFeedCursors.name, set: row });
     this.cursor = cursor;
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      const work = this.paused ? Promise.resolve(0) : this.feedOnce();
-      this.running = work
-        .then(() => {
-          if (this.failing) this.deps.log.info('the durable graph is fed from the log again');
-          this.failing = false;
-        })
-        .catch((error) => {
-          // The cursor moves only after a read is applied: the same rows come again next time.
-          if (!this.failing) this.deps.log.warn('could not feed the durable graph from the log; retrying', { error });
-          this.failing = true;
-        })
-        .finally(() => {
-          this.running = undefined;
-          this.schedule(this.claim ? (this.deps.pollMs ?? 20) : CLAIM_RETRY_MS);
-        });
-    }, ms);
   }
 }

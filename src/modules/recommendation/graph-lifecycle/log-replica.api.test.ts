@@ -1,49 +1,33 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { encodeToken } from '../../../platform/consistency/token';
-import type { Database } from '../../../platform/db/database';
-import { openEmbeddedDatabase } from '../../../platform/db/embedded';
-import { InProcessBus } from '../../../platform/events/in-process-bus';
 import { createLogger } from '../../../platform/log';
 import { call } from '../../../../test/kits/http';
 import { eventFactory } from '../../../../test/kits/recommendation/events';
+import { SharedLog } from '../../../../test/kits/recommendation/shared-log';
 import { FRIEND_EVENTS_TOPIC, friendshipStreamId } from '../../friend/contracts/events';
 import { USER_EVENTS_TOPIC } from '../../user/contracts/events';
 import { MemoryGraph } from '../graph/memory-graph';
-import { createRecommendationModule, recommendationMigrationsFolder } from '../index';
 
 /**
  * Two instances on one log, as in distributed mode, each consuming only what its own bus hands it
  * (its partitions): reads with `readReplica` come from the replica, which the log feeds with the
  * other instance's events too. (On PostgreSQL with concurrent writers: log-replica.int.test.ts.)
  */
-let database: Database;
+const shared = new SharedLog();
 // Names come from the user service, not the log: this one knows every user as First<id> Last<id>.
 const names = async (ids: readonly number[]) => ({ users: ids.map((id) => ({ id, firstName: `First${id}`, lastName: `Last${id}`, version: 1 })), erased: [] });
-const started: { bus: InProcessBus; module: ReturnType<typeof createRecommendationModule> }[] = [];
 
 async function startInstance(options: { snapshotEvery?: number } = {}) {
-  const bus = new InProcessBus();
   // The graph this instance writes (Neo4j in distributed mode): only its own partitions' events.
   const written = new MemoryGraph();
   const lines: { msg: string; [field: string]: unknown }[] = [];
   const log = createLogger({}, 'info', (line) => void lines.push(JSON.parse(line)));
-  const module = createRecommendationModule({ database, bus, graph: written, log, readReplica: true, replicaPollMs: 10, admin: { openWithoutToken: true }, names, ...options });
-  await module.connect();
-  started.push({ bus, module });
+  const { bus, module } = await shared.start({ graph: written, log, readReplica: true, replicaPollMs: 10, admin: { openWithoutToken: true }, names, ...options });
   return { bus, written, module, lines };
 }
 
-beforeAll(async () => {
-  database = await openEmbeddedDatabase({ migrationsFolder: recommendationMigrationsFolder, label: 'recommendation' });
-});
-
-afterAll(async () => {
-  for (const { bus, module } of started) {
-    await module.stop();
-    await bus.close();
-  }
-  await database.close();
-});
+beforeAll(() => shared.open());
+afterAll(() => shared.close());
 
 test('an instance answers, from its replica, for events only the other instance consumed; a token read waits for them', async () => {
   const e = eventFactory();
@@ -109,8 +93,7 @@ test('one instance snapshots the replica; a new instance loads it and reads only
   const loaded = late.lines.find((l) => l.msg.startsWith('replica loaded'))!;
   expect(loaded.msg).toBe('replica loaded from a snapshot and the log after it');
   // Fewer rows than the log holds: only those after the snapshot.
-  const rows = Number(((await database.db.execute('select count(*)::int as n from received_events' as any)) as any).rows[0].n);
-  expect(loaded.events as number).toBeLessThan(rows);
+  expect(loaded.events as number).toBeLessThan(await shared.rows());
   const res = await call(late.module.app, 'GET', '/v1/users/10/commands/findMutualFriends?friendId=14');
   expect(res.body.map((u: { id: number }) => u.id)).toEqual([15]);
 });

@@ -1,8 +1,9 @@
 import type { Db } from '../../../platform/db/database';
 import type { Logger } from '../../../platform/log';
-import type { GraphEvent } from '../graph/graph-events';
+import { erasuresIn, type GraphEvent } from '../graph/graph-events';
 import type { MemoryGraph } from '../graph/memory-graph';
 import { currentSnapshot, NOTHING_SEEN, readTail, type TailKey } from './log-tail';
+import { PollLoop } from './poll-loop';
 import type { ReplicaSnapshots } from './replica-snapshots';
 import { applicable, REPLAY_PAGE_SIZE } from './replay';
 
@@ -39,16 +40,22 @@ export interface LogReplicaDeps {
 export class LogReplica {
   /** Every row of a transaction finished in this snapshot is applied. */
   private seen = NOTHING_SEEN;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private reading: Promise<unknown> | undefined;
-  private stopped = false;
-  private failing = false;
+  private readonly polling: PollLoop;
   /** Rows read from the log so far (repeats of local batches included). */
   events = 0;
   /** When the last read of the log ended; a replica that cannot read the log keeps serving what it has. */
   private lastReadAt: Date | undefined;
 
-  constructor(private readonly deps: LogReplicaDeps) {}
+  constructor(private readonly deps: LogReplicaDeps) {
+    this.polling = new PollLoop({
+      // After a failure the same rows are asked for again: `seen` only moves once they are applied.
+      work: () => this.readNew(),
+      everyMs: deps.pollMs ?? REPLICA_POLL_MS,
+      log: deps.log,
+      failing: 'the replica could not read the event log; retrying',
+      working: 'the replica reads the event log again',
+    });
+  }
 
   /** The replica itself, which reads are answered from. */
   get graph(): MemoryGraph {
@@ -61,7 +68,7 @@ export class LogReplica {
     const covered = await this.deps.snapshots?.restore(this.deps.graph);
     if (covered) this.seen = covered;
     const events = await this.readNew();
-    this.schedule();
+    this.polling.start();
     const summary = { events, fromSnapshot: covered !== undefined, ms: Math.round(performance.now() - started), ...(await this.deps.graph.stats()) };
     this.deps.log.info(covered ? 'replica loaded from a snapshot and the log after it' : 'replica loaded from the event log', summary);
     return { events, fromSnapshot: covered !== undefined };
@@ -86,9 +93,7 @@ export class LogReplica {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.reading;
+    await this.polling.stop();
     await this.deps.snapshots?.stop();
   }
 
@@ -118,26 +123,4 @@ export class LogReplica {
     this.deps.snapshots?.afterRead(this.events, () => ({ image: graph.image(), covers: upto }));
     return events;
   }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.reading = this.readNew()
-        .then(() => {
-          if (this.failing) this.deps.log.info('the replica reads the event log again');
-          this.failing = false;
-        })
-        .catch((error) => {
-          // The same rows are asked for again at the next poll: `seen` only moves once they are applied.
-          if (!this.failing) this.deps.log.warn('the replica could not read the event log; retrying', { error });
-          this.failing = true;
-        })
-        .finally(() => {
-          this.reading = undefined;
-          this.schedule();
-        });
-    }, this.deps.pollMs ?? REPLICA_POLL_MS);
-  }
 }
-
-const erasuresIn = (events: readonly GraphEvent[]) => events.flatMap((e) => (e.type === 'UserErased' ? [e.data.userId] : []));

@@ -65,3 +65,7 @@ export function dataToStore(envelope: EventEnvelope): unknown {
   for (const field of NAME_FIELDS) delete kept[field];
   return kept;
 }
+
+/** The users erased by these events (received envelopes or GraphEvents alike). */
+export const erasuresIn = (events: readonly Pick<EventEnvelope, 'type' | 'data'>[]): number[] =>
+  events.flatMap((e) => (e.type === 'UserErased' ? [(e.data as UserErased['data']).userId] : []));

@@ -1,42 +1,25 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { openEmbeddedDatabase } from '../../../platform/db/embedded';
-import type { Database } from '../../../platform/db/database';
 import type { EventEnvelope } from '../../../platform/events/envelope';
-import { InProcessBus } from '../../../platform/events/in-process-bus';
 import { silentLogger } from '../../../platform/log';
 import { call } from '../../../../test/kits/http';
 import { FRIEND_EVENTS_TOPIC } from '../../friend/contracts/events';
 import { USER_EVENTS_TOPIC } from '../../user/contracts/events';
 import { MemoryGraph } from '../graph/memory-graph';
-import { createRecommendationModule, recommendationMigrationsFolder } from '../index';
 import { eventFactory } from '../../../../test/kits/recommendation/events';
+import { SharedLog } from '../../../../test/kits/recommendation/shared-log';
 import { groupedDeliveryConformance } from '../../../../test/conformance/grouped-delivery';
 
-let database: Database;
-const started: { bus: InProcessBus; module: ReturnType<typeof createRecommendationModule> }[] = [];
+const shared = new SharedLog();
 
 /** A recommendation module on the shared log database, with its own bus and graph, connected. */
 async function startModule() {
-  const bus = new InProcessBus();
   const graph = new MemoryGraph();
-  const module = createRecommendationModule({ database, bus, graph, log: silentLogger });
-  await module.connect();
-  started.push({ bus, module });
+  const { bus, module } = await shared.start({ graph, log: silentLogger });
   return { bus, graph, module };
 }
 
-const logCount = async () => Number(((await database.db.execute('select count(*)::int as n from received_events' as any)) as any).rows[0].n);
-
-beforeAll(async () => {
-  database = await openEmbeddedDatabase({ migrationsFolder: recommendationMigrationsFolder, label: 'recommendation' });
-});
-afterAll(async () => {
-  for (const { bus, module } of started) {
-    await module.stop();
-    await bus.close();
-  }
-  await database.close();
-});
+beforeAll(() => shared.open());
+afterAll(() => shared.close());
 
 describe('consuming events', () => {
   const e = eventFactory();
@@ -61,7 +44,7 @@ describe('consuming events', () => {
 
   test('the log keeps user events without their names, and a rebuild from it gives the same graph', async () => {
     await app.bus.publish(USER_EVENTS_TOPIC, [e.userCreated(30, 'Logless', 'Nameless'), e.userUpdated(30, 'Still', 'Unlogged')]);
-    const rows = ((await database.db.execute("select data::text as data from received_events where stream_id = 'user-30' order by position" as any)) as any).rows;
+    const rows = ((await shared.database.db.execute("select data::text as data from received_events where stream_id = 'user-30' order by position" as any)) as any).rows;
     expect(rows.map((r: { data: string }) => JSON.parse(r.data))).toEqual([{ userId: 30 }, { userId: 30 }]);
     const before = await app.graph.snapshot();
     await app.module.rebuild();
@@ -69,42 +52,42 @@ describe('consuming events', () => {
   });
 
   test('a redelivered batch changes nothing: not the log, not the graph', async () => {
-    const before = { snapshot: await app.graph.snapshot(), rows: await logCount(), stored: app.module.stats().stored };
+    const before = { snapshot: await app.graph.snapshot(), rows: await shared.rows(), stored: app.module.stats().stored };
     await app.bus.publish(FRIEND_EVENTS_TOPIC, friendships);
     await app.bus.publish(USER_EVENTS_TOPIC, users.slice(1, 3));
     expect(await app.graph.snapshot()).toEqual(before.snapshot);
-    expect(await logCount()).toBe(before.rows);
+    expect(await shared.rows()).toBe(before.rows);
     expect(app.module.stats().stored).toBe(before.stored);
   });
 
   test('events of an unknown type are logged and counted, not applied, and do not block the batch', async () => {
     const unknown = { ...e.userCreated(50), type: 'UserDeleted' } as EventEnvelope;
-    const rows = await logCount();
+    const rows = await shared.rows();
     const before = app.module.stats();
     await app.bus.publish(USER_EVENTS_TOPIC, [unknown, e.userCreated(51)]);
     expect(app.module.stats().ignored).toBe(before.ignored + 1);
-    expect(await logCount()).toBe(rows + 2);
+    expect(await shared.rows()).toBe(rows + 2);
     expect((await app.graph.snapshot()).users.map((u) => u.id)).toContain(51);
   });
 
   test('an envelope the log cannot hold is set aside as a dead letter rather than redelivered forever', async () => {
-    const rows = await logCount();
+    const rows = await shared.rows();
     const before = app.module.stats();
     const unstorable = { ...e.userCreated(60), id: 'not-a-uuid' };
     await app.bus.publish(USER_EVENTS_TOPIC, [unstorable, e.userCreated(61)]);
     expect(app.module.stats().rejected).toBe(before.rejected + 1);
     expect(app.bus.deadLetters.map((d) => d.event.id)).toEqual(['not-a-uuid']);
-    expect(await logCount()).toBe(rows + 1);
+    expect(await shared.rows()).toBe(rows + 1);
   });
 
   test('a schemaVersion no upcaster reads is dead-lettered with a reason, never guessed at; the rest is applied', async () => {
-    const rows = await logCount();
+    const rows = await shared.rows();
     const before = app.module.stats();
     const future = { ...e.userCreated(62), schemaVersion: 99 };
     await app.bus.publish(USER_EVENTS_TOPIC, [future, e.userCreated(63)]);
     expect(app.module.stats().rejected).toBe(before.rejected + 1);
     expect(app.bus.deadLetters.at(-1)).toMatchObject({ event: { id: future.id }, reason: expect.stringContaining('schemaVersion 99 cannot be read') });
-    expect(await logCount()).toBe(rows + 1);
+    expect(await shared.rows()).toBe(rows + 1);
     expect((await app.graph.snapshot()).users.map((u) => u.id)).not.toContain(62);
   });
 
@@ -129,7 +112,7 @@ describe('consuming events', () => {
     expect(before.friendships.length).toBeGreaterThan(10);
     await app.graph.clear();
     expect((await app.graph.stats()).users).toBe(0);
-    expect((await app.module.rebuild()).events).toBe(await logCount());
+    expect((await app.module.rebuild()).events).toBe(await shared.rows());
     expect(await app.graph.snapshot()).toEqual(before);
   });
 

@@ -1,12 +1,32 @@
-import type { ServiceLocator } from '../../../platform/discovery/service-locator';
+import { ServiceLocator } from '../../../platform/discovery/service-locator';
 import { gone, unavailable } from '../../../platform/errors';
 import type { InternalAuth } from '../../../platform/http/internal-auth';
 import type { Fetch } from '../../../platform/http/local-fetch';
+import type { Logger } from '../../../platform/log';
 import { userPaths, type UserNames } from './http';
 
 /** Ids per request: keeps the URL short (about 2 KB), well below any server's limit. */
 const IDS_PER_REQUEST = 200;
 const TIMEOUT_MS = 3_000;
+/** How long a list of the user service's instances is used before discovery is asked again. */
+const DISCOVERY_REFRESH_MS = 1_000;
+
+/** How a module reaches the user service: through discovery, with its credential when authentication is on. */
+export interface UserServiceAccess {
+  fetch: Fetch;
+  discoveryUrl: string;
+  /** Discovery's shared secret, needed to list the user service's instances. */
+  discoveryToken?: string;
+  discoveryRefreshMs?: number;
+  internalAuth?: Pick<InternalAuth, 'callHeaders'>;
+  log: Logger;
+}
+
+/** A client of the user service, finding its instances through discovery. */
+export function userServiceClient({ fetch, discoveryUrl, discoveryToken, discoveryRefreshMs = DISCOVERY_REFRESH_MS, internalAuth, log }: UserServiceAccess): UserServiceClient {
+  const locator = new ServiceLocator(fetch, discoveryUrl, discoveryRefreshMs, { token: discoveryToken, log: log.child({ component: 'locator' }) });
+  return new UserServiceClient(locator, fetch, internalAuth);
+}
 
 /**
  * What other modules ask the user service, over its HTTP contract: an instance found through

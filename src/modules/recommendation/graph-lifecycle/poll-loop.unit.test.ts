@@ -1,0 +1,79 @@
+import { expect, test } from 'bun:test';
+import { createLogger } from '../../../platform/log';
+import { PollLoop } from './poll-loop';
+
+const until = async (what: () => boolean) => {
+  for (let i = 0; i < 500 && !what(); i++) await Bun.sleep(2);
+  expect(what()).toBe(true);
+};
+
+test('reads again and again; a run of failures is logged once, and so is the recovery; stop waits for the read under way', async () => {
+  const lines: { level: string; msg: string }[] = [];
+  const log = createLogger({}, 'info', (line) => void lines.push(JSON.parse(line)));
+  // Reads 3 to 5 fail, then they work again.
+  let reads = 0;
+  let inFlight = 0;
+  let overlapped = false;
+  let release: (() => void) | undefined;
+  const loop = new PollLoop({
+    work: async () => {
+      const n = ++reads;
+      overlapped ||= ++inFlight > 1;
+      try {
+        if (n === 8) await new Promise<void>((resolve) => (release = resolve));
+        else await Bun.sleep(1);
+        if (n >= 3 && n <= 5) throw new Error(`read ${n} failed`);
+      } finally {
+        inFlight--;
+      }
+    },
+    everyMs: 1,
+    log,
+    failing: 'cannot read; retrying',
+    working: 'reads again',
+  });
+  loop.start(0);
+  await until(() => release !== undefined);
+  expect(lines.map((l) => [l.level, l.msg])).toEqual([
+    ['warn', 'cannot read; retrying'],
+    ['info', 'reads again'],
+  ]);
+
+  // Read 8 is under way: stop resolves only once it ended, and no read comes after it.
+  let stopped = false;
+  const stopping = loop.stop().then(() => (stopped = true));
+  await Bun.sleep(10);
+  expect(stopped).toBe(false);
+  release!();
+  await stopping;
+  await Bun.sleep(20);
+  expect(reads).toBe(8);
+  expect(overlapped).toBe(false);
+});
+
+test('a pause given as a function is asked before each read; a loop stopped before it starts never reads', async () => {
+  let reads = 0;
+  const pauses: number[] = [];
+  const loop = new PollLoop({
+    work: async () => void reads++,
+    everyMs: () => {
+      pauses.push(reads);
+      return 1;
+    },
+    log: createLogger({}, 'error', () => {}),
+    failing: 'failing',
+    working: 'working',
+  });
+  loop.start();
+  await until(() => reads >= 3);
+  await loop.stop();
+  // Once for the first read, then after each read.
+  expect(pauses.slice(0, 3)).toEqual([0, 1, 2]);
+
+  const never = new PollLoop({ work: async () => void reads++, everyMs: 1, log: createLogger({}, 'error', () => {}), failing: 'f', working: 'w' });
+  const before = reads;
+  await never.stop();
+  never.start(0);
+  await Bun.sleep(10);
+  expect(reads).toBe(before);
+});
