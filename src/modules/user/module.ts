@@ -21,6 +21,8 @@ import { encodeToken } from '../../platform/consistency/token';
 import { DEFAULT_CONSISTENCY, type ConsistencyOptions } from '../../platform/consistency/options';
 import { userStream, type UserDeps } from './user-aggregate';
 import { KeyStore } from './personal-data/key-store';
+import { HistoryEncryption } from './encrypting-history/encrypt-history';
+import { historyAdminRoutes } from './encrypting-history/route';
 import type { MasterKey } from './personal-data/master-key';
 import { registerUserGauges } from './user-metrics';
 import { usersReadModel } from './user-read-model';
@@ -106,7 +108,8 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
 
   const app = createHttpApp({ name: 'user', log, health: () => database.ping(), metrics, guard: internalAuth?.guard })
     .use(openApi('User service', 'Creates and updates users; each change is an event.', { internalCredential: internalAuth !== undefined }))
-    .use(adminStreams(database.db, admin));
+    .use(adminStreams(database.db, admin))
+    .use(historyAdminRoutes(new HistoryEncryption(database.db, keys, log.child({ component: 'encrypt-history' })), admin));
   for (const command of userCommands) app.use(command.routes(routeDeps));
   app.use(namingUsers(routeDeps)).use(gettingUser(routeDeps)).use(searchingUsers(routeDeps));
 

@@ -1,4 +1,4 @@
-import { customType, index, integer, pgSequence, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { customType, index, integer, pgSequence, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 
 export { events, outbox } from '../../platform/events/event-store-schema';
 
@@ -40,4 +40,21 @@ export const userKeys = pgTable('user_keys', {
   /** Fingerprint of the master key that wrapped it: what a rotation rewraps. */
   masterKeyId: text('master_key_id').notNull(),
   wrapped: bytea('wrapped').notNull(),
+});
+
+/**
+ * The audit trail of rewrites of stored events: `encrypt-history` sealing names that version-1
+ * events carried in the clear, the one rewrite of history this service makes (README, "Erasing a
+ * user"). Not an event: consumers have nothing to do with it, and the stream heads other services
+ * audit against stay those of the users.
+ */
+export const historyRewrites = pgTable('history_rewrites', {
+  id: serial('id').primaryKey(),
+  kind: text('kind').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+  finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  eventsResealed: integer('events_resealed').notNull().default(0),
+  rowsResealed: integer('rows_resealed').notNull().default(0),
+  /** Events of erased users: sealed under a key made for the purpose and thrown away. */
+  eventsShredded: integer('events_shredded').notNull().default(0),
 });

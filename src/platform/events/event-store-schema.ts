@@ -25,8 +25,8 @@ export const events = pgTable(
 /**
  * Events committed but not yet published; the relay deletes a row once the bus has it.
  * No foreign key to `events`: a row is only ever inserted by the statement that appends its event,
- * from that insert's RETURNING, and events are never updated or deleted, so the key could never
- * fail; its check still ran on every append, a quarter of the append's time on PGlite.
+ * from that insert's RETURNING, and events are never deleted (the one rewrite, a user module's
+ * sealing of old names, keeps every position), so the key could never fail; its check still ran on every append, a quarter of the append's time on PGlite.
  */
 export const outbox = pgTable('outbox', {
   eventPosition: bigint('event_position', { mode: 'number' }).primaryKey(),
