@@ -1,5 +1,6 @@
 /**
- * recommendFriends with a full page of names, through the all-in-one's gateway, for one or more
+ * What names cost: recommendFriends with a full page of names, and createUser (whose names are
+ * sealed with the user's key since version 2 of its event), through the all-in-one's gateway, for one or more
  * checkouts of this repository compared in one sitting: each round starts each checkout's
  * all-in-one in turn (fresh data directory), so that the machine's drift hits them alike.
  *
@@ -9,6 +10,7 @@
  * recommendations are a page of 100 named users (weight 1). Measured after 200 warm-up calls:
  * latency of calls one after another (p50, p99) and throughput of 16 closed-loop clients for 3 s.
  * Names are then cached (where they are read from the user service): this is the steady state.
+ * createUser: p50 of 300 one after another, then 32 closed-loop clients for 3 s.
  */
 import { join, resolve } from 'node:path';
 import { stopGracefully, tempDir } from '../test/kits/processes';
@@ -67,13 +69,34 @@ async function measure(checkout: string) {
         done++;
       }
     }));
-    return { p50Ms: +percentile(latencies, 50).toFixed(3), p99Ms: +percentile(latencies, 99).toFixed(3), rps: Math.round(done / 3) };
+    const creates: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const started = performance.now();
+      await create(10_000 + i);
+      creates.push(performance.now() - started);
+    }
+    creates.sort((a, b) => a - b);
+    let created = 0;
+    const createUntil = performance.now() + 3_000;
+    await Promise.all(Array.from({ length: 32 }, async (_, client) => {
+      for (let n = 0; performance.now() < createUntil; n++) {
+        await create(100_000 + client * 100_000 + n);
+        created++;
+      }
+    }));
+    return {
+      p50Ms: +percentile(latencies, 50).toFixed(3),
+      p99Ms: +percentile(latencies, 99).toFixed(3),
+      rps: Math.round(done / 3),
+      createP50Ms: +percentile(creates, 50).toFixed(3),
+      createPerSec: Math.round(created / 3),
+    };
   } finally {
     await stopGracefully(aio.proc);
   }
 }
 
-const results: { round: number; checkout: string; p50Ms: number; p99Ms: number; rps: number }[] = [];
+const results: { round: number; checkout: string; p50Ms: number; p99Ms: number; rps: number; createP50Ms: number; createPerSec: number }[] = [];
 for (let round = 1; round <= rounds; round++) {
   for (const checkout of checkouts) {
     const r = await measure(checkout);
@@ -81,3 +104,15 @@ for (let round = 1; round <= rounds; round++) {
     console.log(JSON.stringify({ round, checkout, ...r }));
   }
 }
+
+// Summary: each checkout's median over the rounds, and its ratio to the first checkout's.
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+const figures = ['p50Ms', 'p99Ms', 'rps', 'createP50Ms', 'createPerSec'] as const;
+const medians = checkouts.map((checkout) => Object.fromEntries(figures.map((f) => [f, median(results.filter((r) => r.checkout === checkout).map((r) => r[f]))])) as Record<(typeof figures)[number], number>);
+console.log(`\n${'figure'.padEnd(14)}${checkouts.map((c) => c.split('/').at(-1)!.slice(0, 16).padStart(18)).join('')}   ratio to the first`);
+for (const f of figures) {
+  const row = medians.map((m) => String(m[f]).padStart(18)).join('');
+  const ratios = medians.slice(1).map((m) => (m[f] / medians[0]![f]).toFixed(2)).join(' ');
+  console.log(`${f.padEnd(14)}${row}   ${ratios}`);
+}
+console.log(`${results.length} runs, ${rounds} rounds, ${checkouts.length} checkouts`);
