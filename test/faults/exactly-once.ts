@@ -9,6 +9,7 @@ import type { EventEnvelope } from '../../src/platform/events/envelope';
 import { ExpectedGraph, recommendationsMatch, type Cluster } from '../harness/distributed';
 import { eventually } from '../kits/processes';
 import type { CommandLedger, Outcome } from './command-ledger';
+import { userNamesOpener } from '../kits/user-names';
 
 type Table = 'user' | 'friend' | 'recommendation';
 
@@ -54,7 +55,19 @@ export function snapshotDifference(got: GraphSnapshot, want: GraphSnapshot): str
   return 'snapshots differ in order only';
 }
 
-/** Current state per stream, folded from a store: the read models must show exactly this. */
+/** User events with their names opened (sealed since version 2), as `{ userId, firstName, lastName }`; blank for an erasure. */
+async function openedUserEvents(cluster: Cluster, userEvents: readonly EventEnvelope[]): Promise<EventEnvelope[]> {
+  const names = await userNamesOpener(cluster);
+  return Promise.all(
+    userEvents.map(async (e) => {
+      const data = e.data as Record<string, any>;
+      const opened = (await names.ofEvent(data)) ?? { firstName: '', lastName: '' };
+      return { ...e, data: { userId: data.userId, ...opened } };
+    }),
+  );
+}
+
+/** Current state per stream, folded from a store (user events opened): the read models must show exactly this. */
 function foldStores(userEvents: readonly EventEnvelope[], friendEvents: readonly EventEnvelope[]) {
   const users = new Map<number, string>();
   for (const e of userEvents) {
@@ -155,8 +168,11 @@ export async function expectExactlyOnce(cluster: Cluster, ledger: CommandLedger,
   if (strays.length > 0) problems.push(`events of commands nobody sent: ${strays.slice(0, 5).join(', ')}`);
 
   // Read models against the stores.
-  const folded = foldStores(userEvents, friendEvents);
-  const users = (await cluster.query<{ row: string }>('user', `select id || ':' || first_name || ':' || last_name as row from users`)).map((r) => r.row).sort();
+  const openedUsers = await openedUserEvents(cluster, userEvents);
+  const folded = foldStores(openedUsers, friendEvents);
+  const names = await userNamesOpener(cluster);
+  const userRows = await cluster.query<{ id: number; sealed_names: string | null; first_name: string | null; last_name: string | null }>('user', 'select id, sealed_names, first_name, last_name from users');
+  const users = (await Promise.all(userRows.map(async (r) => { const n = await names.ofRow(r); return `${r.id}:${n?.firstName ?? ''}:${n?.lastName ?? ''}`; }))).sort();
   if (JSON.stringify(users) !== JSON.stringify(folded.users)) problems.push(`users read model: ${users.length} rows, the stores fold to ${folded.users.length}; e.g. ${users.find((u) => !folded.users.includes(u)) ?? folded.users.find((u) => !users.includes(u))}`);
   const friendships = (await cluster.query<{ row: string }>('friend', `select id || ':' || user_id || ':' || friend_id as row from friendships`)).map((r) => r.row).sort();
   if (JSON.stringify(friendships) !== JSON.stringify(folded.friendships)) problems.push(`friendships read model: ${friendships.length} rows, the stores fold to ${folded.friendships.length}; e.g. ${friendships.find((f) => !folded.friendships.includes(f)) ?? folded.friendships.find((f) => !friendships.includes(f))}`);
@@ -180,7 +196,7 @@ export async function expectExactlyOnce(cluster: Cluster, ledger: CommandLedger,
   if (fromStores) problems.push(`graph vs the stores' events: ${fromStores}`);
   const fromLog = snapshotDifference(graph, await snapshotOf(log));
   if (fromLog) problems.push(`graph vs a rebuild from the log: ${fromLog}`);
-  const model = expectedFromStores(userEvents, friendEvents);
+  const model = expectedFromStores(openedUsers, friendEvents);
   const sample = [...model.users.keys()].slice(-(options.apiSample ?? 30));
   // A recommendation process just restarted is routable once the gateway's cached list of
   // instances has its new address; until then the gateway rightly answers 503 (no live instance).

@@ -41,6 +41,8 @@ export interface ApiResponse<T = any> {
 export interface Cluster {
   /** e.g. `e2e-k3j9x2`: the Kafka namespace, and part of the database names. */
   readonly namespace: string;
+  /** The user service's PII_MASTER_KEY: a test opens stored names with it, as the service does. */
+  readonly piiMasterKey: string;
   readonly gateway: string;
   readonly discovery: string;
   readonly logDir: string;
@@ -166,12 +168,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const gateway = `http://127.0.0.1:${gatewayPort}`;
   // One per cluster: every process gets it, and the harness uses it to observe discovery.
   const discoveryToken = newDiscoveryToken();
+  const piiMasterKey = newMasterKeyText();
   const processEnv: Record<string, string> = {
     KAFKA_BROKERS: brokers.join(','),
     KAFKA_NAMESPACE: namespace,
     USER_DATABASE_URL: urls.user,
     // Fresh databases per cluster, so a fresh master key; kept across the cluster's restarts.
-    PII_MASTER_KEY: newMasterKeyText(),
+    PII_MASTER_KEY: piiMasterKey,
     FRIEND_DATABASE_URL: urls.friend,
     RECOMMENDATION_DATABASE_URL: urls.recommendation,
     NEO4J_URL: env.NEO4J_URL!,
@@ -268,6 +271,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
   const cluster: Cluster = {
     namespace,
+    piiMasterKey,
     gateway,
     discovery,
     logDir,

@@ -19,7 +19,8 @@ async function wrap(master: MasterKey, userId: number, material: Uint8Array<Arra
   return wrapped;
 }
 
-async function unwrap(master: MasterKey, userId: number, wrapped: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+/** A stored data key's material, given the master key it was wrapped with (the store, and tools that audit it). */
+export async function unwrap(master: MasterKey, userId: number, wrapped: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
   const bytes = new Uint8Array(wrapped);
   return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.subarray(0, IV_BYTES), additionalData: boundTo(userId) }, master.key, bytes.subarray(IV_BYTES)));
 }
