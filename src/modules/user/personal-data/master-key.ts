@@ -39,12 +39,13 @@ export const masterKeyFile = (dataDir: string) => join(dataDir, 'pii-master-key'
  * every name; keeping it beside the data protects against a leaked database dump, not against
  * someone holding the whole directory (set PII_MASTER_KEY from a secret store for that).
  */
-export function masterKeyTextInDataDir(dataDir: string): string {
+export function masterKeyTextInDataDir(dataDir: string, onCreated?: (file: string) => void): string {
   const file = masterKeyFile(dataDir);
   if (existsSync(file)) return readFileSync(file, 'utf8');
   mkdirSync(dataDir, { recursive: true });
   const text = newMasterKeyText();
   writeFileSync(file, `${text}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
+  onCreated?.(file);
   return text;
 }
