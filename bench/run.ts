@@ -21,6 +21,7 @@ import { measureProjectionLog } from './suites/projection-log';
 import { measureApplyRate, measureBurstLag } from './suites/projection';
 import { measureLoadedAllInOne, recordIdleRss } from './suites/memory';
 import { measureWrites } from './suites/writes';
+import { measureSealing } from './suites/sealing';
 
 const log = (line: string) => void process.stderr.write(`${line}\n`);
 
@@ -97,6 +98,7 @@ if (only.has('http') || only.has('writes') || only.has('lag') || only.has('consi
       let addFriendPerSec = 100;
       if (only.has('http')) await step('http', async () => measureEmbeddedHttp(ctx, await portUrl(raw), await portUrl(bare), aio.direct.recommendation, aio.gateway));
       if (only.has('writes')) await step('writes', async () => void ({ addFriendPerSec } = await measureWrites(ctx, aio.gateway, { engine: 'pglite', dir: join(runDir, 'raw-pglite') }, 'writes')));
+      if (only.has('writes')) await step('sealing', () => measureSealing(ctx, (ctx.results as any).writes?.createUserAtOneP50Ms));
       if (only.has('lag')) await step('lag', () => measureLag(ctx, aio.gateway, addFriendPerSec / 2, 'projectionLag'));
       if (only.has('consistency')) await step('consistency', () => measureConsistency(ctx, aio.gateway, addFriendPerSec / 2, 'consistency.allInOne'));
       if (only.has('lag')) await step('burst', () => measureBurstLag(ctx, aio.gateway));

@@ -61,6 +61,10 @@ export const ROWS: Row[] = [
   { label: 'createUser via gateway', key: 'writes.createUserPerSec', unit: '/s', ratio: { key: 'writes.commandToRawInsert', of: 'raw tx' }, target: { op: '>=', value: 0.5 } },
   { label: 'addFriend via gateway', key: 'writes.addFriendPerSec', unit: '/s', ratio: { key: 'writes.addFriendToRawInsert', of: 'raw tx' } },
   { label: 'createUser p50, 1 in flight', key: 'writes.createUserAtOneP50Ms', unit: 'ms' },
+  { label: 'new user key, made and wrapped', key: 'sealing.newKeyUs', unit: 'µs' },
+  { label: 'names sealed, with digest', key: 'sealing.sealUs', unit: 'µs', ratio: { key: 'sealing.createUserShare', of: 'createUser p50 (key + seal)' } },
+  { label: 'names opened', key: 'sealing.openUs', unit: 'µs' },
+  { label: 'stored key unwrapped (cache miss)', key: 'sealing.unwrapUs', unit: 'µs' },
   { label: 'raw insert tx (PostgreSQL)', key: 'writes.postgres.rawInsertTxPerSec', unit: 'tx/s' },
   { label: 'createUser, distributed', key: 'writes.postgres.createUserPerSec', unit: '/s', ratio: { key: 'writes.postgres.commandToRawInsert', of: 'raw tx' }, target: { op: '>=', value: 0.5 } },
   { label: 'addFriend, distributed', key: 'writes.postgres.addFriendPerSec', unit: '/s', ratio: { key: 'writes.postgres.addFriendToRawInsert', of: 'raw tx' } },
@@ -170,7 +174,7 @@ export function tableCells(results: Results): string[][] {
     // Rows of suites not run are left out, except targets: each is reported, measured or not.
     if (value === undefined && !row.target) continue;
     const ratio = row.ratio ? get(results, row.ratio.key) : undefined;
-    const ratioText = ratio === undefined ? '' : row.ratio!.times ? `${formatNumber(ratio)}× ${row.ratio!.of}` : `${(ratio * 100).toFixed(0)}% of ${row.ratio!.of}`;
+    const ratioText = ratio === undefined ? '' : row.ratio!.times ? `${formatNumber(ratio)}× ${row.ratio!.of}` : `${(ratio * 100).toFixed(ratio > 0 && ratio < 0.01 ? 1 : 0)}% of ${row.ratio!.of}`;
     rows.push([row.label, formatNumber(value), row.unit, ratioText, targetText(row), judge(results, row) ?? '']);
   }
   return rows;
