@@ -103,4 +103,6 @@ LABEL org.opencontainers.image.title="social-network-all-in-one" \
 COPY --from=build /out/all-in-one /app/service
 COPY --from=build /out/console /app/console
 EXPOSE 9000 8761 8081 8082 8083
+# Its databases and, unless PII_MASTER_KEY is given, the master key it makes there on first start
+# (pii-master-key), without which the names in them cannot be read: keep the two together.
 VOLUME ["/data"]

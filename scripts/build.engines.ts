@@ -1,12 +1,14 @@
 /**
  * Isolated use of the real engines of `bun run infra:up` for the binaries' end-to-end test: fresh
  * PostgreSQL databases (made through POSTGRES_ADMIN_URL), a unique KAFKA_NAMESPACE, and a cleared
- * Neo4j (Community has one database; the tests that use it run one at a time and clear it first).
+ * Neo4j (Community has one database; the tests that use it run one at a time and clear it first),
+ * and a master key of their own for the user service's fresh database.
  * `drop()` removes the databases, topics and consumer groups again.
  */
 import { Kafka, logLevel } from 'kafkajs';
 import neo4j from 'neo4j-driver';
 import postgres from 'postgres';
+import { newMasterKeyText } from '../src/modules/user/personal-data/master-key';
 
 const required = ['KAFKA_BROKERS', 'USER_DATABASE_URL', 'NEO4J_URL', 'POSTGRES_ADMIN_URL'] as const;
 
@@ -40,6 +42,9 @@ export async function freshEngines(prefix: string): Promise<Engines> {
   return {
     env: {
       ...urls,
+      // The user service on PostgreSQL requires its master key. These databases are new and
+      // dropped after the run, so a new key fits them, as in test/harness/distributed.ts.
+      PII_MASTER_KEY: newMasterKeyText(),
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_NAMESPACE: namespace,
       NEO4J_URL: e.NEO4J_URL!,

@@ -8,7 +8,9 @@ import { newDiscoveryToken, planInstances, startInstance, startOrder, stopInstan
 import { readInfraEnv } from './lib/infra-env';
 import { readFlags } from './lib/flags';
 
-const required = ['KAFKA_BROKERS', 'USER_DATABASE_URL', 'FRIEND_DATABASE_URL', 'RECOMMENDATION_DATABASE_URL', 'NEO4J_URL'];
+// PII_MASTER_KEY: the user service on PostgreSQL refuses to start without its master key;
+// infra:up writes the one it keeps for these databases in .infra/pii-master-key.
+const required = ['KAFKA_BROKERS', 'USER_DATABASE_URL', 'FRIEND_DATABASE_URL', 'RECOMMENDATION_DATABASE_URL', 'NEO4J_URL', 'PII_MASTER_KEY'];
 const env = { ...readInfraEnv(), ...(process.env as Record<string, string>) };
 const missing = required.filter((name) => !env[name]);
 if (missing.length) {

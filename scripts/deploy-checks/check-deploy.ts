@@ -105,6 +105,15 @@ for (const [profile, values] of Object.entries(profiles)) {
     if (problems.length) throw new Error(problems.join('\n'));
   });
 }
+// A key the chart made would live only in this release's namespace, while the names it protects
+// live in a PostgreSQL of yours: production must name its own Secret.
+await step('helm template refuses PostgreSQL outside the chart without userKeys.existingSecret', async () => {
+  const refused = await exec([t.helm, 'template', 'social-network', chart, ...profiles.production, '--set', 'userKeys.existingSecret=', '--kube-version', kubeVersions[0]!]).then(
+    () => false,
+    (error: Error) => error.message.includes('userKeys.existingSecret is required'),
+  );
+  if (!refused) throw new Error('helm template rendered the production profile without userKeys.existingSecret');
+});
 rmSync(out, { recursive: true, force: true });
 
 const failed = results.filter((r) => !r.ok).length;

@@ -5,8 +5,10 @@
  * checked by `bun run check:deploy`, with Docker Compose's own validator.)
  */
 import { describe, expect, test } from 'bun:test';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readUserSettings } from '../../src/modules/user/settings';
+import { tempDir } from '../../test/kits/processes';
 import { entrypoints } from '../build';
 import { configVariables, defaultPorts } from './config-variables';
 
@@ -127,6 +129,48 @@ describe('compose.yml', () => {
     for (const name of ['gateway', 'discovery', 'all-in-one']) expect(Object.keys(env(name)).filter((k) => engines.test(k))).toEqual([]);
     expect(services['all-in-one'].profiles).toEqual(['all-in-one']);
     expect(services['all-in-one'].volumes).toEqual(['all-in-one-data:/data']);
+  });
+
+  test('the user service, and it alone, gets its master key: the file user-key writes, on a volume it mounts read-only', () => {
+    const path = env('user').PII_MASTER_KEY_FILE!;
+    const directory = path.slice(0, path.lastIndexOf('/'));
+    const volume = (service: string, mode: string) => (services[service].volumes ?? []).map(String).find((v: string) => v.endsWith(`:${directory}${mode}`))?.split(':')[0];
+    expect(volume('user', ':ro')).toBe('user-keys');
+    expect(volume('user-key', '')).toBe('user-keys');
+    expect(Object.keys(compose.volumes)).toContain('user-keys');
+    expect(services['user-key'].working_dir).toBe(directory);
+    expect(services['user-key'].restart).toBe('no');
+    expect(services.user.depends_on['user-key']).toEqual({ condition: 'service_completed_successfully' });
+    // The key itself is in no service's environment; only the rotation's retired key may pass through.
+    expect(env('user').PII_MASTER_KEY).toBeUndefined();
+    expect(services.user.environment.PII_PREVIOUS_MASTER_KEY).toBe('${PII_PREVIOUS_MASTER_KEY:-}');
+    for (const name of Object.keys(services).filter((s) => s !== 'user')) {
+      expect({ service: name, pii: Object.keys(env(name)).filter((k) => k.startsWith('PII_')) }).toEqual({ service: name, pii: [] });
+    }
+  });
+
+  // It chowns the key to the user service's uid, which only root may do (as in the container).
+  test.skipIf(process.getuid?.() !== 0)('user-key makes a key the user service accepts, readable by it alone, once: a second run keeps it', async () => {
+    const service = services['user-key'];
+    const dir = tempDir('sn-user-key-');
+    try {
+      const run = async () => {
+        const proc = Bun.spawn([...service.entrypoint, ...service.command], { cwd: dir, stdout: 'pipe', stderr: 'pipe' });
+        const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+        // Nothing printed: the key must not end up in `docker compose logs`.
+        expect({ code, out, err }).toEqual({ code: 0, out: '', err: '' });
+      };
+      await run();
+      const file = join(dir, 'pii-master-key');
+      const first = readFileSync(file, 'utf8');
+      expect(readUserSettings({ PII_MASTER_KEY_FILE: file }).masterKey).toBe(first.trim());
+      const stat = statSync(file);
+      expect({ mode: stat.mode & 0o777, uid: stat.uid, gid: stat.gid }).toEqual({ mode: 0o400, uid: 65532, gid: 65532 });
+      await run();
+      expect(readFileSync(file, 'utf8')).toBe(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('every dependency exists, and waits for health only where there is a health check', () => {

@@ -41,10 +41,12 @@ describe('rendered objects against the code', () => {
   const ports = { discovery: 8761, user: 8081, friend: 8082, recommendation: 8083, gateway: 9000 } as Record<string, number>;
   const engines = (m: string) => [{ name: 'KAFKA_BROKERS', value: 'kafka:9092' }, { name: `${m.toUpperCase()}_DATABASE_URL`, valueFrom: { secretKeyRef: { key: `${m.toUpperCase()}_DATABASE_URL` } } }];
   const token = { name: 'DISCOVERY_TOKEN', valueFrom: { secretKeyRef: { key: 'DISCOVERY_TOKEN' } } };
+  const masterKey = { name: 'PII_MASTER_KEY', valueFrom: { secretKeyRef: { name: 'sn-user-keys', key: 'PII_MASTER_KEY' } } };
   const valid = () => Object.entries(ports).flatMap(([m, p]) => [
     deployment(m, p, [
       token,
       ...(['user', 'friend', 'recommendation'].includes(m) ? engines(m) : []),
+      ...(m === 'user' ? [masterKey, { name: 'PII_PREVIOUS_MASTER_KEY', valueFrom: { secretKeyRef: { name: 'sn-user-keys', key: 'PII_PREVIOUS_MASTER_KEY', optional: true } } }] : []),
       ...(m === 'recommendation' ? [{ name: 'NEO4J_URL', value: 'bolt://neo4j:7687' }, { name: 'NEO4J_PASSWORD', valueFrom: { secretKeyRef: { key: 'NEO4J_PASSWORD' } } }] : []),
     ]),
     service(m, p),
@@ -74,6 +76,26 @@ describe('rendered objects against the code', () => {
     const problems = checkRendered(render(docs), 't').join('\n');
     expect(problems).toContain('sn-user livenessProbe is not on /actuator/health/liveness');
     expect(problems).toContain('sn-user startupProbe is not on /actuator/health/liveness');
+  });
+
+  test("the user service's master key: required on PostgreSQL, from a Secret, for the user service alone", () => {
+    const docs = valid();
+    const env = (i: number) => (docs[i] as any).spec.template.spec.containers[0].env as any[];
+    const user = env(2);
+    user.splice(user.findIndex((e) => e.name === 'PII_MASTER_KEY'), 1);
+    env(4).push(masterKey);
+    env(6).push({ name: 'PII_MASTER_KEY', value: Buffer.alloc(32, 9).toString('base64') });
+    const problems = checkRendered(render(docs), 't').join('\n');
+    expect(problems).toContain('sn-user lacks PII_MASTER_KEY');
+    expect(problems).toContain('sn-friend gets PII_MASTER_KEY, which only the user service may hold');
+    expect(problems).toContain('sn-recommendation gets PII_MASTER_KEY');
+    expect(problems).toContain('sn-recommendation has PII_MASTER_KEY in plain text');
+  });
+
+  test('a master key Secret the chart makes must be kept when the release goes', () => {
+    const secret = (annotations: object) => ({ kind: 'Secret', metadata: { name: 'sn-user-keys', annotations }, data: {} });
+    expect(checkRendered(render([...valid(), secret({ 'helm.sh/resource-policy': 'keep' })]), 't')).toEqual([]);
+    expect(checkRendered(render([...valid(), secret({})]), 't').join('\n')).toContain('Secret sn-user-keys (PII_MASTER_KEY) would be deleted with the release');
   });
 
   test('a module without DISCOVERY_TOKEN, or with it in plain text, is reported', () => {

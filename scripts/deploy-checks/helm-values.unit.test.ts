@@ -25,7 +25,7 @@ describe('helm values', () => {
   });
 
   test('variables the templates name are ones the configuration reads', () => {
-    const templates = ['deployments.yaml', 'configmap.yaml', 'secret.yaml'].map((f) => readFileSync(join(chart, 'templates', f), 'utf8')).join('\n');
+    const templates = ['deployments.yaml', 'configmap.yaml', 'secret.yaml', 'user-keys-secret.yaml'].map((f) => readFileSync(join(chart, 'templates', f), 'utf8')).join('\n');
     const literal = [...templates.matchAll(/^\s+-?\s*\{?\s*name: ([A-Z][A-Z0-9_]+)/gm), ...templates.matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1]!);
     expect(literal.length).toBeGreaterThan(5);
     for (const name of literal) expect({ name, known: known.has(name) }).toEqual({ name, known: true });
@@ -43,6 +43,17 @@ describe('helm values', () => {
     const secret = readFileSync(join(chart, 'templates', 'discovery-token-secret.yaml'), 'utf8');
     expect(secret).toContain('lookup "v1" "Secret"');
     expect(secret).toContain('randAlphaNum 64');
+  });
+
+  test("the user service's master key comes from a Secret: production names one, desktop gets one made once and kept", () => {
+    expect(values('values.yaml').userKeys).toEqual({ existingSecret: '' });
+    expect(values('values-production.yaml').userKeys.existingSecret).toBeTruthy();
+    expect(values('values-desktop.yaml').userKeys).toBeUndefined();
+    for (const name of ['PII_MASTER_KEY', 'PII_PREVIOUS_MASTER_KEY']) expect(known.has(name)).toBe(true);
+    const secret = readFileSync(join(chart, 'templates', 'user-keys-secret.yaml'), 'utf8');
+    expect(secret).toContain('lookup "v1" "Secret"');
+    expect(secret).toContain('randBytes 32 | b64enc');
+    expect(secret).toContain('helm.sh/resource-policy: keep');
   });
 
   test('TLS and SASL are off by default; the variables the chart sets for them are ones the configuration reads', () => {

@@ -5,10 +5,16 @@
 import { loadSettings } from '../../src/entrypoints/settings';
 import { configVariables, defaultPorts } from './config-variables';
 
-type Doc = { kind: string; metadata: { name: string; labels?: Record<string, string> }; [key: string]: any };
-const credentialKeys = new Set(['USER_DATABASE_URL', 'FRIEND_DATABASE_URL', 'RECOMMENDATION_DATABASE_URL', 'NEO4J_PASSWORD', 'DISCOVERY_TOKEN']);
-/** What stands for a value from a Secret when the configuration is tried. */
-const placeholder = (name: string) => (name.endsWith('_DATABASE_URL') ? 'postgres://u@h/d' : name === 'DISCOVERY_TOKEN' ? 'x'.repeat(32) : 'x');
+type Doc = { kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
+const masterKeys = ['PII_MASTER_KEY', 'PII_PREVIOUS_MASTER_KEY'];
+const credentialKeys = new Set(['USER_DATABASE_URL', 'FRIEND_DATABASE_URL', 'RECOMMENDATION_DATABASE_URL', 'NEO4J_PASSWORD', 'DISCOVERY_TOKEN', ...masterKeys]);
+/** What stands for a value from a Secret when the configuration is tried (two master keys must differ). */
+function placeholder(name: string): string {
+  if (name.endsWith('_DATABASE_URL')) return 'postgres://u@h/d';
+  if (name === 'DISCOVERY_TOKEN') return 'x'.repeat(32);
+  if (masterKeys.includes(name)) return Buffer.alloc(32, masterKeys.indexOf(name) + 1).toString('base64');
+  return 'x';
+}
 const engineVariable = /^(KAFKA_|NEO4J_)|_DATABASE_URL$/;
 
 export function checkRendered(yaml: string, profile: string): string[] {
@@ -19,6 +25,7 @@ export function checkRendered(yaml: string, profile: string): string[] {
   const ports = defaultPorts();
   const configMaps = new Map(docs.filter((d) => d.kind === 'ConfigMap').map((d) => [d.metadata.name, d.data as Record<string, string>]));
   const services = new Map(docs.filter((d) => d.kind === 'Service').map((d) => [d.metadata.name, d]));
+  const secrets = new Map(docs.filter((d) => d.kind === 'Secret').map((d) => [d.metadata.name, d]));
 
   const deployments = docs.filter((d) => d.kind === 'Deployment');
   const components = deployments.map((d) => d.metadata.labels?.['app.kubernetes.io/component']).sort();
@@ -49,6 +56,16 @@ export function checkRendered(yaml: string, profile: string): string[] {
     const tokenEntry = (container.env ?? []).find((e: any) => e.name === 'DISCOVERY_TOKEN');
     if (tokenEntry && !tokenEntry.valueFrom?.secretKeyRef) fail(`${where} has DISCOVERY_TOKEN in plain text, not from a Secret`);
     if (!tokenEntry && !(module === 'gateway' && env.GATEWAY_UPSTREAMS)) fail(`${where} lacks DISCOVERY_TOKEN`);
+    // The names at rest: the user service alone holds their master key, from a Secret (on
+    // PostgreSQL it refuses to start without one); a Secret the chart makes must outlive the release.
+    for (const e of (container.env ?? []).filter((e: any) => masterKeys.includes(e.name))) {
+      if (module !== 'user') fail(`${where} gets ${e.name}, which only the user service may hold`);
+      const ref = e.valueFrom?.secretKeyRef;
+      if (!ref) fail(`${where} has ${e.name} in plain text, not from a Secret`);
+      const made = ref && secrets.get(ref.name);
+      if (made && made.metadata.annotations?.['helm.sh/resource-policy'] !== 'keep') fail(`Secret ${ref.name} (${e.name}) would be deleted with the release, and every name with it`);
+    }
+    if (module === 'user' && 'USER_DATABASE_URL' in env && !('PII_MASTER_KEY' in env)) fail(`${where} lacks PII_MASTER_KEY, without which a user service on PostgreSQL refuses to start`);
 
     const port = container.ports?.[0]?.containerPort;
     if (port !== ports[module]) fail(`${where} listens on ${port}, the code on ${ports[module]}`);

@@ -59,13 +59,16 @@ export function allInOne(logDir: string): Promise<string> {
   });
 }
 
-const needed = ['KAFKA_BROKERS', 'USER_DATABASE_URL', 'FRIEND_DATABASE_URL', 'RECOMMENDATION_DATABASE_URL', 'NEO4J_URL'];
+const needed = ['KAFKA_BROKERS', 'USER_DATABASE_URL', 'FRIEND_DATABASE_URL', 'RECOMMENDATION_DATABASE_URL', 'NEO4J_URL', 'PII_MASTER_KEY'];
+/** The user service's master key: the one infra:up keeps for its databases, given to that image alone. */
+const userOnly = ['PII_MASTER_KEY'];
 
 export function distributedImages(root: string, logDir: string): Promise<string> {
   const infra = { ...readInfraEnv(join(root, '.infra/env')), ...(process.env as Record<string, string>) };
   const missing = needed.filter((name) => !infra[name]);
   if (missing.length) return Promise.reject(new Error(`missing ${missing.join(', ')}: run \`bun run infra:up\` first (it writes .infra/env)`));
-  const engines = Object.fromEntries(['NEO4J_USER', 'NEO4J_PASSWORD', ...needed].filter((k) => infra[k]).map((k) => [k, infra[k]!]));
+  const engines = Object.fromEntries(['NEO4J_USER', 'NEO4J_PASSWORD', ...needed].filter((k) => infra[k] && !userOnly.includes(k)).map((k) => [k, infra[k]!]));
+  const userKeys = Object.fromEntries(userOnly.map((k) => [k, infra[k]!]));
   return onFreePorts(async (ports, running) => {
     const token = newDiscoveryToken();
     const env = {
@@ -75,7 +78,7 @@ export function distributedImages(root: string, logDir: string): Promise<string>
       KAFKA_NAMESPACE: `images-${token.slice(0, 8)}`,
     };
     for (const module of modules) {
-      running.push(await runImage(imageName(module), `sn-check-${module}`, env, logDir));
+      running.push(await runImage(imageName(module), `sn-check-${module}`, module === 'user' ? { ...env, ...userKeys } : env, logDir));
       await waitFor(`${module} healthy`, () => ok(`http://127.0.0.1:${ports[module]}/actuator/health`), running);
     }
     const note = await driveGateway(`http://127.0.0.1:${ports.gateway}`, running);

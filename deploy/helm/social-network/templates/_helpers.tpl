@@ -46,6 +46,11 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- .Values.discoveryToken.existingSecret | default (printf "%s-discovery-token" (include "sn.fullname" .)) -}}
 {{- end -}}
 
+{{/* The user service's master key: an existing Secret, or the one the chart made once (user-keys-secret.yaml). */}}
+{{- define "sn.userKeysSecret" -}}
+{{- .Values.userKeys.existingSecret | default (printf "%s-user-keys" (include "sn.fullname" .)) -}}
+{{- end -}}
+
 {{- define "sn.kafkaBrokers" -}}
 {{- if .Values.kafka.internal.enabled -}}
 {{ include "sn.fullname" . }}-kafka:9092
