@@ -111,6 +111,8 @@ describe('names at rest, in the all-in-one', () => {
     expect(markersIn(Buffer.from((await everyRow('friend', friendMigrationsFolder)).text), markers)).toEqual([]);
     expect(existsSync(join(dataDir, 'pii-master-key'))).toBe(true);
     expect(markersInFiles(dataDir, markers)).toEqual([]);
+    // Nor in what the processes logged (a log is kept too, wherever it is shipped).
+    expect(markersIn(Buffer.from(system.process.output()), markers)).toEqual([]);
 
     cyWrappedKey = (await withStore('user', userMigrationsFolder, (query) => query<{ wrapped: Uint8Array }>(`select wrapped from user_keys where user_id = ${ids.cy}`)))[0]!.wrapped;
     expect(cyWrappedKey.byteLength).toBeGreaterThan(64);
@@ -165,6 +167,7 @@ describe('names at rest, in the all-in-one', () => {
 
   test('after the erasure, no name is in any file, and the erased user\'s key is gone from the key table\'s file', async () => {
     expect(markersInFiles(dataDir, markers)).toEqual([]);
+    expect(markersIn(Buffer.from(system.process.output()), markers)).toEqual([]);
     const userDir = join(dataDir, 'user');
     const [{ path }] = (await withStore('user', userMigrationsFolder, (query) => query<{ path: string }>(`select pg_relation_filepath('user_keys') as path`))) as [{ path: string }];
     expect(readFileSync(join(userDir, path)).byteLength).toBeGreaterThan(0);
@@ -172,6 +175,14 @@ describe('names at rest, in the all-in-one', () => {
     // Nor in any other table or index file; its write-ahead log is another matter (key-store.embedded.test.ts).
     expect(filesHolding(userDir, cyWrappedKey).filter((file) => !file.startsWith('pg_wal/'))).toEqual([]);
   }, 120_000);
+
+  // Known gap: the key row's insert is still in the user database's write-ahead log (pg_wal), and the
+  // all-in-one keeps its master key in the same directory (pii-master-key): a copy of DATA_DIR taken
+  // after the erasure can still unwrap the key and open the names in the user's events. Passes once
+  // the key's bytes leave the WAL too (or the key never enters it in the clear of the master key).
+  test.todo('after the erasure, the erased user\'s key is in no file of the data directory, write-ahead log included', () => {
+    expect(filesHolding(dataDir, cyWrappedKey)).toEqual([]);
+  });
 
   test('restarted, the others are still shown by name and the erased user is still gone', async () => {
     await start();

@@ -60,6 +60,14 @@ describe('the user event codec', () => {
     expect(userEventCodec.decode(userEnvelope('UserCreated', 1, { userId: 7 }))).toMatchObject({ ok: false, fate: 'malformed', reason: expect.stringContaining('names missing') });
   });
 
+  // Not yet: the check runs on the data after upcasting and cannot tell an upcast version 1 from a
+  // version 2 written with plain names, so a writer that forgot to seal would go unnoticed by
+  // every reader (the names-at-rest tests catch it, by searching the stores).
+  test.todo('refuses version 2 with plain names: only version 1, upcast, may carry them', () => {
+    const decoded = userEventCodec.decode(userEnvelope('UserCreated', 2, { userId: 7, names: { plain: { firstName: 'Ada', lastName: 'Lovelace' } } }));
+    expect(decoded).toMatchObject({ ok: false, fate: 'malformed' });
+  });
+
   test('a version nobody knows (3) is unknown-version, never guessed at', () => {
     const decoded = userEventCodec.decode(userEnvelope('UserCreated', 3, { userId: 7, names: sealed }));
     expect(decoded).toMatchObject({ ok: false, fate: 'unknown-version' });
