@@ -97,3 +97,61 @@ export const header = (m: KafkaMessage, name: string): string | undefined => {
   const v = m.headers?.[name];
   return v === undefined ? undefined : Array.isArray(v) ? String(v[0]) : String(v);
 };
+
+/** One message of a topic as it is stored: key, value and headers, as bytes. */
+export interface StoredMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer[]>;
+}
+
+/**
+ * Every message of every topic whose name starts with `prefix` (a run's namespace), from the
+ * oldest the broker keeps to the end each partition had when this was called. Not through a
+ * consumer group: a new group would start where `auto.offset.reset` says, and leave offsets behind.
+ */
+export async function readTopicsWithPrefix(brokers: string[], prefix: string, timeoutMs = 30_000): Promise<{ topics: string[]; messages: StoredMessage[] }> {
+  const kafka = new Kafka({ clientId: `${prefix}-scan`, brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix)).sort();
+  const ends = new Map<string, number>();
+  for (const topic of topics) {
+    for (const { partition, low, high } of await admin.fetchTopicOffsets(topic)) if (Number(high) > Number(low)) ends.set(`${topic}/${partition}`, Number(high));
+  }
+  await admin.disconnect();
+  const messages: StoredMessage[] = [];
+  if (ends.size === 0) return { topics, messages };
+
+  const groupId = `${prefix}-scan-${crypto.randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics, fromBeginning: true });
+    const remaining = new Set(ends.keys());
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        const headers = Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([name, v]) => [name, (Array.isArray(v) ? v : [v]).filter((x) => x !== undefined).map((x) => Buffer.from(x as Buffer | string))]),
+        );
+        messages.push({ topic, partition, offset: message.offset, key: message.key, value: message.value, headers });
+        if (Number(message.offset) + 1 >= ends.get(`${topic}/${partition}`)!) remaining.delete(`${topic}/${partition}`);
+      },
+    });
+    const deadline = Date.now() + timeoutMs;
+    while (remaining.size > 0) {
+      if (Date.now() > deadline) throw new Error(`reading ${prefix}* did not reach the end of ${[...remaining].join(', ')}`);
+      await Bun.sleep(50);
+    }
+    return { topics, messages };
+  } finally {
+    await consumer.disconnect();
+    const cleanup = kafka.admin();
+    await cleanup.connect();
+    await cleanup.deleteGroups([groupId]).catch(() => undefined);
+    await cleanup.disconnect();
+  }
+}
