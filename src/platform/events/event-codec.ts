@@ -63,8 +63,11 @@ export interface EventVersions {
   current: number;
   /** `upcasters[n]` turns the data of version n into the data of version n + 1. Pure. */
   upcasters?: Readonly<Record<number, (data: unknown) => unknown>>;
-  /** Why data of the current version cannot be used (given its stream), or undefined. */
-  problem(data: Record<string, unknown>, streamId: string): string | undefined;
+  /**
+   * Why data of the current version cannot be used (given its stream), or undefined. `storedVersion`
+   * is the version the event was stored with: some shapes are only right as an upcaster's output.
+   */
+  problem(data: Record<string, unknown>, streamId: string, storedVersion: number): string | undefined;
 }
 
 /** What a module publishes: every event type it owns, with its versions. Lives in its `contracts/`. */
@@ -108,7 +111,7 @@ export class EventCodec<E extends DomainEvent> {
       data = up(data);
     }
     if (!isObject(data)) return { ok: false, fate: 'malformed', reason: `malformed ${envelope.type}: data is not an object` };
-    const problem = versions.problem(data, envelope.streamId);
+    const problem = versions.problem(data, envelope.streamId, envelope.schemaVersion);
     if (problem) return { ok: false, fate: 'malformed', reason: `malformed ${envelope.type}: ${problem}` };
     const event = version === envelope.schemaVersion ? envelope : { ...envelope, schemaVersion: version, data };
     return { ok: true, event: event as EnvelopeOf<E> };

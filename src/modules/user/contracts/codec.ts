@@ -11,15 +11,19 @@ function userProblem(data: Record<string, unknown>, streamId: string): string | 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNonEmptyString = (v: unknown) => typeof v === 'string' && v.length > 0;
 
-/** Sealed names (version 2), or plaintext ones an upcast version-1 event carries. */
-function namesProblem(names: unknown): string | undefined {
+/**
+ * Sealed names, or plaintext ones that only an upcast version-1 event may carry: a version-2 event
+ * stored with names in the clear was written by a bug, and no reader takes it.
+ */
+function namesProblem(names: unknown, storedVersion: number): string | undefined {
   if (!isRecord(names)) return 'names missing';
   if ('sealed' in names) return isNonEmptyString(names.sealed) && isNonEmptyString(names.digest) ? undefined : 'sealed names malformed';
+  if (storedVersion >= 2) return 'names in the clear in an event stored as version 2 or later: only version 1 carried them';
   const plain = names.plain;
   return isRecord(plain) && typeof plain.firstName === 'string' && typeof plain.lastName === 'string' ? undefined : 'names malformed';
 }
 
-const namedUserProblem = (data: Record<string, unknown>, streamId: string) => namesProblem(data.names) ?? userProblem(data, streamId);
+const namedUserProblem = (data: Record<string, unknown>, streamId: string, storedVersion: number) => namesProblem(data.names, storedVersion) ?? userProblem(data, streamId);
 
 /**
  * Version 1 of UserCreated and UserUpdated carried the names in the clear. Read as version 2, they
