@@ -79,7 +79,7 @@ const NAME_INDEX_RECHECK_MS = 50;
 /** The user domain service: owns users, event-sourced, publishes `user-events`. */
 export function createUserModule({ database, bus, clock, log, relay: relayOptions, metrics = new Metrics({ service: 'user' }), internalAuth, consistency = DEFAULT_CONSISTENCY, admin = { openWithoutToken: false }, masterKey, previousMasterKey }: UserModuleDeps) {
   const keyLog = log.child({ component: 'key-store' });
-  const keys = new KeyStore(database.db, masterKey, keyLog, previousMasterKey ? { previous: previousMasterKey } : {});
+  const keys = new KeyStore(database.db, masterKey, keyLog, { ownsWriteAheadLog: database.ownedByThisProcess, ...(previousMasterKey ? { previous: previousMasterKey } : {}) });
   const relay = new OutboxRelay(database, bus, log.child({ component: 'outbox-relay' }), relayOptions, metrics);
   // The read model is written in the command's own transaction: a token of this service is
   // reached as soon as its command answered, on any instance; only a forged one waits (and 503s).

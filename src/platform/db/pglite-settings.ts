@@ -18,5 +18,11 @@ import { PGlite } from '@electric-sql/pglite';
  * the pool holds; a smaller pool only writes evicted dirty pages to their files sooner, after their
  * WAL as always. What Postgres sizes from the pool follows it: wal_buffers (a 32nd, 512kB, plenty
  * for a command's transaction), the SLRU caches (16 pages each) and io_max_concurrency.
+ *
+ * wal_recycle=off: a write-ahead log segment no longer needed is deleted at a checkpoint, not
+ * renamed for reuse with its old bytes in it. Data deleted on purpose (an erased user's key, see
+ * the user module's key store) thereby leaves every file of the data directory once a checkpoint
+ * has passed the segment. wal_init_zero=off: a new segment is created without writing 16 MB of
+ * zeros first, which recycling used to spare.
  */
-export const PGLITE_START_PARAMS: string[] = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+export const PGLITE_START_PARAMS: string[] = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'wal_recycle=off', '-c', 'wal_init_zero=off'];

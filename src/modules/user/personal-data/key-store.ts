@@ -32,6 +32,12 @@ export interface KeyStoreOptions {
   compactAfterMs?: number;
   /** The master key rotated away from: keys still wrapped with it are rewrapped with the current one. */
   previous?: MasterKey;
+  /**
+   * The database is this process's own (PGlite): after a compaction, close the write-ahead log
+   * segment and checkpoint, so the segment holding the erased key's insert is deleted too (see
+   * pglite-settings.ts). A PostgreSQL server's log belongs to its operator (archives, replicas).
+   */
+  ownsWriteAheadLog?: boolean;
 }
 
 /**
@@ -161,6 +167,10 @@ export class KeyStore {
   async compactNow(): Promise<void> {
     try {
       await this.db.execute(sql`vacuum full user_keys`);
+      if (this.options.ownsWriteAheadLog) {
+        await this.db.execute(sql`select pg_switch_wal()`);
+        await this.db.execute(sql`checkpoint`);
+      }
     } catch (error) {
       this.log.warn('could not compact the user key store; an erased key stays in its file until the next erasure compacts it', { error });
     }
