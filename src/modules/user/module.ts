@@ -119,6 +119,7 @@ export function createUserModule({ database, bus, clock, log, relay: relayOption
     // Before serving: a read model that disagrees with the events would answer wrongly (404, 412).
     connect: async () => {
       await verifyReadModel('user', database, usersReadModel, userAggregate, log);
+      await keys.checkMasterKeys();
       const rewrapped = await keys.rewrapPrevious();
       if (rewrapped > 0) keyLog.info('user keys rewrapped with the new master key; PII_PREVIOUS_MASTER_KEY may now be removed', { rewrapped });
       await namesFeed.load();

@@ -176,6 +176,23 @@ export class KeyStore {
     }
   }
 
+  /**
+   * At start: every stored key must be wrapped with a configured master key. A data directory or
+   * database started with another key (or none, so that the all-in-one made a new one) would
+   * otherwise serve until the first read of an old user, then fail; it refuses here, saying how.
+   */
+  async checkMasterKeys(): Promise<void> {
+    const known = new Set([this.master.id, ...(this.options.previous ? [this.options.previous.id] : [])]);
+    const ids = await this.db.selectDistinct({ id: userKeys.masterKeyId }).from(userKeys);
+    const unknown = ids.map((row) => row.id).filter((id) => !known.has(id));
+    if (unknown.length === 0) return;
+    throw new Error(
+      `user keys here are wrapped with master key ${unknown.join(', ')}, and this service has ${[...known].join(' and ')}: ` +
+        'set PII_MASTER_KEY (and PII_PREVIOUS_MASTER_KEY during a rotation) to the keys this data was written with ' +
+        '(an all-in-one without PII_MASTER_KEY uses $DATA_DIR/pii-master-key)',
+    );
+  }
+
   /** After a rotation: rewraps every key still wrapped with the previous master key. Returns how many. */
   async rewrapPrevious(pageSize = 1000): Promise<number> {
     const previous = this.options.previous;
