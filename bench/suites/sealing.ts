@@ -7,7 +7,7 @@
  * `bun bench/recommend-names.ts <checkout before> .` (figures in the README, "Erasing a user").
  */
 import { importMasterKey, newMasterKeyText } from '../../src/modules/user/personal-data/master-key';
-import { unwrap } from '../../src/modules/user/personal-data/key-store';
+import { unwrap, wrap } from '../../src/modules/user/personal-data/key-store';
 import { DATA_KEY_BYTES, importDataKey, openNames, sealNames } from '../../src/modules/user/personal-data/sealed-names';
 import { record, round, type BenchContext } from './context';
 
@@ -25,12 +25,11 @@ export async function measureSealing(ctx: BenchContext, createUserAtOneP50Ms: nu
   const names = { firstName: 'Ada', lastName: 'Lovelace' };
   const material = crypto.getRandomValues(new Uint8Array(DATA_KEY_BYTES));
   const key = await importDataKey(material);
-  const iv = new Uint8Array(12);
-  const wrapped = new Uint8Array([...iv, ...new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode('user-key-1') }, master.key, material))]);
+  const wrapped = await wrap(master, 1, material);
   const sealed = (await sealNames(key, 1, names)).sealed;
   const newKeyUs = await microsPerOp(count, async () => {
     const fresh = crypto.getRandomValues(new Uint8Array(DATA_KEY_BYTES));
-    await Promise.all([importDataKey(fresh), crypto.subtle.encrypt({ name: 'AES-GCM', iv: crypto.getRandomValues(new Uint8Array(12)) }, master.key, fresh)]);
+    await Promise.all([importDataKey(fresh), wrap(master, 1, fresh)]);
   });
   const sealUs = await microsPerOp(count, () => sealNames(key, 1, names));
   const openUs = await microsPerOp(count, () => openNames(key, 1, sealed));

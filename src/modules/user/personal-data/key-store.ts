@@ -2,28 +2,19 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../../../platform/db/database';
 import type { Logger } from '../../../platform/log';
 import { userKeys } from '../schema';
+import { open, seal } from './aes-gcm';
 import type { MasterKey } from './master-key';
 import { DATA_KEY_BYTES, importDataKey, type DataKey } from './sealed-names';
 
-const IV_BYTES = 12;
 const utf8 = new TextEncoder();
 /** The wrapped key is bound to its user: a row copied to another user id does not unwrap. */
 const boundTo = (userId: number) => utf8.encode(`user-key-${userId}`);
 
-async function wrap(master: MasterKey, userId: number, material: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
-  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: boundTo(userId) }, master.key, material));
-  const wrapped = new Uint8Array(IV_BYTES + ciphertext.byteLength);
-  wrapped.set(iv);
-  wrapped.set(ciphertext, IV_BYTES);
-  return wrapped;
-}
+/** A data key's material wrapped with the master key, as `user_keys` stores it. */
+export const wrap = (master: MasterKey, userId: number, material: Uint8Array<ArrayBuffer>) => seal(master.key, material, boundTo(userId));
 
 /** A stored data key's material, given the master key it was wrapped with (the store, and tools that audit it). */
-export async function unwrap(master: MasterKey, userId: number, wrapped: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
-  const bytes = new Uint8Array(wrapped);
-  return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.subarray(0, IV_BYTES), additionalData: boundTo(userId) }, master.key, bytes.subarray(IV_BYTES)));
-}
+export const unwrap = (master: MasterKey, userId: number, wrapped: Uint8Array) => open(master.key, wrapped, boundTo(userId));
 
 export interface KeyStoreOptions {
   /** Unwrapped keys held in memory (least recently used go first). Default 10,000. */

@@ -1,8 +1,9 @@
 import type { PersonalNames, SealedNames } from '../contracts/events';
+import { open, seal } from './aes-gcm';
 
 /**
- * Sealing a user's names with the user's data key: AES-256-GCM through Web Crypto, a fresh random
- * 96-bit IV each time, the user's stream id as additional data (a sealed value copied into another
+ * Sealing a user's names with the user's data key: AES-256-GCM (aes-gcm.ts), the user's stream id
+ * as additional data (a sealed value copied into another
  * user's event does not open). The digest is an HMAC-SHA-256 of the names under the user's second
  * key, cut to 128 bits: equal names give equal digests for the same user only, and nobody without
  * the key can test a guess. Both keys go when the user is erased.
@@ -12,7 +13,6 @@ export interface DataKey {
   digest: CryptoKey;
 }
 
-const IV_BYTES = 12;
 const DIGEST_BYTES = 16;
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -42,22 +42,14 @@ export async function namesDigest(key: DataKey, names: PersonalNames): Promise<s
 }
 
 export async function sealNames(key: DataKey, userId: number, names: PersonalNames): Promise<SealedNames> {
-  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const plaintext = utf8.encode(JSON.stringify({ f: names.firstName, l: names.lastName }));
-  const [ciphertext, digest] = await Promise.all([
-    crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: boundTo(userId) }, key.seal, plaintext),
-    namesDigest(key, names),
-  ]);
-  const sealed = new Uint8Array(IV_BYTES + ciphertext.byteLength);
-  sealed.set(iv);
-  sealed.set(new Uint8Array(ciphertext), IV_BYTES);
+  const [sealed, digest] = await Promise.all([seal(key.seal, plaintext, boundTo(userId)), namesDigest(key, names)]);
   return { sealed: b64url(sealed), digest };
 }
 
 /** Throws when the value was not sealed with this key for this user (tampered, moved, or the wrong key). */
 export async function openNames(key: DataKey, userId: number, sealed: string): Promise<PersonalNames> {
-  const bytes = fromB64url(sealed);
-  const plaintext = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.subarray(0, IV_BYTES), additionalData: boundTo(userId) }, key.seal, bytes.subarray(IV_BYTES));
+  const plaintext = await open(key.seal, fromB64url(sealed), boundTo(userId));
   const { f, l } = JSON.parse(fromUtf8.decode(plaintext)) as { f: string; l: string };
   return { firstName: f, lastName: l };
 }
