@@ -47,7 +47,7 @@ export async function recommendationLogSize(moduleDir: string): Promise<LogSize>
     )).rows;
     for (const { name, bytes } of indexes) parts[`index ${name}`] = per(bytes);
     const [columns] = (await client.query<Record<string, number>>(
-      `select ${['event_id', 'topic', 'stream_id', 'stream_version', 'type', 'schema_version', 'data', 'metadata', 'occurred_at', 'received_at']
+      `select ${['xid', 'occurred_at', 'stream_version', 'schema_version', 'event_id', 'stream_id', 'type', 'topic', 'data', 'metadata']
         .map((c) => `round(avg(pg_column_size(${c})), 1)::float8 as ${c}`)
         .join(', ')} from (select * from received_events order by position desc limit 10000) as sample`,
     )).rows;

@@ -16,13 +16,15 @@ const METADATA = '{"correlationId":"bench"}';
 // Rows are built by Postgres from arrays (one bind parameter per column), not by JS: a million
 // parameters a statement would not fit the protocol's 65,535 limit, and this is far faster.
 // As the service logs them: user events without names (names stay with the user service).
-const USERS_SQL = `insert into received_events (event_id, topic, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, received_at)
-  select gen_random_uuid(), 'user-events', 'user-' || id, 1, 'UserCreated', 1,
-    jsonb_build_object('userId', id), '${METADATA}'::jsonb, now(), now()
+// The topic is stored empty where the stream id names it (projecting-events/log-topics.ts), and
+// the JSON as the service writes it, without spaces (json_build_object would add some).
+const USERS_SQL = `insert into received_events (event_id, topic, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
+  select gen_random_uuid(), '', 'user-' || id, 1, 'UserCreated', 1,
+    ('{"userId":' || id || '}')::json, '${METADATA}'::json, now()
   from unnest($1::int[]) as t(id)`;
-const FRIENDS_SQL = `insert into received_events (event_id, topic, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, received_at)
-  select gen_random_uuid(), 'friend-events', 'friendship-' || a || '-' || b, 1, 'FriendAdded', 1,
-    jsonb_build_object('friendshipId', n, 'userId', a, 'friendId', b), '${METADATA}'::jsonb, now(), now()
+const FRIENDS_SQL = `insert into received_events (event_id, topic, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
+  select gen_random_uuid(), '', 'friendship-' || a || '-' || b, 1, 'FriendAdded', 1,
+    ('{"friendshipId":' || n || ',"userId":' || a || ',"friendId":' || b || '}')::json, '${METADATA}'::json, now()
   from unnest($1::int[], $2::int[], $3::int[]) as t(a, b, n)`;
 
 /**
@@ -35,13 +37,13 @@ const DEFERRED_INDEXES = {
     'alter table received_events drop constraint received_events_event_id_unique',
     'drop index received_events_stream_first_id',
     'drop index received_events_stream_second_id',
-    'drop index received_events_xid_position',
+    'drop index received_events_xid',
   ],
   create: [
     'alter table received_events add constraint received_events_event_id_unique unique (event_id)',
-    `create index received_events_stream_first_id on received_events using btree (split_part(stream_id, '-', 2), occurred_at)`,
-    `create index received_events_stream_second_id on received_events using btree (split_part(stream_id, '-', 3), occurred_at)`,
-    'create index received_events_xid_position on received_events using btree (xid, position)',
+    `create index received_events_stream_first_id on received_events using btree (split_part(stream_id, '-', 2))`,
+    `create index received_events_stream_second_id on received_events using btree (split_part(stream_id, '-', 3))`,
+    'create index received_events_xid on received_events using btree (xid)',
   ],
 };
 

@@ -14,6 +14,7 @@ import { recommendationMigrationsFolder } from '../../src/modules/recommendation
 import { userMigrationsFolder } from '../../src/modules/user';
 import { startSystem, systemEnv, type System } from '../harness/all-in-one';
 import { TEST_MASTER_KEY_TEXT } from '../kits/user-keys';
+import { topicOf } from '../../src/modules/recommendation/projecting-events/log-topics';
 
 /**
  * An installation written by the previous release (65dd812) starts with this code, serves exactly
@@ -62,8 +63,25 @@ async function namedUserEvents(engine: 'pglite' | 'postgres'): Promise<number> {
     : await openEmbeddedDatabase({ dataDir: join(dataDir, 'recommendation'), migrationsFolder: recommendationMigrationsFolder, label: 'recommendation' });
   try {
     const [row] = rowsOf<{ n: number }>(await database.db.execute(sql`
-      select count(*)::int as n from received_events where data ? 'firstName' or data ? 'lastName' or data::text like '%Ada%'`));
+      select count(*)::int as n from received_events where data::jsonb ? 'firstName' or data::jsonb ? 'lastName' or data::text like '%Ada%'`));
     return row!.n;
+  } finally {
+    await database.close();
+  }
+}
+
+/** The recommendation log's rows as the envelope fields they give back, in position order (the topic as read, data left out). */
+async function loggedRows(engine: 'pglite' | 'postgres'): Promise<Record<string, unknown>[]> {
+  const { dataDir, urls } = stores[engine]!;
+  const url = urls.RECOMMENDATION_DATABASE_URL;
+  const database = url
+    ? await openPostgresDatabase({ url, migrationsFolder: recommendationMigrationsFolder, poolSize: 1, log: silentLogger })
+    : await openEmbeddedDatabase({ dataDir: join(dataDir, 'recommendation'), migrationsFolder: recommendationMigrationsFolder, label: 'recommendation' });
+  try {
+    const rows = rowsOf<Record<string, unknown> & { topic: string; stream_id: string }>(await database.db.execute(sql`
+      select position::int as position, event_id, topic, stream_id, stream_version, type, schema_version, metadata::text as metadata, occurred_at::text as occurred_at
+      from received_events order by position`));
+    return rows.map((r) => ({ ...r, topic: topicOf(r.topic, r.stream_id), metadata: JSON.parse(r.metadata as string), occurred_at: Date.parse(r.occurred_at as string) }));
   } finally {
     await database.close();
   }
@@ -141,5 +159,16 @@ describe.each([['pglite'], ['postgres']] as const)('upgrade from the previous re
     // The release logged user events with names (its rows hold them); migration 0003 strips them.
     expect(JSON.stringify(fixture.rows.recommendation.received_events)).toContain('firstName');
     expect(await namedUserEvents(engine)).toBe(0);
+  }, 60_000);
+
+  test.skipIf(skip)('the log rewritten by migration 0005 gives back every row as the release logged it', async () => {
+    const released = fixture.rows.recommendation.received_events!.map((r) => ({
+      position: r.position, event_id: r.event_id, topic: r.topic, stream_id: r.stream_id, stream_version: r.stream_version,
+      type: r.type, schema_version: r.schema_version, metadata: r.metadata, occurred_at: Date.parse(r.occurred_at as string),
+    }));
+    const logged = await loggedRows(engine);
+    expect(logged.slice(0, released.length)).toEqual(released);
+    // New events went on from the release's last position.
+    expect(logged.length).toBeGreaterThan(released.length);
   }, 60_000);
 });

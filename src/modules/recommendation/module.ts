@@ -50,7 +50,7 @@ export interface RecommendationModuleDeps {
    */
   graph?: SocialGraph;
   log: Logger;
-  /** Stamps `received_at`; defaults to the system clock. */
+  /** Times snapshots and answers as of now; defaults to the system clock. */
   clock?: Clock;
   /** Served on `/metrics`; the entrypoint passes one per module. */
   metrics?: Metrics;

@@ -111,7 +111,7 @@ export class EventProjector {
       const events = group.flatMap((w) => w.applicable);
       const { onLogged } = this.deps;
       const [logged, applied] = await Promise.allSettled([
-        appendToLog(this.deps.db, group, this.deps.clock.now()).then(async (stored) => {
+        appendToLog(this.deps.db, group).then(async (stored) => {
           await onLogged?.(events);
           return stored;
         }),

@@ -2,6 +2,7 @@ import { asc, eq, gt, max } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import { rowToEnvelope } from '../../../platform/events/event-codec';
 import type { Logger } from '../../../platform/log';
+import { topicOf } from '../projecting-events/log-topics';
 import { receivedEvents } from '../schema';
 
 /** Rows read per query while a subscriber catches up. */
@@ -85,7 +86,7 @@ export function createEventStream({ db, log }: EventStreamOptions) {
             while (!closed && !stop.signal.aborted) {
               const rows = await page(cursor);
               for (const row of rows) {
-                const envelope = { ...rowToEnvelope(row), topic: row.topic, position: row.position };
+                const envelope = { ...rowToEnvelope(row), topic: topicOf(row.topic, row.streamId), position: row.position };
                 controller.enqueue(encoder.encode(`id: ${row.position}-${row.eventId}\nevent: event\ndata: ${JSON.stringify(envelope)}\n\n`));
                 cursor = row.position;
               }
