@@ -2,7 +2,9 @@ import type { CommandMetrics } from '../../platform/events/command-metrics';
 import type { CommandRunner } from '../../platform/events/command-runner';
 import type { Db } from '../../platform/db/database';
 import { userEventCodec } from './contracts/codec';
-import type { KeyStore } from './personal-data/key-store';
+import { storeNewKeys, type KeyStore } from './personal-data/key-store';
+import type { Queryable } from '../../platform/db/database';
+import type { CreateUser } from './creating-user/decision';
 import { USER_EVENTS_TOPIC, userStreamId, type UserEvent } from './contracts/events';
 import { initialUserState, refuseErasedUser, type UserCommand, type UserState } from './user';
 
@@ -19,6 +21,8 @@ export const userStream = {
   // A created user's id comes fresh from a sequence, so its stream has no history to load.
   startsStream: (command: UserCommand) => command.type === 'CreateUser',
   codec: userEventCodec,
+  /** New users' data keys, with the events sealed under them (see creating-user/). */
+  storeAlongside: (tx: Queryable, commands: readonly UserCommand[]) => storeNewKeys(tx, commands.flatMap((c) => ((c as CreateUser).newKey ? [(c as CreateUser).newKey!] : []))),
 };
 
 /** What the user slices need: the database, new user ids (see id-reserve.ts), the aggregate's runner and the command counters. */

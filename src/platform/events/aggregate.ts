@@ -32,6 +32,12 @@ export interface Aggregate<Command extends DomainCommand, State, Event extends D
    * come from several streams (commands committed together), each stream's in version order.
    */
   project(tx: Queryable, appended: readonly EnvelopeOf<Event>[]): Promise<void>;
+  /**
+   * Rows that commands bring along and that must commit with their events, never without: e.g. a
+   * new user's data key, which the event is sealed with but must not carry. Called in the append's
+   * transaction, once for all commands of a batch that decided events.
+   */
+  storeAlongside?(tx: Queryable, commands: readonly Command[]): Promise<void>;
   /** The events' contract: reads stored old versions as the current one, and stamps new events with it. */
   codec: EventCodec<Event>;
 }

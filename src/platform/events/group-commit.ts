@@ -155,6 +155,8 @@ export class GroupCommit<Command extends DomainCommand, State, Event extends Dom
           outcomes[index] = { ok: false, error };
         }
       });
+      const deciding = decided.filter((d) => d.events.length > 0).map((d) => batch[d.index]!.command);
+      if (aggregate.storeAlongside && deciding.length > 0) await aggregate.storeAlongside(tx, deciding);
       const appended = await appendToStreams<Event>(
         tx,
         aggregate.topic,

@@ -11,6 +11,11 @@ describe('CreateUser decision', () => {
   test('creates a new user', () =>
     spec([]).when({ type: 'CreateUser', data: { userId: 7, names: sealed } }).then([created]));
 
+  test('the new key the command carries, to be stored with it, never reaches the event', () =>
+    spec([])
+      .when({ type: 'CreateUser', data: { userId: 7, names: sealed }, newKey: { userId: 7, masterKeyId: 'm', wrapped: new Uint8Array(92) } })
+      .then([created]));
+
   test('refuses to create a user twice', () =>
     spec([created]).when({ type: 'CreateUser', data: { userId: 7, names: sealed } }).thenRejects('conflict'));
 

@@ -39,7 +39,6 @@ export interface KeyStoreOptions {
 export class KeyStore {
   private readonly cache = new Map<number, DataKey>();
   private readonly cacheSize: number;
-  private creating: { userId: number; row: typeof userKeys.$inferInsert; done: PromiseWithResolvers<void> }[] = [];
   private compactTimer: ReturnType<typeof setTimeout> | undefined;
   private compacting: Promise<void> | undefined;
 
@@ -53,34 +52,22 @@ export class KeyStore {
   }
 
   /**
-   * A new key for a user id just drawn from the sequence. Keys asked for in one turn of the event
-   * loop are written together. The write does not wait for its own flush to disk: the key matters
-   * only once an event sealed with it commits, and that commit's flush covers every earlier write
-   * of the database (one write-ahead log). A key whose event never commits is an unused row.
+   * A new key for a user id just drawn from the sequence, not stored yet: the command that creates
+   * the user carries it wrapped and stores it in its own transaction (`storeNewKeys`), so a key
+   * exists exactly when its user does.
    */
-  async create(userId: number): Promise<DataKey> {
+  async prepare(userId: number): Promise<{ key: DataKey; wrapped: WrappedKey }> {
     const material = crypto.getRandomValues(new Uint8Array(DATA_KEY_BYTES));
     const [key, wrapped] = await Promise.all([importDataKey(material), wrap(this.master, userId, material)]);
-    const done = Promise.withResolvers<void>();
-    this.creating.push({ userId, row: { userId, masterKeyId: this.master.id, wrapped }, done });
-    if (this.creating.length === 1) setImmediate(() => void this.writeCreated());
-    await done.promise;
-    this.remember(userId, key);
-    return key;
+    return { key, wrapped: { userId, masterKeyId: this.master.id, wrapped } };
   }
 
-  private async writeCreated(): Promise<void> {
-    const batch = this.creating;
-    this.creating = [];
-    try {
-      await this.db.transaction(async (tx) => {
-        await tx.execute(sql`set local synchronous_commit = off`);
-        await tx.insert(userKeys).values(batch.map((entry) => entry.row));
-      });
-      for (const entry of batch) entry.done.resolve();
-    } catch (error) {
-      for (const entry of batch) entry.done.reject(error);
-    }
+  /** A new key, stored at once in its own transaction (tools and tests; users get theirs with their creation). */
+  async create(userId: number): Promise<DataKey> {
+    const { key, wrapped } = await this.prepare(userId);
+    await storeNewKeys(this.db, [wrapped]);
+    this.remember(userId, key);
+    return key;
   }
 
   /**
@@ -127,7 +114,8 @@ export class KeyStore {
     throw new Error(`the key of user ${row.userId} is wrapped with master key ${row.masterKeyId}, which is not configured (PII_MASTER_KEY, PII_PREVIOUS_MASTER_KEY)`);
   }
 
-  private remember(userId: number, key: DataKey): void {
+  /** Keeps a key this instance just made (its user's creation committed) for the reads that follow. */
+  remember(userId: number, key: DataKey): void {
     this.cache.delete(userId);
     this.cache.set(userId, key);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
@@ -209,6 +197,14 @@ export class KeyStore {
     }
     await this.compacting;
   }
+}
+
+/** A data key as `user_keys` stores it: wrapped with the master key `masterKeyId` names. */
+export type WrappedKey = typeof userKeys.$inferInsert;
+
+/** New users' keys, in one statement: in the transaction that creates the users. */
+export async function storeNewKeys(tx: Queryable, keys: readonly WrappedKey[]): Promise<void> {
+  if (keys.length > 0) await tx.insert(userKeys).values([...keys]);
 }
 
 /** In the erasure's transaction: the user's key row goes with the names it could open. */
