@@ -1,21 +1,31 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
 /**
- * AES-256-GCM through Web Crypto, as every sealed value here is stored: a fresh random 96-bit IV,
- * then the ciphertext with its 128-bit tag, in one byte string. `boundTo` is the additional data:
- * a value sealed for one purpose or user does not open for another.
+ * AES-256-GCM, as every sealed value here is stored: a fresh random 96-bit IV, then the ciphertext,
+ * then its 128-bit tag, in one byte string. `boundTo` is the additional data: a value sealed for one
+ * purpose or user does not open for another.
+ *
+ * node:crypto (the runtime's OpenSSL-compatible library), not Web Crypto: the same algorithm and
+ * layout, but synchronous, and a name pair sealed with its digest costs about 2 µs of CPU instead
+ * of about 36 µs for Web Crypto's promise and thread hand-off in Bun (measured side by side), which
+ * showed in createUser's rate.
  */
 const IV_BYTES = 12;
+const TAG_BYTES = 16;
 
-export async function seal(key: CryptoKey, plaintext: Uint8Array<ArrayBuffer>, boundTo: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
-  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: boundTo }, key, plaintext));
-  const sealed = new Uint8Array(IV_BYTES + ciphertext.byteLength);
-  sealed.set(iv);
-  sealed.set(ciphertext, IV_BYTES);
-  return sealed;
+export function seal(key: Uint8Array, plaintext: Uint8Array, boundTo: Uint8Array): Uint8Array {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(boundTo);
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([iv, body, cipher.getAuthTag()]);
 }
 
 /** Throws unless `sealed` was sealed with this key and this additional data, unchanged. */
-export async function open(key: CryptoKey, sealed: Uint8Array, boundTo: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
-  const bytes = new Uint8Array(sealed);
-  return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.subarray(0, IV_BYTES), additionalData: boundTo }, key, bytes.subarray(IV_BYTES)));
+export function open(key: Uint8Array, sealed: Uint8Array, boundTo: Uint8Array): Uint8Array {
+  if (sealed.byteLength < IV_BYTES + TAG_BYTES) throw new Error('sealed value too short');
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
+  decipher.setAAD(boundTo);
+  decipher.setAuthTag(sealed.subarray(sealed.byteLength - TAG_BYTES));
+  return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.byteLength - TAG_BYTES)), decipher.final()]);
 }

@@ -11,7 +11,7 @@ const utf8 = new TextEncoder();
 const boundTo = (userId: number) => utf8.encode(`user-key-${userId}`);
 
 /** A data key's material wrapped with the master key, as `user_keys` stores it. */
-export const wrap = (master: MasterKey, userId: number, material: Uint8Array<ArrayBuffer>) => seal(master.key, material, boundTo(userId));
+export const wrap = (master: MasterKey, userId: number, material: Uint8Array) => seal(master.key, material, boundTo(userId));
 
 /** A stored data key's material, given the master key it was wrapped with (the store, and tools that audit it). */
 export const unwrap = (master: MasterKey, userId: number, wrapped: Uint8Array) => open(master.key, wrapped, boundTo(userId));
@@ -107,7 +107,7 @@ export class KeyStore {
     return found;
   }
 
-  private async unwrapRow(row: typeof userKeys.$inferSelect): Promise<Uint8Array<ArrayBuffer>> {
+  private async unwrapRow(row: typeof userKeys.$inferSelect): Promise<Uint8Array> {
     if (row.masterKeyId === this.master.id) return unwrap(this.master, row.userId, row.wrapped);
     const previous = this.options.previous;
     if (previous && row.masterKeyId === previous.id) return unwrap(previous, row.userId, row.wrapped);

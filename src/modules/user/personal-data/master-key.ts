@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -9,7 +10,7 @@ import { join } from 'node:path';
  */
 export interface MasterKey {
   id: string;
-  key: CryptoKey;
+  key: Uint8Array;
 }
 
 const MASTER_KEY_BYTES = 32;
@@ -23,9 +24,8 @@ export async function importMasterKey(text: string, variable = 'PII_MASTER_KEY')
   if (bytes.byteLength !== MASTER_KEY_BYTES) {
     throw new MasterKeyError(`${variable} must be ${MASTER_KEY_BYTES} random bytes in base64 (e.g. \`openssl rand -base64 32\`), got ${bytes.byteLength} bytes`);
   }
-  const fingerprint = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  const key = await crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, ['encrypt', 'decrypt']);
-  return { id: Buffer.from(fingerprint.subarray(0, 8)).toString('hex'), key };
+  const fingerprint = createHash('sha256').update(bytes).digest();
+  return { id: fingerprint.subarray(0, 8).toString('hex'), key: bytes };
 }
 
 export const newMasterKeyText = () => Buffer.from(crypto.getRandomValues(new Uint8Array(MASTER_KEY_BYTES))).toString('base64');

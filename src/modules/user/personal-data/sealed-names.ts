@@ -1,4 +1,5 @@
 import type { PersonalNames, SealedNames } from '../contracts/events';
+import { createHmac } from 'node:crypto';
 import { open, seal } from './aes-gcm';
 
 /**
@@ -9,8 +10,8 @@ import { open, seal } from './aes-gcm';
  * the key can test a guess. Both keys go when the user is erased.
  */
 export interface DataKey {
-  seal: CryptoKey;
-  digest: CryptoKey;
+  seal: Uint8Array;
+  digest: Uint8Array;
 }
 
 const DIGEST_BYTES = 16;
@@ -24,32 +25,26 @@ const boundTo = (userId: number) => utf8.encode(`user-${userId}`);
 /** The key material of one user: 32 bytes for sealing, 32 for the digest. */
 export const DATA_KEY_BYTES = 64;
 
-export async function importDataKey(material: Uint8Array<ArrayBuffer>): Promise<DataKey> {
+export async function importDataKey(material: Uint8Array): Promise<DataKey> {
   if (material.byteLength !== DATA_KEY_BYTES) throw new Error(`a user data key is ${DATA_KEY_BYTES} bytes, got ${material.byteLength}`);
-  const [seal, digest] = await Promise.all([
-    crypto.subtle.importKey('raw', material.subarray(0, 32), 'AES-GCM', false, ['encrypt', 'decrypt']),
-    crypto.subtle.importKey('raw', material.subarray(32), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
-  ]);
-  return { seal, digest };
+  return { seal: material.slice(0, 32), digest: material.slice(32) };
 }
 
 /** What the digest is taken over: the two names, unambiguously joined. */
 const digestInput = ({ firstName, lastName }: PersonalNames) => utf8.encode(JSON.stringify([firstName, lastName]));
 
 export async function namesDigest(key: DataKey, names: PersonalNames): Promise<string> {
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key.digest, digestInput(names)));
-  return b64url(mac.subarray(0, DIGEST_BYTES));
+  return createHmac('sha256', key.digest).update(digestInput(names)).digest().subarray(0, DIGEST_BYTES).toString('base64url');
 }
 
 export async function sealNames(key: DataKey, userId: number, names: PersonalNames): Promise<SealedNames> {
   const plaintext = utf8.encode(JSON.stringify({ f: names.firstName, l: names.lastName }));
-  const [sealed, digest] = await Promise.all([seal(key.seal, plaintext, boundTo(userId)), namesDigest(key, names)]);
-  return { sealed: b64url(sealed), digest };
+  return { sealed: b64url(seal(key.seal, plaintext, boundTo(userId))), digest: await namesDigest(key, names) };
 }
 
 /** Throws when the value was not sealed with this key for this user (tampered, moved, or the wrong key). */
 export async function openNames(key: DataKey, userId: number, sealed: string): Promise<PersonalNames> {
-  const plaintext = await open(key.seal, fromB64url(sealed), boundTo(userId));
+  const plaintext = open(key.seal, fromB64url(sealed), boundTo(userId));
   const { f, l } = JSON.parse(fromUtf8.decode(plaintext)) as { f: string; l: string };
   return { firstName: f, lastName: l };
 }
