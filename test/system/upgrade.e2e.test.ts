@@ -54,13 +54,19 @@ async function installRelease(fixture: ReleaseFixture, engine: 'pglite' | 'postg
 
 const stores: Partial<Record<'pglite' | 'postgres', { dataDir: string; urls: Record<string, string>; env: Record<string, string> }>> = {};
 
+/** One module's store of an installed release, opened again to look at its rows. */
+async function openStore(engine: 'pglite' | 'postgres', store: 'user' | 'recommendation'): Promise<Database> {
+  const { dataDir, urls } = stores[engine]!;
+  const url = urls[`${store.toUpperCase()}_DATABASE_URL`];
+  const migrationsFolder = store === 'user' ? userMigrationsFolder : recommendationMigrationsFolder;
+  return url
+    ? openPostgresDatabase({ url, migrationsFolder, poolSize: 1, log: silentLogger })
+    : openEmbeddedDatabase({ dataDir: join(dataDir, store), migrationsFolder, label: store });
+}
+
 /** The recommendation log's user events that still carry a name, after the upgrade. */
 async function namedUserEvents(engine: 'pglite' | 'postgres'): Promise<number> {
-  const { dataDir, urls } = stores[engine]!;
-  const url = urls.RECOMMENDATION_DATABASE_URL;
-  const database = url
-    ? await openPostgresDatabase({ url, migrationsFolder: recommendationMigrationsFolder, poolSize: 1, log: silentLogger })
-    : await openEmbeddedDatabase({ dataDir: join(dataDir, 'recommendation'), migrationsFolder: recommendationMigrationsFolder, label: 'recommendation' });
+  const database = await openStore(engine, 'recommendation');
   try {
     const [row] = rowsOf<{ n: number }>(await database.db.execute(sql`
       select count(*)::int as n from received_events where data::jsonb ? 'firstName' or data::jsonb ? 'lastName' or data::text like '%Ada%'`));
@@ -72,11 +78,7 @@ async function namedUserEvents(engine: 'pglite' | 'postgres'): Promise<number> {
 
 /** The recommendation log's rows as the envelope fields they give back, in position order (the topic as read, data left out). */
 async function loggedRows(engine: 'pglite' | 'postgres'): Promise<Record<string, unknown>[]> {
-  const { dataDir, urls } = stores[engine]!;
-  const url = urls.RECOMMENDATION_DATABASE_URL;
-  const database = url
-    ? await openPostgresDatabase({ url, migrationsFolder: recommendationMigrationsFolder, poolSize: 1, log: silentLogger })
-    : await openEmbeddedDatabase({ dataDir: join(dataDir, 'recommendation'), migrationsFolder: recommendationMigrationsFolder, label: 'recommendation' });
+  const database = await openStore(engine, 'recommendation');
   try {
     const rows = rowsOf<Record<string, unknown> & { topic: string; stream_id: string }>(await database.db.execute(sql`
       select position::int as position, event_id, topic, stream_id, stream_version, type, schema_version, metadata::text as metadata, occurred_at::text as occurred_at
@@ -122,7 +124,7 @@ describe.each([['pglite'], ['postgres']] as const)('upgrade from the previous re
   }, 120_000);
 
   test.skipIf(skip)('encrypt-history seals every name the release stored in the clear, while serving, and answers stay the same', async () => {
-    const { env, dataDir, urls } = stores[engine]!;
+    const { env } = stores[engine]!;
     system = await startSystem(env);
     running.push(system);
     const [ada, , alan] = fixture.answers.ids as [number, number, number];
@@ -138,10 +140,7 @@ describe.each([['pglite'], ['postgres']] as const)('upgrade from the previous re
     expect(again.stdout.toString()).toContain('encrypt-history done: 0 events sealed, 0 events of erased users shredded, 0 read-model rows sealed');
     expect(await system.process.stop()).toBe(0);
 
-    const url = urls.USER_DATABASE_URL;
-    const database = url
-      ? await openPostgresDatabase({ url, migrationsFolder: userMigrationsFolder, poolSize: 1, log: silentLogger })
-      : await openEmbeddedDatabase({ dataDir: join(dataDir, 'user'), migrationsFolder: userMigrationsFolder, label: 'user' });
+    const database = await openStore(engine, 'user');
     try {
       const text = async (query: string) => JSON.stringify(rowsOf(await database.db.execute(sql.raw(query))));
       const plainNames = (JSON.stringify(fixture.rows.user).match(/"(?:firstName|lastName)":"([^"]+)"/g) ?? []).map((m) => m.split(':')[1]!.replaceAll('"', ''));
