@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, customType, index, integer, json, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { EventMetadata } from '../../platform/events/envelope';
+import type { StoredMetadata } from './projecting-events/log-metadata';
 
 /**
  * Every event this service received, in the order it stored them: its own immutable log, from
@@ -35,7 +35,8 @@ export const receivedEvents = pgTable('received_events', {
   // JSON text, not jsonb: jsonb adds 4 bytes of offsets to every key and every value and stores
   // numbers as numeric, and nothing queries inside these documents (whole rows are read back).
   data: json('data').notNull(),
-  metadata: json('metadata').$type<EventMetadata>().notNull(),
+  /** Without key names where it can be (projecting-events/log-metadata.ts): read it through `metadataOf`. */
+  metadata: json('metadata').$type<StoredMetadata>().notNull(),
 }, (t) => [
   // Part 2: the user of a user stream, the smaller id of a friendship stream; part 3: the larger id.
   // Without `occurred_at`: one entry per user holding the list of its rows (B-tree deduplication),

@@ -5,6 +5,7 @@ import { rowToEnvelope } from '../../../platform/events/event-codec';
 import { dataToStore } from '../graph/graph-events';
 import { receivedEvents } from '../schema';
 import { storedTopic } from './log-topics';
+import { storedMetadata } from './log-metadata';
 
 type ReceivedRow = typeof receivedEvents.$inferSelect;
 
@@ -36,7 +37,7 @@ export async function appendToLog(db: Db, batches: readonly TopicBatch[]): Promi
       type: e.type,
       schema_version: e.schemaVersion,
       data: dataToStore(e),
-      metadata: e.metadata ?? {},
+      metadata: storedMetadata(e.metadata),
       occurred_at: e.occurredAt,
     })),
   );

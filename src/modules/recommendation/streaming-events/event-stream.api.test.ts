@@ -16,7 +16,7 @@ const e = eventFactory();
 interface Message {
   id: number;
   raw: string;
-  envelope: { type: string; streamId: string; streamVersion: number; position: number };
+  envelope: { type: string; streamId: string; streamVersion: number; position: number; metadata: unknown };
 }
 
 /** Opens the stream and reads messages from it until `count` arrived (or fails after 5 s). */
@@ -73,6 +73,8 @@ test('sends every logged event once, in log order, with its position as id', asy
   stream.close();
   expect(messages.map((m) => m.id)).toEqual([1, 2, 3, 4, 5]);
   expect(messages.map((m) => m.envelope.type)).toEqual(['UserCreated', 'UserCreated', 'UserCreated', 'FriendAdded', 'FriendAdded']);
+  // The log keeps metadata without its key names (log-metadata.ts); the stream gives it back whole.
+  expect(messages.map((m) => m.envelope.metadata)).toEqual(messages.map(() => ({ correlationId: 'test' })));
   for (const m of messages) expect(m.envelope.position).toBe(m.id);
 });
 

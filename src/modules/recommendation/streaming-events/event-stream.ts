@@ -4,6 +4,7 @@ import { rowToEnvelope } from '../../../platform/events/event-codec';
 import type { Logger } from '../../../platform/log';
 import { topicOf } from '../projecting-events/log-topics';
 import { receivedEvents } from '../schema';
+import { metadataOf } from '../projecting-events/log-metadata';
 
 /** Rows read per query while a subscriber catches up. */
 const PAGE = 500;
@@ -86,7 +87,7 @@ export function createEventStream({ db, log }: EventStreamOptions) {
             while (!closed && !stop.signal.aborted) {
               const rows = await page(cursor);
               for (const row of rows) {
-                const envelope = { ...rowToEnvelope(row), topic: topicOf(row.topic, row.streamId), position: row.position };
+                const envelope = { ...rowToEnvelope({ ...row, metadata: metadataOf(row.metadata) }), topic: topicOf(row.topic, row.streamId), position: row.position };
                 controller.enqueue(encoder.encode(`id: ${row.position}-${row.eventId}\nevent: event\ndata: ${JSON.stringify(envelope)}\n\n`));
                 cursor = row.position;
               }
