@@ -3,7 +3,7 @@
 // Ports sit away from the engines' defaults (5432, 9092, 7687) so a system-wide PostgreSQL, or
 // another project's broker, never collides with ours. Everything listens on 127.0.0.1 only.
 import { resolve } from 'node:path';
-import { masterKeyTextInDataDir } from '../../src/modules/user/personal-data/master-key';
+import { masterKeyTextInDataDir } from '../../src/modules/user';
 
 /** The repository root (this file is scripts/infra/settings.ts). */
 export const REPO = resolve(import.meta.dir, '..', '..');

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, type Env } from '../../platform/config-readers';
+import { MASTER_KEY_BYTES, masterKeyBytes } from './personal-data/master-key';
 
 /** The user service's own settings: the master key that wraps users' data keys (personal-data/). */
 export interface UserSettings {
@@ -13,12 +14,9 @@ export interface UserSettings {
   previousMasterKey?: string;
 }
 
-const MASTER_KEY_BYTES = 32;
-
 /** Checked here, at start, so a wrong key stops every process with a message naming the variable. */
 function checkedKey(value: string, name: string): string {
-  const base64 = /^[A-Za-z0-9+/]+={0,2}$|^[A-Za-z0-9_-]+$/.test(value);
-  if (!base64 || Buffer.from(value, /[-_]/.test(value) ? 'base64url' : 'base64').byteLength !== MASTER_KEY_BYTES) {
+  if (!masterKeyBytes(value)) {
     throw new ConfigError(`${name} must be ${MASTER_KEY_BYTES} random bytes in base64, as \`openssl rand -base64 32\` prints`);
   }
   return value;

@@ -13,16 +13,27 @@ export interface MasterKey {
   key: Uint8Array;
 }
 
-const MASTER_KEY_BYTES = 32;
+export const MASTER_KEY_BYTES = 32;
 
 export class MasterKeyError extends Error {}
 
+/**
+ * The bytes of a master key's text, base64 or base64url and trimmed, or undefined when the text is
+ * not that or not 32 bytes. The one reading of a master key: settings check with it at start.
+ */
+export function masterKeyBytes(text: string): Uint8Array | undefined {
+  const trimmed = text.trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$|^[A-Za-z0-9_-]+$/.test(trimmed)) return undefined;
+  const bytes = new Uint8Array(Buffer.from(trimmed, /[-_]/.test(trimmed) ? 'base64url' : 'base64'));
+  return bytes.byteLength === MASTER_KEY_BYTES ? bytes : undefined;
+}
+
 /** A master key from its base64 (or base64url) text: exactly 32 bytes. */
 export async function importMasterKey(text: string, variable = 'PII_MASTER_KEY'): Promise<MasterKey> {
-  const trimmed = text.trim();
-  const bytes = new Uint8Array(Buffer.from(trimmed, /[-_]/.test(trimmed) ? 'base64url' : 'base64'));
-  if (bytes.byteLength !== MASTER_KEY_BYTES) {
-    throw new MasterKeyError(`${variable} must be ${MASTER_KEY_BYTES} random bytes in base64 (e.g. \`openssl rand -base64 32\`), got ${bytes.byteLength} bytes`);
+  const bytes = masterKeyBytes(text);
+  if (!bytes) {
+    const length = Buffer.from(text.trim(), 'base64').byteLength;
+    throw new MasterKeyError(`${variable} must be ${MASTER_KEY_BYTES} random bytes in base64 (e.g. \`openssl rand -base64 32\`), got ${length} bytes`);
   }
   const fingerprint = createHash('sha256').update(bytes).digest();
   return { id: fingerprint.subarray(0, 8).toString('hex'), key: bytes };
