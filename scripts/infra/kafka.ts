@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Component, Running } from './component.ts';
 import { javaHome, resolveJars } from './java.ts';
-import { clampNegativeTimeouts, cmdline, ensureDir, importClient, InfraError, livePid, run, say, spawnDetached, stopRecorded, tail, waitUntil, writeIfChanged } from './lib.ts';
+import { cmdline, ensureDir, importClient, InfraError, livePid, run, say, spawnDetached, stopRecorded, tail, waitUntil, writeIfChanged } from './lib.ts';
 import { HOST, INFRA, KAFKA, TIMEOUTS } from './settings.ts';
 import { serverCertificate, TLS_DIR } from './tls.ts';
 
@@ -163,10 +163,7 @@ let kafkajs: Promise<KafkaJs> | undefined;
 
 /** A metadata round trip with kafkajs (the client the application uses): list topics, see node 1. */
 async function probe(): Promise<true | string> {
-  if (!kafkajs) {
-    clampNegativeTimeouts();
-    kafkajs = importClient('kafka', () => import('kafkajs'), 'kafkajs');
-  }
+  kafkajs ??= importClient('kafka', () => import('kafkajs'), 'kafkajs');
   const { Kafka, logLevel } = await kafkajs;
   const admin = new Kafka({
     clientId: 'infra-probe', brokers: [`${HOST}:${KAFKA.port}`], logLevel: logLevel.NOTHING,

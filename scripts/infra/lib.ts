@@ -61,19 +61,6 @@ export async function aptInstall(component: string, packages: string[]): Promise
   if (install.code !== 0) throw new InfraError(`${component}: apt-get install ${packages.join(' ')} failed (exit ${install.code}); read ${log}`);
 }
 
-/**
- * kafkajs 2.2.4 schedules a timer with a negative delay after each response, and Bun (like Node 23+)
- * prints a TimeoutNegativeWarning for it, bypassing process.emitWarning. The delay is clamped to
- * 1 ms anyway, so clamping it ourselves changes nothing but keeps our output clean. Only these
- * short-lived infra scripts do this; the application is not touched.
- */
-export function clampNegativeTimeouts(): void {
-  const original = globalThis.setTimeout;
-  const clamped = ((handler: (...a: unknown[]) => void, delay?: number, ...args: unknown[]) =>
-    original(handler, typeof delay === 'number' && delay < 1 ? 1 : delay, ...args)) as typeof setTimeout;
-  globalThis.setTimeout = Object.assign(clamped, original);
-}
-
 /** Imports a client library from node_modules, or says to run `bun install`. */
 export async function importClient<T>(component: string, load: () => Promise<T>, name: string): Promise<T> {
   try {
