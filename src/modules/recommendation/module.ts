@@ -22,7 +22,7 @@ import { erasuresIn, type GraphEvent } from './graph/graph-events';
 import { isGraphStream } from './graph/stream-ids';
 import { GraphLifecycle } from './graph-lifecycle/graph-lifecycle';
 import { DurableFeed } from './graph-lifecycle/durable-feed';
-import { LogReplica } from './graph-lifecycle/log-replica';
+import { LOG_WRITTEN, LogReplica } from './graph-lifecycle/log-replica';
 import { ReplicaSnapshots } from './graph-lifecycle/replica-snapshots';
 import { ServingGraph } from './graph-lifecycle/serving-graph';
 import { projectionAdminRoutes } from './operating-projection/admin-routes';
@@ -142,6 +142,7 @@ export function createRecommendationModule({
         },
         pageSize,
         pollMs: replicaPollMs,
+        listen: (onNotify) => database.listen(LOG_WRITTEN, onNotify),
         snapshots: new ReplicaSnapshots({ database, clock, log: log.child({ component: 'replica' }), everyEvents: snapshotEvery }),
       })
     : undefined;
@@ -155,7 +156,15 @@ export function createRecommendationModule({
     log: log.child({ component: 'projector' }),
     // What this instance logs reaches its replica as soon as the rows commit, without waiting for a
     // poll (nor for the durable graph, when the consumer still writes it).
-    ...(replica ? { onLogged: (events: readonly GraphEvent[]) => replica.applyLocal(events) } : {}),
+    // The other instances' replicas (and the durable feed) are told at once too, not at their next poll.
+    ...(replica
+      ? {
+          onLogged: (events: readonly GraphEvent[]) => {
+            void database.notify(LOG_WRITTEN).catch(() => undefined); // a lost one is made up by the poll
+            return replica.applyLocal(events);
+          },
+        }
+      : {}),
   });
   // What queries are answered from: the replica when there is one, else the served graph.
   const reads: SocialGraph = replica?.graph ?? graph;
@@ -243,7 +252,7 @@ export function createRecommendationModule({
       (connecting ??= (async () => {
         // Both only read the log: the replica fills while a durable graph catches up.
         await Promise.all([lifecycle?.start(), replica?.start()]);
-        feed?.start();
+        await feed?.start();
         const consumer = {
           group: RECOMMENDATION_GROUP,
           topics: [USER_EVENTS_TOPIC, FRIEND_EVENTS_TOPIC],

@@ -4,6 +4,7 @@ import type { Logger } from '../../../platform/log';
 import type { SocialGraph } from '../graph/social-graph';
 import { graphFeedCursors } from '../schema';
 import { currentSnapshot, NOTHING_SEEN, readTail, type TailKey } from './log-tail';
+import { LOG_WRITTEN, REPLICA_POLL_MS, REPLICA_READ_GAP_MS } from './log-replica';
 import { PollLoop } from './poll-loop';
 import { applicable, REPLAY_PAGE_SIZE } from './replay';
 
@@ -28,6 +29,7 @@ export interface DurableFeedDeps {
   /** The durable graph (Neo4j) that operators query; reads come from the replicas. */
   graph: SocialGraph;
   log: Logger;
+  /** The pause between reads while writing and nothing wakes the feed; as the replica's by default. */
   pollMs?: number;
   pageSize?: number;
 }
@@ -48,19 +50,26 @@ export class DurableFeed {
   /** The stored cursor, read when the claim is taken and kept while it is held. */
   private cursor: FeedCursor | undefined;
   private readonly polling: PollLoop;
+  private notified = false;
 
   constructor(private readonly deps: DurableFeedDeps) {
     this.polling = new PollLoop({
       // The cursor moves only after a read is applied: after a failure, the same rows come again next time.
       work: () => (this.paused ? Promise.resolve(0) : this.feedOnce()),
-      everyMs: () => (this.claim ? (deps.pollMs ?? 20) : CLAIM_RETRY_MS),
+      everyMs: () => (this.claim ? (deps.pollMs ?? (this.notified ? REPLICA_POLL_MS : REPLICA_READ_GAP_MS)) : CLAIM_RETRY_MS),
+      minGapMs: REPLICA_READ_GAP_MS,
       log: deps.log,
       failing: 'could not feed the durable graph from the log; retrying',
       working: 'the durable graph is fed from the log again',
     });
   }
 
-  start(): void {
+  async start(): Promise<void> {
+    // Woken by the instances' notifications only while writing: the others just wait for the claim.
+    await this.deps.database
+      .listen(LOG_WRITTEN, () => this.claim && this.polling.wake())
+      .then(() => (this.notified = true))
+      .catch((error) => this.deps.log.warn(`cannot listen for rows the instances log; reading the log every ${REPLICA_READ_GAP_MS} ms while writing`, { error }));
     this.polling.start(0);
   }
 

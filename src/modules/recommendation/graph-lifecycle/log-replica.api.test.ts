@@ -17,7 +17,7 @@ const shared = new SharedLog();
 // Names come from the user service, not the log: this one knows every user as First<id> Last<id>.
 const names = async (ids: readonly number[]) => ({ users: ids.map((id) => ({ id, firstName: `First${id}`, lastName: `Last${id}`, version: 1 })), erased: [] });
 
-async function startInstance(options: { snapshotEvery?: number } = {}) {
+async function startInstance(options: { snapshotEvery?: number; replicaPollMs?: number } = {}) {
   // The graph this instance writes (Neo4j in distributed mode): only its own partitions' events.
   const written = new MemoryGraph();
   const lines: { msg: string; [field: string]: unknown }[] = [];
@@ -96,4 +96,16 @@ test('one instance snapshots the replica; a new instance loads it and reads only
   expect(loaded.events as number).toBeLessThan(await shared.rows());
   const res = await call(late.module.app, 'GET', '/v1/users/10/commands/findMutualFriends?friendId=14');
   expect(res.body.map((u: { id: number }) => u.id)).toEqual([15]);
+});
+
+test('an instance that logged rows tells the others: their replicas read them at once, not at their next poll', async () => {
+  const e = eventFactory(Date.parse('2025-04-01T00:00:00.000Z'));
+  // Polls a minute apart: only the notification can bring the rows within the test's time.
+  const consumer = await startInstance({ replicaPollMs: 60_000 });
+  const reader = await startInstance({ replicaPollMs: 60_000 });
+  const recommended = async () => (await call(reader.module.app, 'GET', '/v1/users/30/commands/recommendFriends')).body.map((r: { user: { id: number } }) => r.user.id);
+  await consumer.bus.publish(USER_EVENTS_TOPIC, [30, 31, 32].map((id) => e.userCreated(id)));
+  await consumer.bus.publish(FRIEND_EVENTS_TOPIC, [e.friendAdded(30, 31), e.friendAdded(31, 32)]);
+  for (let i = 0; i < 200 && (await recommended()).length === 0; i++) await Bun.sleep(10);
+  expect(await recommended()).toEqual([32]);
 });

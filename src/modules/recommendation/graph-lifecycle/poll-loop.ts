@@ -10,23 +10,46 @@ export interface PollLoopOptions {
   failing: string;
   /** Logged (info) at the first read that works after failures. */
   working: string;
+  /** `wake()` never starts a read sooner than this after the previous one ended: bounds the reads under load. */
+  minGapMs?: number;
 }
 
 /**
  * Reads again and again, one read at a time, each a pause after the previous one ended (so a slow
  * read never has another start beside it). What the log replica and the durable feed share.
+ * `wake()` brings the next read forward when there is news (a notification), so the pause can be
+ * long when nothing happens and a read still follows each write closely.
  */
 export class PollLoop {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
   private failing = false;
+  /** When the pending timer fires (performance.now()); Infinity when none is pending. */
+  private dueAt = Infinity;
+  private lastEndedAt = -Infinity;
+  private wokenDuringRead = false;
 
   constructor(private readonly options: PollLoopOptions) {}
 
-  /** The first read comes after `firstMs` (by default, the usual pause). Nothing once stopped. */
+  /** The first read comes after `firstMs` (by default, the usual pause), or sooner if woken. Nothing once stopped. */
   start(firstMs = this.pause()): void {
+    if (this.running || performance.now() + firstMs >= this.dueAt) return;
     this.schedule(firstMs);
+  }
+
+  /**
+   * A read as soon as allowed: now, or `minGapMs` after the previous one ended. During a read,
+   * another follows it (what woke us may have committed after that read's snapshot).
+   */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wokenDuringRead = true;
+      return;
+    }
+    const at = Math.max(performance.now(), this.lastEndedAt + (this.options.minGapMs ?? 0));
+    if (at < this.dueAt) this.schedule(at - performance.now());
   }
 
   /** Resolves once the read under way, if any, has ended. */
@@ -47,9 +70,13 @@ export class PollLoop {
   }
 
   private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.dueAt = Infinity;
     if (this.stopped) return;
     const { work, log, failing, working } = this.options;
+    this.dueAt = performance.now() + ms;
     this.timer = setTimeout(() => {
+      this.dueAt = Infinity;
       this.running = work()
         .then(() => {
           if (this.failing) log.info(working);
@@ -61,7 +88,10 @@ export class PollLoop {
         })
         .finally(() => {
           this.running = undefined;
-          this.schedule(this.pause());
+          this.lastEndedAt = performance.now();
+          const woken = this.wokenDuringRead;
+          this.wokenDuringRead = false;
+          this.schedule(woken ? Math.min(this.options.minGapMs ?? 0, this.pause()) : this.pause());
         });
     }, ms);
   }

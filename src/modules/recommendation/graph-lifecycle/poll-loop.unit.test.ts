@@ -77,3 +77,47 @@ test('a pause given as a function is asked before each read; a loop stopped befo
   await Bun.sleep(10);
   expect(reads).toBe(before);
 });
+
+test('wake brings the next read forward, never sooner than minGapMs after the last one; a wake during a read asks for one more', async () => {
+  const startedAt: number[] = [];
+  let release: (() => void) | undefined;
+  let hold = false;
+  const loop = new PollLoop({
+    work: async () => {
+      startedAt.push(performance.now());
+      if (hold) await new Promise<void>((resolve) => (release = resolve));
+    },
+    everyMs: 60_000,
+    minGapMs: 50,
+    log: createLogger({}, 'error', () => {}),
+    failing: 'f',
+    working: 'w',
+  });
+  loop.start(0);
+  await until(() => startedAt.length === 1);
+  await loop.idle();
+  // Woken at once after a read: the read waits out the gap, then comes long before the pause.
+  const woken = performance.now();
+  loop.wake();
+  loop.wake(); // a second wake before the read adds nothing
+  await until(() => startedAt.length === 2);
+  expect(startedAt[1]! - woken).toBeGreaterThanOrEqual(40);
+  await Bun.sleep(80);
+  expect(startedAt.length).toBe(2);
+
+  // Woken while a read is under way: one more read follows it, not two.
+  hold = true;
+  loop.wake();
+  await until(() => release !== undefined);
+  loop.wake();
+  loop.wake();
+  hold = false;
+  release!();
+  await until(() => startedAt.length === 4);
+  await Bun.sleep(120);
+  expect(startedAt.length).toBe(4);
+  await loop.stop();
+  loop.wake();
+  await Bun.sleep(60);
+  expect(startedAt.length).toBe(4);
+});
