@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../../../platform/db/database';
 import type { EventEnvelope } from '../../../platform/events/envelope';
-import { GRAPH_COLUMNS, toGraphEnvelope } from '../projecting-events/event-log';
+import { readGraphRows } from '../projecting-events/graph-rows';
 import { receivedEvents } from '../schema';
 
 /**
@@ -47,14 +47,13 @@ export async function currentSnapshot(db: Db): Promise<string> {
 export async function readTail(db: Db, range: { seen: string; upto: string }, after: TailKey | undefined, size: number): Promise<TailPage> {
   const seen = sql`${range.seen}::pg_snapshot`;
   const upto = sql`${range.upto}::pg_snapshot`;
-  const rows = await db
-    .select({ position: receivedEvents.position, xid: sql<string>`${receivedEvents.xid}::text`, ...GRAPH_COLUMNS })
-    .from(receivedEvents)
-    .where(sql`(${receivedEvents.xid} = any(array(select pg_snapshot_xip(${seen}))) or ${receivedEvents.xid} >= pg_snapshot_xmax(${seen}))
+  const rows = await readGraphRows(db, {
+    where: sql`(${receivedEvents.xid} = any(array(select pg_snapshot_xip(${seen}))) or ${receivedEvents.xid} >= pg_snapshot_xmax(${seen}))
       and pg_visible_in_snapshot(${receivedEvents.xid}, ${upto})
-      ${after ? sql`and (${receivedEvents.xid}, ${receivedEvents.position}) > (${after.xid}::xid8, ${after.position})` : sql``}`)
-    .orderBy(receivedEvents.xid, receivedEvents.position)
-    .limit(size);
+      ${after ? sql`and (${receivedEvents.xid}, ${receivedEvents.position}) > (${after.xid}::xid8, ${after.position})` : sql``}`,
+    orderBy: sql`xid, position`,
+    limit: size,
+  });
   const last = rows.at(-1);
-  return { events: rows.map(toGraphEnvelope), last: last ? { xid: last.xid, position: last.position } : undefined };
+  return { events: rows.map((r) => r.event), last: last ? { xid: last.xid, position: last.position } : undefined };
 }

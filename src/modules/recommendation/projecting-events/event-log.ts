@@ -1,13 +1,10 @@
-import { asc, gt, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../../../platform/db/database';
 import type { EventEnvelope } from '../../../platform/events/envelope';
-import { rowToEnvelope } from '../../../platform/events/event-codec';
 import { dataToStore } from '../graph/graph-events';
-import { receivedEvents } from '../schema';
 import { storedTopic } from './log-topics';
+import { readGraphRows } from './graph-rows';
 import { storedMetadata } from './log-metadata';
-
-type ReceivedRow = typeof receivedEvents.$inferSelect;
 
 /** Rows per statement: bounds the size of one JSON parameter (about 300 bytes a row). */
 const ROWS_PER_INSERT = 1000;
@@ -67,34 +64,8 @@ export interface LogPage {
   last: number;
 }
 
-/**
- * The columns the graph reads from a logged event: not its topic or metadata, whose decoding (a
- * JSON document) cost a replay a good part of its time for nothing.
- */
-export const GRAPH_COLUMNS = {
-  eventId: receivedEvents.eventId,
-  type: receivedEvents.type,
-  schemaVersion: receivedEvents.schemaVersion,
-  streamId: receivedEvents.streamId,
-  streamVersion: receivedEvents.streamVersion,
-  occurredAt: receivedEvents.occurredAt,
-  data: receivedEvents.data,
-};
-type GraphRow = { [K in keyof typeof GRAPH_COLUMNS]: (typeof GRAPH_COLUMNS)[K]['_']['data'] };
-
-/** Left unread (see GRAPH_COLUMNS): nothing that replays or queries the past looks at metadata. */
-const UNREAD_METADATA = {} as EventEnvelope['metadata'];
-
-/** An envelope as the graph sees it. */
-export const toGraphEnvelope = (row: GraphRow): EventEnvelope => rowToEnvelope({ ...row, metadata: UNREAD_METADATA });
-
 /** Up to `size` events after `after`, in the order they were stored, with the columns the graph reads. */
 export async function readLog(db: Db, after: number, size: number): Promise<LogPage> {
-  const rows = await db
-    .select({ position: receivedEvents.position, ...GRAPH_COLUMNS })
-    .from(receivedEvents)
-    .where(gt(receivedEvents.position, after))
-    .orderBy(asc(receivedEvents.position))
-    .limit(size);
-  return { events: rows.map(toGraphEnvelope), last: rows.at(-1)?.position ?? after };
+  const rows = await readGraphRows(db, { where: sql`position > ${after}`, orderBy: sql`position`, limit: size });
+  return { events: rows.map((r) => r.event), last: rows.at(-1)?.position ?? after };
 }

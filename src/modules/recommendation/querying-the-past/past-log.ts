@@ -1,7 +1,7 @@
 import { and, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import type { EventEnvelope } from '../../../platform/events/envelope';
-import { GRAPH_COLUMNS, toGraphEnvelope } from '../projecting-events/event-log';
+import { readGraphRows, type GraphRow } from '../projecting-events/graph-rows';
 import { receivedEvents } from '../schema';
 
 /** Ids per statement: far below Postgres's 65,535 bind parameters, even twice over. */
@@ -21,20 +21,14 @@ const ERASED_TYPES = ['UserErased'];
  */
 export function friendshipEventsOf(db: Db, userIds: readonly number[], asOf: Date): Promise<EventEnvelope[]> {
   return inChunks(userIds, (ids) =>
-    db
-      .select(GRAPH_COLUMNS)
-      .from(receivedEvents)
-      .where(and(inArray(receivedEvents.type, FRIEND_TYPES), or(inArray(firstId, ids), inArray(secondId, ids)), lte(receivedEvents.occurredAt, asOf))),
+    readGraphRows(db, { where: and(inArray(receivedEvents.type, FRIEND_TYPES), or(inArray(firstId, ids), inArray(secondId, ids)), lte(receivedEvents.occurredAt, asOf))! }),
   );
 }
 
 /** The logged UserCreated and UserUpdated events of `userIds` that occurred at or before `asOf`. */
 export function userEventsOf(db: Db, userIds: readonly number[], asOf: Date): Promise<EventEnvelope[]> {
   return inChunks(userIds, (ids) =>
-    db
-      .select(GRAPH_COLUMNS)
-      .from(receivedEvents)
-      .where(and(inArray(firstId, ids), inArray(receivedEvents.type, USER_TYPES), lte(receivedEvents.occurredAt, asOf))),
+    readGraphRows(db, { where: and(inArray(firstId, ids), inArray(receivedEvents.type, USER_TYPES), lte(receivedEvents.occurredAt, asOf))! }),
   );
 }
 
@@ -44,18 +38,15 @@ export function userEventsOf(db: Db, userIds: readonly number[], asOf: Date): Pr
  */
 export function erasuresOf(db: Db, userIds: readonly number[]): Promise<EventEnvelope[]> {
   return inChunks(userIds, (ids) =>
-    db
-      .select(GRAPH_COLUMNS)
-      .from(receivedEvents)
-      .where(and(inArray(firstId, ids), inArray(receivedEvents.type, ERASED_TYPES))),
+    readGraphRows(db, { where: and(inArray(firstId, ids), inArray(receivedEvents.type, ERASED_TYPES))! }),
   );
 }
 
-async function inChunks(userIds: readonly number[], query: (ids: string[]) => Promise<Parameters<typeof toGraphEnvelope>[0][]>): Promise<EventEnvelope[]> {
+async function inChunks(userIds: readonly number[], query: (ids: string[]) => Promise<GraphRow[]>): Promise<EventEnvelope[]> {
   const out: EventEnvelope[] = [];
   const ids = [...new Set(userIds)].map(String);
   for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
-    for (const row of await query(ids.slice(i, i + IDS_PER_QUERY))) out.push(toGraphEnvelope(row));
+    for (const row of await query(ids.slice(i, i + IDS_PER_QUERY))) out.push(row.event);
   }
   return out;
 }
