@@ -70,7 +70,7 @@ export interface LogPage {
 
 /**
  * The columns the graph reads from a logged event: not its topic or metadata, whose decoding (a
- * JSON document) cost a replay a good part of its time for nothing.
+ * JSON document, before migration 0006) cost a replay a good part of its time for nothing.
  */
 export const GRAPH_COLUMNS = {
   eventId: receivedEvents.eventId,
