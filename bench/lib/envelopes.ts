@@ -9,7 +9,15 @@ import type { GraphEvent } from '../../src/modules/recommendation/graph/graph-ev
 import { friendshipEnvelope, userCreatedEnvelope } from '../../test/kits/envelopes';
 
 const AT = '2025-01-01T00:00:00.000Z';
-const metadata = { correlationId: 'bench' };
+/**
+ * As a request through the gateway leaves it (no correlation id of the client's own): UUIDs and a
+ * traceparent, which the recommendation log stores in binary, the path the service takes.
+ */
+const metadata = {
+  correlationId: '8d3f1c2a-6b4e-4f5a-9c7d-2e1b0a9f8e7d',
+  causationId: '8d3f1c2a-6b4e-4f5a-9c7d-2e1b0a9f8e7d',
+  traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+};
 
 export const userCreated = (userId: number): GraphEvent => userCreatedEnvelope(userId, { occurredAt: AT, metadata });
 

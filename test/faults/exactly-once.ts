@@ -5,6 +5,7 @@
  * against a graph built from the stores and one rebuilt from the log.
  */
 import { classify, MemoryGraph, type GraphSnapshot } from '../../src/modules/recommendation';
+import { metadataOf } from '../../src/modules/recommendation/projecting-events/log-metadata';
 import type { EventEnvelope } from '../../src/platform/events/envelope';
 import { ExpectedGraph, recommendationsMatch, type Cluster } from '../harness/distributed';
 import { eventually } from '../kits/processes';
@@ -19,8 +20,9 @@ const ENVELOPE = `event_id as id, type, schema_version as "schemaVersion", strea
 /** Events in the order their table holds them: an event store, or the recommendation log. */
 export async function eventsOf(cluster: Cluster, table: Table): Promise<EventEnvelope[]> {
   const from = table === 'recommendation' ? 'received_events' : 'events';
-  const rows = await cluster.query<EventEnvelope & { occurredAt: Date }>(table, `select ${ENVELOPE} from ${from} order by position`);
-  return rows.map((r) => ({ ...r, occurredAt: new Date(r.occurredAt).toISOString() }));
+  const rows = await cluster.query<Omit<EventEnvelope, 'metadata'> & { occurredAt: Date; metadata: EventEnvelope['metadata'] | Uint8Array }>(table, `select ${ENVELOPE} from ${from} order by position`);
+  // The log keeps metadata as bytes (log-metadata.ts); the event stores as JSON.
+  return rows.map((r) => ({ ...r, metadata: r.metadata instanceof Uint8Array ? metadataOf(r.metadata) : r.metadata, occurredAt: new Date(r.occurredAt).toISOString() }));
 }
 
 const count = async (cluster: Cluster, table: Table, sql: string) => Number((await cluster.query<{ n: string }>(table, sql))[0]!.n);

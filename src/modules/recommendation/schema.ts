@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, customType, index, integer, json, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { StoredMetadata } from './projecting-events/log-metadata';
 
 /**
  * Every event this service received, in the order it stored them: its own immutable log, from
@@ -14,6 +13,7 @@ import type { StoredMetadata } from './projecting-events/log-metadata';
  */
 /** PostgreSQL's 64-bit transaction id, read as text (it may exceed a JS number's exact range in principle). */
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
 export const receivedEvents = pgTable('received_events', {
   // Fixed-width columns first, widest first, then the variable ones: no padding between them.
@@ -35,8 +35,8 @@ export const receivedEvents = pgTable('received_events', {
   // JSON text, not jsonb: jsonb adds 4 bytes of offsets to every key and every value and stores
   // numbers as numeric, and nothing queries inside these documents (whole rows are read back).
   data: json('data').notNull(),
-  /** Without key names where it can be (projecting-events/log-metadata.ts): read it through `metadataOf`. */
-  metadata: json('metadata').$type<StoredMetadata>().notNull(),
+  /** Binary where it can be, else JSON text (projecting-events/log-metadata.ts): read it through `metadataOf`. */
+  metadata: bytea('metadata').notNull(),
 }, (t) => [
   // Part 2: the user of a user stream, the smaller id of a friendship stream; part 3: the larger id.
   // Without `occurred_at`: one entry per user holding the list of its rows (B-tree deduplication),
@@ -48,8 +48,6 @@ export const receivedEvents = pgTable('received_events', {
   index('received_events_xid').on(t.xid),
 ]);
 
-
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
 /**
  * Snapshots of the in-memory graph (graph-lifecycle/snapshots.ts): a restart loads the newest and

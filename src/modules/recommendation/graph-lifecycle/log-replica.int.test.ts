@@ -8,6 +8,7 @@ import { createLogger, silentLogger } from '../../../platform/log';
 import { freshDatabaseUrl } from '../../../../test/kits/postgres';
 import { eventFactory } from '../../../../test/kits/recommendation/events';
 import { MemoryGraph } from '../graph/memory-graph';
+import { storedMetadataHex } from '../projecting-events/log-metadata';
 import { recommendationMigrationsFolder } from '../module';
 import { DurableFeed } from './durable-feed';
 import { LogReplica } from './log-replica';
@@ -38,7 +39,7 @@ describe.skipIf(!baseUrl)('the replica tail on PostgreSQL (set RECOMMENDATION_DA
   /** Inserts a log row as an instance's consumer does, in the open transaction of `conn`; returns its position. */
   const logRow = async (conn: postgres.ReservedSql, e: EventEnvelope) =>
     Number((await conn`insert into received_events (event_id, topic, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
-      values (${e.id}, '', ${e.streamId}, ${e.streamVersion}, ${e.type}, ${e.schemaVersion}, ${JSON.stringify(e.data)}::text::json, '{}'::json, ${e.occurredAt})
+      values (${e.id}, '', ${e.streamId}, ${e.streamVersion}, ${e.type}, ${e.schemaVersion}, ${JSON.stringify(e.data)}::text::json, ${Buffer.from(storedMetadataHex(e.metadata), 'hex')}, ${e.occurredAt})
       returning position`)[0]!.position);
 
   const userIds = async (graph: MemoryGraph) => (await graph.snapshot()).users.map((u) => u.id);

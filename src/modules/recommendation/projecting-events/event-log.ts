@@ -4,7 +4,7 @@ import type { EventEnvelope } from '../../../platform/events/envelope';
 import { dataToStore } from '../graph/graph-events';
 import { storedTopic } from './log-topics';
 import { readGraphRows } from './graph-rows';
-import { storedMetadata } from './log-metadata';
+import { storedMetadataHex } from './log-metadata';
 
 /** Rows per statement: bounds the size of one JSON parameter (about 300 bytes a row). */
 const ROWS_PER_INSERT = 1000;
@@ -22,7 +22,8 @@ export interface TopicBatch {
  *
  * The rows travel as one JSON parameter that Postgres unpacks (json_to_recordset), not as ten
  * parameters per row: on PGlite, binding and converting each parameter cost more than the insert
- * itself (a batch of 100 took 5 ms with a parameter per value, under 3 ms this way).
+ * itself (a batch of 100 took 5 ms with a parameter per value, under 3 ms this way). The metadata's
+ * bytes (log-metadata.ts) travel in it as hex.
  */
 export async function appendToLog(db: Db, batches: readonly TopicBatch[]): Promise<number> {
   const rows = batches.flatMap(({ topic, events }) =>
@@ -34,7 +35,7 @@ export async function appendToLog(db: Db, batches: readonly TopicBatch[]): Promi
       type: e.type,
       schema_version: e.schemaVersion,
       data: dataToStore(e),
-      metadata: storedMetadata(e.metadata),
+      metadata: storedMetadataHex(e.metadata),
       occurred_at: e.occurredAt,
     })),
   );
@@ -46,9 +47,9 @@ export async function appendToLog(db: Db, batches: readonly TopicBatch[]): Promi
     // `with ordinality` keeps the order given, which is the order positions are taken in.
     const inserted = await db.execute(sql`
       insert into received_events (event_id, topic, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
-      select r.event_id, r.topic, r.stream_id, r.stream_version, r.type, r.schema_version, r.data, r.metadata, r.occurred_at
+      select r.event_id, r.topic, r.stream_id, r.stream_version, r.type, r.schema_version, r.data, decode(r.metadata, 'hex'), r.occurred_at
       from rows from (json_to_recordset(${JSON.stringify(rows.slice(i, i + ROWS_PER_INSERT))}::json) as (
-        event_id uuid, topic text, stream_id text, stream_version int, type text, schema_version int, data json, metadata json, occurred_at timestamptz))
+        event_id uuid, topic text, stream_id text, stream_version int, type text, schema_version int, data json, metadata text, occurred_at timestamptz))
         with ordinality as r(event_id, topic, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, n)
       order by r.n
       on conflict (event_id) do nothing

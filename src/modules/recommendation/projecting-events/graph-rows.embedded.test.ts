@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { asc, sql } from 'drizzle-orm';
 import type { Database } from '../../../platform/db/database';
+import type { EventEnvelope } from '../../../platform/events/envelope';
 import { openEmbeddedDatabase } from '../../../platform/db/embedded';
 import { envelopeOf } from '../../../../test/kits/envelopes';
 import { eventFactory } from '../../../../test/kits/recommendation/events';
@@ -38,7 +39,7 @@ test('rows read as one document equal the columns read one by one', async () => 
     { topic: 'elsewhere', events: [e.userErased(8)] },
   ]);
   const plain = await database.db.select().from(receivedEvents).orderBy(asc(receivedEvents.position));
-  const expected = plain.map((row) => ({
+  const expected: EventEnvelope[] = plain.map((row) => ({
     id: row.eventId,
     type: row.type,
     schemaVersion: row.schemaVersion,
@@ -46,7 +47,7 @@ test('rows read as one document equal the columns read one by one', async () => 
     streamVersion: row.streamVersion,
     occurredAt: row.occurredAt.toISOString(),
     data: row.data,
-    metadata: {},
+    metadata: {} as EventEnvelope['metadata'],
   }));
   expect(expected).toHaveLength(5);
 

@@ -12,6 +12,12 @@ let database: Database;
 let bus: InProcessBus;
 let recommendation: ReturnType<typeof createRecommendationModule>;
 const e = eventFactory();
+/** Metadata as the services write it for a request (UUIDs, a traceparent): the log stores it in binary. */
+const requestMetadata = {
+  correlationId: '0b4c8e1e-5a4f-4d2b-9a57-1f2e3d4c5b6a',
+  causationId: '0b4c8e1e-5a4f-4d2b-9a57-1f2e3d4c5b6a',
+  traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+};
 
 interface Message {
   id: number;
@@ -60,7 +66,7 @@ beforeAll(async () => {
   recommendation = createRecommendationModule({ database, bus, log: silentLogger });
   await recommendation.connect();
   await bus.publish(USER_EVENTS_TOPIC, [1, 2, 3].map((id) => e.userCreated(id, `User${id}`, 'Test')));
-  await bus.publish(FRIEND_EVENTS_TOPIC, [e.friendAdded(1, 2), e.friendAdded(2, 3)]);
+  await bus.publish(FRIEND_EVENTS_TOPIC, [e.friendAdded(1, 2), e.friendAdded(2, 3)].map((added) => ({ ...added, metadata: requestMetadata })));
 }, 60_000);
 afterAll(async () => {
   await bus.close();
@@ -73,8 +79,8 @@ test('sends every logged event once, in log order, with its position as id', asy
   stream.close();
   expect(messages.map((m) => m.id)).toEqual([1, 2, 3, 4, 5]);
   expect(messages.map((m) => m.envelope.type)).toEqual(['UserCreated', 'UserCreated', 'UserCreated', 'FriendAdded', 'FriendAdded']);
-  // The log keeps metadata without its key names (log-metadata.ts); the stream gives it back whole.
-  expect(messages.map((m) => m.envelope.metadata)).toEqual(messages.map(() => ({ correlationId: 'test' })));
+  // The log keeps metadata in binary, or as JSON text for ids that are not UUIDs (log-metadata.ts); the stream gives it back whole.
+  expect(messages.map((m) => m.envelope.metadata)).toEqual([...Array(3).fill({ correlationId: 'test' }), requestMetadata, requestMetadata]);
   for (const m of messages) expect(m.envelope.position).toBe(m.id);
 });
 
