@@ -56,15 +56,15 @@ export class KeyStore {
    * the user carries it wrapped and stores it in its own transaction (`storeNewKeys`), so a key
    * exists exactly when its user does.
    */
-  async prepare(userId: number): Promise<{ key: DataKey; wrapped: WrappedKey }> {
+  prepare(userId: number): { key: DataKey; wrapped: WrappedKey } {
     const material = crypto.getRandomValues(new Uint8Array(DATA_KEY_BYTES));
-    const [key, wrapped] = await Promise.all([importDataKey(material), wrap(this.master, userId, material)]);
-    return { key, wrapped: { userId, masterKeyId: this.master.id, wrapped } };
+    const wrapped = wrap(this.master, userId, material);
+    return { key: importDataKey(material), wrapped: { userId, masterKeyId: this.master.id, wrapped } };
   }
 
   /** A new key, stored at once in its own transaction (tools and tests; users get theirs with their creation). */
   async create(userId: number): Promise<DataKey> {
-    const { key, wrapped } = await this.prepare(userId);
+    const { key, wrapped } = this.prepare(userId);
     await storeNewKeys(this.db, [wrapped]);
     this.remember(userId, key);
     return key;
@@ -78,7 +78,7 @@ export class KeyStore {
     const known = await this.get([userId]);
     if (known.has(userId)) return known.get(userId);
     const material = crypto.getRandomValues(new Uint8Array(DATA_KEY_BYTES));
-    const wrapped = await wrap(this.master, userId, material);
+    const wrapped = wrap(this.master, userId, material);
     await this.db.execute(sql`
       insert into user_keys (user_id, master_key_id, wrapped)
       select ${userId}, ${this.master.id}, ${wrapped} where exists (select 1 from users where id = ${userId} and (sealed_names is not null or first_name <> ''))
@@ -97,17 +97,15 @@ export class KeyStore {
     }
     if (missing.length === 0) return found;
     const rows = await this.db.select().from(userKeys).where(inArray(userKeys.userId, missing));
-    await Promise.all(
-      rows.map(async (row) => {
-        const key = await importDataKey(await this.unwrapRow(row));
-        found.set(row.userId, key);
-        if (cache) this.remember(row.userId, key);
-      }),
-    );
+    for (const row of rows) {
+      const key = importDataKey(this.unwrapRow(row));
+      found.set(row.userId, key);
+      if (cache) this.remember(row.userId, key);
+    }
     return found;
   }
 
-  private async unwrapRow(row: typeof userKeys.$inferSelect): Promise<Uint8Array> {
+  private unwrapRow(row: typeof userKeys.$inferSelect): Uint8Array {
     if (row.masterKeyId === this.master.id) return unwrap(this.master, row.userId, row.wrapped);
     const previous = this.options.previous;
     if (previous && row.masterKeyId === previous.id) return unwrap(previous, row.userId, row.wrapped);
@@ -180,8 +178,7 @@ export class KeyStore {
     for (;;) {
       const rows = await this.db.select().from(userKeys).where(eq(userKeys.masterKeyId, previous.id)).limit(pageSize);
       for (const row of rows) {
-        const material = await unwrap(previous, row.userId, row.wrapped);
-        const wrapped = await wrap(this.master, row.userId, material);
+        const wrapped = wrap(this.master, row.userId, unwrap(previous, row.userId, row.wrapped));
         await this.db.update(userKeys).set({ masterKeyId: this.master.id, wrapped }).where(and(eq(userKeys.userId, row.userId), eq(userKeys.masterKeyId, previous.id)));
       }
       done += rows.length;

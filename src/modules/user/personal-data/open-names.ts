@@ -17,13 +17,11 @@ export async function namesOfRows(keys: KeyStore, rows: readonly NamedRow[], opt
   const names = new Map<number, PersonalNames>();
   const sealed = rows.filter((row) => row.sealedNames !== null);
   const found = sealed.length > 0 ? await keys.get(sealed.map((row) => row.id), options) : new Map();
-  await Promise.all(
-    rows.map(async (row) => {
-      if (row.sealedNames !== null) {
-        const key = found.get(row.id);
-        if (key) names.set(row.id, await openNames(key, row.id, row.sealedNames));
-      } else if (!isErased(row)) names.set(row.id, { firstName: row.firstName!, lastName: row.lastName! });
-    }),
-  );
+  for (const row of rows) {
+    if (row.sealedNames !== null) {
+      const key = found.get(row.id);
+      if (key) names.set(row.id, openNames(key, row.id, row.sealedNames));
+    } else if (!isErased(row)) names.set(row.id, { firstName: row.firstName!, lastName: row.lastName! });
+  }
   return names;
 }

@@ -44,7 +44,7 @@ export async function resealEvent(db: Queryable, event: PlainEvent, sealed: Seal
 }
 
 /** A key made to seal one erased user's old names and then dropped: nothing can open them again. */
-export async function throwawayKey(): Promise<DataKey> {
+export function throwawayKey(): DataKey {
   return importDataKey(crypto.getRandomValues(new Uint8Array(DATA_KEY_BYTES)));
 }
 
@@ -57,9 +57,9 @@ export const plainNames = (event: PlainEvent): PersonalNames => ({ firstName: ev
 export async function shredPlainNames(tx: Queryable, userIds: readonly number[]): Promise<number> {
   if (userIds.length === 0) return 0;
   const plain = await plainEventsAfter(tx, 0, Number.MAX_SAFE_INTEGER, userIds.map(userStreamId));
-  const key = await throwawayKey();
+  const key = throwawayKey();
   let shredded = 0;
-  for (const event of plain) if (await resealEvent(tx, event, await sealNames(key, event.data.userId, plainNames(event)))) shredded++;
+  for (const event of plain) if (await resealEvent(tx, event, sealNames(key, event.data.userId, plainNames(event)))) shredded++;
   return shredded;
 }
 

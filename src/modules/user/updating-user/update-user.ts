@@ -33,7 +33,7 @@ export async function updateUser(
     const key = await deps.keys.ensure(userId);
     if (!key) throw gone(`user ${userId} was erased`);
     const names = { firstName: input.firstName, lastName: input.lastName };
-    const command: UpdateUser = { type: 'UpdateUser', data: { userId, names, sealed: await sealNames(key, userId, names) } };
+    const command: UpdateUser = { type: 'UpdateUser', data: { userId, names, sealed: sealNames(key, userId, names) } };
     await deps.runner.run(command, { metadata, expectedVersion });
   });
   return getUser(deps.db, deps.keys, userId);
