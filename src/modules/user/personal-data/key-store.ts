@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../../../platform/db/database';
 import type { Logger } from '../../../platform/log';
 import { userKeys } from '../schema';
+import { notErased } from '../user-rows';
 import { open, seal } from './aes-gcm';
 import type { MasterKey } from './master-key';
 import { DATA_KEY_BYTES, importDataKey, type DataKey } from './sealed-names';
@@ -81,7 +82,7 @@ export class KeyStore {
     const wrapped = wrap(this.master, userId, material);
     await this.db.execute(sql`
       insert into user_keys (user_id, master_key_id, wrapped)
-      select ${userId}, ${this.master.id}, ${wrapped} where exists (select 1 from users where id = ${userId} and (sealed_names is not null or first_name <> ''))
+      select ${userId}, ${this.master.id}, ${wrapped} where exists (select 1 from users where id = ${userId} and ${notErased})
       on conflict (user_id) do nothing`);
     return (await this.get([userId])).get(userId);
   }

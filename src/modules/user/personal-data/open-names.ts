@@ -1,12 +1,9 @@
 import type { PersonalNames } from '../contracts/events';
-import type { UserRow } from '../user-rows';
+import { isErased, type UserRow } from '../user-rows';
 import type { KeyStore } from './key-store';
 import { openNames } from './sealed-names';
 
 export type NamedRow = Pick<UserRow, 'id' | 'sealedNames' | 'firstName' | 'lastName'>;
-
-/** Whether a read-model row is the tombstone of an erased user: no names, sealed or plain. */
-export const isErased = (row: Pick<UserRow, 'sealedNames' | 'firstName'>) => row.sealedNames === null && !row.firstName;
 
 /**
  * The names of read-model rows, opened with their users' keys (one look-up for all of them).

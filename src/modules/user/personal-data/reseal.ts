@@ -1,9 +1,10 @@
-import { and, asc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../../../platform/db/database';
 import { events } from '../../../platform/events/event-store-schema';
 import type { PersonalNames, SealedNames } from '../contracts/events';
 import { userStreamId } from '../contracts/events';
 import { users } from '../schema';
+import { notErased } from '../user-rows';
 import { DATA_KEY_BYTES, importDataKey, sealNames, type DataKey } from './sealed-names';
 
 /**
@@ -70,7 +71,7 @@ export async function plainRowsAfter(db: Queryable, afterId: number, limit: numb
   return db
     .select({ id: users.id, version: users.version, firstName: users.firstName, lastName: users.lastName })
     .from(users)
-    .where(and(gt(users.id, afterId), isNull(users.sealedNames), ne(users.firstName, '')))
+    .where(and(gt(users.id, afterId), isNull(users.sealedNames), notErased))
     .orderBy(asc(users.id))
     .limit(limit);
 }
@@ -88,6 +89,6 @@ export async function resealRow(db: Queryable, row: { id: number; version: numbe
 /** Counts for progress: version-1 named events and plain read-model rows left. */
 export async function plainLeft(db: Queryable): Promise<{ events: number; rows: number }> {
   const [e] = await db.select({ n: sql<number>`count(*)::int` }).from(events).where(and(eq(events.schemaVersion, 1), inArray(events.type, NAMED_TYPES)));
-  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(users).where(and(isNull(users.sealedNames), ne(users.firstName, '')));
+  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(users).where(and(isNull(users.sealedNames), notErased));
   return { events: e?.n ?? 0, rows: r?.n ?? 0 };
 }
