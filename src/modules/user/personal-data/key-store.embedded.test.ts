@@ -171,6 +171,14 @@ describe('the user key store', () => {
     );
   });
 
+  test('at start, keys wrapped with master keys not configured are refused, every such key named once', async () => {
+    for (const master of [masterA, masterA, masterB, masterB, masterC]) await store({}, master).create(newUserId());
+    const refusal = async (keys: KeyStore) => (await keys.checkMasterKeys().then(() => undefined, (e: unknown) => e as Error))?.message ?? '';
+    const named = (message: string) => /wrapped with master key (.*), and this service/.exec(message)?.[1]?.split(', ').sort();
+    expect(named(await refusal(store({}, masterA)))).toEqual([masterB.id, masterC.id].sort());
+    expect(named(await refusal(store({ previous: masterB }, masterC)))).toEqual([masterA.id]);
+  });
+
   test('ensure makes a key only for a user from before sealing who is not erased, once', async () => {
     const [legacy, erased, absent] = [newUserId(), newUserId(), newUserId()];
     const userRow = (id: number, first: string) =>

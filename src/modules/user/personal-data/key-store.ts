@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db, Queryable } from '../../../platform/db/database';
+import { rowsOf, type Db, type Queryable } from '../../../platform/db/database';
 import type { Logger } from '../../../platform/log';
 import { userKeys } from '../schema';
 import { notErased } from '../user-rows';
@@ -161,8 +161,7 @@ export class KeyStore {
    */
   async checkMasterKeys(): Promise<void> {
     const known = new Set([this.master.id, ...(this.options.previous ? [this.options.previous.id] : [])]);
-    const ids = await this.db.selectDistinct({ id: userKeys.masterKeyId }).from(userKeys);
-    const unknown = ids.map((row) => row.id).filter((id) => !known.has(id));
+    const unknown = (await storedMasterKeyIds(this.db)).filter((id) => !known.has(id));
     if (unknown.length === 0) return;
     throw new Error(
       `user keys here are wrapped with master key ${unknown.join(', ')}, and this service has ${[...known].join(' and ')}: ` +
@@ -195,6 +194,22 @@ export class KeyStore {
     }
     await this.compacting;
   }
+}
+
+/**
+ * The master key ids `user_keys` holds, each once. Read at every start, so not `select distinct`,
+ * which reads the whole table (seconds at tens of millions of users): a loose index scan walks
+ * user_keys_master_key_id from one id to the next, a probe of the index for each of the few ids.
+ */
+async function storedMasterKeyIds(db: Queryable): Promise<string[]> {
+  const result = await db.execute(sql`
+    with recursive ids as (
+      (select master_key_id as id from user_keys order by master_key_id limit 1)
+      union all
+      select (select master_key_id from user_keys where master_key_id > ids.id order by master_key_id limit 1) from ids where ids.id is not null
+    )
+    select id from ids where id is not null`);
+  return rowsOf<{ id: string }>(result).map((row) => row.id);
 }
 
 /** A data key as `user_keys` stores it: wrapped with the master key `masterKeyId` names. */
