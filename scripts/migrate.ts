@@ -3,8 +3,8 @@
 // module's own port, so it runs while the service serves, on PGlite or PostgreSQL). Resumable:
 // run it again after a stop and it picks up what is left. Exit codes: 0 done, 1 the run failed,
 // 2 bad usage or the service refused.
+import { followAdminJob, runAdminCli, type AdminTarget, type JobProgress } from './lib/admin-job';
 import { httpUrl, readFlags, UsageError } from './lib/flags';
-import { renderProgress } from './lib/progress';
 import { toolEnv } from './lib/target';
 
 const DEFAULT_URL = 'http://127.0.0.1:8081';
@@ -21,43 +21,26 @@ function parse(argv: readonly string[], env: Record<string, string | undefined>)
   return { url, token };
 }
 
-async function request(o: { url: string; token?: string }, method: string): Promise<any> {
-  const res = await fetch(`${o.url}/admin/history/encrypt`, { method, headers: o.token ? { authorization: `Bearer ${o.token}` } : {} });
-  const body: any = await res.json().catch(() => ({}));
-  if (!res.ok) throw new UsageError(`${method} /admin/history/encrypt answered ${res.status}: ${body.detail ?? body.title ?? 'no detail'}`);
-  return body;
+interface EncryptionProgress extends JobProgress {
+  last: { ok: boolean; error?: string; eventsResealed: number; eventsShredded: number; rowsResealed: number; seconds: number } | null;
 }
 
-async function encryptHistory(o: { url: string; token?: string }): Promise<number> {
-  await request(o, 'POST');
-  const tty = Boolean(process.stderr.isTTY);
-  let shown = '';
-  for (;;) {
-    const p = await request(o, 'GET');
-    const line = renderProgress({ label: p.running ? p.phase : 'done', done: p.done, total: p.total, elapsedMs: p.startedAt ? Date.now() - Date.parse(p.startedAt) : 0, errors: 0 }, tty);
-    if (tty) process.stderr.write(`\r${line}\x1b[K`);
-    else if (line !== shown) process.stderr.write(`${line}\n`);
-    shown = line;
-    if (!p.running) {
-      if (tty) process.stderr.write('\n');
-      const l = p.last;
+const encryptHistory = (target: AdminTarget) =>
+  followAdminJob<EncryptionProgress>(target, {
+    start: '/admin/history/encrypt',
+    status: '/admin/history/encrypt',
+    progressOf: (answer) => answer,
+    stoppedLabel: 'done',
+    finished({ last: l }) {
       const summary = `${l?.eventsResealed ?? 0} events sealed, ${l?.eventsShredded ?? 0} events of erased users shredded, ${l?.rowsResealed ?? 0} read-model rows sealed in ${(l?.seconds ?? 0).toFixed(1)} s`;
       if (!l?.ok) return console.log(`encrypt-history failed: ${l?.error ?? 'unknown'} (${summary}); run it again to resume`), 1;
       console.log(`encrypt-history done: ${summary}`);
       return 0;
-    }
-    await Bun.sleep(tty ? 200 : 1000);
-  }
-}
+    },
+  });
 
-try {
+await runAdminCli('migrate', USAGE, async () => {
   const o = parse(Bun.argv.slice(2), toolEnv());
-  if (o === 'help') {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  process.exit(await encryptHistory(o));
-} catch (error) {
-  console.error(error instanceof UsageError ? `${error.message}\n${USAGE}` : `migrate: ${(error as Error).message}`);
-  process.exit(2);
-}
+  if (o === 'help') return console.log(USAGE), 0;
+  return encryptHistory(o);
+});

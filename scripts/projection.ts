@@ -1,17 +1,9 @@
 // `bun run projection -- status|rebuild|audit [--url URL] [--token T]`: the recommendation
 // projection's operations (`/admin/projection` on the module's own port). Exit codes: 0 done,
 // 1 the audit found divergences or the rebuild failed, 2 bad usage or the service refused.
-import { UsageError } from './lib/flags';
-import { renderProgress } from './lib/progress';
+import { adminRequest, followAdminJob, runAdminCli, type JobProgress } from './lib/admin-job';
 import { parseProjectionArgs, USAGE, type ProjectionOptions } from './lib/projection-args';
 import { toolEnv } from './lib/target';
-
-async function request(o: ProjectionOptions, method: string, path: string): Promise<any> {
-  const res = await fetch(`${o.url}${path}`, { method, headers: o.token ? { authorization: `Bearer ${o.token}` } : {} });
-  const body: any = await res.json().catch(() => ({}));
-  if (!res.ok) throw new UsageError(`${method} ${path} answered ${res.status}: ${body.detail ?? body.title ?? 'no detail'}`);
-  return body;
-}
 
 function printStatus(s: any): void {
   console.log(`log        ${s.log.events} events, last position ${s.log.lastPosition}`);
@@ -24,30 +16,27 @@ function printStatus(s: any): void {
   if (s.lastAudit) console.log(`audit      last found ${s.lastAudit.divergences} divergences`);
 }
 
-async function rebuild(o: ProjectionOptions): Promise<number> {
-  await request(o, 'POST', '/admin/projection/rebuild');
-  const tty = Boolean(process.stderr.isTTY);
-  let last = '';
-  for (;;) {
-    const { rebuild: r } = await request(o, 'GET', '/admin/projection');
-    const line = renderProgress({ label: r.running ? r.phase : 'rebuild', done: r.done, total: r.total, elapsedMs: r.startedAt ? Date.now() - Date.parse(r.startedAt) : 0, errors: 0 }, tty);
-    const eta = r.etaSeconds === null ? '' : `  eta ${r.etaSeconds}s`;
-    if (tty) process.stderr.write(`\r${line}${eta}\x1b[K`);
-    else if (line !== last) process.stderr.write(`${line}${eta}\n`);
-    last = line;
-    if (!r.running) {
-      if (tty) process.stderr.write('\n');
-      const l = r.last;
+interface RebuildProgress extends JobProgress {
+  etaSeconds: number | null;
+  last: { ok: boolean; error?: string; events: number; seconds: number } | null;
+}
+
+const rebuild = (o: ProjectionOptions) =>
+  followAdminJob<RebuildProgress>(o, {
+    start: '/admin/projection/rebuild',
+    status: '/admin/projection',
+    progressOf: (answer) => answer.rebuild,
+    stoppedLabel: 'rebuild',
+    suffix: (r) => (r.etaSeconds === null ? '' : `  eta ${r.etaSeconds}s`),
+    finished({ last: l }) {
       if (!l?.ok) return console.log(`rebuild failed: ${l?.error ?? 'unknown'}; the previous graph still serves`), 1;
       console.log(`rebuilt the graph from ${l.events} events in ${l.seconds.toFixed(1)} s (${Math.round(l.events / Math.max(l.seconds, 0.001))} events/s)`);
       return 0;
-    }
-    await Bun.sleep(tty ? 200 : 1000);
-  }
-}
+    },
+  });
 
 async function audit(o: ProjectionOptions): Promise<number> {
-  const a = await request(o, 'POST', '/admin/projection/audit');
+  const a = await adminRequest(o, 'POST', '/admin/projection/audit');
   for (const s of a.sources) console.log(`source ${s.name}: ${s.ok ? `${s.streams} streams compared` : `not reached (${s.error})`}`);
   for (const d of a.items.slice(0, 50)) console.log(`  ${JSON.stringify(d)}`);
   if (a.items.length > 50) console.log(`  ... ${a.divergences - 50} more`);
@@ -55,15 +44,9 @@ async function audit(o: ProjectionOptions): Promise<number> {
   return a.divergences > 0 || a.sources.some((s: { ok: boolean }) => !s.ok) ? 1 : 0;
 }
 
-try {
+await runAdminCli('projection', USAGE, async () => {
   const o = parseProjectionArgs(Bun.argv.slice(2), toolEnv());
-  if (o === 'help') {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  if (o.command === 'status') printStatus(await request(o, 'GET', '/admin/projection'));
-  process.exit(o.command === 'rebuild' ? await rebuild(o) : o.command === 'audit' ? await audit(o) : 0);
-} catch (error) {
-  console.error(error instanceof UsageError ? `${error.message}\n${USAGE}` : `projection: ${(error as Error).message}`);
-  process.exit(2);
-}
+  if (o === 'help') return console.log(USAGE), 0;
+  if (o.command === 'status') printStatus(await adminRequest(o, 'GET', '/admin/projection'));
+  return o.command === 'rebuild' ? rebuild(o) : o.command === 'audit' ? audit(o) : 0;
+});

@@ -11,29 +11,29 @@ import { unwrap, wrap } from '../../src/modules/user/personal-data/key-store';
 import { DATA_KEY_BYTES, importDataKey, openNames, sealNames } from '../../src/modules/user/personal-data/sealed-names';
 import { record, round, type BenchContext } from './context';
 
-async function microsPerOp(count: number, op: (i: number) => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < Math.min(200, count); i++) await op(i);
+function microsPerOp(count: number, op: (i: number) => unknown): number {
+  for (let i = 0; i < Math.min(200, count); i++) op(i);
   const started = performance.now();
-  for (let i = 0; i < count; i++) await op(i);
+  for (let i = 0; i < count; i++) op(i);
   return ((performance.now() - started) * 1000) / count;
 }
 
 export async function measureSealing(ctx: BenchContext, createUserAtOneP50Ms: number | undefined): Promise<void> {
   const count = ctx.options.quick ? 2_000 : 20_000;
   ctx.log(`sealing: ${count} operations of each kind, one at a time`);
-  const master = await importMasterKey(newMasterKeyText());
+  const master = importMasterKey(newMasterKeyText());
   const names = { firstName: 'Ada', lastName: 'Lovelace' };
   const material = crypto.getRandomValues(new Uint8Array(DATA_KEY_BYTES));
-  const key = await importDataKey(material);
-  const wrapped = await wrap(master, 1, material);
-  const sealed = (await sealNames(key, 1, names)).sealed;
-  const newKeyUs = await microsPerOp(count, async () => {
+  const key = importDataKey(material);
+  const wrapped = wrap(master, 1, material);
+  const sealed = sealNames(key, 1, names).sealed;
+  const newKeyUs = microsPerOp(count, () => {
     const fresh = crypto.getRandomValues(new Uint8Array(DATA_KEY_BYTES));
-    await Promise.all([importDataKey(fresh), wrap(master, 1, fresh)]);
+    return [importDataKey(fresh), wrap(master, 1, fresh)];
   });
-  const sealUs = await microsPerOp(count, () => sealNames(key, 1, names));
-  const openUs = await microsPerOp(count, () => openNames(key, 1, sealed));
-  const unwrapUs = await microsPerOp(count, async () => importDataKey(await unwrap(master, 1, wrapped)));
+  const sealUs = microsPerOp(count, () => sealNames(key, 1, names));
+  const openUs = microsPerOp(count, () => openNames(key, 1, sealed));
+  const unwrapUs = microsPerOp(count, () => importDataKey(unwrap(master, 1, wrapped)));
   ctx.log(`  new key ${newKeyUs.toFixed(1)} µs, seal ${sealUs.toFixed(1)} µs, open ${openUs.toFixed(1)} µs, unwrap a stored key ${unwrapUs.toFixed(1)} µs`);
   record(ctx, 'sealing.newKeyUs', round(newKeyUs, 1));
   record(ctx, 'sealing.sealUs', round(sealUs, 1));

@@ -111,13 +111,13 @@ async function userMasterKeys(w: Wiring) {
     throw new ConfigError('PII_MASTER_KEY is required when the user service keeps its data in PostgreSQL (USER_DATABASE_URL): `openssl rand -base64 32`, kept in a secret store');
   }
   return {
-    masterKey: await importMasterKey(
+    masterKey: importMasterKey(
       masterKey ??
         masterKeyTextInDataDir(w.config.dataDir, (file) =>
           w.log.info('made the master key of users\' data keys; without it no name can be read again: back it up apart from the data, or set PII_MASTER_KEY', { file }),
         ),
     ),
-    ...(previousMasterKey ? { previousMasterKey: await importMasterKey(previousMasterKey, 'PII_PREVIOUS_MASTER_KEY') } : {}),
+    ...(previousMasterKey ? { previousMasterKey: importMasterKey(previousMasterKey, 'PII_PREVIOUS_MASTER_KEY') } : {}),
   };
 }
 

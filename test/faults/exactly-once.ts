@@ -60,13 +60,11 @@ export function snapshotDifference(got: GraphSnapshot, want: GraphSnapshot): str
 /** User events with their names opened (sealed since version 2), as `{ userId, firstName, lastName }`; blank for an erasure. */
 async function openedUserEvents(cluster: Cluster, userEvents: readonly EventEnvelope[]): Promise<EventEnvelope[]> {
   const names = await userNamesOpener(cluster);
-  return Promise.all(
-    userEvents.map(async (e) => {
-      const data = e.data as Record<string, any>;
-      const opened = (await names.ofEvent(data)) ?? { firstName: '', lastName: '' };
-      return { ...e, data: { userId: data.userId, ...opened } };
-    }),
-  );
+  return userEvents.map((e) => {
+    const data = e.data as Record<string, any>;
+    const opened = names.ofEvent(data) ?? { firstName: '', lastName: '' };
+    return { ...e, data: { userId: data.userId, ...opened } };
+  });
 }
 
 /** Current state per stream, folded from a store (user events opened): the read models must show exactly this. */
@@ -174,7 +172,7 @@ export async function expectExactlyOnce(cluster: Cluster, ledger: CommandLedger,
   const folded = foldStores(openedUsers, friendEvents);
   const names = await userNamesOpener(cluster);
   const userRows = await cluster.query<{ id: number; sealed_names: string | null; first_name: string | null; last_name: string | null }>('user', 'select id, sealed_names, first_name, last_name from users');
-  const users = (await Promise.all(userRows.map(async (r) => { const n = await names.ofRow(r); return `${r.id}:${n?.firstName ?? ''}:${n?.lastName ?? ''}`; }))).sort();
+  const users = userRows.map((r) => { const n = names.ofRow(r); return `${r.id}:${n?.firstName ?? ''}:${n?.lastName ?? ''}`; }).sort();
   if (JSON.stringify(users) !== JSON.stringify(folded.users)) problems.push(`users read model: ${users.length} rows, the stores fold to ${folded.users.length}; e.g. ${users.find((u) => !folded.users.includes(u)) ?? folded.users.find((u) => !users.includes(u))}`);
   const friendships = (await cluster.query<{ row: string }>('friend', `select id || ':' || user_id || ':' || friend_id as row from friendships`)).map((r) => r.row).sort();
   if (JSON.stringify(friendships) !== JSON.stringify(folded.friendships)) problems.push(`friendships read model: ${friendships.length} rows, the stores fold to ${folded.friendships.length}; e.g. ${friendships.find((f) => !folded.friendships.includes(f)) ?? folded.friendships.find((f) => !friendships.includes(f))}`);

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { User } from './contracts/http';
 import type { EventNames, PersonalNames } from './contracts/events';
 import { users } from './schema';
@@ -16,6 +17,16 @@ export const namesColumns = (names: EventNames) =>
  * never blank), so reads answer 410 and the read-model check still finds one row per stream.
  */
 export const ERASED_NAMES = { sealedNames: null, firstName: '', lastName: '' };
+
+/** Whether a read-model row is the tombstone of an erased user: no names, sealed or plain. */
+export const isErased = (row: Pick<UserRow, 'sealedNames' | 'firstName'>) => row.sealedNames === null && !row.firstName;
+
+/**
+ * The same rule in SQL, negated (never null): the rows of users not erased. Statements that must
+ * touch live users only use it (a key made for a user, names sealed in place); change it with
+ * isErased above.
+ */
+export const notErased = sql`(${users.sealedNames} is not null or coalesce(${users.firstName}, '') <> '')`;
 
 export const toUser = (row: Pick<UserRow, 'id' | 'createdAt' | 'lastModified'>, names: PersonalNames): User => ({
   id: row.id,

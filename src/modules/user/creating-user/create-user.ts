@@ -15,8 +15,8 @@ export async function createUser(
     const names = { firstName: input.firstName, lastName: input.lastName };
     // The new user's own key seals the names before they reach any event (see personal-data/); it
     // is stored in the command's transaction (userStream.storeAlongside), so it exists exactly when the user does.
-    const { key, wrapped } = await deps.keys.prepare(userId);
-    const command: CreateUser = { type: 'CreateUser', data: { userId, names: await sealNames(key, userId, names) }, newKey: wrapped };
+    const { key, wrapped } = deps.keys.prepare(userId);
+    const command: CreateUser = { type: 'CreateUser', data: { userId, names: sealNames(key, userId, names) }, newKey: wrapped };
     const { appended, version } = await deps.runner.run(command, { metadata });
     deps.keys.remember(userId, key);
     const at = appended[0]!.occurredAt;

@@ -82,11 +82,11 @@ export class HistoryEncryption {
       const page = await plainEventsAfter(this.db, after, PAGE);
       if (page.length === 0) return;
       // An erased user has no key: their old names are sealed under one made and dropped here.
-      const shredding = await throwawayKey();
+      const shredding = throwawayKey();
       for (const event of page) {
         const userId = event.data.userId;
         const key = (await this.keys.ensure(userId)) ?? shredding;
-        if (await resealEvent(this.db, event, await sealNames(key, userId, plainNames(event)))) {
+        if (await resealEvent(this.db, event, sealNames(key, userId, plainNames(event)))) {
           if (key === shredding) counts.eventsShredded++;
           else counts.eventsResealed++;
         }
@@ -102,7 +102,7 @@ export class HistoryEncryption {
       if (page.length === 0) return;
       for (const row of page) {
         const key = await this.keys.ensure(row.id);
-        if (key && (await resealRow(this.db, row, await sealNames(key, row.id, { firstName: row.firstName!, lastName: row.lastName! })))) counts.rowsResealed++;
+        if (key && (await resealRow(this.db, row, sealNames(key, row.id, { firstName: row.firstName!, lastName: row.lastName! })))) counts.rowsResealed++;
         this.progress.done++;
       }
       after = page.at(-1)!.id;

@@ -2,9 +2,9 @@ import { eq } from 'drizzle-orm';
 import type { Queryable } from '../../../platform/db/database';
 import { gone, notFound } from '../../../platform/errors';
 import type { KeyStore } from '../personal-data/key-store';
-import { isErased, namesOfRows } from '../personal-data/open-names';
+import { namesOfRows } from '../personal-data/open-names';
 import { users } from '../schema';
-import { toUser, type UserRow } from '../user-rows';
+import { isErased, toUser, type UserRow } from '../user-rows';
 
 /** The user's read-model row; 404 when the user was never created, 410 once erased. */
 export async function liveUserRow(db: Queryable, userId: number): Promise<UserRow> {

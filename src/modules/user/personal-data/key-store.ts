@@ -1,7 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db, Queryable } from '../../../platform/db/database';
+import { rowsOf, type Db, type Queryable } from '../../../platform/db/database';
 import type { Logger } from '../../../platform/log';
 import { userKeys } from '../schema';
+import { notErased } from '../user-rows';
 import { open, seal } from './aes-gcm';
 import type { MasterKey } from './master-key';
 import { DATA_KEY_BYTES, importDataKey, type DataKey } from './sealed-names';
@@ -56,15 +57,15 @@ export class KeyStore {
    * the user carries it wrapped and stores it in its own transaction (`storeNewKeys`), so a key
    * exists exactly when its user does.
    */
-  async prepare(userId: number): Promise<{ key: DataKey; wrapped: WrappedKey }> {
+  prepare(userId: number): { key: DataKey; wrapped: WrappedKey } {
     const material = crypto.getRandomValues(new Uint8Array(DATA_KEY_BYTES));
-    const [key, wrapped] = await Promise.all([importDataKey(material), wrap(this.master, userId, material)]);
-    return { key, wrapped: { userId, masterKeyId: this.master.id, wrapped } };
+    const wrapped = wrap(this.master, userId, material);
+    return { key: importDataKey(material), wrapped: { userId, masterKeyId: this.master.id, wrapped } };
   }
 
   /** A new key, stored at once in its own transaction (tools and tests; users get theirs with their creation). */
   async create(userId: number): Promise<DataKey> {
-    const { key, wrapped } = await this.prepare(userId);
+    const { key, wrapped } = this.prepare(userId);
     await storeNewKeys(this.db, [wrapped]);
     this.remember(userId, key);
     return key;
@@ -78,10 +79,10 @@ export class KeyStore {
     const known = await this.get([userId]);
     if (known.has(userId)) return known.get(userId);
     const material = crypto.getRandomValues(new Uint8Array(DATA_KEY_BYTES));
-    const wrapped = await wrap(this.master, userId, material);
+    const wrapped = wrap(this.master, userId, material);
     await this.db.execute(sql`
       insert into user_keys (user_id, master_key_id, wrapped)
-      select ${userId}, ${this.master.id}, ${wrapped} where exists (select 1 from users where id = ${userId} and (sealed_names is not null or first_name <> ''))
+      select ${userId}, ${this.master.id}, ${wrapped} where exists (select 1 from users where id = ${userId} and ${notErased})
       on conflict (user_id) do nothing`);
     return (await this.get([userId])).get(userId);
   }
@@ -97,17 +98,15 @@ export class KeyStore {
     }
     if (missing.length === 0) return found;
     const rows = await this.db.select().from(userKeys).where(inArray(userKeys.userId, missing));
-    await Promise.all(
-      rows.map(async (row) => {
-        const key = await importDataKey(await this.unwrapRow(row));
-        found.set(row.userId, key);
-        if (cache) this.remember(row.userId, key);
-      }),
-    );
+    for (const row of rows) {
+      const key = importDataKey(this.unwrapRow(row));
+      found.set(row.userId, key);
+      if (cache) this.remember(row.userId, key);
+    }
     return found;
   }
 
-  private async unwrapRow(row: typeof userKeys.$inferSelect): Promise<Uint8Array> {
+  private unwrapRow(row: typeof userKeys.$inferSelect): Uint8Array {
     if (row.masterKeyId === this.master.id) return unwrap(this.master, row.userId, row.wrapped);
     const previous = this.options.previous;
     if (previous && row.masterKeyId === previous.id) return unwrap(previous, row.userId, row.wrapped);
@@ -162,8 +161,7 @@ export class KeyStore {
    */
   async checkMasterKeys(): Promise<void> {
     const known = new Set([this.master.id, ...(this.options.previous ? [this.options.previous.id] : [])]);
-    const ids = await this.db.selectDistinct({ id: userKeys.masterKeyId }).from(userKeys);
-    const unknown = ids.map((row) => row.id).filter((id) => !known.has(id));
+    const unknown = (await storedMasterKeyIds(this.db)).filter((id) => !known.has(id));
     if (unknown.length === 0) return;
     throw new Error(
       `user keys here are wrapped with master key ${unknown.join(', ')}, and this service has ${[...known].join(' and ')}: ` +
@@ -180,8 +178,7 @@ export class KeyStore {
     for (;;) {
       const rows = await this.db.select().from(userKeys).where(eq(userKeys.masterKeyId, previous.id)).limit(pageSize);
       for (const row of rows) {
-        const material = await unwrap(previous, row.userId, row.wrapped);
-        const wrapped = await wrap(this.master, row.userId, material);
+        const wrapped = wrap(this.master, row.userId, unwrap(previous, row.userId, row.wrapped));
         await this.db.update(userKeys).set({ masterKeyId: this.master.id, wrapped }).where(and(eq(userKeys.userId, row.userId), eq(userKeys.masterKeyId, previous.id)));
       }
       done += rows.length;
@@ -197,6 +194,22 @@ export class KeyStore {
     }
     await this.compacting;
   }
+}
+
+/**
+ * The master key ids `user_keys` holds, each once. Read at every start, so not `select distinct`,
+ * which reads the whole table (seconds at tens of millions of users): a loose index scan walks
+ * user_keys_master_key_id from one id to the next, a probe of the index for each of the few ids.
+ */
+async function storedMasterKeyIds(db: Queryable): Promise<string[]> {
+  const result = await db.execute(sql`
+    with recursive ids as (
+      (select master_key_id as id from user_keys order by master_key_id limit 1)
+      union all
+      select (select master_key_id from user_keys where master_key_id > ids.id order by master_key_id limit 1) from ids where ids.id is not null
+    )
+    select id from ids where id is not null`);
+  return rowsOf<{ id: string }>(result).map((row) => row.id);
 }
 
 /** A data key as `user_keys` stores it: wrapped with the master key `masterKeyId` names. */

@@ -29,7 +29,7 @@ export function masterKeyBytes(text: string): Uint8Array | undefined {
 }
 
 /** A master key from its base64 (or base64url) text: exactly 32 bytes. */
-export async function importMasterKey(text: string, variable = 'PII_MASTER_KEY'): Promise<MasterKey> {
+export function importMasterKey(text: string, variable = 'PII_MASTER_KEY'): MasterKey {
   const bytes = masterKeyBytes(text);
   if (!bytes) {
     const length = Buffer.from(text.trim(), 'base64').byteLength;

@@ -1,12 +1,9 @@
 import type { PersonalNames } from '../contracts/events';
-import type { UserRow } from '../user-rows';
+import { isErased, type UserRow } from '../user-rows';
 import type { KeyStore } from './key-store';
 import { openNames } from './sealed-names';
 
 export type NamedRow = Pick<UserRow, 'id' | 'sealedNames' | 'firstName' | 'lastName'>;
-
-/** Whether a read-model row is the tombstone of an erased user: no names, sealed or plain. */
-export const isErased = (row: Pick<UserRow, 'sealedNames' | 'firstName'>) => row.sealedNames === null && !row.firstName;
 
 /**
  * The names of read-model rows, opened with their users' keys (one look-up for all of them).
@@ -17,13 +14,11 @@ export async function namesOfRows(keys: KeyStore, rows: readonly NamedRow[], opt
   const names = new Map<number, PersonalNames>();
   const sealed = rows.filter((row) => row.sealedNames !== null);
   const found = sealed.length > 0 ? await keys.get(sealed.map((row) => row.id), options) : new Map();
-  await Promise.all(
-    rows.map(async (row) => {
-      if (row.sealedNames !== null) {
-        const key = found.get(row.id);
-        if (key) names.set(row.id, await openNames(key, row.id, row.sealedNames));
-      } else if (!isErased(row)) names.set(row.id, { firstName: row.firstName!, lastName: row.lastName! });
-    }),
-  );
+  for (const row of rows) {
+    if (row.sealedNames !== null) {
+      const key = found.get(row.id);
+      if (key) names.set(row.id, openNames(key, row.id, row.sealedNames));
+    } else if (!isErased(row)) names.set(row.id, { firstName: row.firstName!, lastName: row.lastName! });
+  }
   return names;
 }

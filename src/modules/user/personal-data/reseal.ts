@@ -1,9 +1,10 @@
-import { and, asc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../../../platform/db/database';
 import { events } from '../../../platform/events/event-store-schema';
 import type { PersonalNames, SealedNames } from '../contracts/events';
 import { userStreamId } from '../contracts/events';
 import { users } from '../schema';
+import { notErased } from '../user-rows';
 import { DATA_KEY_BYTES, importDataKey, sealNames, type DataKey } from './sealed-names';
 
 /**
@@ -44,7 +45,7 @@ export async function resealEvent(db: Queryable, event: PlainEvent, sealed: Seal
 }
 
 /** A key made to seal one erased user's old names and then dropped: nothing can open them again. */
-export async function throwawayKey(): Promise<DataKey> {
+export function throwawayKey(): DataKey {
   return importDataKey(crypto.getRandomValues(new Uint8Array(DATA_KEY_BYTES)));
 }
 
@@ -57,9 +58,9 @@ export const plainNames = (event: PlainEvent): PersonalNames => ({ firstName: ev
 export async function shredPlainNames(tx: Queryable, userIds: readonly number[]): Promise<number> {
   if (userIds.length === 0) return 0;
   const plain = await plainEventsAfter(tx, 0, Number.MAX_SAFE_INTEGER, userIds.map(userStreamId));
-  const key = await throwawayKey();
+  const key = throwawayKey();
   let shredded = 0;
-  for (const event of plain) if (await resealEvent(tx, event, await sealNames(key, event.data.userId, plainNames(event)))) shredded++;
+  for (const event of plain) if (await resealEvent(tx, event, sealNames(key, event.data.userId, plainNames(event)))) shredded++;
   return shredded;
 }
 
@@ -70,7 +71,7 @@ export async function plainRowsAfter(db: Queryable, afterId: number, limit: numb
   return db
     .select({ id: users.id, version: users.version, firstName: users.firstName, lastName: users.lastName })
     .from(users)
-    .where(and(gt(users.id, afterId), isNull(users.sealedNames), ne(users.firstName, '')))
+    .where(and(gt(users.id, afterId), isNull(users.sealedNames), notErased))
     .orderBy(asc(users.id))
     .limit(limit);
 }
@@ -88,6 +89,6 @@ export async function resealRow(db: Queryable, row: { id: number; version: numbe
 /** Counts for progress: version-1 named events and plain read-model rows left. */
 export async function plainLeft(db: Queryable): Promise<{ events: number; rows: number }> {
   const [e] = await db.select({ n: sql<number>`count(*)::int` }).from(events).where(and(eq(events.schemaVersion, 1), inArray(events.type, NAMED_TYPES)));
-  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(users).where(and(isNull(users.sealedNames), ne(users.firstName, '')));
+  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(users).where(and(isNull(users.sealedNames), notErased));
   return { events: e?.n ?? 0, rows: r?.n ?? 0 };
 }

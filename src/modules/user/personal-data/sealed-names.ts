@@ -25,7 +25,7 @@ const boundTo = (userId: number) => utf8.encode(`user-${userId}`);
 /** The key material of one user: 32 bytes for sealing, 32 for the digest. */
 export const DATA_KEY_BYTES = 64;
 
-export async function importDataKey(material: Uint8Array): Promise<DataKey> {
+export function importDataKey(material: Uint8Array): DataKey {
   if (material.byteLength !== DATA_KEY_BYTES) throw new Error(`a user data key is ${DATA_KEY_BYTES} bytes, got ${material.byteLength}`);
   return { seal: material.slice(0, 32), digest: material.slice(32) };
 }
@@ -33,17 +33,17 @@ export async function importDataKey(material: Uint8Array): Promise<DataKey> {
 /** What the digest is taken over: the two names, unambiguously joined. */
 const digestInput = ({ firstName, lastName }: PersonalNames) => utf8.encode(JSON.stringify([firstName, lastName]));
 
-export async function namesDigest(key: DataKey, names: PersonalNames): Promise<string> {
+export function namesDigest(key: DataKey, names: PersonalNames): string {
   return createHmac('sha256', key.digest).update(digestInput(names)).digest().subarray(0, DIGEST_BYTES).toString('base64url');
 }
 
-export async function sealNames(key: DataKey, userId: number, names: PersonalNames): Promise<SealedNames> {
+export function sealNames(key: DataKey, userId: number, names: PersonalNames): SealedNames {
   const plaintext = utf8.encode(JSON.stringify({ f: names.firstName, l: names.lastName }));
-  return { sealed: b64url(seal(key.seal, plaintext, boundTo(userId))), digest: await namesDigest(key, names) };
+  return { sealed: b64url(seal(key.seal, plaintext, boundTo(userId))), digest: namesDigest(key, names) };
 }
 
 /** Throws when the value was not sealed with this key for this user (tampered, moved, or the wrong key). */
-export async function openNames(key: DataKey, userId: number, sealed: string): Promise<PersonalNames> {
+export function openNames(key: DataKey, userId: number, sealed: string): PersonalNames {
   const plaintext = open(key.seal, fromB64url(sealed), boundTo(userId));
   const { f, l } = JSON.parse(fromUtf8.decode(plaintext)) as { f: string; l: string };
   return { firstName: f, lastName: l };

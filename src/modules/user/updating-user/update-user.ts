@@ -1,8 +1,10 @@
 import type { EventMetadata } from '../../../platform/events/envelope';
 import { gone, invalid } from '../../../platform/errors';
+import type { User } from '../contracts/http';
 import { getUser, liveUserRow } from '../getting-user/get-user';
 import { sealNames } from '../personal-data/sealed-names';
 import type { UserDeps } from '../user-aggregate';
+import { toUser } from '../user-rows';
 import type { UpdateUser } from './decision';
 
 /**
@@ -22,19 +24,26 @@ export async function updateUser(
   input: { id?: number; firstName: string; lastName: string },
   ifMatch: string | null,
   metadata: EventMetadata,
-) {
-  await deps.commands.run('UpdateUser', async () => {
+): Promise<{ user: User; version: number }> {
+  const answer = await deps.commands.run('UpdateUser', async () => {
     if (input.id !== undefined && input.id !== userId) {
       throw invalid(`body id ${input.id} does not match path id ${userId}`);
     }
     const expectedVersion = parseIfMatch(ifMatch);
     // 404 or 410 before a key is looked up or made: no key for a user id that does not exist.
-    await liveUserRow(deps.db, userId);
+    const row = await liveUserRow(deps.db, userId);
     const key = await deps.keys.ensure(userId);
     if (!key) throw gone(`user ${userId} was erased`);
     const names = { firstName: input.firstName, lastName: input.lastName };
-    const command: UpdateUser = { type: 'UpdateUser', data: { userId, names, sealed: await sealNames(key, userId, names) } };
-    await deps.runner.run(command, { metadata, expectedVersion });
+    const command: UpdateUser = { type: 'UpdateUser', data: { userId, names, sealed: sealNames(key, userId, names) } };
+    const { appended, version } = await deps.runner.run(command, { metadata, expectedVersion });
+    // The answer is the state this command left, built from the row read above (createdAt never
+    // changes): renamed now, or unchanged (the same names, by digest) and still at the version read.
+    const renamed = appended[0];
+    if (renamed) return { user: { ...toUser(row, names), lastModified: renamed.occurredAt }, version };
+    if (version === row.version) return { user: toUser(row, names), version };
+    return undefined;
   });
-  return getUser(deps.db, deps.keys, userId);
+  // Unchanged, but another command wrote between the read and this one: the row as it is now.
+  return answer ?? getUser(deps.db, deps.keys, userId);
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "user_keys_master_key_id" ON "user_keys" USING btree ("master_key_id");
