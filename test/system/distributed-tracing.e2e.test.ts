@@ -78,12 +78,15 @@ describe.skipIf(skipNote !== '')(`span export to Jaeger in distributed mode${ski
       const service = (t: JaegerTrace, s: JaegerSpan) => t.processes[s.processID]!.serviceName;
       const kind = (s: JaegerSpan) => s.tags.find((tag) => tag.key === 'span.kind')?.value;
       let found: JaegerTrace | undefined;
-      // Spans leave in batches (a second apart) and Jaeger stores them a moment later. The consumer
-      // reports its span once the event is applied: its arrival is the recommendation seeing it.
-      await eventually('the consumer span of recommendation in Jaeger', async () => {
+      // Spans leave each process in batches (a second apart) and Jaeger stores them a moment later,
+      // so they arrive in any order: the friend's server span, recorded when its answer is sent,
+      // can come after the consumer's. Waited for until every process has reported its part.
+      const expected: [string, string][] = [['gateway', 'server'], ['friend', 'server'], ['friend', 'producer'], ['recommendation', 'consumer']];
+      await eventually('the spans of gateway, friend and recommendation in Jaeger', async () => {
         const traces = await trace(traceId);
         found = traces[0];
-        return traces.length === 1 && found!.spans.some((s) => service(found!, s) === 'recommendation' && kind(s) === 'consumer') ? true : `${traces[0]?.spans.length ?? 0} spans so far`;
+        const missing = expected.filter(([name, k]) => !found?.spans.some((s) => service(found!, s) === name && kind(s) === k));
+        return traces.length === 1 && missing.length === 0 ? true : `${traces[0]?.spans.length ?? 0} spans so far; none yet of ${missing.map((m) => m.join(' ')).join(', ')}`;
       }, 30_000, 250);
 
       const t = found!;

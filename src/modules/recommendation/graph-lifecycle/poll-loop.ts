@@ -48,8 +48,9 @@ export class PollLoop {
       this.wokenDuringRead = true;
       return;
     }
-    const at = Math.max(performance.now(), this.lastEndedAt + (this.options.minGapMs ?? 0));
-    if (at < this.dueAt) this.schedule(at - performance.now());
+    const now = performance.now();
+    const at = Math.max(now, this.lastEndedAt + (this.options.minGapMs ?? 0));
+    if (at < this.dueAt) this.schedule(at - now);
   }
 
   /** Resolves once the read under way, if any, has ended. */

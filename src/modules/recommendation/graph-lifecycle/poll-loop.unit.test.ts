@@ -121,3 +121,24 @@ test('wake brings the next read forward, never sooner than minGapMs after the la
   await Bun.sleep(60);
   expect(startedAt.length).toBe(4);
 });
+
+test('a wake never sets a timer with a negative delay (the runtime would print a warning for each)', async () => {
+  const delays: number[] = [];
+  const original = globalThis.setTimeout;
+  globalThis.setTimeout = Object.assign((handler: () => void, ms?: number) => (delays.push(ms ?? 0), original(handler, ms)), original) as typeof setTimeout;
+  let reads = 0;
+  const loop = new PollLoop({ work: async () => void reads++, everyMs: 60_000, minGapMs: 1, log: createLogger({}, 'error', () => {}), failing: 'f', working: 'w' });
+  try {
+    loop.start(0);
+    for (let i = 1; i <= 20; i++) {
+      await until(() => reads === i);
+      await loop.idle();
+      await Bun.sleep(3); // the gap has passed: the read is due at once
+      loop.wake();
+    }
+  } finally {
+    globalThis.setTimeout = original;
+    await loop.stop();
+  }
+  expect(delays.filter((ms) => ms < 0)).toEqual([]);
+});
