@@ -24,7 +24,8 @@ import { join } from 'node:path';
  */
 export async function initDataDirIfNew(dataDir: string, options: PGliteOptions): Promise<void> {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return; // PGlite's own test for an existing cluster
-  const template = await newCluster(options);
+  // A temporary directory that cannot hold a cluster (full, say) is no reason to fail: made in place then.
+  const template = await newCluster(options).catch(() => undefined);
   if (template) cpSync(template, dataDir, { recursive: true });
   else await initdb(dataDir, options);
 }
