@@ -5,7 +5,7 @@ import { ping, type Database, type Db } from './database';
 import { lockDataDir } from './data-dir-lock';
 import { migrate } from './migrate';
 import { pgliteAssets } from './pglite-assets';
-import { initDataDirIfNew } from './pglite-init';
+import { initDataDirIfNew, newClusterImage } from './pglite-init';
 import { PGLITE_START_PARAMS } from './pglite-settings';
 import { withSharedParsers } from './pglite-shared-parsers';
 import { rootMessage, StoreUnusableError } from './store-error';
@@ -62,7 +62,8 @@ export async function openEmbeddedDatabase(options: EmbeddedOptions): Promise<Da
 async function openPglite(dataDir: string | undefined, pgOptions: PGliteOptions): Promise<PGlite> {
   try {
     if (dataDir) await initDataDirIfNew(dataDir, pgOptions);
-    const client = new PGlite({ ...(dataDir ? { dataDir } : {}), ...pgOptions });
+    const where = dataDir ? { dataDir } : { loadDataDir: await newClusterImage(pgOptions) };
+    const client = new PGlite({ ...where, ...pgOptions });
     await client.waitReady;
     return client;
   } catch (error) {

@@ -63,3 +63,18 @@ test('a process making its new cluster removes the directories of processes that
     for (const d of [left, held]) rmSync(d, { recursive: true, force: true });
   }
 }, 60_000);
+
+test('databases held in memory are loaded from one image of a new cluster, each a database of its own', async () => {
+  const open = () => openEmbeddedDatabase({ migrationsFolder: eventStoreMigrations(), label: 'memory' });
+  const [first, second] = [await open(), await open()];
+  try {
+    const ids = await Promise.all([first, second].map((d) => one<{ id: string }>(d, 'select system_identifier::text as id from pg_control_system()')));
+    expect(ids[0]!.id).toBe(ids[1]!.id);
+    for (const d of [first, second]) expect(await one<{ data_checksums: string }>(d, 'show data_checksums')).toEqual({ data_checksums: 'on' });
+    await first.db.execute(sql`create table only_in_first (n int)`);
+    expect(await one<{ n: number }>(second, "select count(*)::int as n from pg_tables where tablename = 'only_in_first'")).toEqual({ n: 0 });
+  } finally {
+    await first.close();
+    await second.close();
+  }
+}, 60_000);

@@ -3,6 +3,10 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// Data checksums, so a damaged page fails its read instead of being served as garbage. PGlite's
+// PostgreSQL 18 makes them by default; asked for anyway, so a change of default cannot drop them.
+const INITDB_PARAMS = ['--data-checksums'];
+
 /**
  * Creates the cluster of a new data directory with a PGlite of its own, closed straight away, so
  * the database a module keeps is always opened on an existing directory, as on every later start.
@@ -60,10 +64,29 @@ async function remake(options: PGliteOptions): Promise<string | undefined> {
   return dir;
 }
 
+/** Making, or made: this process's new cluster as an image PGlite loads into memory; undefined if that failed. */
+let image: Promise<Blob | undefined> | undefined;
+
+/**
+ * For a database held in memory (tests): the same idea as the data directories above. Such an
+ * instance runs initdb itself (about a second each), and test processes open hundreds; loading an
+ * image of one new cluster takes about 0.15 s. Undefined if it cannot be made: initdb then.
+ */
+export function newClusterImage(options: PGliteOptions): Promise<Blob | undefined> {
+  image ??= (async () => {
+    const pg = new PGlite({ ...options, initDbStartParams: INITDB_PARAMS });
+    try {
+      await pg.waitReady;
+      return await pg.dumpDataDir('none');
+    } finally {
+      await pg.close();
+    }
+  })().catch(() => undefined);
+  return image;
+}
+
 async function initdb(dataDir: string, options: PGliteOptions): Promise<void> {
-  // Data checksums, so a damaged page fails its read instead of being served as garbage. PGlite's
-  // PostgreSQL 18 makes them by default; asked for anyway, so a change of default cannot drop them.
-  const pg = new PGlite({ ...options, dataDir, initDbStartParams: ['--data-checksums'] });
+  const pg = new PGlite({ ...options, dataDir, initDbStartParams: INITDB_PARAMS });
   await pg.waitReady;
   await pg.close();
   Bun.gc(true); // before the instance that stays is built, not interleaved with it
