@@ -22,7 +22,8 @@ import { erasuresIn, type GraphEvent } from './graph/graph-events';
 import { isGraphStream } from './graph/stream-ids';
 import { GraphLifecycle } from './graph-lifecycle/graph-lifecycle';
 import { DurableFeed } from './graph-lifecycle/durable-feed';
-import { LOG_WRITTEN, LogReplica } from './graph-lifecycle/log-replica';
+import { LogReplica } from './graph-lifecycle/log-replica';
+import { announceLogWrite } from './graph-lifecycle/log-writes';
 import { ReplicaSnapshots } from './graph-lifecycle/replica-snapshots';
 import { ServingGraph } from './graph-lifecycle/serving-graph';
 import { projectionAdminRoutes } from './operating-projection/admin-routes';
@@ -142,7 +143,7 @@ export function createRecommendationModule({
         },
         pageSize,
         pollMs: replicaPollMs,
-        listen: (onNotify) => database.listen(LOG_WRITTEN, onNotify),
+        notifications: database,
         snapshots: new ReplicaSnapshots({ database, clock, log: log.child({ component: 'replica' }), everyEvents: snapshotEvery }),
       })
     : undefined;
@@ -160,7 +161,7 @@ export function createRecommendationModule({
     ...(replica
       ? {
           onLogged: (events: readonly GraphEvent[]) => {
-            void database.notify(LOG_WRITTEN).catch(() => undefined); // a lost one is made up by the poll
+            announceLogWrite(database);
             return replica.applyLocal(events);
           },
         }

@@ -4,7 +4,7 @@ import type { Logger } from '../../../platform/log';
 import type { SocialGraph } from '../graph/social-graph';
 import { graphFeedCursors } from '../schema';
 import { currentSnapshot, NOTHING_SEEN, readTail, type TailKey } from './log-tail';
-import { LOG_WRITTEN, REPLICA_POLL_MS, REPLICA_READ_GAP_MS } from './log-replica';
+import { READ_GAP_MS, wakeOnLogWrites } from './log-writes';
 import { PollLoop } from './poll-loop';
 import { applicable, REPLAY_PAGE_SIZE } from './replay';
 
@@ -50,14 +50,15 @@ export class DurableFeed {
   /** The stored cursor, read when the claim is taken and kept while it is held. */
   private cursor: FeedCursor | undefined;
   private readonly polling: PollLoop;
-  private notified = false;
+  /** Between reads while writing when nothing wakes the feed: longer once it hears the instances' notifications. */
+  private quietPollMs = READ_GAP_MS;
 
   constructor(private readonly deps: DurableFeedDeps) {
     this.polling = new PollLoop({
       // The cursor moves only after a read is applied: after a failure, the same rows come again next time.
       work: () => (this.paused ? Promise.resolve(0) : this.feedOnce()),
-      everyMs: () => (this.claim ? (deps.pollMs ?? (this.notified ? REPLICA_POLL_MS : REPLICA_READ_GAP_MS)) : CLAIM_RETRY_MS),
-      minGapMs: REPLICA_READ_GAP_MS,
+      everyMs: () => (this.claim ? (deps.pollMs ?? this.quietPollMs) : CLAIM_RETRY_MS),
+      minGapMs: READ_GAP_MS,
       log: deps.log,
       failing: 'could not feed the durable graph from the log; retrying',
       working: 'the durable graph is fed from the log again',
@@ -66,10 +67,7 @@ export class DurableFeed {
 
   async start(): Promise<void> {
     // Woken by the instances' notifications only while writing: the others just wait for the claim.
-    await this.deps.database
-      .listen(LOG_WRITTEN, () => this.claim && this.polling.wake())
-      .then(() => (this.notified = true))
-      .catch((error) => this.deps.log.warn(`cannot listen for rows the instances log; reading the log every ${REPLICA_READ_GAP_MS} ms while writing`, { error }));
+    this.quietPollMs = await wakeOnLogWrites(this.deps.database, () => void (this.claim && this.polling.wake()), this.deps.log);
     this.polling.start(0);
   }
 

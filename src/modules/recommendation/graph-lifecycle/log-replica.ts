@@ -1,25 +1,13 @@
-import type { Db } from '../../../platform/db/database';
+import type { Database, Db } from '../../../platform/db/database';
 import type { Logger } from '../../../platform/log';
 import { erasuresIn, type GraphEvent } from '../graph/graph-events';
 import type { MemoryGraph } from '../graph/memory-graph';
 import { currentSnapshot, NOTHING_SEEN, readTail, type TailKey } from './log-tail';
+import { READ_GAP_MS, wakeOnLogWrites } from './log-writes';
 import { PollLoop } from './poll-loop';
 import type { ReplicaSnapshots } from './replica-snapshots';
 import { applicable, REPLAY_PAGE_SIZE } from './replay';
 
-/**
- * The least time between two reads of the log: under load, the rows of several instances' writes
- * come in one read, and a replica never reads more often than this.
- */
-export const REPLICA_READ_GAP_MS = 20;
-/**
- * How often the log is read when no instance said it wrote rows. Each instance notifies the others
- * after it logged a batch (`LOG_WRITTEN`), so this only bounds how long a notification lost with
- * its connection goes unnoticed. Without notifications the replica reads every REPLICA_READ_GAP_MS.
- */
-export const REPLICA_POLL_MS = 1_000;
-/** The notification channel on which instances say they logged rows. */
-export const LOG_WRITTEN = 'recommendation_log_written';
 
 export interface LogReplicaDeps {
   db: Db;
@@ -31,10 +19,10 @@ export interface LogReplicaDeps {
    * erased among them leave whatever else this instance keeps of them (names in memory).
    */
   onApplied: (erased: readonly number[]) => void;
-  /** The pause between reads when nothing wakes the replica; by default REPLICA_POLL_MS, or REPLICA_READ_GAP_MS without `listen`. */
+  /** The pause between reads when nothing wakes the replica; by default as log-writes.ts says. */
   pollMs?: number;
-  /** Subscribes to LOG_WRITTEN notifications; a replica without it (or whose subscription fails) polls. */
-  listen?: (onNotify: () => void) => Promise<void>;
+  /** Where the instances say they logged rows (log-writes.ts); a replica without it polls every READ_GAP_MS. */
+  notifications?: Pick<Database, 'listen'>;
   pageSize?: number;
   /** Where a start loads from and what the replica is saved to now and then; none: the whole log at each start. */
   snapshots?: ReplicaSnapshots;
@@ -59,14 +47,15 @@ export class LogReplica {
   events = 0;
   /** When the last read of the log ended; a replica that cannot read the log keeps serving what it has. */
   private lastReadAt: Date | undefined;
-  private notified = false;
+  /** Between reads when nothing wakes the replica: longer once it hears the instances' notifications. */
+  private quietPollMs = READ_GAP_MS;
 
   constructor(private readonly deps: LogReplicaDeps) {
     this.polling = new PollLoop({
       // After a failure the same rows are asked for again: `seen` only moves once they are applied.
       work: () => this.readNew(),
-      everyMs: () => deps.pollMs ?? (this.notified ? REPLICA_POLL_MS : REPLICA_READ_GAP_MS),
-      minGapMs: REPLICA_READ_GAP_MS,
+      everyMs: () => deps.pollMs ?? this.quietPollMs,
+      minGapMs: READ_GAP_MS,
       log: deps.log,
       failing: 'the replica could not read the event log; retrying',
       working: 'the replica reads the event log again',
@@ -85,21 +74,12 @@ export class LogReplica {
     if (covered) this.seen = covered;
     const events = await this.readNew();
     // Rows logged between that read and the subscription come in the read that starts the loop.
-    await this.listen();
+    const { notifications, log } = this.deps;
+    if (notifications) this.quietPollMs = await wakeOnLogWrites(notifications, () => this.polling.wake(), log);
     this.polling.start(0);
     const summary = { events, fromSnapshot: covered !== undefined, ms: Math.round(performance.now() - started), ...(await this.deps.graph.stats()) };
     this.deps.log.info(covered ? 'replica loaded from a snapshot and the log after it' : 'replica loaded from the event log', summary);
     return { events, fromSnapshot: covered !== undefined };
-  }
-
-  private async listen(): Promise<void> {
-    if (!this.deps.listen || this.notified) return;
-    try {
-      await this.deps.listen(() => this.polling.wake());
-      this.notified = true;
-    } catch (error) {
-      this.deps.log.warn(`cannot listen for rows the other instances log; reading the log every ${REPLICA_READ_GAP_MS} ms instead`, { error });
-    }
   }
 
   /** For `GET /admin/projection`: how far the replica has read, and how recently. */

@@ -3,8 +3,8 @@ import type { EventMetadata } from '../../../platform/events/envelope';
 /**
  * How the log stores an event's metadata (`received_events.metadata`, bytea). The ids this system
  * writes are UUIDs and W3C `traceparent`s in lower-case hex: as text, with JSON around them, they
- * took 141 bytes of a row; as the bytes they spell, 61 (60 and a length byte). So metadata that holds only those keys, in
- * that canonical form, is stored in binary:
+ * took 141 bytes of a row; as the bytes they spell, 61 (60 and a length byte). So metadata that
+ * holds only those keys, in that canonical form, is stored in binary:
  *
  *   0x01, a mask of the fields present, then each present field in this order:
  *   correlationId (16 bytes), causationId (16, left out when it equals the correlation id, as it
